@@ -1,0 +1,157 @@
+//! [`Client`]: the async client — the sans-IO [`OAuthClient`] plus a transport.
+
+use std::sync::Arc;
+
+use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
+use crate::client::OAuthClient;
+use crate::discovery::{self, MetadataKind, ServerMetadata};
+use crate::error::Result;
+use crate::grant::Grant;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::introspect::Introspection;
+use crate::revoke::TokenTypeHint;
+use crate::secret::Secret;
+use crate::token::TokenSet;
+use crate::transport::{HttpOptions, Transport};
+
+/// An async OAuth client. Cheap to clone; share one per authorization server.
+///
+/// ```no_run
+/// # async fn run() -> oauth2kit::Result<()> {
+/// use oauth2kit::{Client, OAuthClient};
+/// let client = Client::new(
+///     OAuthClient::builder("my-client")
+///         .client_secret("my-secret")
+///         .token_url("https://as.example/token")
+///         .build()?,
+/// )?;
+/// let tokens = client.client_credentials(Some("read")).await?;
+/// println!("expires in {:?}", tokens.expires_in());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    oauth: Arc<OAuthClient>,
+    transport: Arc<dyn Transport>,
+}
+
+impl Client {
+    /// A client with the default transport (reqwest, default [`HttpOptions`]).
+    #[cfg(feature = "reqwest")]
+    pub fn new(oauth: OAuthClient) -> Result<Self> {
+        Self::with_options(oauth, HttpOptions::default())
+    }
+
+    /// A client with the default transport and these options.
+    #[cfg(feature = "reqwest")]
+    pub fn with_options(oauth: OAuthClient, options: HttpOptions) -> Result<Self> {
+        let transport = crate::transport::ReqwestTransport::new(options)?;
+        Ok(Self::with_transport(oauth, Arc::new(transport)))
+    }
+
+    /// A client with a transport of your own.
+    pub fn with_transport(oauth: OAuthClient, transport: Arc<dyn Transport>) -> Self {
+        Client { oauth: Arc::new(oauth), transport }
+    }
+
+    /// Reads server metadata (RFC 8414, then OpenID Connect discovery).
+    pub async fn discover(transport: &dyn Transport, issuer: &str) -> Result<ServerMetadata> {
+        let mut last = None;
+        for kind in [MetadataKind::OAuth, MetadataKind::OpenId] {
+            let resp = transport.send(discovery::metadata_request(issuer, kind)?).await?;
+            match discovery::parse_metadata(&resp, issuer) {
+                Ok(m) => return Ok(m),
+                Err(e) if resp.status == 404 => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| crate::Error::config("no metadata found")))
+    }
+
+    /// The sans-IO client inside (to build requests yourself).
+    pub fn oauth(&self) -> &OAuthClient {
+        &self.oauth
+    }
+
+    /// The transport in use.
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.transport
+    }
+
+    /// Sends a request built by the sans-IO layer.
+    pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        tracing::debug!(?request, "oauth2kit request");
+        let resp = self.transport.send(request).await?;
+        tracing::debug!(status = resp.status, "oauth2kit response");
+        Ok(resp)
+    }
+
+    /// Sends any grant and parses the tokens.
+    pub async fn request_token(&self, grant: &Grant) -> Result<TokenSet> {
+        let resp = self.send(self.oauth.token_request(grant)?).await?;
+        self.oauth.parse_token_response(grant, &resp)
+    }
+
+    /// The authorization URL (state and PKCE S256 by default).
+    pub fn authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        self.oauth.authorization_url(opts)
+    }
+
+    /// Verifies the redirect (state, `iss`, error) and exchanges its code.
+    pub async fn exchange_redirect(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+        let grant = self.oauth.callback_grant(pending, redirect)?;
+        self.request_token(&grant).await
+    }
+
+    /// Exchanges a code you extracted yourself (state already checked by you).
+    pub async fn exchange_code(&self, pending: &PendingAuthorization, code: &str) -> Result<TokenSet> {
+        let grant = Grant::AuthorizationCode {
+            code: Secret::new(code),
+            redirect_uri: pending.redirect_uri.clone(),
+            code_verifier: pending.code_verifier.clone(),
+        };
+        self.request_token(&grant).await
+    }
+
+    /// Client credentials grant.
+    pub async fn client_credentials(&self, scope: Option<&str>) -> Result<TokenSet> {
+        let scope = scope.or(self.oauth.scope());
+        self.request_token(&Grant::client_credentials(scope)).await
+    }
+
+    /// Resource owner password grant (legacy).
+    pub async fn password(&self, username: &str, password: &str, scope: Option<&str>) -> Result<TokenSet> {
+        let scope = scope.or(self.oauth.scope()).map(str::to_string);
+        let grant = Grant::Password { username: username.into(), password: Secret::new(password), scope };
+        self.request_token(&grant).await
+    }
+
+    /// Refresh. The answer keeps the old refresh token when it carries none;
+    /// `invalid_grant` is [`crate::Error::ReauthorizationRequired`].
+    pub async fn refresh(&self, refresh_token: &Secret, scope: Option<&str>) -> Result<TokenSet> {
+        self.request_token(&Grant::refresh(refresh_token, scope)).await
+    }
+
+    /// Any grant by its `grant_type` URI with parameters.
+    pub async fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
+        self.request_token(&Grant::extension(grant_type, params.iter().copied())).await
+    }
+
+    /// Token introspection (RFC 7662).
+    pub async fn introspect(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<Introspection> {
+        let resp = self.send(self.oauth.introspection_request(token, hint)?).await?;
+        self.oauth.parse_introspection(&resp)
+    }
+
+    /// Token revocation (RFC 7009).
+    pub async fn revoke(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<()> {
+        let resp = self.send(self.oauth.revocation_request(token, hint)?).await?;
+        self.oauth.parse_revocation(&resp)
+    }
+
+    /// Asks the profile's validation endpoint whether a token is still valid.
+    pub async fn validate(&self, token: &TokenSet) -> Result<bool> {
+        let resp = self.send(self.oauth.validation_request(token)?).await?;
+        self.oauth.parse_validation(&resp)
+    }
+}

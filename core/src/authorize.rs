@@ -1,0 +1,334 @@
+//! The front channel: the authorization URL (RFC 6749 §4.1.1, PKCE by
+//! default), and the redirect back — `state` checked in constant time, `iss`
+//! checked (RFC 9207), errors typed. Also the implicit grant (§4.2), which
+//! OAuth 2.1 removes: it is here for legacy servers only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, OAuthError, Result};
+use crate::grant::Grant;
+use crate::http::HttpResponse;
+use crate::params::Params;
+use crate::pkce::{self, PkceMethod};
+use crate::secret::Secret;
+use crate::token::{TokenParsing, TokenSet, parse_token_response};
+
+/// Options of one authorization request. `Default` gives: the client's
+/// redirect URI and scope, a random state, PKCE S256 (unless the profile turns it off).
+#[derive(Clone, Debug, Default)]
+pub struct AuthorizeOptions {
+    /// Scope (space-separated); defaults to the client's configured scope.
+    pub scope: Option<String>,
+    /// Redirect URI; defaults to the client's configured one.
+    pub redirect_uri: Option<String>,
+    /// A state of your own (random by default; it must be unguessable).
+    pub state: Option<String>,
+    /// PKCE: `None` = the profile's choice (S256 unless disabled);
+    /// `Some(None)` = no PKCE; `Some(Some(m))` = method `m`.
+    pub pkce: Option<Option<PkceMethod>>,
+    /// Add an OpenID Connect `nonce`.
+    pub nonce: bool,
+    /// Implicit grant (`response_type=token`). Removed by OAuth 2.1: use only
+    /// with servers that offer nothing else.
+    pub implicit: bool,
+    /// More parameters (`prompt`, `login_hint`, `resource`…).
+    pub extra: Vec<(String, String)>,
+}
+
+/// What to keep between sending the user away and the redirect back
+/// (serializable, e.g. into a web session). `Debug` hides the secrets.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingAuthorization {
+    /// The state sent.
+    pub state: Secret,
+    /// The PKCE verifier, if PKCE was used.
+    pub code_verifier: Option<Secret>,
+    /// The redirect URI sent, which the code exchange must repeat.
+    pub redirect_uri: Option<String>,
+    /// The OpenID Connect nonce, if one was sent.
+    pub nonce: Option<Secret>,
+    /// The issuer whose `iss` the response must carry, if known (RFC 9207).
+    pub issuer: Option<String>,
+    /// Whether `iss` is required (the server advertises RFC 9207 support).
+    pub require_issuer: bool,
+}
+
+/// An authorization URL and what to keep until the redirect comes back.
+#[derive(Clone, Debug)]
+pub struct AuthorizationRequest {
+    /// Where to send the user.
+    pub url: url::Url,
+    /// Keep this until the redirect comes back.
+    pub pending: PendingAuthorization,
+}
+
+/// The parameters of a redirect back to the client.
+#[derive(Clone, Default)]
+pub struct Callback {
+    /// `code`
+    pub code: Option<Secret>,
+    /// `state`
+    pub state: Option<String>,
+    /// `iss` (RFC 9207)
+    pub iss: Option<String>,
+    /// `error`
+    pub error: Option<String>,
+    /// `error_description`
+    pub error_description: Option<String>,
+    /// `error_uri`
+    pub error_uri: Option<String>,
+    /// All parameters (values of token-like names are secrets: read with care).
+    pub params: Params,
+}
+
+impl std::fmt::Debug for Callback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Callback")
+            .field("code", &self.code)
+            .field("iss", &self.iss)
+            .field("error", &self.error)
+            .field("error_description", &self.error_description)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Callback {
+    /// Parses a redirect: a full URL (query or, for the implicit grant, fragment)
+    /// or a bare query string (`code=…&state=…`).
+    pub fn parse(redirect: &str) -> Result<Self> {
+        let raw = redirect.trim();
+        let pairs = match url::Url::parse(raw) {
+            Ok(u) => match (u.query(), u.fragment()) {
+                (Some(q), _) if !q.is_empty() => q.to_string(),
+                (_, Some(f)) => f.to_string(),
+                _ => String::new(),
+            },
+            Err(_) => raw.trim_start_matches(['?', '#']).to_string(),
+        };
+        if pairs.is_empty() {
+            return Err(Error::config("the redirect carries no parameters"));
+        }
+        let mut cb = Callback::default();
+        for (k, v) in url::form_urlencoded::parse(pairs.as_bytes()) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "code" => cb.code = Some(Secret::new(v.clone())),
+                "state" => cb.state = Some(v.clone()),
+                "iss" => cb.iss = Some(v.clone()),
+                "error" => cb.error = Some(v.clone()),
+                "error_description" => cb.error_description = Some(v.clone()),
+                "error_uri" => cb.error_uri = Some(v.clone()),
+                _ => {}
+            }
+            cb.params.push(k.into_owned(), v);
+        }
+        Ok(cb)
+    }
+
+    /// Checks state, issuer and error against what was sent: in this order, so
+    /// a forged error response cannot pass for the real one.
+    pub fn verify(&self, pending: &PendingAuthorization) -> Result<()> {
+        match &self.state {
+            Some(s) if pending.state.ct_eq(s) => {}
+            _ => return Err(Error::StateMismatch),
+        }
+        if let Some(expected) = &pending.issuer {
+            match &self.iss {
+                Some(iss) if iss == expected => {}
+                Some(other) => {
+                    return Err(Error::IssuerMismatch { expected: expected.clone(), actual: Some(other.clone()) });
+                }
+                None if pending.require_issuer => {
+                    return Err(Error::IssuerMismatch { expected: expected.clone(), actual: None });
+                }
+                None => {}
+            }
+        }
+        if let Some(error) = &self.error {
+            return Err(Error::OAuth(Box::new(OAuthError {
+                error: error.clone(),
+                description: self.error_description.clone(),
+                uri: self.error_uri.clone(),
+                ..Default::default()
+            })));
+        }
+        Ok(())
+    }
+
+    /// Verifies the redirect and turns it into the code exchange grant.
+    pub fn into_grant(self, pending: &PendingAuthorization) -> Result<Grant> {
+        self.verify(pending)?;
+        let code = self.code.ok_or_else(|| Error::config("the redirect carries no `code`"))?;
+        Ok(Grant::AuthorizationCode {
+            code,
+            redirect_uri: pending.redirect_uri.clone(),
+            code_verifier: pending.code_verifier.clone(),
+        })
+    }
+
+    /// Verifies an implicit-grant redirect and reads its token from the fragment.
+    pub fn into_implicit_token(self, pending: &PendingAuthorization, how: TokenParsing<'_>) -> Result<TokenSet> {
+        self.verify(pending)?;
+        let object: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .filter(|(k, _)| *k != "state" && *k != "iss")
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+            .collect();
+        let body = serde_json::Value::Object(object).to_string();
+        parse_token_response(&HttpResponse::json(200, &body), how)
+    }
+}
+
+/// Builds the authorization URL. `pkce_by_default` and `send_redirect_uri`
+/// come from the profile; `extra_defaults` are the profile's fixed parameters.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build(
+    endpoint: &url::Url,
+    client_id: &str,
+    opts: AuthorizeOptions,
+    default_scope: Option<&str>,
+    default_redirect: Option<&str>,
+    pkce_by_default: bool,
+    send_redirect_uri: bool,
+    extra_defaults: &std::collections::BTreeMap<String, String>,
+    issuer: Option<&str>,
+    require_issuer: bool,
+) -> Result<AuthorizationRequest> {
+    let state = Secret::new(opts.state.clone().unwrap_or_else(|| pkce::random_token(24)));
+    let redirect_uri = opts.redirect_uri.clone().or(default_redirect.map(str::to_string));
+    let method = match opts.pkce {
+        Some(choice) => choice,
+        None => pkce_by_default.then_some(PkceMethod::S256),
+    };
+    let method = if opts.implicit { None } else { method };
+    let verifier = method.map(|_| pkce::new_verifier());
+    let nonce = opts.nonce.then(|| Secret::new(pkce::random_token(24)));
+
+    let mut url = endpoint.clone();
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("response_type", if opts.implicit { "token" } else { "code" });
+        q.append_pair("client_id", client_id);
+        if send_redirect_uri {
+            if let Some(r) = &redirect_uri {
+                q.append_pair("redirect_uri", r);
+            }
+        }
+        let scope = opts.scope.as_deref().or(default_scope);
+        if let Some(s) = scope {
+            q.append_pair("scope", s);
+        }
+        q.append_pair("state", state.expose());
+        if let (Some(m), Some(v)) = (method, &verifier) {
+            q.append_pair("code_challenge", &pkce::challenge(v, m));
+            q.append_pair("code_challenge_method", m.as_str());
+        }
+        if let Some(n) = &nonce {
+            q.append_pair("nonce", n.expose());
+        }
+        for (k, v) in &opts.extra {
+            q.append_pair(k, v);
+        }
+        for (k, v) in extra_defaults {
+            let given = (k == "scope" && scope.is_some()) || opts.extra.iter().any(|(ek, _)| ek == k);
+            if !given {
+                q.append_pair(k, v);
+            }
+        }
+    }
+    Ok(AuthorizationRequest {
+        url,
+        pending: PendingAuthorization {
+            state,
+            code_verifier: verifier,
+            redirect_uri: if send_redirect_uri { redirect_uri } else { None },
+            nonce,
+            issuer: issuer.map(str::to_string),
+            require_issuer,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(state: &str) -> PendingAuthorization {
+        PendingAuthorization {
+            state: state.into(),
+            code_verifier: Some("v".into()),
+            redirect_uri: Some("http://127.0.0.1/cb".into()),
+            nonce: None,
+            issuer: Some("https://as".into()),
+            require_issuer: false,
+        }
+    }
+
+    #[test]
+    fn callback_checks_state_then_issuer_then_error() {
+        let p = pending("s1");
+        assert!(matches!(Callback::parse("http://x/cb?code=c&state=s2").unwrap().into_grant(&p), Err(Error::StateMismatch)));
+        assert!(matches!(Callback::parse("code=c").unwrap().into_grant(&p), Err(Error::StateMismatch)));
+        assert!(matches!(
+            Callback::parse("?code=c&state=s1&iss=https://evil").unwrap().into_grant(&p),
+            Err(Error::IssuerMismatch { .. })
+        ));
+        let e = Callback::parse("http://x/cb?error=access_denied&error_description=no&state=s1").unwrap().into_grant(&p).unwrap_err();
+        assert_eq!(e.oauth().unwrap().error, "access_denied");
+        assert_eq!(e.oauth().unwrap().status, None);
+        match Callback::parse("http://x/cb?code=c&state=s1&iss=https%3A%2F%2Fas").unwrap().into_grant(&p).unwrap() {
+            Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
+                assert_eq!(code.expose(), "c");
+                assert_eq!(redirect_uri.as_deref(), Some("http://127.0.0.1/cb"));
+                assert_eq!(code_verifier.unwrap().expose(), "v");
+            }
+            g => panic!("{g:?}"),
+        }
+        let mut strict = pending("s1");
+        strict.require_issuer = true;
+        assert!(matches!(Callback::parse("code=c&state=s1").unwrap().into_grant(&strict), Err(Error::IssuerMismatch { actual: None, .. })));
+        assert!(Callback::parse("http://x/cb").is_err());
+    }
+
+    #[test]
+    fn url_has_pkce_s256_by_default_and_plain_only_when_asked() {
+        let ep = url::Url::parse("https://as/authorize").unwrap();
+        let none = std::collections::BTreeMap::new();
+        let req = build(&ep, "c", AuthorizeOptions::default(), Some("read"), Some("http://127.0.0.1/cb"), true, true, &none, None, false).unwrap();
+        let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
+        let names: Vec<&str> = q.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]);
+        let get = |n: &str| q.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(get("code_challenge_method"), "S256");
+        assert_eq!(get("code_challenge"), pkce::challenge(req.pending.code_verifier.as_ref().unwrap(), PkceMethod::S256));
+        assert!(req.pending.state.ct_eq(&get("state")));
+        assert!(get("state").len() >= 32);
+
+        let opts = AuthorizeOptions { pkce: Some(Some(PkceMethod::Plain)), ..Default::default() };
+        let req = build(&ep, "c", opts, None, None, true, true, &none, None, false).unwrap();
+        assert!(req.url.as_str().contains("code_challenge_method=plain"));
+        let req = build(&ep, "c", AuthorizeOptions::default(), None, None, false, true, &none, None, false).unwrap();
+        assert!(!req.url.as_str().contains("code_challenge"));
+        assert!(req.pending.code_verifier.is_none());
+    }
+
+    #[test]
+    fn implicit_url_and_fragment() {
+        let ep = url::Url::parse("https://as/authorize").unwrap();
+        let none = std::collections::BTreeMap::new();
+        let opts = AuthorizeOptions { implicit: true, state: Some("st".into()), ..Default::default() };
+        let req = build(&ep, "c", opts, None, Some("https://app/cb"), true, true, &none, None, false).unwrap();
+        assert!(req.url.as_str().contains("response_type=token"));
+        assert!(!req.url.as_str().contains("code_challenge"));
+        let p = crate::profile::Profile::rfc6749();
+        let how = TokenParsing { fields: &p.response, errors: &p.errors, success: &p.success_statuses, zero_lifetime: p.zero_lifetime };
+        let t = Callback::parse("https://app/cb#access_token=AT&token_type=Bearer&expires_in=60&state=st")
+            .unwrap()
+            .into_implicit_token(&req.pending, how)
+            .unwrap();
+        assert_eq!(t.access_token.expose(), "AT");
+        assert!(t.expires_in().is_some());
+    }
+}

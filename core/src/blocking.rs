@@ -1,0 +1,168 @@
+//! A blocking client with the same methods as [`crate::Client`], for callers
+//! without an async runtime (C, synchronous Python, scripts).
+//!
+//! All blocking clients share one tokio runtime, built on first use. Two rules
+//! keep it safe: a blocking call made from inside an async runtime fails with
+//! [`Error::Runtime`] instead of panicking, and after `fork()` the child gets
+//! [`Error::Runtime`] instead of a hang (a runtime's threads do not survive a fork).
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
+use crate::client::OAuthClient;
+use crate::discovery::ServerMetadata;
+use crate::error::{Error, Result};
+use crate::grant::Grant;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::introspect::Introspection;
+use crate::revoke::TokenTypeHint;
+use crate::secret::Secret;
+use crate::token::TokenSet;
+use crate::transport::HttpOptions;
+
+struct SharedRuntime {
+    runtime: tokio::runtime::Runtime,
+    pid: u32,
+}
+
+static RUNTIME: OnceLock<std::result::Result<SharedRuntime, String>> = OnceLock::new();
+
+/// The process-wide runtime of the blocking API (also used by the bindings).
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    let shared = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("oauth2kit")
+            .enable_all()
+            .build()
+            .map(|runtime| SharedRuntime { runtime, pid: std::process::id() })
+            .map_err(|e| e.to_string())
+    });
+    match shared {
+        Ok(s) if s.pid == std::process::id() => Ok(&s.runtime),
+        Ok(_) => Err(Error::Runtime(
+            "oauth2kit was initialised before fork(); create clients in the child process or use it before forking only".into(),
+        )),
+        Err(e) => Err(Error::Runtime(format!("cannot start the runtime: {e}"))),
+    }
+}
+
+/// Runs a future to completion on the shared runtime.
+pub fn block_on<F: Future + Send>(fut: F) -> Result<F::Output>
+where
+    F::Output: Send,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::Runtime(
+            "a blocking oauth2kit call was made from inside an async runtime; use oauth2kit::Client there".into(),
+        ));
+    }
+    Ok(runtime()?.block_on(fut))
+}
+
+/// The blocking client. Cheap to clone; safe to share across threads.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: crate::Client,
+}
+
+impl Client {
+    /// A client with the default transport.
+    pub fn new(oauth: OAuthClient) -> Result<Self> {
+        Self::with_options(oauth, HttpOptions::default())
+    }
+
+    /// A client with transport options.
+    pub fn with_options(oauth: OAuthClient, options: HttpOptions) -> Result<Self> {
+        // The reqwest client must be created with the runtime it will run on.
+        let rt = runtime()?;
+        let _guard = rt.enter();
+        Ok(Client { inner: crate::Client::with_options(oauth, options)? })
+    }
+
+    /// Wraps an async client.
+    pub fn from_async(inner: crate::Client) -> Self {
+        Client { inner }
+    }
+
+    /// The async client inside.
+    pub fn as_async(&self) -> &crate::Client {
+        &self.inner
+    }
+
+    /// The sans-IO client.
+    pub fn oauth(&self) -> &OAuthClient {
+        self.inner.oauth()
+    }
+
+    /// Reads server metadata (RFC 8414, then OpenID Connect).
+    pub fn discover(issuer: &str, options: HttpOptions) -> Result<ServerMetadata> {
+        let rt = runtime()?;
+        let transport = {
+            let _guard = rt.enter();
+            crate::transport::ReqwestTransport::new(options)?
+        };
+        block_on(async move { crate::Client::discover(&transport, issuer).await })?
+    }
+
+    /// Sends a request built by the sans-IO layer.
+    pub fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        block_on(self.inner.send(request))?
+    }
+
+    /// Sends any grant.
+    pub fn request_token(&self, grant: &Grant) -> Result<TokenSet> {
+        block_on(self.inner.request_token(grant))?
+    }
+
+    /// The authorization URL.
+    pub fn authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        self.inner.authorization_url(opts)
+    }
+
+    /// Verifies the redirect and exchanges its code.
+    pub fn exchange_redirect(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+        block_on(self.inner.exchange_redirect(pending, redirect))?
+    }
+
+    /// Exchanges a code.
+    pub fn exchange_code(&self, pending: &PendingAuthorization, code: &str) -> Result<TokenSet> {
+        block_on(self.inner.exchange_code(pending, code))?
+    }
+
+    /// Client credentials grant.
+    pub fn client_credentials(&self, scope: Option<&str>) -> Result<TokenSet> {
+        block_on(self.inner.client_credentials(scope))?
+    }
+
+    /// Password grant.
+    pub fn password(&self, username: &str, password: &str, scope: Option<&str>) -> Result<TokenSet> {
+        block_on(self.inner.password(username, password, scope))?
+    }
+
+    /// Refresh.
+    pub fn refresh(&self, refresh_token: &Secret, scope: Option<&str>) -> Result<TokenSet> {
+        block_on(self.inner.refresh(refresh_token, scope))?
+    }
+
+    /// Extension grant.
+    pub fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
+        block_on(self.inner.extension_grant(grant_type, params))?
+    }
+
+    /// Introspection.
+    pub fn introspect(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<Introspection> {
+        block_on(self.inner.introspect(token, hint))?
+    }
+
+    /// Revocation.
+    pub fn revoke(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<()> {
+        block_on(self.inner.revoke(token, hint))?
+    }
+
+    /// Validation through the profile's endpoint.
+    pub fn validate(&self, token: &TokenSet) -> Result<bool> {
+        block_on(self.inner.validate(token))?
+    }
+}

@@ -1,0 +1,603 @@
+//! [`OAuthClient`]: the sans-IO client. It holds the configuration (client id,
+//! credentials, endpoints, profile) and, for every operation, builds the
+//! [`HttpRequest`] and parses the [`HttpResponse`]. No socket here: send the
+//! requests with [`crate::Client`] (reqwest), [`crate::blocking::Client`], or
+//! your own HTTP stack.
+
+use std::sync::Arc;
+
+use crate::authorize::{self, AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
+use crate::client_auth::{self, ClientCredentials};
+use crate::discovery::ServerMetadata;
+use crate::error::{Error, Result};
+use crate::grant::Grant;
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::introspect::{self, Introspection};
+use crate::keys::SigningKey;
+use crate::params::{self, Params};
+use crate::profile::{AuthMethod, ParamLocation, Profile};
+use crate::revoke::{self, TokenTypeHint};
+use crate::secret::Secret;
+use crate::token::{self, TokenParsing, TokenSet};
+
+/// The endpoints a client talks to. Set explicitly, discovered, or taken from
+/// the profile's defaults.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Endpoints {
+    /// Issuer identifier (checked against `iss` in authorization responses).
+    pub issuer: Option<String>,
+    /// Authorization endpoint.
+    pub authorization: Option<url::Url>,
+    /// Token endpoint.
+    pub token: Option<url::Url>,
+    /// Refresh endpoint, when the provider refreshes elsewhere than the token endpoint.
+    pub refresh: Option<url::Url>,
+    /// Introspection endpoint.
+    pub introspection: Option<url::Url>,
+    /// Revocation endpoint.
+    pub revocation: Option<url::Url>,
+    /// Device authorization endpoint.
+    pub device_authorization: Option<url::Url>,
+    /// CIBA backchannel authentication endpoint.
+    pub backchannel_authentication: Option<url::Url>,
+    /// UserInfo endpoint.
+    pub userinfo: Option<url::Url>,
+    /// The profile's token validation endpoint.
+    pub validate: Option<url::Url>,
+}
+
+/// The sans-IO OAuth client. Cheap to clone (the profile is shared).
+#[derive(Clone, Debug)]
+pub struct OAuthClient {
+    client_id: String,
+    creds: ClientCredentials,
+    auth_method: AuthMethod,
+    profile: Arc<Profile>,
+    endpoints: Endpoints,
+    redirect_uri: Option<String>,
+    scope: Option<String>,
+    assertion_audience: Option<String>,
+    require_issuer: bool,
+}
+
+/// Builds an [`OAuthClient`]; see [`OAuthClient::builder`].
+#[derive(Debug, Default)]
+pub struct OAuthClientBuilder {
+    client_id: String,
+    creds: ClientCredentials,
+    auth_method: Option<AuthMethod>,
+    profile: Option<Profile>,
+    urls: Vec<(&'static str, String)>,
+    issuer: Option<String>,
+    metadata: Option<ServerMetadata>,
+    base_url: Option<String>,
+    redirect_uri: Option<String>,
+    scope: Option<String>,
+    assertion_audience: Option<String>,
+    allow_insecure_http: bool,
+}
+
+macro_rules! url_setter {
+    ($(#[$doc:meta] $name:ident => $key:literal),* $(,)?) => {
+        $(#[$doc] pub fn $name(mut self, url: impl Into<String>) -> Self {
+            self.urls.push(($key, url.into()));
+            self
+        })*
+    };
+}
+
+impl OAuthClientBuilder {
+    /// The client secret (used by `client_secret_basic`, `_post` and `_jwt`).
+    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.creds.secret = Some(secret.into());
+        self
+    }
+
+    /// The private key for `private_key_jwt`.
+    pub fn private_key(mut self, key: SigningKey) -> Self {
+        self.creds.key = Some(key);
+        self
+    }
+
+    /// The client authentication method; by default it follows the credentials
+    /// and the profile. It is never guessed by retrying: a failure is reported as it is.
+    pub fn auth_method(mut self, method: AuthMethod) -> Self {
+        self.auth_method = Some(method);
+        self
+    }
+
+    /// The provider profile (default: RFC 6749).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    url_setter! {
+        /// Authorization endpoint URL.
+        authorization_url => "authorization",
+        /// Token endpoint URL.
+        token_url => "token",
+        /// Refresh endpoint URL (when not the token endpoint).
+        refresh_url => "refresh",
+        /// Introspection endpoint URL.
+        introspection_url => "introspection",
+        /// Revocation endpoint URL.
+        revocation_url => "revocation",
+        /// Device authorization endpoint URL.
+        device_authorization_url => "device_authorization",
+        /// CIBA backchannel authentication endpoint URL.
+        backchannel_authentication_url => "backchannel_authentication",
+        /// UserInfo endpoint URL.
+        userinfo_url => "userinfo",
+        /// Token validation endpoint URL (profiles with a validation endpoint).
+        validate_url => "validate",
+    }
+
+    /// The issuer identifier (RFC 9207 `iss` check, default JWT audience).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Endpoints from discovered metadata (explicit URLs still win).
+    pub fn metadata(mut self, metadata: ServerMetadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// Moves the profile's default endpoints to another origin, keeping their
+    /// paths: `https://api.provider/v2/oauth/token` with base
+    /// `http://127.0.0.1:8080/deskera-v2` becomes `http://127.0.0.1:8080/deskera-v2/v2/oauth/token`.
+    /// For staging hosts and test servers.
+    pub fn base_url(mut self, base: impl Into<String>) -> Self {
+        self.base_url = Some(base.into());
+        self
+    }
+
+    /// Default redirect URI.
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+
+    /// Default scope (space-separated).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// The `aud` of client assertions (default: the token endpoint URL).
+    pub fn assertion_audience(mut self, aud: impl Into<String>) -> Self {
+        self.assertion_audience = Some(aud.into());
+        self
+    }
+
+    /// Allows plain `http://` endpoints that are not loopback. Off by default:
+    /// credentials and tokens must not cross a network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<OAuthClient> {
+        if self.client_id.trim().is_empty() {
+            return Err(Error::config("client_id must not be empty"));
+        }
+        let profile = self.profile.unwrap_or_default();
+        let auth_method = self.auth_method.unwrap_or_else(|| self.creds.default_method(profile.client_auth));
+        self.creds.check(auth_method)?;
+
+        let meta = self.metadata.as_ref();
+        let rebase = |u: &Option<String>| -> Result<Option<String>> {
+            match (u, &self.base_url) {
+                (Some(u), Some(base)) => Ok(Some(rebase_url(u, base)?)),
+                (u, _) => Ok(u.clone()),
+            }
+        };
+        let explicit = |key: &str| self.urls.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
+        let pick = |key: &str, from_meta: Option<&Option<String>>, from_profile: Result<Option<String>>| -> Result<Option<url::Url>> {
+            let chosen = explicit(key)
+                .or_else(|| from_meta.and_then(|m| m.clone()))
+                .map(Ok)
+                .or_else(|| from_profile.transpose())
+                .transpose()?;
+            chosen.map(|u| check_endpoint(key, &u, self.allow_insecure_http)).transpose()
+        };
+        let pe = &profile.endpoints;
+        let endpoints = Endpoints {
+            issuer: self.issuer.clone().or_else(|| meta.map(|m| m.issuer.clone())),
+            authorization: pick("authorization", meta.map(|m| &m.authorization_endpoint), rebase(&pe.authorization))?,
+            token: pick("token", meta.map(|m| &m.token_endpoint), rebase(&pe.token))?,
+            refresh: pick("refresh", None, rebase(&profile.refresh.endpoint))?,
+            introspection: pick("introspection", meta.map(|m| &m.introspection_endpoint), rebase(&pe.introspection))?,
+            revocation: pick("revocation", meta.map(|m| &m.revocation_endpoint), rebase(&pe.revocation))?,
+            device_authorization: pick(
+                "device_authorization",
+                meta.map(|m| &m.device_authorization_endpoint),
+                rebase(&pe.device_authorization),
+            )?,
+            backchannel_authentication: pick(
+                "backchannel_authentication",
+                meta.map(|m| &m.backchannel_authentication_endpoint),
+                Ok(None),
+            )?,
+            userinfo: pick("userinfo", meta.map(|m| &m.userinfo_endpoint), Ok(None))?,
+            validate: pick("validate", None, rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())))?,
+        };
+        Ok(OAuthClient {
+            client_id: self.client_id,
+            creds: self.creds,
+            auth_method,
+            require_issuer: meta.is_some_and(|m| m.authorization_response_iss_parameter_supported),
+            profile: Arc::new(profile),
+            endpoints,
+            redirect_uri: self.redirect_uri,
+            scope: self.scope,
+            assertion_audience: self.assertion_audience,
+        })
+    }
+}
+
+/// Replaces a URL's origin by `base` (which may carry a path prefix).
+fn rebase_url(url: &str, base: &str) -> Result<String> {
+    let u = url::Url::parse(url).map_err(|e| Error::config(format!("invalid profile URL {url:?}: {e}")))?;
+    let mut out = base.trim_end_matches('/').to_string();
+    out.push_str(u.path());
+    if let Some(q) = u.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+/// Parses an endpoint URL and refuses clear-text HTTP off loopback.
+fn check_endpoint(name: &str, raw: &str, allow_insecure: bool) -> Result<url::Url> {
+    let u = url::Url::parse(raw).map_err(|e| Error::config(format!("invalid {name} endpoint {raw:?}: {e}")))?;
+    match u.scheme() {
+        "https" => Ok(u),
+        "http" if allow_insecure || is_loopback(&u) => Ok(u),
+        "http" => Err(Error::config(format!(
+            "{name} endpoint {raw:?} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)"
+        ))),
+        other => Err(Error::config(format!("{name} endpoint {raw:?}: unsupported scheme {other:?}"))),
+    }
+}
+
+fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+impl OAuthClient {
+    /// Starts a configuration.
+    pub fn builder(client_id: impl Into<String>) -> OAuthClientBuilder {
+        OAuthClientBuilder { client_id: client_id.into(), ..Default::default() }
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The profile in use.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The endpoints in use.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// The client authentication method in use.
+    pub fn auth_method(&self) -> AuthMethod {
+        self.auth_method
+    }
+
+    /// The default scope.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    fn endpoint<'a>(&self, url: &'a Option<url::Url>, name: &str) -> Result<&'a url::Url> {
+        url.as_ref().ok_or_else(|| Error::config(format!("no {name} endpoint configured")))
+    }
+
+    /// The authorization URL to send the user to, and what to keep until the redirect.
+    pub fn authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        let ep = self.endpoint(&self.endpoints.authorization, "authorization")?;
+        let shape = &self.profile.authorize;
+        authorize::build(
+            ep,
+            &self.client_id,
+            opts,
+            self.scope.as_deref(),
+            self.redirect_uri.as_deref(),
+            shape.pkce,
+            shape.redirect_uri,
+            &shape.extra,
+            self.endpoints.issuer.as_deref(),
+            self.require_issuer,
+        )
+    }
+
+    /// Verifies a redirect back (state, `iss`, error) and returns the code exchange grant.
+    pub fn callback_grant(&self, pending: &PendingAuthorization, redirect: &str) -> Result<Grant> {
+        Callback::parse(redirect)?.into_grant(pending)
+    }
+
+    /// Verifies an implicit-grant redirect and reads its token.
+    pub fn implicit_token(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+        Callback::parse(redirect)?.into_implicit_token(pending, self.token_parsing(false))
+    }
+
+    /// The token request for a grant, shaped by the profile and authenticated.
+    pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
+        let refresh = grant.is_refresh();
+        let shape = if refresh { &self.profile.refresh } else { &self.profile.token };
+        let token_ep = self.endpoint(&self.endpoints.token, "token");
+        let ep = match (refresh, &self.endpoints.refresh) {
+            (true, Some(r)) => r,
+            _ => token_ep?,
+        };
+        let method = shape.client_auth.unwrap_or(self.auth_method);
+        self.authed_request(ep, shape.params_in, grant.params(), method, |p| p.shaped(shape))
+    }
+
+    /// How token answers are read (`refresh` picks the refresh field names).
+    pub fn token_parsing(&self, refresh: bool) -> TokenParsing<'_> {
+        let p = &*self.profile;
+        TokenParsing {
+            fields: if refresh { p.refresh_fields() } else { &p.response },
+            errors: &p.errors,
+            success: &p.success_statuses,
+            zero_lifetime: p.zero_lifetime,
+        }
+    }
+
+    /// Parses the answer to [`OAuthClient::token_request`]. A refresh refused
+    /// with `invalid_grant` becomes [`Error::ReauthorizationRequired`].
+    pub fn parse_token_response(&self, grant: &Grant, resp: &HttpResponse) -> Result<TokenSet> {
+        let refresh = grant.is_refresh();
+        let mut set = token::parse_token_response(resp, self.token_parsing(refresh)).map_err(|e| match e {
+            Error::OAuth(o) if refresh && o.error == "invalid_grant" => Error::ReauthorizationRequired(o),
+            e => e,
+        })?;
+        if let Grant::RefreshToken { refresh_token, .. } = grant {
+            if set.refresh_token.is_none() {
+                set.refresh_token = Some(refresh_token.clone());
+            }
+        }
+        Ok(set)
+    }
+
+    /// The introspection request (RFC 7662).
+    pub fn introspection_request(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<HttpRequest> {
+        let ep = self.endpoint(&self.endpoints.introspection, "introspection")?;
+        let mut p = Params::new();
+        p.push("token", token);
+        p.push_opt("token_type_hint", hint.map(TokenTypeHint::as_str));
+        self.authed_request(ep, ParamLocation::Form, p, self.auth_method, |p| p)
+    }
+
+    /// Parses an introspection answer.
+    pub fn parse_introspection(&self, resp: &HttpResponse) -> Result<Introspection> {
+        introspect::parse_introspection(resp, &self.profile.errors)
+    }
+
+    /// The revocation request (RFC 7009).
+    pub fn revocation_request(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<HttpRequest> {
+        let ep = self.endpoint(&self.endpoints.revocation, "revocation")?;
+        let mut p = Params::new();
+        p.push("token", token);
+        p.push_opt("token_type_hint", hint.map(TokenTypeHint::as_str));
+        self.authed_request(ep, ParamLocation::Form, p, self.auth_method, |p| p)
+    }
+
+    /// Parses a revocation answer.
+    pub fn parse_revocation(&self, resp: &HttpResponse) -> Result<()> {
+        revoke::parse_revocation(resp, &self.profile.errors)
+    }
+
+    /// The header that presents a token to APIs, as the profile says
+    /// (`Authorization: Bearer …`, or e.g. `x-access-token: …`).
+    pub fn authorization_header(&self, token: &TokenSet) -> (String, String) {
+        let p = &self.profile.present;
+        let value = if p.scheme.is_empty() {
+            token.access_token.expose().to_string()
+        } else {
+            format!("{} {}", p.scheme, token.access_token.expose())
+        };
+        (p.header.clone(), value)
+    }
+
+    /// The profile's validation request for a token.
+    pub fn validation_request(&self, token: &TokenSet) -> Result<HttpRequest> {
+        let v = self
+            .profile
+            .validate
+            .as_ref()
+            .ok_or_else(|| Error::config(format!("profile {} has no validation endpoint", self.profile.name)))?;
+        let ep = self.endpoint(&self.endpoints.validate, "validation")?;
+        let method = if v.method.eq_ignore_ascii_case("POST") { Method::Post } else { Method::Get };
+        let mut req = HttpRequest::new(method, ep.clone());
+        let (name, value) = self.authorization_header(token);
+        req.headers.push((v.header.clone().unwrap_or(name), value));
+        Ok(req)
+    }
+
+    /// `Ok(true)` when the validation answer says valid, `Ok(false)` on 401/403,
+    /// an error otherwise (a 500 says nothing about the token).
+    pub fn parse_validation(&self, resp: &HttpResponse) -> Result<bool> {
+        let valid = self.profile.validate.as_ref().map(|v| v.valid_statuses.as_slice()).unwrap_or(&[200]);
+        if valid.contains(&resp.status) {
+            Ok(true)
+        } else if resp.status == 401 || resp.status == 403 {
+            Ok(false)
+        } else {
+            Err(token::error_from(resp, &self.profile.errors))
+        }
+    }
+
+    /// A POST to `ep` with `params` (shaped by `shape`) and client authentication.
+    pub(crate) fn authed_request(
+        &self,
+        ep: &url::Url,
+        location: ParamLocation,
+        mut params: Params,
+        method: AuthMethod,
+        shape: impl FnOnce(Params) -> Params,
+    ) -> Result<HttpRequest> {
+        let mut headers = Vec::new();
+        let token_ep = self.endpoints.token.as_ref().unwrap_or(ep);
+        let audience = self.assertion_audience.as_deref().unwrap_or(token_ep.as_str());
+        client_auth::authenticate(
+            method,
+            &self.client_id,
+            &self.creds,
+            self.profile.basic_encoding,
+            audience,
+            &mut params,
+            &mut headers,
+        )?;
+        let mut req = params::post(ep, location, &shape(params))?;
+        client_auth::merge_headers(&mut req, headers);
+        Ok(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(profile: Profile) -> OAuthClient {
+        OAuthClient::builder("my client")
+            .client_secret("s3cr:t+")
+            .profile(profile)
+            .token_url("https://as.example/token")
+            .authorization_url("https://as.example/authorize")
+            .introspection_url("https://as.example/introspect")
+            .revocation_url("https://as.example/revoke")
+            .redirect_uri("http://127.0.0.1:8765/cb")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn exact_client_credentials_request_basic() {
+        let c = client(Profile::rfc6749());
+        let req = c.token_request(&Grant::client_credentials(Some("read write"))).unwrap();
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(req.url.as_str(), "https://as.example/token");
+        assert_eq!(req.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(req.header("accept"), Some("application/json"));
+        assert_eq!(
+            req.header("authorization"),
+            Some(client_auth::basic_header("my client", "s3cr:t+", crate::profile::BasicEncoding::FormUrlencoded).as_str())
+        );
+        assert_eq!(req.body_text(), "grant_type=client_credentials&scope=read+write");
+    }
+
+    #[test]
+    fn exact_post_and_none_requests() {
+        let c = OAuthClient::builder("c1")
+            .client_secret("s")
+            .auth_method(AuthMethod::ClientSecretPost)
+            .token_url("https://as.example/token")
+            .build()
+            .unwrap();
+        let g = Grant::Password { username: "alice".into(), password: "pw".into(), scope: None };
+        let req = c.token_request(&g).unwrap();
+        assert!(req.header("authorization").is_none());
+        assert_eq!(req.body_text(), "grant_type=password&username=alice&password=pw&client_id=c1&client_secret=s");
+
+        let public = OAuthClient::builder("pub").token_url("https://as.example/token").build().unwrap();
+        assert_eq!(public.auth_method(), AuthMethod::None);
+        let g = Grant::refresh(&"rt".into(), None);
+        assert_eq!(public.token_request(&g).unwrap().body_text(), "grant_type=refresh_token&refresh_token=rt&client_id=pub");
+    }
+
+    #[test]
+    fn jwt_client_assertions_carry_rfc7523_claims() {
+        let c = OAuthClient::builder("jc")
+            .client_secret("0123456789abcdef0123456789abcdef")
+            .auth_method(AuthMethod::ClientSecretJwt)
+            .token_url("https://as.example/token")
+            .build()
+            .unwrap();
+        let req = c.token_request(&Grant::client_credentials(None)).unwrap();
+        let body = req.body_text();
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let get = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(get("client_assertion_type"), client_auth::JWT_BEARER_ASSERTION_TYPE);
+        let jwt = get("client_assertion");
+        use base64::Engine;
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let dec = |s: &str| -> serde_json::Value {
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap()).unwrap()
+        };
+        assert_eq!(dec(parts[0])["alg"], "HS256");
+        let claims = dec(parts[1]);
+        assert_eq!(claims["iss"], "jc");
+        assert_eq!(claims["sub"], "jc");
+        assert_eq!(claims["aud"], "https://as.example/token");
+        assert!(claims["jti"].as_str().unwrap().len() >= 32);
+        assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
+        // a new assertion for every request
+        let again = c.token_request(&Grant::client_credentials(None)).unwrap().body_text();
+        assert_ne!(again, body);
+    }
+
+    #[test]
+    fn insecure_endpoints_refused_unless_loopback_or_allowed() {
+        let b = || OAuthClient::builder("c");
+        assert!(matches!(b().token_url("http://as.example/token").build(), Err(Error::Config(_))));
+        assert!(b().token_url("http://127.0.0.1:9/token").build().is_ok());
+        assert!(b().token_url("http://localhost:9/token").build().is_ok());
+        assert!(b().token_url("http://[::1]:9/token").build().is_ok());
+        assert!(b().token_url("http://as.example/token").allow_insecure_http(true).build().is_ok());
+        assert!(matches!(b().token_url("ftp://x/").build(), Err(Error::Config(_))));
+        assert!(matches!(b().token_url("not a url").build(), Err(Error::Config(_))));
+        assert!(matches!(OAuthClient::builder("").build(), Err(Error::Config(_))));
+        assert!(matches!(b().auth_method(AuthMethod::PrivateKeyJwt).build(), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn introspection_and_revocation_requests() {
+        let c = client(Profile::rfc6749());
+        let r = c.introspection_request("tok", Some(TokenTypeHint::AccessToken)).unwrap();
+        assert_eq!(r.url.as_str(), "https://as.example/introspect");
+        assert_eq!(r.body_text(), "token=tok&token_type_hint=access_token");
+        assert!(r.header("authorization").is_some());
+        let r = c.revocation_request("rt", Some(TokenTypeHint::RefreshToken)).unwrap();
+        assert_eq!(r.url.as_str(), "https://as.example/revoke");
+        assert_eq!(r.body_text(), "token=rt&token_type_hint=refresh_token");
+    }
+
+    #[test]
+    fn refresh_keeps_old_token_and_invalid_grant_means_reauthorize() {
+        let c = client(Profile::rfc6749());
+        let g = Grant::refresh(&"old".into(), None);
+        let t = c.parse_token_response(&g, &HttpResponse::json(200, r#"{"access_token":"a"}"#)).unwrap();
+        assert_eq!(t.refresh_token.unwrap().expose(), "old");
+        let e = c.parse_token_response(&g, &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#)).unwrap_err();
+        assert!(matches!(e, Error::ReauthorizationRequired(_)));
+        let cc = Grant::client_credentials(None);
+        let e = c.parse_token_response(&cc, &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#)).unwrap_err();
+        assert!(matches!(e, Error::OAuth(_)));
+    }
+
+    #[test]
+    fn debug_of_client_hides_secrets() {
+        let key = SigningKey::hs256(b"KEYKEYKEYKEYKEYKEYKEYKEYKEYKEYKEY");
+        let c = OAuthClient::builder("c").client_secret("TOPSECRET").private_key(key).token_url("https://as/t").build().unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("TOPSECRET") && !shown.contains("KEYKEY"), "{shown}");
+    }
+}

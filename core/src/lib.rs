@@ -1,0 +1,71 @@
+//! # oauth2kit
+//!
+//! An OAuth 2.0 client that works against real servers, quirks included.
+//!
+//! - **Sans-IO core**: [`OAuthClient`] builds every request as an [`HttpRequest`]
+//!   and parses every [`HttpResponse`]; no socket in it.
+//! - **Transports**: [`Client`] (async, reqwest + rustls) and
+//!   [`blocking::Client`] (feature `blocking`) send them; or bring your own
+//!   [`Transport`].
+//! - **Grants**: authorization code with PKCE, client credentials, password,
+//!   refresh, implicit (legacy), and any extension grant ([`Grant`]).
+//! - **Client authentication**: `client_secret_basic` (RFC 6749 §2.3.1
+//!   encoding), `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`.
+//! - **Profiles**: provider dialects as data ([`Profile`]): Deskera V1/V2,
+//!   Desko, generic, or your own TOML/JSON file.
+//! - **Secrets** ([`Secret`]) never appear in `Debug`, `Display` or errors.
+//!
+//! ```no_run
+//! # async fn run() -> oauth2kit::Result<()> {
+//! use oauth2kit::{AuthorizeOptions, Client, OAuthClient};
+//! let client = Client::new(
+//!     OAuthClient::builder("my-app")
+//!         .client_secret("s3cret")
+//!         .authorization_url("https://as.example/authorize")
+//!         .token_url("https://as.example/token")
+//!         .redirect_uri("http://127.0.0.1:8765/callback")
+//!         .build()?,
+//! )?;
+//! let request = client.authorization_url(AuthorizeOptions::default())?;
+//! println!("open {}", request.url);
+//! // … the browser comes back to the redirect URI …
+//! # let redirect = "http://127.0.0.1:8765/callback?code=x&state=y";
+//! let tokens = client.exchange_redirect(&request.pending, redirect).await?;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod async_client;
+pub mod authorize;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+pub mod client_auth;
+pub mod discovery;
+mod error;
+pub mod grant;
+pub mod http;
+pub mod introspect;
+pub mod keys;
+pub mod params;
+pub mod pkce;
+pub mod profile;
+pub mod revoke;
+mod secret;
+pub mod token;
+pub mod transport;
+
+pub use async_client::Client;
+pub use authorize::{AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
+pub use client::{Endpoints, OAuthClient, OAuthClientBuilder};
+pub use discovery::ServerMetadata;
+pub use error::{Error, ErrorCode, OAuthError, Result};
+pub use grant::Grant;
+pub use http::{HttpRequest, HttpResponse, Method};
+pub use introspect::Introspection;
+pub use keys::SigningKey;
+pub use profile::{AuthMethod, Profile};
+pub use revoke::TokenTypeHint;
+pub use secret::Secret;
+pub use token::TokenSet;
+pub use transport::{HttpOptions, Transport};

@@ -1,0 +1,139 @@
+//! The default transport: reqwest over rustls (ring) with the bundled Mozilla
+//! root certificates (webpki-roots), so it needs no platform verifier — that
+//! keeps Android free of JNI set-up; extra roots can be added.
+
+use std::sync::Arc;
+
+use super::{BoxFuture, HttpOptions, Transport};
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse, Method};
+
+/// reqwest-based transport: connection reuse, timeouts, no redirects followed
+/// unless a request allows it, a response size cap.
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    no_redirects: reqwest::Client,
+    with_redirects: reqwest::Client,
+    options: Arc<HttpOptions>,
+}
+
+impl ReqwestTransport {
+    /// A transport with these options.
+    pub fn new(options: HttpOptions) -> Result<Self> {
+        let build = |policy: reqwest::redirect::Policy| -> Result<reqwest::Client> {
+            reqwest::Client::builder()
+                .tls_backend_preconfigured(tls_config(&options)?)
+                .connect_timeout(options.connect_timeout)
+                .timeout(options.timeout)
+                .redirect(policy)
+                .user_agent(options.user_agent.clone())
+                .pool_idle_timeout(std::time::Duration::from_secs(60))
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {}", describe(&e))))
+        };
+        Ok(ReqwestTransport {
+            no_redirects: build(reqwest::redirect::Policy::none())?,
+            with_redirects: build(reqwest::redirect::Policy::limited(5))?,
+            options: Arc::new(options),
+        })
+    }
+
+    async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
+        let client = if req.follow_redirects { &self.with_redirects } else { &self.no_redirects };
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = client.request(method, req.url.clone());
+        for (name, value) in &req.headers {
+            builder = builder.header(name, value);
+        }
+        if !req.body.is_empty() {
+            builder = builder.body(req.body.clone());
+        }
+        let mut resp = builder.send().await.map_err(|e| self.map_error(&e))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let limit = self.options.max_response_bytes;
+        if resp.content_length().is_some_and(|len| len as usize > limit) {
+            return Err(Error::ResponseTooLarge { limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(&e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse { status, headers, body })
+    }
+
+    fn map_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout(self.options.timeout)
+        } else {
+            Error::Transport(describe(e))
+        }
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse>> {
+        Box::pin(self.exchange(request))
+    }
+}
+
+/// The error and its causes, without the URL: some providers put codes and
+/// refresh tokens in query strings.
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut current: Option<&dyn std::error::Error> = Some(e);
+    let mut first = true;
+    while let Some(err) = current {
+        let part = if first {
+            first = false;
+            // reqwest's own Display includes the URL; its kind alone is safe.
+            if e.is_connect() {
+                "connection failed".to_string()
+            } else if e.is_request() {
+                "request failed".to_string()
+            } else if e.is_body() || e.is_decode() {
+                "reading the response failed".to_string()
+            } else {
+                "HTTP error".to_string()
+            }
+        } else {
+            err.to_string()
+        };
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        current = err.source();
+    }
+    text
+}
+
+fn tls_config(options: &HttpOptions) -> Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    for pem in &options.extra_root_certificates_pem {
+        use rustls::pki_types::pem::PemObject;
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| Error::config(format!("invalid root certificate PEM: {e}")))?;
+            roots.add(cert).map_err(|e| Error::config(format!("unusable root certificate: {e}")))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::config(format!("TLS set-up failed: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
+}
