@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::assertion_grants::{self, JwtBearer, TokenExchange};
+use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
+use crate::polling::{self, PollOptions};
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;
 use crate::discovery::{self, MetadataKind, ServerMetadata};
@@ -135,6 +138,47 @@ impl Client {
     /// Any grant by its `grant_type` URI with parameters.
     pub async fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
         self.request_token(&Grant::extension(grant_type, params.iter().copied())).await
+    }
+
+    /// Starts a device authorization (RFC 8628): show `user_code` and
+    /// `verification_uri` to the user, then call [`Client::poll_device_token`].
+    pub async fn device_authorization(&self, scope: Option<&str>) -> Result<DeviceAuthorization> {
+        let resp = self.send(self.oauth.device_authorization_request(scope, &[])?).await?;
+        self.oauth.parse_device_authorization(&resp)
+    }
+
+    /// Polls until the user approves (or denies, or the codes expire, or `opts.cancel` fires).
+    pub async fn poll_device_token(&self, auth: &DeviceAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+        let grant = auth.grant();
+        polling::poll_until(auth.interval, auth.expires_in, opts, || self.request_token(&grant)).await
+    }
+
+    /// Starts a CIBA request (poll mode).
+    pub async fn ciba_authorization(&self, request: &CibaRequest) -> Result<CibaAuthorization> {
+        let resp = self.send(self.oauth.ciba_request(request)?).await?;
+        self.oauth.parse_ciba(&resp)
+    }
+
+    /// Polls a CIBA request with the same rules as the device grant.
+    pub async fn poll_ciba_token(&self, auth: &CibaAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+        let grant = auth.grant();
+        polling::poll_until(auth.interval, auth.expires_in, opts, || self.request_token(&grant)).await
+    }
+
+    /// Token exchange (RFC 8693); the answer's `issued_token_type` is in
+    /// [`TokenSet::issued_token_type`].
+    pub async fn token_exchange(&self, exchange: &TokenExchange) -> Result<TokenSet> {
+        self.request_token(&exchange.grant()?).await
+    }
+
+    /// JWT bearer grant (RFC 7523 §2.1).
+    pub async fn jwt_bearer(&self, grant: &JwtBearer) -> Result<TokenSet> {
+        self.request_token(&grant.grant()?).await
+    }
+
+    /// SAML 2.0 bearer grant (RFC 7522) with a base64url assertion.
+    pub async fn saml2_bearer(&self, assertion_b64url: &str, scope: Option<&str>) -> Result<TokenSet> {
+        self.request_token(&assertion_grants::saml2_bearer(assertion_b64url, scope)?).await
     }
 
     /// Token introspection (RFC 7662).

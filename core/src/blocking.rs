@@ -9,6 +9,9 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
+use crate::assertion_grants::{JwtBearer, TokenExchange};
+use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
+use crate::polling::PollOptions;
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;
 use crate::discovery::ServerMetadata;
@@ -149,6 +152,41 @@ impl Client {
     /// Extension grant.
     pub fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
         block_on(self.inner.extension_grant(grant_type, params))?
+    }
+
+    /// Starts a device authorization.
+    pub fn device_authorization(&self, scope: Option<&str>) -> Result<DeviceAuthorization> {
+        block_on(self.inner.device_authorization(scope))?
+    }
+
+    /// Polls a device authorization until done; cancel from another thread with `opts.cancel`.
+    pub fn poll_device_token(&self, auth: &DeviceAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+        block_on(self.inner.poll_device_token(auth, opts))?
+    }
+
+    /// Starts a CIBA request.
+    pub fn ciba_authorization(&self, request: &CibaRequest) -> Result<CibaAuthorization> {
+        block_on(self.inner.ciba_authorization(request))?
+    }
+
+    /// Polls a CIBA request.
+    pub fn poll_ciba_token(&self, auth: &CibaAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+        block_on(self.inner.poll_ciba_token(auth, opts))?
+    }
+
+    /// Token exchange (RFC 8693).
+    pub fn token_exchange(&self, exchange: &TokenExchange) -> Result<TokenSet> {
+        block_on(self.inner.token_exchange(exchange))?
+    }
+
+    /// JWT bearer grant (RFC 7523).
+    pub fn jwt_bearer(&self, grant: &JwtBearer) -> Result<TokenSet> {
+        block_on(self.inner.jwt_bearer(grant))?
+    }
+
+    /// SAML 2.0 bearer grant (RFC 7522).
+    pub fn saml2_bearer(&self, assertion_b64url: &str, scope: Option<&str>) -> Result<TokenSet> {
+        block_on(self.inner.saml2_bearer(assertion_b64url, scope))?
     }
 
     /// Introspection.

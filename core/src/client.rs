@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::authorize::{self, AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
 use crate::client_auth::{self, ClientCredentials};
+use crate::device::{self, CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
 use crate::error::{Error, Result};
 use crate::grant::Grant;
@@ -375,6 +376,33 @@ impl OAuthClient {
             }
         }
         Ok(set)
+    }
+
+    /// The device authorization request (RFC 8628 §3.1), authenticated as configured.
+    pub fn device_authorization_request(&self, scope: Option<&str>, extra: &[(&str, &str)]) -> Result<HttpRequest> {
+        let ep = self.endpoint(&self.endpoints.device_authorization, "device authorization")?;
+        let mut p = Params::new();
+        p.push_opt("scope", scope.or(self.scope.as_deref()));
+        for (k, v) in extra {
+            p.push(*k, *v);
+        }
+        self.authed_request(ep, ParamLocation::Form, p, self.auth_method, |p| p)
+    }
+
+    /// Parses the device authorization answer.
+    pub fn parse_device_authorization(&self, resp: &HttpResponse) -> Result<DeviceAuthorization> {
+        device::parse_device_authorization(resp, &self.profile.errors)
+    }
+
+    /// The CIBA backchannel authentication request.
+    pub fn ciba_request(&self, request: &CibaRequest) -> Result<HttpRequest> {
+        let ep = self.endpoint(&self.endpoints.backchannel_authentication, "backchannel authentication")?;
+        self.authed_request(ep, ParamLocation::Form, request.params()?, self.auth_method, |p| p)
+    }
+
+    /// Parses the CIBA answer.
+    pub fn parse_ciba(&self, resp: &HttpResponse) -> Result<CibaAuthorization> {
+        device::parse_ciba_authorization(resp, &self.profile.errors)
     }
 
     /// The introspection request (RFC 7662).

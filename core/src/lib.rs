@@ -8,7 +8,9 @@
 //!   [`blocking::Client`] (feature `blocking`) send them; or bring your own
 //!   [`Transport`].
 //! - **Grants**: authorization code with PKCE, client credentials, password,
-//!   refresh, implicit (legacy), and any extension grant ([`Grant`]).
+//!   refresh, implicit (legacy), device authorization (RFC 8628), token
+//!   exchange (RFC 8693), JWT bearer (RFC 7523), SAML 2.0 bearer (RFC 7522),
+//!   CIBA poll mode, and any extension grant ([`Grant`]).
 //! - **Client authentication**: `client_secret_basic` (RFC 6749 §2.3.1
 //!   encoding), `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`.
 //! - **Profiles**: provider dialects as data ([`Profile`]): Deskera V1/V2,
@@ -35,12 +37,15 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod assertion_grants;
+#[cfg(feature = "reqwest")]
 mod async_client;
 pub mod authorize;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
 pub mod client_auth;
+pub mod device;
 pub mod discovery;
 mod error;
 pub mod grant;
@@ -49,13 +54,20 @@ pub mod introspect;
 pub mod keys;
 pub mod params;
 pub mod pkce;
+#[cfg(feature = "reqwest")]
+pub mod polling;
 pub mod profile;
 pub mod revoke;
 mod secret;
 pub mod token;
 pub mod transport;
 
+pub use assertion_grants::{JwtAssertion, JwtBearer, TokenExchange};
+#[cfg(feature = "reqwest")]
 pub use async_client::Client;
+pub use device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
+#[cfg(feature = "reqwest")]
+pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};
 pub use authorize::{AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
 pub use client::{Endpoints, OAuthClient, OAuthClientBuilder};
 pub use discovery::ServerMetadata;
