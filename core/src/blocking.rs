@@ -204,3 +204,62 @@ impl Client {
         block_on(self.inner.validate(token))?
     }
 }
+
+/// A blocking [`crate::session::Session`]: the same single-flight session,
+/// callable from plain threads.
+#[derive(Clone, Debug)]
+pub struct Session {
+    inner: crate::session::Session,
+}
+
+impl Session {
+    /// Wraps an async session (build it with [`crate::session::Session::builder`]
+    /// over [`Client::as_async`]).
+    pub fn new(inner: crate::session::Session) -> Self {
+        Session { inner }
+    }
+
+    /// The async session inside.
+    pub fn as_async(&self) -> &crate::session::Session {
+        &self.inner
+    }
+
+    /// A valid token set (cached, or renewed once for all callers).
+    pub fn token(&self) -> Result<std::sync::Arc<TokenSet>> {
+        if let Some(t) = self.inner.cached() {
+            return Ok(t);
+        }
+        block_on(self.inner.token())?
+    }
+
+    /// A valid access token.
+    pub fn access_token(&self) -> Result<Secret> {
+        Ok(self.token()?.access_token.clone())
+    }
+
+    /// The header to send to APIs.
+    pub fn authorization_header(&self) -> Result<(String, String)> {
+        let t = self.token()?;
+        Ok(self.inner.client().oauth().authorization_header(&t))
+    }
+
+    /// Forgets that the current token is valid.
+    pub fn invalidate(&self) {
+        self.inner.invalidate()
+    }
+
+    /// Reports a 401 for `access_token`.
+    pub fn on_unauthorized(&self, access_token: &str) -> bool {
+        self.inner.on_unauthorized(access_token)
+    }
+
+    /// Replaces and saves the tokens.
+    pub fn set_tokens(&self, tokens: TokenSet) -> Result<()> {
+        block_on(self.inner.set_tokens(tokens))?
+    }
+
+    /// Forgets the tokens here and in the store.
+    pub fn clear(&self) -> Result<()> {
+        block_on(self.inner.clear())?
+    }
+}

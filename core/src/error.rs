@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const BODY_EXCERPT_LIMIT: usize = 2048;
 
 /// Everything that can go wrong. Messages never contain secrets.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The authorization server answered with an OAuth error

@@ -59,6 +59,9 @@ pub mod polling;
 pub mod profile;
 pub mod revoke;
 mod secret;
+#[cfg(feature = "reqwest")]
+pub mod session;
+pub mod store;
 pub mod token;
 pub mod transport;
 

@@ -1,0 +1,461 @@
+//! [`Session`]: hands out a valid access token, always.
+//!
+//! - Refreshes ahead of expiry (margin, default 60 s); grants without refresh
+//!   tokens (client credentials, JWT bearer…) fetch anew.
+//! - Unknown lifetimes (`expires_in: 0`): a JWT's `exp` is used when there is
+//!   one (at parse time); else the profile's validation endpoint is asked now
+//!   and then, and a 401 reported by the caller ([`Session::on_unauthorized`])
+//!   makes it renew once.
+//! - **Single flight**: however many tasks and threads ask at once, one renewal
+//!   runs; every waiter gets its result, success or failure. The renewal runs
+//!   as its own task, so a caller that gives up never cuts a refresh in half
+//!   (which could lose a rotated refresh token).
+//! - **Rotation safety**: a new set is saved to the store before it is handed
+//!   out. If saving fails, the caller gets [`Error::Store`] and the session
+//!   still holds the new set in memory: a rotated token is never dropped.
+//! - **Fleets**: the store's lock (Redis) makes one process renew while the
+//!   others wait and then read its result.
+//!
+//! ```no_run
+//! # async fn run(client: oauth2kit::Client) -> oauth2kit::Result<()> {
+//! use oauth2kit::session::Session;
+//! use oauth2kit::store::FileStore;
+//! use std::sync::Arc;
+//! let session = Session::builder(client)
+//!     .client_credentials(Some("read"))
+//!     .store(Arc::new(FileStore::new("/var/lib/app/tokens.json")))
+//!     .on_change(|tokens| eprintln!("new tokens, expiring in {:?}", tokens.expires_in()))
+//!     .build();
+//! let token = session.access_token().await?; // valid, refreshed if needed
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+
+use crate::async_client::Client;
+use crate::error::{Error, OAuthError, Result};
+use crate::grant::Grant;
+use crate::secret::Secret;
+use crate::store::{MemoryStore, TokenStore};
+use crate::token::TokenSet;
+
+/// Produces the grant that fetches tokens anew (called for every fetch, so a
+/// JWT assertion can be signed afresh each time).
+pub type GrantFactory = Arc<dyn Fn() -> Result<Grant> + Send + Sync>;
+/// Told about every new token set.
+pub type ChangeCallback = Arc<dyn Fn(&TokenSet) + Send + Sync>;
+
+type Renewal = Shared<BoxFuture<'static, Result<Arc<TokenSet>>>>;
+
+#[derive(Default)]
+struct State {
+    tokens: Option<Arc<TokenSet>>,
+    loaded: bool,
+    invalid: bool,
+    validated_at: Option<Instant>,
+}
+
+struct Inner {
+    client: Client,
+    store: Arc<dyn TokenStore>,
+    fetch_grant: Option<GrantFactory>,
+    margin: Duration,
+    retry_deadline: Duration,
+    lock_ttl: Duration,
+    validate_every: Duration,
+    on_change: Vec<ChangeCallback>,
+    state: RwLock<State>,
+    renewal: Mutex<Option<Renewal>>,
+}
+
+/// A token session; cheap to clone, share it everywhere.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tokens = self.inner.state.read().ok().and_then(|s| s.tokens.clone());
+        f.debug_struct("Session")
+            .field("client_id", &self.inner.client.oauth().client_id())
+            .field("store", &self.inner.store)
+            .field("tokens", &tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Session`].
+pub struct SessionBuilder {
+    client: Client,
+    store: Arc<dyn TokenStore>,
+    initial: Option<TokenSet>,
+    fetch_grant: Option<GrantFactory>,
+    margin: Duration,
+    retry_deadline: Duration,
+    lock_ttl: Duration,
+    validate_every: Duration,
+    on_change: Vec<ChangeCallback>,
+}
+
+impl fmt::Debug for SessionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionBuilder").field("store", &self.store).field("margin", &self.margin).finish_non_exhaustive()
+    }
+}
+
+impl SessionBuilder {
+    /// Where tokens are kept (default: memory).
+    pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// Starts from these tokens in memory, instead of loading the store. They
+    /// reach the store with the next renewal; call [`Session::set_tokens`] to
+    /// save them at once.
+    pub fn tokens(mut self, tokens: TokenSet) -> Self {
+        self.initial = Some(tokens);
+        self
+    }
+
+    /// Fetches tokens with client credentials when there is no refresh token.
+    pub fn client_credentials(self, scope: Option<&str>) -> Self {
+        let scope = scope.map(str::to_string);
+        self.fetch_with(move || Ok(Grant::client_credentials(scope.as_deref())))
+    }
+
+    /// Fetches tokens with a JWT bearer grant (a new assertion each time).
+    pub fn jwt_bearer(self, grant: crate::JwtBearer) -> Self {
+        self.fetch_with(move || grant.grant())
+    }
+
+    /// Fetches tokens with any grant the factory returns.
+    pub fn fetch_with(mut self, factory: impl Fn() -> Result<Grant> + Send + Sync + 'static) -> Self {
+        self.fetch_grant = Some(Arc::new(factory));
+        self
+    }
+
+    /// Renew this long before expiry (default 60 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// How long transient failures (5xx, 429, network) are retried (default 30 s).
+    pub fn retry_deadline(mut self, deadline: Duration) -> Self {
+        self.retry_deadline = deadline;
+        self
+    }
+
+    /// TTL of the fleet refresh lock (default 30 s): a holder that dies frees it after this.
+    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl;
+        self
+    }
+
+    /// With an unknown lifetime, ask the validation endpoint at most this often (default 5 min).
+    pub fn validate_every(mut self, every: Duration) -> Self {
+        self.validate_every = every;
+        self
+    }
+
+    /// Called with every new token set (after it is saved).
+    pub fn on_change(mut self, callback: impl Fn(&TokenSet) + Send + Sync + 'static) -> Self {
+        self.on_change.push(Arc::new(callback));
+        self
+    }
+
+    /// The session. Nothing is read or sent until the first token is asked for.
+    pub fn build(self) -> Session {
+        let initial = self.initial.map(Arc::new);
+        let loaded = initial.is_some();
+        let session = Session {
+            inner: Arc::new(Inner {
+                client: self.client,
+                store: self.store,
+                fetch_grant: self.fetch_grant,
+                margin: self.margin,
+                retry_deadline: self.retry_deadline,
+                lock_ttl: self.lock_ttl,
+                validate_every: self.validate_every,
+                on_change: self.on_change,
+                state: RwLock::new(State { tokens: initial, loaded, ..Default::default() }),
+                renewal: Mutex::new(None),
+            }),
+        };
+        if loaded {
+            // Tokens just handed over count as validated.
+            if let Ok(mut s) = session.inner.state.write() {
+                s.validated_at = Some(Instant::now());
+            }
+        }
+        session
+    }
+}
+
+impl Session {
+    /// Starts a session over a client.
+    pub fn builder(client: Client) -> SessionBuilder {
+        SessionBuilder {
+            client,
+            store: Arc::new(MemoryStore::new()),
+            initial: None,
+            fetch_grant: None,
+            margin: Duration::from_secs(60),
+            retry_deadline: Duration::from_secs(30),
+            lock_ttl: Duration::from_secs(30),
+            validate_every: Duration::from_secs(300),
+            on_change: Vec::new(),
+        }
+    }
+
+    /// The client used.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// A valid token set: the cached one, or a renewed one.
+    pub async fn token(&self) -> Result<Arc<TokenSet>> {
+        if let Some(t) = self.cached() {
+            return Ok(t);
+        }
+        self.renew().await
+    }
+
+    /// A valid access token.
+    pub async fn access_token(&self) -> Result<Secret> {
+        Ok(self.token().await?.access_token.clone())
+    }
+
+    /// The header to send to APIs (`Authorization: Bearer …` or the profile's).
+    pub async fn authorization_header(&self) -> Result<(String, String)> {
+        let t = self.token().await?;
+        Ok(self.inner.client.oauth().authorization_header(&t))
+    }
+
+    /// The cached set if it can be handed out without any I/O.
+    pub fn cached(&self) -> Option<Arc<TokenSet>> {
+        let s = self.inner.state.read().ok()?;
+        let t = s.tokens.as_ref()?;
+        (s.loaded && !s.invalid && !self.inner.due(t, s.validated_at)).then(|| t.clone())
+    }
+
+    /// Forgets that the current token is valid: the next call renews it.
+    pub fn invalidate(&self) {
+        if let Ok(mut s) = self.inner.state.write() {
+            s.invalid = true;
+        }
+    }
+
+    /// Reports that an API answered 401 to `access_token`. Only the token
+    /// currently held is invalidated, so a hundred requests failing with the
+    /// same old token cause one renewal, not a hundred. Returns whether it did.
+    pub fn on_unauthorized(&self, access_token: &str) -> bool {
+        match self.inner.state.write() {
+            Ok(mut s) if s.tokens.as_ref().is_some_and(|t| t.access_token.ct_eq(access_token)) => {
+                s.invalid = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Replaces the tokens (e.g. after an authorization code exchange) and saves them.
+    pub async fn set_tokens(&self, tokens: TokenSet) -> Result<()> {
+        self.inner.install(tokens, None).await.map(|_| ())
+    }
+
+    /// Forgets the tokens, here and in the store.
+    pub async fn clear(&self) -> Result<()> {
+        if let Ok(mut s) = self.inner.state.write() {
+            *s = State { loaded: true, ..Default::default() };
+        }
+        self.inner.store.clear().await
+    }
+
+    /// Renews now (single flight), whatever the cached token's state.
+    async fn renew(&self) -> Result<Arc<TokenSet>> {
+        let renewal = {
+            let mut slot = self.inner.renewal.lock().map_err(|_| Error::Runtime("session lock poisoned".into()))?;
+            match slot.as_ref() {
+                Some(r) => r.clone(),
+                None => {
+                    let inner = self.inner.clone();
+                    let task = tokio::spawn(async move {
+                        let result = inner.run_renewal().await;
+                        if let Ok(mut slot) = inner.renewal.lock() {
+                            *slot = None;
+                        }
+                        result
+                    });
+                    let r: Renewal = async move {
+                        task.await.unwrap_or_else(|e| Err(Error::Runtime(format!("token renewal task failed: {e}"))))
+                    }
+                    .boxed()
+                    .shared();
+                    *slot = Some(r.clone());
+                    r
+                }
+            }
+        };
+        renewal.await
+    }
+}
+
+impl Inner {
+    /// Whether a token must be renewed (or validated) before use.
+    fn due(&self, t: &TokenSet, validated_at: Option<Instant>) -> bool {
+        match t.expires_at {
+            Some(at) => at <= SystemTime::now() + self.margin,
+            None => self.validation_due(validated_at),
+        }
+    }
+
+    fn validation_due(&self, validated_at: Option<Instant>) -> bool {
+        self.client.oauth().profile().validate.is_some()
+            && validated_at.is_none_or(|v| v.elapsed() >= self.validate_every)
+    }
+
+    fn snapshot(&self) -> (Option<Arc<TokenSet>>, bool, bool, Option<Instant>) {
+        match self.state.read() {
+            Ok(s) => (s.tokens.clone(), s.loaded, s.invalid, s.validated_at),
+            Err(_) => (None, false, false, None),
+        }
+    }
+
+    async fn run_renewal(self: &Arc<Self>) -> Result<Arc<TokenSet>> {
+        let (mut current, loaded, invalid, validated_at) = self.snapshot();
+        if !loaded {
+            current = self.store.load().await?.map(Arc::new);
+            if let Ok(mut s) = self.state.write() {
+                s.tokens.clone_from(&current);
+                s.loaded = true;
+            }
+        } else if !invalid {
+            // Someone renewed between our look at the cache and now.
+            if let Some(t) = current.as_ref().filter(|t| !self.due(t, validated_at)) {
+                return Ok(t.clone());
+            }
+        }
+        if let Some(t) = current.as_ref().filter(|t| !invalid && t.expires_at.is_none()) {
+            if self.validation_due(validated_at) {
+                match self.client.validate(t).await {
+                    Ok(true) => {
+                        if let Ok(mut s) = self.state.write() {
+                            s.validated_at = Some(Instant::now());
+                        }
+                        return Ok(t.clone());
+                    }
+                    // Invalid: renew below.
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "token validation failed; keeping the token");
+                        return Ok(t.clone());
+                    }
+                }
+            } else {
+                return Ok(t.clone());
+            }
+        } else if let Some(t) = current.as_ref().filter(|t| !invalid && !self.due(t, None)) {
+            return Ok(t.clone());
+        }
+
+        let lock = self.store.lock(self.lock_ttl, self.lock_ttl + self.retry_deadline).await?;
+        let result = self.renew_locked(current).await;
+        let released = lock.release().await;
+        let tokens = result?;
+        if let Err(e) = released {
+            tracing::warn!(error = %e, "could not release the refresh lock; it expires by itself");
+        }
+        Ok(tokens)
+    }
+
+    /// With the fleet lock held: adopt what another process stored, or fetch.
+    async fn renew_locked(self: &Arc<Self>, current: Option<Arc<TokenSet>>) -> Result<Arc<TokenSet>> {
+        if let Some(stored) = self.store.load().await? {
+            let newer = current.as_ref().is_none_or(|c| c.access_token != stored.access_token);
+            if newer && !self.due(&stored, Some(Instant::now())) {
+                let stored = Arc::new(stored);
+                self.set_state(stored.clone());
+                return Ok(stored);
+            }
+        }
+        let fresh = self.fetch(current.as_deref()).await?;
+        self.install(fresh, current.as_deref()).await
+    }
+
+    fn set_state(&self, tokens: Arc<TokenSet>) {
+        if let Ok(mut s) = self.state.write() {
+            s.tokens = Some(tokens);
+            s.loaded = true;
+            s.invalid = false;
+            s.validated_at = Some(Instant::now());
+        }
+    }
+
+    /// Saves, then publishes, then notifies. A failed save still publishes the
+    /// new set (a rotated refresh token is never dropped) and reports the error.
+    async fn install(&self, mut tokens: TokenSet, previous: Option<&TokenSet>) -> Result<Arc<TokenSet>> {
+        if let Some(p) = previous {
+            tokens.keep_refresh_token_from(p);
+        }
+        let saved = self.store.save(&tokens).await;
+        let tokens = Arc::new(tokens);
+        self.set_state(tokens.clone());
+        for cb in &self.on_change {
+            cb(&tokens);
+        }
+        saved.map(|_| tokens)
+    }
+
+    /// Refresh when there is a refresh token; otherwise (or when the refresh
+    /// token is dead and a grant can start over) fetch anew.
+    async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
+        if let Some(rt) = current.and_then(|t| t.refresh_token.clone()) {
+            let grant = Grant::refresh(&rt, None);
+            match self.with_retries(|| self.client.request_token(&grant)).await {
+                Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}
+                other => return other,
+            }
+        }
+        match &self.fetch_grant {
+            Some(factory) => self.with_retries(|| async { self.client.request_token(&factory()?).await }).await,
+            None => Err(Error::ReauthorizationRequired(Box::new(OAuthError {
+                error: "no_refresh_token".into(),
+                description: Some("the session has no usable refresh token and no grant to fetch new tokens".into()),
+                ..Default::default()
+            }))),
+        }
+    }
+
+    /// Retries transient failures with exponential backoff, honouring `Retry-After`,
+    /// within the retry deadline.
+    async fn with_retries<F, Fut>(&self, mut attempt: F) -> Result<TokenSet>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<TokenSet>>,
+    {
+        let started = Instant::now();
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match attempt().await {
+                Err(e) if e.is_transient() => {
+                    let wait = e.retry_after().unwrap_or(backoff).max(backoff);
+                    if started.elapsed() + wait > self.retry_deadline {
+                        return Err(e);
+                    }
+                    tracing::debug!(error = %e, ?wait, "transient token endpoint failure; retrying");
+                    tokio::time::sleep(wait).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+                other => return other,
+            }
+        }
+    }
+}
