@@ -298,7 +298,7 @@ fn excerpt_suffix(body: &str) -> String {
 }
 
 /// Names of JSON fields whose values are never kept in an error.
-fn is_secret_field(name: &str) -> bool {
+pub(crate) fn is_secret_field(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     ["token", "secret", "password", "assertion", "code", "verifier"].iter().any(|s| n.contains(s))
 }

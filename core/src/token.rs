@@ -170,7 +170,7 @@ pub(crate) fn oauth_error_in(
     }
     // Keep every non-standard field but never a token-like value.
     for (k, v) in extra.iter_mut() {
-        if k.to_ascii_lowercase().contains("token") {
+        if crate::error::is_secret_field(k) {
             *v = Value::String("[redacted]".into());
         }
     }
