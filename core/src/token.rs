@@ -108,16 +108,21 @@ fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+/// `expires_at` in stores: seconds since the epoch with milliseconds, so a
+/// process reading another's set sees the same deadline (whole seconds would
+/// make short-lived tokens look due early and cause extra refreshes).
 mod unix_seconds {
     use super::*;
     pub fn serialize<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => s.serialize_u64(unix(*t)),
+        match t.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
+            Some(d) => s.serialize_f64((d.as_millis() as f64) / 1000.0),
             None => s.serialize_none(),
         }
     }
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
-        Ok(Option::<u64>::deserialize(d)?.map(|s| UNIX_EPOCH + Duration::from_secs(s)))
+        Ok(Option::<f64>::deserialize(d)?
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| UNIX_EPOCH + Duration::from_millis((s * 1000.0).round() as u64)))
     }
 }
 
@@ -429,7 +434,8 @@ mod tests {
         let back: TokenSet = serde_json::from_str(&json).unwrap();
         assert_eq!(back.access_token.expose(), "a");
         assert_eq!(back.refresh_token.as_ref().unwrap().expose(), "r");
-        assert_eq!(back.expires_at.map(unix), t.expires_at.map(unix));
+        let ms = |t: Option<SystemTime>| t.map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_millis());
+        assert_eq!(ms(back.expires_at), ms(t.expires_at));
         assert_eq!(back.extra_str("k"), Some("v"));
     }
 }
