@@ -44,6 +44,8 @@ pub mod authorize;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+#[cfg(feature = "reqwest")]
+pub mod callback;
 pub mod client_auth;
 pub mod device;
 pub mod discovery;

@@ -107,13 +107,23 @@ pub(crate) fn post(endpoint: &url::Url, location: ParamLocation, params: &Params
             }
         }
         ParamLocation::Json => {
-            let object: serde_json::Map<String, serde_json::Value> = params
-                .iter()
-                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
-                .collect();
+            // Written by hand to keep the parameters in order (a JSON map would sort them).
+            let mut body = String::from("{");
+            for (i, (k, v)) in params.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                let pair = (serde_json::to_string(k), serde_json::to_string(v));
+                let (Ok(k), Ok(v)) = pair else {
+                    return Err(Error::config("cannot encode JSON body"));
+                };
+                body.push_str(&k);
+                body.push(':');
+                body.push_str(&v);
+            }
+            body.push('}');
             req.headers.push(("Content-Type".into(), "application/json".into()));
-            req.body = serde_json::to_vec(&object)
-                .map_err(|e| Error::config(format!("cannot encode JSON body: {e}")))?;
+            req.body = body.into_bytes();
         }
     }
     Ok(req)

@@ -1,0 +1,96 @@
+//! Server-side redirect handling for web services: remember each pending
+//! authorization by its `state`, then turn the provider's call to your
+//! callback URL into tokens.
+//!
+//! Deskera V1 calls the platform's registered `callback_uri` server to server
+//! with `code`, `scope` and `state`, and expects a 2xx once the platform holds
+//! the tokens; any provider that redirects a browser to a web service works
+//! the same way. The integrating service needs a few lines (see
+//! `core/examples/deskera_v1_callback.rs`):
+//!
+//! ```no_run
+//! # async fn run(client: oauth2kit::Client, request_target: &str) {
+//! use oauth2kit::callback::CallbackHandler;
+//! let handler = CallbackHandler::new(client);
+//! let link = handler.begin(Default::default()).unwrap(); // send the user here
+//! // … in the HTTP handler of the callback URL:
+//! let outcome = handler.handle(request_target).await;
+//! let status = CallbackHandler::status_for(&outcome); // 200 on success, else 4xx/5xx
+//! # }
+//! ```
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::async_client::Client;
+use crate::authorize::{AuthorizeOptions, Callback, PendingAuthorization};
+use crate::error::{Error, Result};
+use crate::token::TokenSet;
+
+/// How long a started authorization may take before its state is forgotten.
+const PENDING_LIFETIME: Duration = Duration::from_secs(600);
+
+/// What a handled callback produced.
+#[derive(Debug)]
+pub struct CallbackOutcome {
+    /// The tokens.
+    pub tokens: TokenSet,
+    /// The `scope` the provider reported on the callback, if any.
+    pub scope: Option<String>,
+}
+
+/// Keeps pending authorizations by state and completes them.
+#[derive(Debug)]
+pub struct CallbackHandler {
+    client: Client,
+    pending: Mutex<HashMap<String, (PendingAuthorization, Instant)>>,
+}
+
+impl CallbackHandler {
+    /// A handler over a client configured for the provider.
+    pub fn new(client: Client) -> Self {
+        CallbackHandler { client, pending: Mutex::new(HashMap::new()) }
+    }
+
+    /// Starts an authorization: the URL to send the user to. Its state is kept
+    /// (one-time, for ten minutes).
+    pub fn begin(&self, opts: AuthorizeOptions) -> Result<url::Url> {
+        let req = self.client.authorization_url(opts)?;
+        let mut pending = self.pending.lock().map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
+        pending.retain(|_, (_, at)| at.elapsed() < PENDING_LIFETIME);
+        pending.insert(req.pending.state.expose().to_string(), (req.pending, Instant::now()));
+        Ok(req.url)
+    }
+
+    /// Handles a call to the callback URL: `request_target` is its path and
+    /// query (`/cb?code=…&state=…`) or a full URL. Checks the state (unknown,
+    /// used or expired → [`Error::StateMismatch`]), then exchanges the code.
+    pub async fn handle(&self, request_target: &str) -> Result<CallbackOutcome> {
+        let query = request_target.split_once('?').map(|(_, q)| q).unwrap_or(request_target);
+        let callback = Callback::parse(query)?;
+        let state = callback.state.clone().ok_or(Error::StateMismatch)?;
+        let pending = {
+            let mut map = self.pending.lock().map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
+            match map.remove(&state) {
+                Some((p, at)) if at.elapsed() < PENDING_LIFETIME => p,
+                _ => return Err(Error::StateMismatch),
+            }
+        };
+        let scope = callback.params.get("scope").map(str::to_string);
+        let grant = callback.into_grant(&pending)?;
+        let tokens = self.client.request_token(&grant).await?;
+        Ok(CallbackOutcome { tokens, scope })
+    }
+
+    /// The HTTP status to answer the provider with: 200 once the tokens are
+    /// held; 400 for a callback that is not ours; 502 when the exchange failed.
+    pub fn status_for(outcome: &Result<CallbackOutcome>) -> u16 {
+        match outcome {
+            Ok(_) => 200,
+            Err(Error::StateMismatch | Error::IssuerMismatch { .. } | Error::Config(_)) => 400,
+            Err(Error::OAuth(e)) if e.status.is_none() => 400,
+            Err(_) => 502,
+        }
+    }
+}

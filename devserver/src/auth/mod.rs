@@ -1,0 +1,7 @@
+//! Who is asking, and may they: client authentication, JWT assertions, PKCE and
+//! redirect-URI matching.
+
+pub(crate) mod assertion;
+pub(crate) mod client_auth;
+pub(crate) mod pkce;
+pub(crate) mod redirect;

@@ -1,0 +1,147 @@
+//! The control API over HTTP, for test suites in other languages. Each call mirrors a
+//! method of [`crate::DevServer`]. Not counted and never faulted.
+
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::app::{AppState, lock};
+use crate::grants::polling::PollBook;
+use crate::http::json_body::{self, bad_request, ok};
+use crate::monitor::{ENDPOINTS, Fault};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/control/counts", get(counts))
+        .route("/control/reset", post(reset))
+        .route("/control/fault", post(fault))
+        .route("/control/faults/clear", post(clear_faults))
+        .route("/control/token-lifetime", post(token_lifetime))
+        .route("/control/callback-uri", post(callback_uri))
+        .route("/control/device", post(device_config))
+        .route("/control/device-next", post(device_next))
+        .route("/control/ciba", post(ciba_config))
+        .route("/control/ciba-next", post(ciba_next))
+}
+
+/// Parses a JSON body or returns the 400 for it.
+macro_rules! body {
+    ($bytes:expr) => {
+        match json_body::parse(&$bytes) {
+            Ok(v) => v,
+            Err(message) => return bad_request(&message),
+        }
+    };
+}
+
+async fn counts(State(app): State<AppState>) -> Response {
+    Json(app.monitor.counts()).into_response()
+}
+
+/// Counters, faults and forced poll answers; settings (lifetimes, callback URIs) stay.
+async fn reset(State(app): State<AppState>) -> Response {
+    reset_all(&app);
+    ok()
+}
+
+pub(crate) fn reset_all(app: &AppState) {
+    app.monitor.reset_counts();
+    app.monitor.clear_faults();
+    lock(&app.device).clear_forced();
+    lock(&app.ciba).clear_forced();
+}
+
+async fn fault(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let fault: Fault = body!(bytes);
+    if !ENDPOINTS.contains(&fault.endpoint.as_str()) {
+        return bad_request(&format!(
+            "unknown endpoint {:?}; known: {}",
+            fault.endpoint,
+            ENDPOINTS.join(", ")
+        ));
+    }
+    app.monitor.inject(fault);
+    ok()
+}
+
+async fn clear_faults(State(app): State<AppState>) -> Response {
+    app.monitor.clear_faults();
+    ok()
+}
+
+#[derive(Debug, Deserialize)]
+struct Lifetime {
+    seconds: u64,
+}
+
+async fn token_lifetime(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: Lifetime = body!(bytes);
+    lock(&app.settings).token_lifetime = body.seconds;
+    ok()
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackUri {
+    client_id: String,
+    uri: String,
+}
+
+async fn callback_uri(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: CallbackUri = body!(bytes);
+    if url::Url::parse(&body.uri).is_err() {
+        return bad_request("uri must be an absolute URL");
+    }
+    lock(&app.settings)
+        .callback_uris
+        .insert(body.client_id, body.uri);
+    ok()
+}
+
+#[derive(Debug, Deserialize)]
+struct PollSettings {
+    expires_in: Option<u64>,
+    interval: Option<u64>,
+}
+
+fn configure(book: &Mutex<PollBook>, settings: PollSettings) -> Response {
+    let mut book = lock(book);
+    if let Some(expires_in) = settings.expires_in {
+        book.config.expires_in = expires_in;
+    }
+    if let Some(interval) = settings.interval {
+        book.config.interval = interval;
+    }
+    ok()
+}
+
+async fn device_config(State(app): State<AppState>, bytes: Bytes) -> Response {
+    configure(&app.device, body!(bytes))
+}
+
+async fn ciba_config(State(app): State<AppState>, bytes: Bytes) -> Response {
+    configure(&app.ciba, body!(bytes))
+}
+
+#[derive(Debug, Deserialize)]
+struct NextAnswer {
+    error: String,
+    #[serde(default, alias = "device_code", alias = "auth_req_id")]
+    target: Option<String>,
+}
+
+async fn device_next(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: NextAnswer = body!(bytes);
+    lock(&app.device).force_next(body.target, body.error);
+    ok()
+}
+
+async fn ciba_next(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: NextAnswer = body!(bytes);
+    lock(&app.ciba).force_next(body.target, body.error);
+    ok()
+}

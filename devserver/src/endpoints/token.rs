@@ -1,0 +1,50 @@
+//! `POST /token` (RFC 6749 §3.2): form body only, strict client authentication, then the
+//! grant named by `grant_type`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::auth::client_auth::{self, Requirement};
+use crate::grants::{self, Ctx};
+use crate::http::error::OAuthError;
+use crate::http::params::Params;
+
+/// Parameters that extensions allow to repeat (RFC 8707 `resource`, RFC 8693 `audience`).
+const REPEATABLE: [&str; 2] = ["resource", "audience"];
+
+pub(crate) async fn handler(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match token(&app, &headers, &body) {
+        Ok(response) => response.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn token(
+    app: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<impl IntoResponse, OAuthError> {
+    let params = Params::from_form_body(headers, body)?;
+    params.reject_repeats(&REPEATABLE)?;
+    let grant_type = params.require("grant_type")?;
+    let requirement = if grants::client_optional(grant_type) {
+        Requirement::Optional
+    } else {
+        Requirement::Required
+    };
+    let client = client_auth::authenticate(app, headers, &params, &app.url("/token"), requirement)?;
+    tracing::debug!(grant_type, client = client.map(|c| c.id), "token request");
+    let ctx = Ctx {
+        app,
+        client,
+        params: &params,
+    };
+    grants::dispatch(grant_type, &ctx)
+}

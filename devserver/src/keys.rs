@@ -1,0 +1,71 @@
+//! The test keys, committed in `devserver/keys/` and embedded here so Rust tests can sign
+//! client assertions without touching the file system.
+//!
+//! These are throwaway keys for a loopback test server. Never use them for anything else.
+
+/// `rsa-client`'s private key (RSA 2048, PKCS#8 PEM), for `private_key_jwt` with RS256.
+pub const RSA_CLIENT_PRIVATE_PEM: &str = include_str!("../keys/rsa-client.pem");
+/// `rsa-client`'s public key (SPKI PEM); the server verifies its assertions with this.
+pub const RSA_CLIENT_PUBLIC_PEM: &str = include_str!("../keys/rsa-client.pub.pem");
+/// `rsa-client`'s public key as a JWK (`kid` = `rsa-client`).
+pub const RSA_CLIENT_JWK: &str = include_str!("../keys/rsa-client.jwk.json");
+
+/// `ec-client`'s private key (P-256, PKCS#8 PEM), for `private_key_jwt` with ES256.
+pub const EC_CLIENT_PRIVATE_PEM: &str = include_str!("../keys/ec-client.pem");
+/// `ec-client`'s public key (SPKI PEM).
+pub const EC_CLIENT_PUBLIC_PEM: &str = include_str!("../keys/ec-client.pub.pem");
+/// `ec-client`'s public key as a JWK (`kid` = `ec-client`).
+pub const EC_CLIENT_JWK: &str = include_str!("../keys/ec-client.jwk.json");
+
+/// `ed-client`'s private key (Ed25519, PKCS#8 PEM), for `private_key_jwt` with EdDSA.
+pub const ED_CLIENT_PRIVATE_PEM: &str = include_str!("../keys/ed-client.pem");
+/// `ed-client`'s public key (SPKI PEM).
+pub const ED_CLIENT_PUBLIC_PEM: &str = include_str!("../keys/ed-client.pub.pem");
+/// `ed-client`'s public key as a JWK (`kid` = `ed-client`).
+pub const ED_CLIENT_JWK: &str = include_str!("../keys/ed-client.jwk.json");
+
+/// The server's token-signing public key (RS256, SPKI PEM); also served at `GET /jwks`.
+pub const SERVER_PUBLIC_PEM: &str = include_str!("../keys/server-rs256.pub.pem");
+/// The server's token-signing public key as a JWK.
+pub const SERVER_JWK: &str = include_str!("../keys/server-rs256.jwk.json");
+/// The `kid` in the header of every JWT the server signs.
+pub const SERVER_KID: &str = "devserver-rs256";
+
+/// The server's private key. Crate-private: tests should not mint server tokens.
+pub(crate) const SERVER_PRIVATE_PEM: &str = include_str!("../keys/server-rs256.pem");
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::jwk::Jwk;
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// Each committed JWK must verify what the matching private PEM signs, so the
+    /// files cannot drift apart.
+    #[test]
+    fn jwks_match_their_private_keys() {
+        let cases = [
+            (SERVER_PRIVATE_PEM, SERVER_JWK, Algorithm::RS256),
+            (RSA_CLIENT_PRIVATE_PEM, RSA_CLIENT_JWK, Algorithm::RS256),
+            (EC_CLIENT_PRIVATE_PEM, EC_CLIENT_JWK, Algorithm::ES256),
+            (ED_CLIENT_PRIVATE_PEM, ED_CLIENT_JWK, Algorithm::EdDSA),
+        ];
+        for (pem, jwk, alg) in cases {
+            let key = match alg {
+                Algorithm::ES256 => EncodingKey::from_ec_pem(pem.as_bytes()),
+                Algorithm::EdDSA => EncodingKey::from_ed_pem(pem.as_bytes()),
+                _ => EncodingKey::from_rsa_pem(pem.as_bytes()),
+            }
+            .expect("private key");
+            let token =
+                jsonwebtoken::encode(&Header::new(alg), &json!({ "exp": 4_000_000_000u64 }), &key)
+                    .expect("sign");
+            let jwk: Jwk = serde_json::from_str(jwk).expect("JWK");
+            let decoding = DecodingKey::from_jwk(&jwk).expect("decoding key");
+            let verified = jsonwebtoken::decode::<Value>(&token, &decoding, &Validation::new(alg));
+            assert!(verified.is_ok(), "{alg:?}: {verified:?}");
+        }
+    }
+}

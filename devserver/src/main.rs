@@ -1,0 +1,152 @@
+//! `oauth2kit-devserver [--port N] [--host 127.0.0.1] [--exit-on-stdin-eof]`
+//!
+//! Prints its base URL as the first line of stdout, then serves until SIGTERM/SIGINT
+//! (or, with `--exit-on-stdin-eof`, until its standard input closes — so a parent test
+//! process that dies without cleaning up still takes the server down with it).
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+use oauth2kit_devserver::DevServer;
+
+const USAGE: &str = "usage: oauth2kit-devserver [--port N] [--host ADDR] [--exit-on-stdin-eof]";
+
+#[derive(Debug)]
+struct Args {
+    host: IpAddr,
+    port: u16,
+    exit_on_stdin_eof: bool,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args {
+        host: IpAddr::from([127, 0, 0, 1]),
+        port: 0,
+        exit_on_stdin_eof: false,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg, None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--port" | "-p" => {
+                let v = value("--port")?;
+                parsed.port = v.parse().map_err(|_| format!("bad port {v:?}"))?;
+            }
+            "--host" => {
+                let v = value("--host")?;
+                parsed.host = v
+                    .parse()
+                    .map_err(|_| format!("bad host {v:?} (an IP address)"))?;
+            }
+            "--exit-on-stdin-eof" => parsed.exit_on_stdin_eof = true,
+            "--help" | "-h" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(parsed)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match DevServer::spawn_on(SocketAddr::new(args.host, args.port)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "oauth2kit-devserver: cannot listen on {}:{}: {e}",
+                args.host, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout();
+    // The first line is the contract with parent processes: exactly the base URL.
+    if writeln!(stdout, "{}", server.url())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oauth2kit-devserver: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(wait_for_stop(args.exit_on_stdin_eof));
+    drop(server);
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_stop(exit_on_stdin_eof: bool) {
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate() => {}
+        _ = stdin_eof(), if exit_on_stdin_eof => {}
+    }
+}
+
+#[cfg(unix)]
+async fn terminate() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut sigterm) => {
+            sigterm.recv().await;
+        }
+        Err(_) => std::future::pending::<()>().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending::<()>().await
+}
+
+async fn stdin_eof() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buf = [0u8; 1024];
+    while let Ok(n) = stdin.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        parse_args(args.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn flags() {
+        let a = parse(&["--port", "8080", "--host=0.0.0.0", "--exit-on-stdin-eof"]).expect("valid");
+        assert_eq!(
+            (a.port, a.host.to_string().as_str(), a.exit_on_stdin_eof),
+            (8080, "0.0.0.0", true)
+        );
+        assert!(parse(&["--port"]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! [`DevServer`]: the handle a test holds. The server runs on its own thread with its
+//! own tokio runtime, so it works the same from sync code, from async tests and from
+//! inside another runtime (whose threads it never touches).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::thread::JoinHandle;
+
+use tokio::sync::oneshot;
+
+use crate::app::{self, AppState, lock};
+use crate::monitor::Fault;
+
+/// A running devserver. Dropping it stops the server and joins its thread.
+pub struct DevServer {
+    url: String,
+    addr: SocketAddr,
+    app: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for DevServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevServer").field("url", &self.url).finish()
+    }
+}
+
+impl DevServer {
+    /// Binds `127.0.0.1:0` (a free port) and starts serving.
+    pub fn spawn() -> io::Result<Self> {
+        Self::spawn_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    /// Binds `addr` and starts serving.
+    pub fn spawn_on(addr: SocketAddr) -> io::Result<Self> {
+        // Only one provider is compiled in, so this is idempotent in effect; an Err just
+        // means someone (maybe the client under test) installed one first.
+        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let url = base_url(addr);
+        let app = AppState::new(url.clone()).map_err(io::Error::other)?;
+        let router = app::router(app.clone());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("oauth2kit-devserver-worker")
+            .enable_all()
+            .build()?;
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("oauth2kit-devserver".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            tracing::error!("devserver could not adopt its socket: {e}");
+                            return;
+                        }
+                    };
+                    // A hard stop, not a graceful one: a request held by a long fault
+                    // delay must not hold up the test that drops the server.
+                    tokio::select! {
+                        result = axum::serve(listener, router) => {
+                            if let Err(e) = result {
+                                tracing::error!("devserver stopped: {e}");
+                            }
+                        }
+                        _ = stopped => {}
+                    }
+                });
+                runtime.shutdown_background();
+            })?;
+        tracing::info!(%url, "devserver listening");
+        Ok(Self {
+            url,
+            addr,
+            app,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL (the issuer), e.g. `http://127.0.0.1:41234`, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many requests reached `endpoint` (a name from [`crate::ENDPOINTS`]).
+    pub fn count(&self, endpoint: &str) -> u64 {
+        self.app.monitor.count(endpoint)
+    }
+
+    /// Every counter, zeros included.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.app.monitor.counts()
+    }
+
+    pub fn reset_counts(&self) {
+        self.app.monitor.reset_counts();
+    }
+
+    /// Queues a fault for the next `fault.times` requests to `fault.endpoint`.
+    pub fn inject(&self, fault: Fault) {
+        self.app.monitor.inject(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.app.monitor.clear_faults();
+    }
+
+    /// Lifetime of access tokens issued from now on (default 3600 s; 0 issues tokens that
+    /// are already expired).
+    pub fn set_token_lifetime(&self, secs: u64) {
+        lock(&self.app.settings).token_lifetime = secs;
+    }
+
+    /// Deskera V1: the client's server-to-server `callback_uri`. Deskera V2: the
+    /// registered redirect URI its OAuth link sends the browser to.
+    pub fn set_callback_uri(&self, client_id: &str, uri: &str) {
+        lock(&self.app.settings)
+            .callback_uris
+            .insert(client_id.to_owned(), uri.to_owned());
+    }
+
+    /// Lifetime and polling interval of device codes issued from now on
+    /// (defaults 600 s and 5 s; an interval of 0 never answers `slow_down`).
+    pub fn set_device_timing(&self, expires_in: u64, interval: u64) {
+        let mut book = lock(&self.app.device);
+        book.config.expires_in = expires_in;
+        book.config.interval = interval;
+    }
+
+    /// Lifetime and polling interval of CIBA requests from now on (defaults 300 s, 5 s).
+    pub fn set_ciba_timing(&self, expires_in: u64, interval: u64) {
+        let mut book = lock(&self.app.ciba);
+        book.config.expires_in = expires_in;
+        book.config.interval = interval;
+    }
+
+    /// Forces the next device-code poll (of `device_code`, or of any) to fail with `error`.
+    pub fn force_device_poll(&self, device_code: Option<&str>, error: &str) {
+        lock(&self.app.device).force_next(device_code.map(str::to_owned), error.to_owned());
+    }
+
+    /// Forces the next CIBA poll (of `auth_req_id`, or of any) to fail with `error`.
+    pub fn force_ciba_poll(&self, auth_req_id: Option<&str>, error: &str) {
+        lock(&self.app.ciba).force_next(auth_req_id.map(str::to_owned), error.to_owned());
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn base_url(addr: SocketAddr) -> String {
+    // An unspecified bind address is reachable as loopback; the issuer must be a URL a
+    // client can actually call.
+    let addr = if addr.ip().is_unspecified() {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+    } else {
+        addr
+    };
+    format!("http://{addr}")
+}
