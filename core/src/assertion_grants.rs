@@ -65,7 +65,9 @@ impl TokenExchange {
     /// The grant.
     pub fn grant(&self) -> Result<Grant> {
         if self.actor_token.is_some() != self.actor_token_type.is_some() {
-            return Err(Error::config("actor_token and actor_token_type go together (RFC 8693 §2.1)"));
+            return Err(Error::config(
+                "actor_token and actor_token_type go together (RFC 8693 §2.1)",
+            ));
         }
         let mut p = Params::new();
         p.push("subject_token", self.subject_token.expose());
@@ -80,7 +82,10 @@ impl TokenExchange {
             p.push("resource", r);
         }
         p.push_opt("scope", self.scope.as_deref());
-        Ok(Grant::Extension { grant_type: grant::TOKEN_EXCHANGE.into(), params: p })
+        Ok(Grant::Extension {
+            grant_type: grant::TOKEN_EXCHANGE.into(),
+            params: p,
+        })
     }
 }
 
@@ -120,7 +125,14 @@ impl JwtBearer {
     pub fn grant(&self) -> Result<Grant> {
         let jwt = match &self.assertion {
             JwtAssertion::Given(jwt) => jwt.clone(),
-            JwtAssertion::Signed { key, issuer, subject, audience, lifetime_secs, claims } => {
+            JwtAssertion::Signed {
+                key,
+                issuer,
+                subject,
+                audience,
+                lifetime_secs,
+                claims,
+            } => {
                 let mut c = AssertionClaims::new(issuer, subject, audience, *lifetime_secs);
                 c.extra = claims.clone();
                 Secret::new(key.sign(&c)?)
@@ -129,7 +141,10 @@ impl JwtBearer {
         let mut p = Params::new();
         p.push("assertion", jwt.expose());
         p.push_opt("scope", self.scope.as_deref());
-        Ok(Grant::Extension { grant_type: grant::JWT_BEARER.into(), params: p })
+        Ok(Grant::Extension {
+            grant_type: grant::JWT_BEARER.into(),
+            params: p,
+        })
     }
 }
 
@@ -137,7 +152,9 @@ impl JwtBearer {
 /// base64url-encoded without padding as §2.1 requires.
 pub fn saml2_bearer(assertion_b64url: &str, scope: Option<&str>) -> Result<Grant> {
     let a = assertion_b64url.trim();
-    let ok = !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = !a.is_empty()
+        && a.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !ok {
         return Err(Error::config(
             "a SAML 2.0 bearer assertion must be base64url-encoded without padding or line breaks (RFC 7522 §2.1); use saml2_encode for raw XML",
@@ -146,7 +163,10 @@ pub fn saml2_bearer(assertion_b64url: &str, scope: Option<&str>) -> Result<Grant
     let mut p = Params::new();
     p.push("assertion", a);
     p.push_opt("scope", scope);
-    Ok(Grant::Extension { grant_type: grant::SAML2_BEARER.into(), params: p })
+    Ok(Grant::Extension {
+        grant_type: grant::SAML2_BEARER.into(),
+        params: p,
+    })
 }
 
 /// base64url (no padding) of a SAML assertion's XML.
@@ -188,7 +208,9 @@ mod tests {
         let a = jb.grant().unwrap().params().to_form();
         let b = jb.grant().unwrap().params().to_form();
         assert_ne!(a, b);
-        assert!(a.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=ey"));
+        assert!(a.contains(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=ey"
+        ));
     }
 
     #[test]

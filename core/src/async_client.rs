@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use crate::assertion_grants::{self, JwtBearer, TokenExchange};
-use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
-use crate::polling::{self, PollOptions};
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;
+use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::{self, MetadataKind, ServerMetadata};
 use crate::error::Result;
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::introspect::Introspection;
+use crate::polling::{self, PollOptions};
 use crate::revoke::TokenTypeHint;
 use crate::secret::Secret;
 use crate::token::TokenSet;
@@ -54,14 +54,19 @@ impl Client {
 
     /// A client with a transport of your own.
     pub fn with_transport(oauth: OAuthClient, transport: Arc<dyn Transport>) -> Self {
-        Client { oauth: Arc::new(oauth), transport }
+        Client {
+            oauth: Arc::new(oauth),
+            transport,
+        }
     }
 
     /// Reads server metadata (RFC 8414, then OpenID Connect discovery).
     pub async fn discover(transport: &dyn Transport, issuer: &str) -> Result<ServerMetadata> {
         let mut last = None;
         for kind in [MetadataKind::OAuth, MetadataKind::OpenId] {
-            let resp = transport.send(discovery::metadata_request(issuer, kind)?).await?;
+            let resp = transport
+                .send(discovery::metadata_request(issuer, kind)?)
+                .await?;
             match discovery::parse_metadata(&resp, issuer) {
                 Ok(m) => return Ok(m),
                 Err(e) if resp.status == 404 => last = Some(e),
@@ -101,13 +106,21 @@ impl Client {
     }
 
     /// Verifies the redirect (state, `iss`, error) and exchanges its code.
-    pub async fn exchange_redirect(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+    pub async fn exchange_redirect(
+        &self,
+        pending: &PendingAuthorization,
+        redirect: &str,
+    ) -> Result<TokenSet> {
         let grant = self.oauth.callback_grant(pending, redirect)?;
         self.request_token(&grant).await
     }
 
     /// Exchanges a code you extracted yourself (state already checked by you).
-    pub async fn exchange_code(&self, pending: &PendingAuthorization, code: &str) -> Result<TokenSet> {
+    pub async fn exchange_code(
+        &self,
+        pending: &PendingAuthorization,
+        code: &str,
+    ) -> Result<TokenSet> {
         let grant = Grant::AuthorizationCode {
             code: Secret::new(code),
             redirect_uri: pending.redirect_uri.clone(),
@@ -123,34 +136,58 @@ impl Client {
     }
 
     /// Resource owner password grant (legacy).
-    pub async fn password(&self, username: &str, password: &str, scope: Option<&str>) -> Result<TokenSet> {
+    pub async fn password(
+        &self,
+        username: &str,
+        password: &str,
+        scope: Option<&str>,
+    ) -> Result<TokenSet> {
         let scope = scope.or(self.oauth.scope()).map(str::to_string);
-        let grant = Grant::Password { username: username.into(), password: Secret::new(password), scope };
+        let grant = Grant::Password {
+            username: username.into(),
+            password: Secret::new(password),
+            scope,
+        };
         self.request_token(&grant).await
     }
 
     /// Refresh. The answer keeps the old refresh token when it carries none;
     /// `invalid_grant` is [`crate::Error::ReauthorizationRequired`].
     pub async fn refresh(&self, refresh_token: &Secret, scope: Option<&str>) -> Result<TokenSet> {
-        self.request_token(&Grant::refresh(refresh_token, scope)).await
+        self.request_token(&Grant::refresh(refresh_token, scope))
+            .await
     }
 
     /// Any grant by its `grant_type` URI with parameters.
-    pub async fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
-        self.request_token(&Grant::extension(grant_type, params.iter().copied())).await
+    pub async fn extension_grant(
+        &self,
+        grant_type: &str,
+        params: &[(&str, &str)],
+    ) -> Result<TokenSet> {
+        self.request_token(&Grant::extension(grant_type, params.iter().copied()))
+            .await
     }
 
     /// Starts a device authorization (RFC 8628): show `user_code` and
     /// `verification_uri` to the user, then call [`Client::poll_device_token`].
     pub async fn device_authorization(&self, scope: Option<&str>) -> Result<DeviceAuthorization> {
-        let resp = self.send(self.oauth.device_authorization_request(scope, &[])?).await?;
+        let resp = self
+            .send(self.oauth.device_authorization_request(scope, &[])?)
+            .await?;
         self.oauth.parse_device_authorization(&resp)
     }
 
     /// Polls until the user approves (or denies, or the codes expire, or `opts.cancel` fires).
-    pub async fn poll_device_token(&self, auth: &DeviceAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+    pub async fn poll_device_token(
+        &self,
+        auth: &DeviceAuthorization,
+        opts: &PollOptions,
+    ) -> Result<TokenSet> {
         let grant = auth.grant();
-        polling::poll_until(auth.interval, auth.expires_in, opts, || self.request_token(&grant)).await
+        polling::poll_until(auth.interval, auth.expires_in, opts, || {
+            self.request_token(&grant)
+        })
+        .await
     }
 
     /// Starts a CIBA request (poll mode).
@@ -160,9 +197,16 @@ impl Client {
     }
 
     /// Polls a CIBA request with the same rules as the device grant.
-    pub async fn poll_ciba_token(&self, auth: &CibaAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+    pub async fn poll_ciba_token(
+        &self,
+        auth: &CibaAuthorization,
+        opts: &PollOptions,
+    ) -> Result<TokenSet> {
         let grant = auth.grant();
-        polling::poll_until(auth.interval, auth.expires_in, opts, || self.request_token(&grant)).await
+        polling::poll_until(auth.interval, auth.expires_in, opts, || {
+            self.request_token(&grant)
+        })
+        .await
     }
 
     /// Token exchange (RFC 8693); the answer's `issued_token_type` is in
@@ -177,19 +221,32 @@ impl Client {
     }
 
     /// SAML 2.0 bearer grant (RFC 7522) with a base64url assertion.
-    pub async fn saml2_bearer(&self, assertion_b64url: &str, scope: Option<&str>) -> Result<TokenSet> {
-        self.request_token(&assertion_grants::saml2_bearer(assertion_b64url, scope)?).await
+    pub async fn saml2_bearer(
+        &self,
+        assertion_b64url: &str,
+        scope: Option<&str>,
+    ) -> Result<TokenSet> {
+        self.request_token(&assertion_grants::saml2_bearer(assertion_b64url, scope)?)
+            .await
     }
 
     /// Token introspection (RFC 7662).
-    pub async fn introspect(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<Introspection> {
-        let resp = self.send(self.oauth.introspection_request(token, hint)?).await?;
+    pub async fn introspect(
+        &self,
+        token: &str,
+        hint: Option<TokenTypeHint>,
+    ) -> Result<Introspection> {
+        let resp = self
+            .send(self.oauth.introspection_request(token, hint)?)
+            .await?;
         self.oauth.parse_introspection(&resp)
     }
 
     /// Token revocation (RFC 7009).
     pub async fn revoke(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<()> {
-        let resp = self.send(self.oauth.revocation_request(token, hint)?).await?;
+        let resp = self
+            .send(self.oauth.revocation_request(token, hint)?)
+            .await?;
         self.oauth.parse_revocation(&resp)
     }
 

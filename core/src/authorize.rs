@@ -137,10 +137,16 @@ impl Callback {
             match &self.iss {
                 Some(iss) if iss == expected => {}
                 Some(other) => {
-                    return Err(Error::IssuerMismatch { expected: expected.clone(), actual: Some(other.clone()) });
+                    return Err(Error::IssuerMismatch {
+                        expected: expected.clone(),
+                        actual: Some(other.clone()),
+                    });
                 }
                 None if pending.require_issuer => {
-                    return Err(Error::IssuerMismatch { expected: expected.clone(), actual: None });
+                    return Err(Error::IssuerMismatch {
+                        expected: expected.clone(),
+                        actual: None,
+                    });
                 }
                 None => {}
             }
@@ -159,7 +165,9 @@ impl Callback {
     /// Verifies the redirect and turns it into the code exchange grant.
     pub fn into_grant(self, pending: &PendingAuthorization) -> Result<Grant> {
         self.verify(pending)?;
-        let code = self.code.ok_or_else(|| Error::config("the redirect carries no `code`"))?;
+        let code = self
+            .code
+            .ok_or_else(|| Error::config("the redirect carries no `code`"))?;
         Ok(Grant::AuthorizationCode {
             code,
             redirect_uri: pending.redirect_uri.clone(),
@@ -168,7 +176,11 @@ impl Callback {
     }
 
     /// Verifies an implicit-grant redirect and reads its token from the fragment.
-    pub fn into_implicit_token(self, pending: &PendingAuthorization, how: TokenParsing<'_>) -> Result<TokenSet> {
+    pub fn into_implicit_token(
+        self,
+        pending: &PendingAuthorization,
+        how: TokenParsing<'_>,
+    ) -> Result<TokenSet> {
         self.verify(pending)?;
         let object: serde_json::Map<String, serde_json::Value> = self
             .params
@@ -197,7 +209,10 @@ pub(crate) fn build(
     require_issuer: bool,
 ) -> Result<AuthorizationRequest> {
     let state = Secret::new(opts.state.clone().unwrap_or_else(|| pkce::random_token(24)));
-    let redirect_uri = opts.redirect_uri.clone().or(default_redirect.map(str::to_string));
+    let redirect_uri = opts
+        .redirect_uri
+        .clone()
+        .or(default_redirect.map(str::to_string));
     let method = match opts.pkce {
         Some(choice) => choice,
         None => pkce_by_default.then_some(PkceMethod::S256),
@@ -209,7 +224,10 @@ pub(crate) fn build(
     let mut url = endpoint.clone();
     {
         let mut q = url.query_pairs_mut();
-        q.append_pair("response_type", if opts.implicit { "token" } else { "code" });
+        q.append_pair(
+            "response_type",
+            if opts.implicit { "token" } else { "code" },
+        );
         q.append_pair("client_id", client_id);
         if send_redirect_uri {
             if let Some(r) = &redirect_uri {
@@ -232,7 +250,8 @@ pub(crate) fn build(
             q.append_pair(k, v);
         }
         for (k, v) in extra_defaults {
-            let given = (k == "scope" && scope.is_some()) || opts.extra.iter().any(|(ek, _)| ek == k);
+            let given =
+                (k == "scope" && scope.is_some()) || opts.extra.iter().any(|(ek, _)| ek == k);
             if !given {
                 q.append_pair(k, v);
             }
@@ -243,7 +262,11 @@ pub(crate) fn build(
         pending: PendingAuthorization {
             state,
             code_verifier: verifier,
-            redirect_uri: if send_redirect_uri { redirect_uri } else { None },
+            redirect_uri: if send_redirect_uri {
+                redirect_uri
+            } else {
+                None
+            },
             nonce,
             issuer: issuer.map(str::to_string),
             require_issuer,
@@ -269,17 +292,38 @@ mod tests {
     #[test]
     fn callback_checks_state_then_issuer_then_error() {
         let p = pending("s1");
-        assert!(matches!(Callback::parse("http://x/cb?code=c&state=s2").unwrap().into_grant(&p), Err(Error::StateMismatch)));
-        assert!(matches!(Callback::parse("code=c").unwrap().into_grant(&p), Err(Error::StateMismatch)));
         assert!(matches!(
-            Callback::parse("?code=c&state=s1&iss=https://evil").unwrap().into_grant(&p),
+            Callback::parse("http://x/cb?code=c&state=s2")
+                .unwrap()
+                .into_grant(&p),
+            Err(Error::StateMismatch)
+        ));
+        assert!(matches!(
+            Callback::parse("code=c").unwrap().into_grant(&p),
+            Err(Error::StateMismatch)
+        ));
+        assert!(matches!(
+            Callback::parse("?code=c&state=s1&iss=https://evil")
+                .unwrap()
+                .into_grant(&p),
             Err(Error::IssuerMismatch { .. })
         ));
-        let e = Callback::parse("http://x/cb?error=access_denied&error_description=no&state=s1").unwrap().into_grant(&p).unwrap_err();
+        let e = Callback::parse("http://x/cb?error=access_denied&error_description=no&state=s1")
+            .unwrap()
+            .into_grant(&p)
+            .unwrap_err();
         assert_eq!(e.oauth().unwrap().error, "access_denied");
         assert_eq!(e.oauth().unwrap().status, None);
-        match Callback::parse("http://x/cb?code=c&state=s1&iss=https%3A%2F%2Fas").unwrap().into_grant(&p).unwrap() {
-            Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
+        match Callback::parse("http://x/cb?code=c&state=s1&iss=https%3A%2F%2Fas")
+            .unwrap()
+            .into_grant(&p)
+            .unwrap()
+        {
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => {
                 assert_eq!(code.expose(), "c");
                 assert_eq!(redirect_uri.as_deref(), Some("http://127.0.0.1/cb"));
                 assert_eq!(code_verifier.unwrap().expose(), "v");
@@ -288,7 +332,12 @@ mod tests {
         }
         let mut strict = pending("s1");
         strict.require_issuer = true;
-        assert!(matches!(Callback::parse("code=c&state=s1").unwrap().into_grant(&strict), Err(Error::IssuerMismatch { actual: None, .. })));
+        assert!(matches!(
+            Callback::parse("code=c&state=s1")
+                .unwrap()
+                .into_grant(&strict),
+            Err(Error::IssuerMismatch { actual: None, .. })
+        ));
         assert!(Callback::parse("http://x/cb").is_err());
     }
 
@@ -296,20 +345,69 @@ mod tests {
     fn url_has_pkce_s256_by_default_and_plain_only_when_asked() {
         let ep = url::Url::parse("https://as/authorize").unwrap();
         let none = std::collections::BTreeMap::new();
-        let req = build(&ep, "c", AuthorizeOptions::default(), Some("read"), Some("http://127.0.0.1/cb"), true, true, &none, None, false).unwrap();
+        let req = build(
+            &ep,
+            "c",
+            AuthorizeOptions::default(),
+            Some("read"),
+            Some("http://127.0.0.1/cb"),
+            true,
+            true,
+            &none,
+            None,
+            false,
+        )
+        .unwrap();
         let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
         let names: Vec<&str> = q.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]);
-        let get = |n: &str| q.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(
+            names,
+            [
+                "response_type",
+                "client_id",
+                "redirect_uri",
+                "scope",
+                "state",
+                "code_challenge",
+                "code_challenge_method"
+            ]
+        );
+        let get = |n: &str| {
+            q.iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
         assert_eq!(get("code_challenge_method"), "S256");
-        assert_eq!(get("code_challenge"), pkce::challenge(req.pending.code_verifier.as_ref().unwrap(), PkceMethod::S256));
+        assert_eq!(
+            get("code_challenge"),
+            pkce::challenge(
+                req.pending.code_verifier.as_ref().unwrap(),
+                PkceMethod::S256
+            )
+        );
         assert!(req.pending.state.ct_eq(&get("state")));
         assert!(get("state").len() >= 32);
 
-        let opts = AuthorizeOptions { pkce: Some(Some(PkceMethod::Plain)), ..Default::default() };
+        let opts = AuthorizeOptions {
+            pkce: Some(Some(PkceMethod::Plain)),
+            ..Default::default()
+        };
         let req = build(&ep, "c", opts, None, None, true, true, &none, None, false).unwrap();
         assert!(req.url.as_str().contains("code_challenge_method=plain"));
-        let req = build(&ep, "c", AuthorizeOptions::default(), None, None, false, true, &none, None, false).unwrap();
+        let req = build(
+            &ep,
+            "c",
+            AuthorizeOptions::default(),
+            None,
+            None,
+            false,
+            true,
+            &none,
+            None,
+            false,
+        )
+        .unwrap();
         assert!(!req.url.as_str().contains("code_challenge"));
         assert!(req.pending.code_verifier.is_none());
     }
@@ -318,16 +416,39 @@ mod tests {
     fn implicit_url_and_fragment() {
         let ep = url::Url::parse("https://as/authorize").unwrap();
         let none = std::collections::BTreeMap::new();
-        let opts = AuthorizeOptions { implicit: true, state: Some("st".into()), ..Default::default() };
-        let req = build(&ep, "c", opts, None, Some("https://app/cb"), true, true, &none, None, false).unwrap();
+        let opts = AuthorizeOptions {
+            implicit: true,
+            state: Some("st".into()),
+            ..Default::default()
+        };
+        let req = build(
+            &ep,
+            "c",
+            opts,
+            None,
+            Some("https://app/cb"),
+            true,
+            true,
+            &none,
+            None,
+            false,
+        )
+        .unwrap();
         assert!(req.url.as_str().contains("response_type=token"));
         assert!(!req.url.as_str().contains("code_challenge"));
         let p = crate::profile::Profile::rfc6749();
-        let how = TokenParsing { fields: &p.response, errors: &p.errors, success: &p.success_statuses, zero_lifetime: p.zero_lifetime };
-        let t = Callback::parse("https://app/cb#access_token=AT&token_type=Bearer&expires_in=60&state=st")
-            .unwrap()
-            .into_implicit_token(&req.pending, how)
-            .unwrap();
+        let how = TokenParsing {
+            fields: &p.response,
+            errors: &p.errors,
+            success: &p.success_statuses,
+            zero_lifetime: p.zero_lifetime,
+        };
+        let t = Callback::parse(
+            "https://app/cb#access_token=AT&token_type=Bearer&expires_in=60&state=st",
+        )
+        .unwrap()
+        .into_implicit_token(&req.pending, how)
+        .unwrap();
         assert_eq!(t.access_token.expose(), "AT");
         assert!(t.expires_in().is_some());
     }

@@ -10,15 +10,15 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use crate::assertion_grants::{JwtBearer, TokenExchange};
-use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
-use crate::polling::PollOptions;
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;
+use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
 use crate::error::{Error, Result};
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::introspect::Introspection;
+use crate::polling::PollOptions;
 use crate::revoke::TokenTypeHint;
 use crate::secret::Secret;
 use crate::token::TokenSet;
@@ -39,7 +39,10 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
             .thread_name("oauth2kit")
             .enable_all()
             .build()
-            .map(|runtime| SharedRuntime { runtime, pid: std::process::id() })
+            .map(|runtime| SharedRuntime {
+                runtime,
+                pid: std::process::id(),
+            })
             .map_err(|e| e.to_string())
     });
     match shared {
@@ -81,7 +84,9 @@ impl Client {
         // The reqwest client must be created with the runtime it will run on.
         let rt = runtime()?;
         let _guard = rt.enter();
-        Ok(Client { inner: crate::Client::with_options(oauth, options)? })
+        Ok(Client {
+            inner: crate::Client::with_options(oauth, options)?,
+        })
     }
 
     /// Wraps an async client.
@@ -125,7 +130,11 @@ impl Client {
     }
 
     /// Verifies the redirect and exchanges its code.
-    pub fn exchange_redirect(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+    pub fn exchange_redirect(
+        &self,
+        pending: &PendingAuthorization,
+        redirect: &str,
+    ) -> Result<TokenSet> {
         block_on(self.inner.exchange_redirect(pending, redirect))?
     }
 
@@ -140,7 +149,12 @@ impl Client {
     }
 
     /// Password grant.
-    pub fn password(&self, username: &str, password: &str, scope: Option<&str>) -> Result<TokenSet> {
+    pub fn password(
+        &self,
+        username: &str,
+        password: &str,
+        scope: Option<&str>,
+    ) -> Result<TokenSet> {
         block_on(self.inner.password(username, password, scope))?
     }
 
@@ -160,7 +174,11 @@ impl Client {
     }
 
     /// Polls a device authorization until done; cancel from another thread with `opts.cancel`.
-    pub fn poll_device_token(&self, auth: &DeviceAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+    pub fn poll_device_token(
+        &self,
+        auth: &DeviceAuthorization,
+        opts: &PollOptions,
+    ) -> Result<TokenSet> {
         block_on(self.inner.poll_device_token(auth, opts))?
     }
 
@@ -170,7 +188,11 @@ impl Client {
     }
 
     /// Polls a CIBA request.
-    pub fn poll_ciba_token(&self, auth: &CibaAuthorization, opts: &PollOptions) -> Result<TokenSet> {
+    pub fn poll_ciba_token(
+        &self,
+        auth: &CibaAuthorization,
+        opts: &PollOptions,
+    ) -> Result<TokenSet> {
         block_on(self.inner.poll_ciba_token(auth, opts))?
     }
 

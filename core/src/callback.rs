@@ -50,16 +50,25 @@ pub struct CallbackHandler {
 impl CallbackHandler {
     /// A handler over a client configured for the provider.
     pub fn new(client: Client) -> Self {
-        CallbackHandler { client, pending: Mutex::new(HashMap::new()) }
+        CallbackHandler {
+            client,
+            pending: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Starts an authorization: the URL to send the user to. Its state is kept
     /// (one-time, for ten minutes).
     pub fn begin(&self, opts: AuthorizeOptions) -> Result<url::Url> {
         let req = self.client.authorization_url(opts)?;
-        let mut pending = self.pending.lock().map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
+        let mut pending = self
+            .pending
+            .lock()
+            .map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
         pending.retain(|_, (_, at)| at.elapsed() < PENDING_LIFETIME);
-        pending.insert(req.pending.state.expose().to_string(), (req.pending, Instant::now()));
+        pending.insert(
+            req.pending.state.expose().to_string(),
+            (req.pending, Instant::now()),
+        );
         Ok(req.url)
     }
 
@@ -67,11 +76,17 @@ impl CallbackHandler {
     /// query (`/cb?code=…&state=…`) or a full URL. Checks the state (unknown,
     /// used or expired → [`Error::StateMismatch`]), then exchanges the code.
     pub async fn handle(&self, request_target: &str) -> Result<CallbackOutcome> {
-        let query = request_target.split_once('?').map(|(_, q)| q).unwrap_or(request_target);
+        let query = request_target
+            .split_once('?')
+            .map(|(_, q)| q)
+            .unwrap_or(request_target);
         let callback = Callback::parse(query)?;
         let state = callback.state.clone().ok_or(Error::StateMismatch)?;
         let pending = {
-            let mut map = self.pending.lock().map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
+            let mut map = self
+                .pending
+                .lock()
+                .map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
             match map.remove(&state) {
                 Some((p, at)) if at.elapsed() < PENDING_LIFETIME => p,
                 _ => return Err(Error::StateMismatch),

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use crate::authorize::{self, AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
+use crate::authorize::{
+    self, AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization,
+};
 use crate::client_auth::{self, ClientCredentials};
 use crate::device::{self, CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
@@ -187,7 +189,9 @@ impl OAuthClientBuilder {
             return Err(Error::config("client_id must not be empty"));
         }
         let profile = self.profile.unwrap_or_default();
-        let auth_method = self.auth_method.unwrap_or_else(|| self.creds.default_method(profile.client_auth));
+        let auth_method = self
+            .auth_method
+            .unwrap_or_else(|| self.creds.default_method(profile.client_auth));
         self.creds.check(auth_method)?;
 
         let meta = self.metadata.as_ref();
@@ -197,23 +201,49 @@ impl OAuthClientBuilder {
                 (u, _) => Ok(u.clone()),
             }
         };
-        let explicit = |key: &str| self.urls.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
-        let pick = |key: &str, from_meta: Option<&Option<String>>, from_profile: Result<Option<String>>| -> Result<Option<url::Url>> {
+        let explicit = |key: &str| {
+            self.urls
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        };
+        let pick = |key: &str,
+                    from_meta: Option<&Option<String>>,
+                    from_profile: Result<Option<String>>|
+         -> Result<Option<url::Url>> {
             let chosen = explicit(key)
                 .or_else(|| from_meta.and_then(|m| m.clone()))
                 .map(Ok)
                 .or_else(|| from_profile.transpose())
                 .transpose()?;
-            chosen.map(|u| check_endpoint(key, &u, self.allow_insecure_http)).transpose()
+            chosen
+                .map(|u| check_endpoint(key, &u, self.allow_insecure_http))
+                .transpose()
         };
         let pe = &profile.endpoints;
         let endpoints = Endpoints {
-            issuer: self.issuer.clone().or_else(|| meta.map(|m| m.issuer.clone())),
-            authorization: pick("authorization", meta.map(|m| &m.authorization_endpoint), rebase(&pe.authorization))?,
+            issuer: self
+                .issuer
+                .clone()
+                .or_else(|| meta.map(|m| m.issuer.clone())),
+            authorization: pick(
+                "authorization",
+                meta.map(|m| &m.authorization_endpoint),
+                rebase(&pe.authorization),
+            )?,
             token: pick("token", meta.map(|m| &m.token_endpoint), rebase(&pe.token))?,
             refresh: pick("refresh", None, rebase(&profile.refresh.endpoint))?,
-            introspection: pick("introspection", meta.map(|m| &m.introspection_endpoint), rebase(&pe.introspection))?,
-            revocation: pick("revocation", meta.map(|m| &m.revocation_endpoint), rebase(&pe.revocation))?,
+            introspection: pick(
+                "introspection",
+                meta.map(|m| &m.introspection_endpoint),
+                rebase(&pe.introspection),
+            )?,
+            revocation: pick(
+                "revocation",
+                meta.map(|m| &m.revocation_endpoint),
+                rebase(&pe.revocation),
+            )?,
             device_authorization: pick(
                 "device_authorization",
                 meta.map(|m| &m.device_authorization_endpoint),
@@ -225,7 +255,11 @@ impl OAuthClientBuilder {
                 Ok(None),
             )?,
             userinfo: pick("userinfo", meta.map(|m| &m.userinfo_endpoint), Ok(None))?,
-            validate: pick("validate", None, rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())))?,
+            validate: pick(
+                "validate",
+                None,
+                rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())),
+            )?,
         };
         Ok(OAuthClient {
             client_id: self.client_id,
@@ -243,7 +277,8 @@ impl OAuthClientBuilder {
 
 /// Replaces a URL's origin by `base` (which may carry a path prefix).
 fn rebase_url(url: &str, base: &str) -> Result<String> {
-    let u = url::Url::parse(url).map_err(|e| Error::config(format!("invalid profile URL {url:?}: {e}")))?;
+    let u = url::Url::parse(url)
+        .map_err(|e| Error::config(format!("invalid profile URL {url:?}: {e}")))?;
     let mut out = base.trim_end_matches('/').to_string();
     out.push_str(u.path());
     if let Some(q) = u.query() {
@@ -255,14 +290,17 @@ fn rebase_url(url: &str, base: &str) -> Result<String> {
 
 /// Parses an endpoint URL and refuses clear-text HTTP off loopback.
 fn check_endpoint(name: &str, raw: &str, allow_insecure: bool) -> Result<url::Url> {
-    let u = url::Url::parse(raw).map_err(|e| Error::config(format!("invalid {name} endpoint {raw:?}: {e}")))?;
+    let u = url::Url::parse(raw)
+        .map_err(|e| Error::config(format!("invalid {name} endpoint {raw:?}: {e}")))?;
     match u.scheme() {
         "https" => Ok(u),
         "http" if allow_insecure || is_loopback(&u) => Ok(u),
         "http" => Err(Error::config(format!(
             "{name} endpoint {raw:?} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)"
         ))),
-        other => Err(Error::config(format!("{name} endpoint {raw:?}: unsupported scheme {other:?}"))),
+        other => Err(Error::config(format!(
+            "{name} endpoint {raw:?}: unsupported scheme {other:?}"
+        ))),
     }
 }
 
@@ -278,7 +316,10 @@ fn is_loopback(u: &url::Url) -> bool {
 impl OAuthClient {
     /// Starts a configuration.
     pub fn builder(client_id: impl Into<String>) -> OAuthClientBuilder {
-        OAuthClientBuilder { client_id: client_id.into(), ..Default::default() }
+        OAuthClientBuilder {
+            client_id: client_id.into(),
+            ..Default::default()
+        }
     }
 
     /// The client id.
@@ -307,7 +348,8 @@ impl OAuthClient {
     }
 
     fn endpoint<'a>(&self, url: &'a Option<url::Url>, name: &str) -> Result<&'a url::Url> {
-        url.as_ref().ok_or_else(|| Error::config(format!("no {name} endpoint configured")))
+        url.as_ref()
+            .ok_or_else(|| Error::config(format!("no {name} endpoint configured")))
     }
 
     /// The authorization URL to send the user to, and what to keep until the redirect.
@@ -334,28 +376,42 @@ impl OAuthClient {
     }
 
     /// Verifies an implicit-grant redirect and reads its token.
-    pub fn implicit_token(&self, pending: &PendingAuthorization, redirect: &str) -> Result<TokenSet> {
+    pub fn implicit_token(
+        &self,
+        pending: &PendingAuthorization,
+        redirect: &str,
+    ) -> Result<TokenSet> {
         Callback::parse(redirect)?.into_implicit_token(pending, self.token_parsing(false))
     }
 
     /// The token request for a grant, shaped by the profile and authenticated.
     pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
         let refresh = grant.is_refresh();
-        let shape = if refresh { &self.profile.refresh } else { &self.profile.token };
+        let shape = if refresh {
+            &self.profile.refresh
+        } else {
+            &self.profile.token
+        };
         let token_ep = self.endpoint(&self.endpoints.token, "token");
         let ep = match (refresh, &self.endpoints.refresh) {
             (true, Some(r)) => r,
             _ => token_ep?,
         };
         let method = shape.client_auth.unwrap_or(self.auth_method);
-        self.authed_request(ep, shape.params_in, grant.params(), method, |p| p.shaped(shape))
+        self.authed_request(ep, shape.params_in, grant.params(), method, |p| {
+            p.shaped(shape)
+        })
     }
 
     /// How token answers are read (`refresh` picks the refresh field names).
     pub fn token_parsing(&self, refresh: bool) -> TokenParsing<'_> {
         let p = &*self.profile;
         TokenParsing {
-            fields: if refresh { p.refresh_fields() } else { &p.response },
+            fields: if refresh {
+                p.refresh_fields()
+            } else {
+                &p.response
+            },
             errors: &p.errors,
             success: &p.success_statuses,
             zero_lifetime: p.zero_lifetime,
@@ -366,10 +422,14 @@ impl OAuthClient {
     /// with `invalid_grant` becomes [`Error::ReauthorizationRequired`].
     pub fn parse_token_response(&self, grant: &Grant, resp: &HttpResponse) -> Result<TokenSet> {
         let refresh = grant.is_refresh();
-        let mut set = token::parse_token_response(resp, self.token_parsing(refresh)).map_err(|e| match e {
-            Error::OAuth(o) if refresh && o.error == "invalid_grant" => Error::ReauthorizationRequired(o),
-            e => e,
-        })?;
+        let mut set = token::parse_token_response(resp, self.token_parsing(refresh)).map_err(
+            |e| match e {
+                Error::OAuth(o) if refresh && o.error == "invalid_grant" => {
+                    Error::ReauthorizationRequired(o)
+                }
+                e => e,
+            },
+        )?;
         if let Grant::RefreshToken { refresh_token, .. } = grant {
             if set.refresh_token.is_none() {
                 set.refresh_token = Some(refresh_token.clone());
@@ -379,7 +439,11 @@ impl OAuthClient {
     }
 
     /// The device authorization request (RFC 8628 §3.1), authenticated as configured.
-    pub fn device_authorization_request(&self, scope: Option<&str>, extra: &[(&str, &str)]) -> Result<HttpRequest> {
+    pub fn device_authorization_request(
+        &self,
+        scope: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.device_authorization, "device authorization")?;
         let mut p = Params::new();
         p.push_opt("scope", scope.or(self.scope.as_deref()));
@@ -396,8 +460,17 @@ impl OAuthClient {
 
     /// The CIBA backchannel authentication request.
     pub fn ciba_request(&self, request: &CibaRequest) -> Result<HttpRequest> {
-        let ep = self.endpoint(&self.endpoints.backchannel_authentication, "backchannel authentication")?;
-        self.authed_request(ep, ParamLocation::Form, request.params()?, self.auth_method, |p| p)
+        let ep = self.endpoint(
+            &self.endpoints.backchannel_authentication,
+            "backchannel authentication",
+        )?;
+        self.authed_request(
+            ep,
+            ParamLocation::Form,
+            request.params()?,
+            self.auth_method,
+            |p| p,
+        )
     }
 
     /// Parses the CIBA answer.
@@ -406,7 +479,11 @@ impl OAuthClient {
     }
 
     /// The introspection request (RFC 7662).
-    pub fn introspection_request(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<HttpRequest> {
+    pub fn introspection_request(
+        &self,
+        token: &str,
+        hint: Option<TokenTypeHint>,
+    ) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.introspection, "introspection")?;
         let mut p = Params::new();
         p.push("token", token);
@@ -420,7 +497,11 @@ impl OAuthClient {
     }
 
     /// The revocation request (RFC 7009).
-    pub fn revocation_request(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<HttpRequest> {
+    pub fn revocation_request(
+        &self,
+        token: &str,
+        hint: Option<TokenTypeHint>,
+    ) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.revocation, "revocation")?;
         let mut p = Params::new();
         p.push("token", token);
@@ -447,13 +528,18 @@ impl OAuthClient {
 
     /// The profile's validation request for a token.
     pub fn validation_request(&self, token: &TokenSet) -> Result<HttpRequest> {
-        let v = self
-            .profile
-            .validate
-            .as_ref()
-            .ok_or_else(|| Error::config(format!("profile {} has no validation endpoint", self.profile.name)))?;
+        let v = self.profile.validate.as_ref().ok_or_else(|| {
+            Error::config(format!(
+                "profile {} has no validation endpoint",
+                self.profile.name
+            ))
+        })?;
         let ep = self.endpoint(&self.endpoints.validate, "validation")?;
-        let method = if v.method.eq_ignore_ascii_case("POST") { Method::Post } else { Method::Get };
+        let method = if v.method.eq_ignore_ascii_case("POST") {
+            Method::Post
+        } else {
+            Method::Get
+        };
         let mut req = HttpRequest::new(method, ep.clone());
         let (name, value) = self.authorization_header(token);
         req.headers.push((v.header.clone().unwrap_or(name), value));
@@ -463,7 +549,12 @@ impl OAuthClient {
     /// `Ok(true)` when the validation answer says valid, `Ok(false)` on 401/403,
     /// an error otherwise (a 500 says nothing about the token).
     pub fn parse_validation(&self, resp: &HttpResponse) -> Result<bool> {
-        let valid = self.profile.validate.as_ref().map(|v| v.valid_statuses.as_slice()).unwrap_or(&[200]);
+        let valid = self
+            .profile
+            .validate
+            .as_ref()
+            .map(|v| v.valid_statuses.as_slice())
+            .unwrap_or(&[200]);
         if valid.contains(&resp.status) {
             Ok(true)
         } else if resp.status == 401 || resp.status == 403 {
@@ -484,7 +575,10 @@ impl OAuthClient {
     ) -> Result<HttpRequest> {
         let mut headers = Vec::new();
         let token_ep = self.endpoints.token.as_ref().unwrap_or(ep);
-        let audience = self.assertion_audience.as_deref().unwrap_or(token_ep.as_str());
+        let audience = self
+            .assertion_audience
+            .as_deref()
+            .unwrap_or(token_ep.as_str());
         client_auth::authenticate(
             method,
             &self.client_id,
@@ -520,16 +614,31 @@ mod tests {
     #[test]
     fn exact_client_credentials_request_basic() {
         let c = client(Profile::rfc6749());
-        let req = c.token_request(&Grant::client_credentials(Some("read write"))).unwrap();
+        let req = c
+            .token_request(&Grant::client_credentials(Some("read write")))
+            .unwrap();
         assert_eq!(req.method, Method::Post);
         assert_eq!(req.url.as_str(), "https://as.example/token");
-        assert_eq!(req.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            req.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
         assert_eq!(req.header("accept"), Some("application/json"));
         assert_eq!(
             req.header("authorization"),
-            Some(client_auth::basic_header("my client", "s3cr:t+", crate::profile::BasicEncoding::FormUrlencoded).as_str())
+            Some(
+                client_auth::basic_header(
+                    "my client",
+                    "s3cr:t+",
+                    crate::profile::BasicEncoding::FormUrlencoded
+                )
+                .as_str()
+            )
         );
-        assert_eq!(req.body_text(), "grant_type=client_credentials&scope=read+write");
+        assert_eq!(
+            req.body_text(),
+            "grant_type=client_credentials&scope=read+write"
+        );
     }
 
     #[test]
@@ -540,15 +649,28 @@ mod tests {
             .token_url("https://as.example/token")
             .build()
             .unwrap();
-        let g = Grant::Password { username: "alice".into(), password: "pw".into(), scope: None };
+        let g = Grant::Password {
+            username: "alice".into(),
+            password: "pw".into(),
+            scope: None,
+        };
         let req = c.token_request(&g).unwrap();
         assert!(req.header("authorization").is_none());
-        assert_eq!(req.body_text(), "grant_type=password&username=alice&password=pw&client_id=c1&client_secret=s");
+        assert_eq!(
+            req.body_text(),
+            "grant_type=password&username=alice&password=pw&client_id=c1&client_secret=s"
+        );
 
-        let public = OAuthClient::builder("pub").token_url("https://as.example/token").build().unwrap();
+        let public = OAuthClient::builder("pub")
+            .token_url("https://as.example/token")
+            .build()
+            .unwrap();
         assert_eq!(public.auth_method(), AuthMethod::None);
         let g = Grant::refresh(&"rt".into(), None);
-        assert_eq!(public.token_request(&g).unwrap().body_text(), "grant_type=refresh_token&refresh_token=rt&client_id=pub");
+        assert_eq!(
+            public.token_request(&g).unwrap().body_text(),
+            "grant_type=refresh_token&refresh_token=rt&client_id=pub"
+        );
     }
 
     #[test]
@@ -561,14 +683,30 @@ mod tests {
             .unwrap();
         let req = c.token_request(&Grant::client_credentials(None)).unwrap();
         let body = req.body_text();
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-        let get = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
-        assert_eq!(get("client_assertion_type"), client_auth::JWT_BEARER_ASSERTION_TYPE);
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        let get = |n: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            get("client_assertion_type"),
+            client_auth::JWT_BEARER_ASSERTION_TYPE
+        );
         let jwt = get("client_assertion");
         use base64::Engine;
         let parts: Vec<&str> = jwt.split('.').collect();
         let dec = |s: &str| -> serde_json::Value {
-            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap()).unwrap()
+            serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(s)
+                    .unwrap(),
+            )
+            .unwrap()
         };
         assert_eq!(dec(parts[0])["alg"], "HS256");
         let claims = dec(parts[1]);
@@ -578,32 +716,59 @@ mod tests {
         assert!(claims["jti"].as_str().unwrap().len() >= 32);
         assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
         // a new assertion for every request
-        let again = c.token_request(&Grant::client_credentials(None)).unwrap().body_text();
+        let again = c
+            .token_request(&Grant::client_credentials(None))
+            .unwrap()
+            .body_text();
         assert_ne!(again, body);
     }
 
     #[test]
     fn insecure_endpoints_refused_unless_loopback_or_allowed() {
         let b = || OAuthClient::builder("c");
-        assert!(matches!(b().token_url("http://as.example/token").build(), Err(Error::Config(_))));
+        assert!(matches!(
+            b().token_url("http://as.example/token").build(),
+            Err(Error::Config(_))
+        ));
         assert!(b().token_url("http://127.0.0.1:9/token").build().is_ok());
         assert!(b().token_url("http://localhost:9/token").build().is_ok());
         assert!(b().token_url("http://[::1]:9/token").build().is_ok());
-        assert!(b().token_url("http://as.example/token").allow_insecure_http(true).build().is_ok());
-        assert!(matches!(b().token_url("ftp://x/").build(), Err(Error::Config(_))));
-        assert!(matches!(b().token_url("not a url").build(), Err(Error::Config(_))));
-        assert!(matches!(OAuthClient::builder("").build(), Err(Error::Config(_))));
-        assert!(matches!(b().auth_method(AuthMethod::PrivateKeyJwt).build(), Err(Error::Config(_))));
+        assert!(
+            b().token_url("http://as.example/token")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(matches!(
+            b().token_url("ftp://x/").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            b().token_url("not a url").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            OAuthClient::builder("").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            b().auth_method(AuthMethod::PrivateKeyJwt).build(),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]
     fn introspection_and_revocation_requests() {
         let c = client(Profile::rfc6749());
-        let r = c.introspection_request("tok", Some(TokenTypeHint::AccessToken)).unwrap();
+        let r = c
+            .introspection_request("tok", Some(TokenTypeHint::AccessToken))
+            .unwrap();
         assert_eq!(r.url.as_str(), "https://as.example/introspect");
         assert_eq!(r.body_text(), "token=tok&token_type_hint=access_token");
         assert!(r.header("authorization").is_some());
-        let r = c.revocation_request("rt", Some(TokenTypeHint::RefreshToken)).unwrap();
+        let r = c
+            .revocation_request("rt", Some(TokenTypeHint::RefreshToken))
+            .unwrap();
         assert_eq!(r.url.as_str(), "https://as.example/revoke");
         assert_eq!(r.body_text(), "token=rt&token_type_hint=refresh_token");
     }
@@ -612,20 +777,37 @@ mod tests {
     fn refresh_keeps_old_token_and_invalid_grant_means_reauthorize() {
         let c = client(Profile::rfc6749());
         let g = Grant::refresh(&"old".into(), None);
-        let t = c.parse_token_response(&g, &HttpResponse::json(200, r#"{"access_token":"a"}"#)).unwrap();
+        let t = c
+            .parse_token_response(&g, &HttpResponse::json(200, r#"{"access_token":"a"}"#))
+            .unwrap();
         assert_eq!(t.refresh_token.unwrap().expose(), "old");
-        let e = c.parse_token_response(&g, &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#)).unwrap_err();
+        let e = c
+            .parse_token_response(&g, &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#))
+            .unwrap_err();
         assert!(matches!(e, Error::ReauthorizationRequired(_)));
         let cc = Grant::client_credentials(None);
-        let e = c.parse_token_response(&cc, &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#)).unwrap_err();
+        let e = c
+            .parse_token_response(
+                &cc,
+                &HttpResponse::json(400, r#"{"error":"invalid_grant"}"#),
+            )
+            .unwrap_err();
         assert!(matches!(e, Error::OAuth(_)));
     }
 
     #[test]
     fn debug_of_client_hides_secrets() {
         let key = SigningKey::hs256(b"KEYKEYKEYKEYKEYKEYKEYKEYKEYKEYKEY");
-        let c = OAuthClient::builder("c").client_secret("TOPSECRET").private_key(key).token_url("https://as/t").build().unwrap();
+        let c = OAuthClient::builder("c")
+            .client_secret("TOPSECRET")
+            .private_key(key)
+            .token_url("https://as/t")
+            .build()
+            .unwrap();
         let shown = format!("{c:?}");
-        assert!(!shown.contains("TOPSECRET") && !shown.contains("KEYKEY"), "{shown}");
+        assert!(
+            !shown.contains("TOPSECRET") && !shown.contains("KEYKEY"),
+            "{shown}"
+        );
     }
 }

@@ -13,7 +13,8 @@ use crate::profile::{AuthMethod, BasicEncoding};
 use crate::secret::Secret;
 
 /// RFC 7523 client assertion type.
-pub const JWT_BEARER_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+pub const JWT_BEARER_ASSERTION_TYPE: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// Lifetime of a client assertion: short, since a new one is made per request.
 const ASSERTION_LIFETIME_SECS: u64 = 60;
@@ -46,9 +47,9 @@ impl ClientCredentials {
     /// Checks that `method` can be used with these credentials.
     pub fn check(&self, method: AuthMethod) -> Result<()> {
         let missing = match method {
-            AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost | AuthMethod::ClientSecretJwt => {
-                self.secret.is_none().then_some("a client secret")
-            }
+            AuthMethod::ClientSecretBasic
+            | AuthMethod::ClientSecretPost
+            | AuthMethod::ClientSecretJwt => self.secret.is_none().then_some("a client secret"),
             AuthMethod::PrivateKeyJwt => self.key.is_none().then_some("a private key"),
             AuthMethod::None => None,
         };
@@ -71,10 +72,19 @@ pub(crate) fn authenticate(
     headers: &mut Vec<(String, String)>,
 ) -> Result<()> {
     creds.check(method)?;
-    let secret = || creds.secret.as_ref().map(Secret::expose).unwrap_or_default();
+    let secret = || {
+        creds
+            .secret
+            .as_ref()
+            .map(Secret::expose)
+            .unwrap_or_default()
+    };
     match method {
         AuthMethod::ClientSecretBasic => {
-            headers.push(("Authorization".into(), basic_header(client_id, secret(), encoding)));
+            headers.push((
+                "Authorization".into(),
+                basic_header(client_id, secret(), encoding),
+            ));
         }
         AuthMethod::ClientSecretPost => {
             params.push("client_id", client_id);
@@ -90,7 +100,8 @@ pub(crate) fn authenticate(
                     &hs
                 }
             };
-            let claims = AssertionClaims::new(client_id, client_id, audience, ASSERTION_LIFETIME_SECS);
+            let claims =
+                AssertionClaims::new(client_id, client_id, audience, ASSERTION_LIFETIME_SECS);
             params.push("client_id", client_id);
             params.push("client_assertion_type", JWT_BEARER_ASSERTION_TYPE);
             params.push("client_assertion", key.sign(&claims)?);
@@ -102,7 +113,9 @@ pub(crate) fn authenticate(
 /// `Basic base64(id:secret)`; RFC 6749 §2.3.1 form-urlencodes both parts first.
 pub fn basic_header(client_id: &str, secret: &str, encoding: BasicEncoding) -> String {
     let pair = match encoding {
-        BasicEncoding::FormUrlencoded => format!("{}:{}", form_encode(client_id), form_encode(secret)),
+        BasicEncoding::FormUrlencoded => {
+            format!("{}:{}", form_encode(client_id), form_encode(secret))
+        }
         BasicEncoding::Plain => format!("{client_id}:{secret}"),
     };
     format!("Basic {}", STANDARD.encode(pair))
@@ -125,7 +138,10 @@ mod tests {
     fn basic_follows_rfc6749_2_3_1_unless_plain() {
         // "a b:c" and "s+/&=:%" change under form-urlencoding.
         let rfc = basic_header("a b:c", "s+/&=:%", BasicEncoding::FormUrlencoded);
-        assert_eq!(rfc, format!("Basic {}", STANDARD.encode("a+b%3Ac:s%2B%2F%26%3D%3A%25")));
+        assert_eq!(
+            rfc,
+            format!("Basic {}", STANDARD.encode("a+b%3Ac:s%2B%2F%26%3D%3A%25"))
+        );
         let plain = basic_header("cl_pub_1234", "cl_priv_7723", BasicEncoding::Plain);
         // The Deskera V2 document's own sample header.
         assert_eq!(plain, "Basic Y2xfcHViXzEyMzQ6Y2xfcHJpdl83NzIz");
@@ -137,8 +153,17 @@ mod tests {
         assert!(none.check(AuthMethod::ClientSecretBasic).is_err());
         assert!(none.check(AuthMethod::PrivateKeyJwt).is_err());
         assert!(none.check(AuthMethod::None).is_ok());
-        let with_secret = ClientCredentials { secret: Some("s".into()), key: None };
-        assert_eq!(with_secret.default_method(AuthMethod::ClientSecretPost), AuthMethod::ClientSecretPost);
-        assert_eq!(with_secret.default_method(AuthMethod::None), AuthMethod::ClientSecretBasic);
+        let with_secret = ClientCredentials {
+            secret: Some("s".into()),
+            key: None,
+        };
+        assert_eq!(
+            with_secret.default_method(AuthMethod::ClientSecretPost),
+            AuthMethod::ClientSecretPost
+        );
+        assert_eq!(
+            with_secret.default_method(AuthMethod::None),
+            AuthMethod::ClientSecretBasic
+        );
     }
 }

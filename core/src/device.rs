@@ -73,7 +73,11 @@ pub struct CibaRequest {
 impl CibaRequest {
     /// The request parameters; checks that exactly one hint is given.
     pub fn params(&self) -> Result<Params> {
-        let hints = [&self.login_hint, &self.id_token_hint, &self.login_hint_token];
+        let hints = [
+            &self.login_hint,
+            &self.id_token_hint,
+            &self.login_hint_token,
+        ];
         if hints.iter().filter(|h| h.is_some()).count() != 1 {
             return Err(Error::config(
                 "a CIBA request needs exactly one of login_hint, id_token_hint, login_hint_token",
@@ -102,7 +106,10 @@ impl CibaRequest {
 
 fn seconds(obj: &Map<String, Value>, name: &str) -> Option<Duration> {
     let v = obj.get(name)?;
-    let n = v.as_u64().or_else(|| v.as_f64().map(|f| f.max(0.0) as u64)).or_else(|| v.as_str()?.trim().parse().ok())?;
+    let n = v
+        .as_u64()
+        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
+        .or_else(|| v.as_str()?.trim().parse().ok())?;
     Some(Duration::from_secs(n))
 }
 
@@ -110,28 +117,50 @@ fn string(obj: &Map<String, Value>, name: &str) -> Option<String> {
     obj.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
-fn start_object(resp: &HttpResponse, errors: &crate::profile::ErrorFields) -> Result<Map<String, Value>> {
+fn start_object(
+    resp: &HttpResponse,
+    errors: &crate::profile::ErrorFields,
+) -> Result<Map<String, Value>> {
     if resp.status != 200 {
         return Err(error_from(resp, errors));
     }
-    body_object(resp).ok_or_else(|| Error::invalid(resp.status, "the answer is not a JSON object", &resp.body))
+    body_object(resp)
+        .ok_or_else(|| Error::invalid(resp.status, "the answer is not a JSON object", &resp.body))
 }
 
 /// Parses a device authorization answer.
-pub fn parse_device_authorization(resp: &HttpResponse, errors: &crate::profile::ErrorFields) -> Result<DeviceAuthorization> {
+pub fn parse_device_authorization(
+    resp: &HttpResponse,
+    errors: &crate::profile::ErrorFields,
+) -> Result<DeviceAuthorization> {
     let obj = start_object(resp, errors)?;
-    let missing = |f: &str| Error::invalid(resp.status, format!("device authorization answer without `{f}`"), &resp.body);
+    let missing = |f: &str| {
+        Error::invalid(
+            resp.status,
+            format!("device authorization answer without `{f}`"),
+            &resp.body,
+        )
+    };
     let device_code = string(&obj, "device_code").ok_or_else(|| missing("device_code"))?;
     let user_code = string(&obj, "user_code").ok_or_else(|| missing("user_code"))?;
     let verification_uri = string(&obj, "verification_uri")
         .or_else(|| string(&obj, "verification_url"))
         .ok_or_else(|| missing("verification_uri"))?;
-    let verification_uri_complete =
-        string(&obj, "verification_uri_complete").or_else(|| string(&obj, "verification_url_complete"));
+    let verification_uri_complete = string(&obj, "verification_uri_complete")
+        .or_else(|| string(&obj, "verification_url_complete"));
     let expires_in = seconds(&obj, "expires_in").ok_or_else(|| missing("expires_in"))?;
     let interval = seconds(&obj, "interval").unwrap_or(DEFAULT_INTERVAL);
     let mut extra = obj;
-    for k in ["device_code", "user_code", "verification_uri", "verification_url", "verification_uri_complete", "verification_url_complete", "expires_in", "interval"] {
+    for k in [
+        "device_code",
+        "user_code",
+        "verification_uri",
+        "verification_url",
+        "verification_uri_complete",
+        "verification_url_complete",
+        "expires_in",
+        "interval",
+    ] {
         extra.remove(k);
     }
     Ok(DeviceAuthorization {
@@ -146,24 +175,37 @@ pub fn parse_device_authorization(resp: &HttpResponse, errors: &crate::profile::
 }
 
 /// Parses a CIBA backchannel authentication answer.
-pub fn parse_ciba_authorization(resp: &HttpResponse, errors: &crate::profile::ErrorFields) -> Result<CibaAuthorization> {
+pub fn parse_ciba_authorization(
+    resp: &HttpResponse,
+    errors: &crate::profile::ErrorFields,
+) -> Result<CibaAuthorization> {
     let obj = start_object(resp, errors)?;
-    let auth_req_id = string(&obj, "auth_req_id")
-        .ok_or_else(|| Error::invalid(resp.status, "CIBA answer without `auth_req_id`", &resp.body))?;
-    let expires_in = seconds(&obj, "expires_in")
-        .ok_or_else(|| Error::invalid(resp.status, "CIBA answer without `expires_in`", &resp.body))?;
+    let auth_req_id = string(&obj, "auth_req_id").ok_or_else(|| {
+        Error::invalid(resp.status, "CIBA answer without `auth_req_id`", &resp.body)
+    })?;
+    let expires_in = seconds(&obj, "expires_in").ok_or_else(|| {
+        Error::invalid(resp.status, "CIBA answer without `expires_in`", &resp.body)
+    })?;
     let interval = seconds(&obj, "interval").unwrap_or(DEFAULT_INTERVAL);
     let mut extra = obj;
     for k in ["auth_req_id", "expires_in", "interval"] {
         extra.remove(k);
     }
-    Ok(CibaAuthorization { auth_req_id: Secret::new(auth_req_id), expires_in, interval, extra })
+    Ok(CibaAuthorization {
+        auth_req_id: Secret::new(auth_req_id),
+        expires_in,
+        interval,
+        extra,
+    })
 }
 
 impl DeviceAuthorization {
     /// The polling grant.
     pub fn grant(&self) -> Grant {
-        Grant::extension(grant::DEVICE_CODE, [("device_code", self.device_code.expose())])
+        Grant::extension(
+            grant::DEVICE_CODE,
+            [("device_code", self.device_code.expose())],
+        )
     }
 }
 
@@ -216,28 +258,58 @@ mod tests {
             Err(Error::InvalidResponse { .. })
         ));
         assert!(matches!(
-            parse_device_authorization(&HttpResponse::json(400, r#"{"error":"invalid_client"}"#), &e),
+            parse_device_authorization(
+                &HttpResponse::json(400, r#"{"error":"invalid_client"}"#),
+                &e
+            ),
             Err(Error::OAuth(_))
         ));
         let p = a.grant().params().to_form();
-        assert_eq!(p, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d");
+        assert_eq!(
+            p,
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d"
+        );
     }
 
     #[test]
     fn ciba_request_needs_one_hint_and_openid() {
         assert!(CibaRequest::default().params().is_err());
-        let both = CibaRequest { login_hint: Some("a".into()), id_token_hint: Some("b".into()), ..Default::default() };
+        let both = CibaRequest {
+            login_hint: Some("a".into()),
+            id_token_hint: Some("b".into()),
+            ..Default::default()
+        };
         assert!(both.params().is_err());
-        let r = CibaRequest { login_hint: Some("alice".into()), scope: Some("email".into()), binding_message: Some("W4 9Q".into()), ..Default::default() };
-        assert_eq!(r.params().unwrap().to_form(), "scope=openid+email&login_hint=alice&binding_message=W4+9Q");
+        let r = CibaRequest {
+            login_hint: Some("alice".into()),
+            scope: Some("email".into()),
+            binding_message: Some("W4 9Q".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            r.params().unwrap().to_form(),
+            "scope=openid+email&login_hint=alice&binding_message=W4+9Q"
+        );
     }
 
     #[test]
     fn poll_errors_classified() {
         let oauth = |code: &str| Error::OAuth(Box::new(crate::OAuthError::new(code)));
-        assert!(matches!(classify_poll_error(oauth("authorization_pending")), Ok(PollAnswer::Pending)));
-        assert!(matches!(classify_poll_error(oauth("slow_down")), Ok(PollAnswer::SlowDown)));
-        assert!(matches!(classify_poll_error(oauth("expired_token")), Err(Error::Expired)));
-        assert!(matches!(classify_poll_error(oauth("access_denied")), Err(Error::OAuth(_))));
+        assert!(matches!(
+            classify_poll_error(oauth("authorization_pending")),
+            Ok(PollAnswer::Pending)
+        ));
+        assert!(matches!(
+            classify_poll_error(oauth("slow_down")),
+            Ok(PollAnswer::SlowDown)
+        ));
+        assert!(matches!(
+            classify_poll_error(oauth("expired_token")),
+            Err(Error::Expired)
+        ));
+        assert!(matches!(
+            classify_poll_error(oauth("access_denied")),
+            Err(Error::OAuth(_))
+        ));
     }
 }

@@ -62,7 +62,8 @@ pub struct ServerMetadata {
 /// The metadata URL for an issuer (RFC 8414 §3.1: the well-known segment goes
 /// between host and path; OpenID Connect appends it to the issuer).
 pub fn metadata_url(issuer: &str, kind: MetadataKind) -> Result<url::Url> {
-    let issuer_url = url::Url::parse(issuer).map_err(|e| Error::config(format!("invalid issuer {issuer:?}: {e}")))?;
+    let issuer_url = url::Url::parse(issuer)
+        .map_err(|e| Error::config(format!("invalid issuer {issuer:?}: {e}")))?;
     let path = issuer_url.path().trim_end_matches('/');
     let new_path = match kind {
         MetadataKind::OAuth => format!("/.well-known/oauth-authorization-server{path}"),
@@ -77,7 +78,8 @@ pub fn metadata_url(issuer: &str, kind: MetadataKind) -> Result<url::Url> {
 /// The GET request for the metadata.
 pub fn metadata_request(issuer: &str, kind: MetadataKind) -> Result<HttpRequest> {
     let mut req = HttpRequest::new(Method::Get, metadata_url(issuer, kind)?);
-    req.headers.push(("Accept".into(), "application/json".into()));
+    req.headers
+        .push(("Accept".into(), "application/json".into()));
     Ok(req)
 }
 
@@ -87,10 +89,18 @@ pub fn parse_metadata(resp: &HttpResponse, expected_issuer: &str) -> Result<Serv
     if resp.status != 200 {
         return Err(crate::token::error_from(resp, &Default::default()));
     }
-    let meta: ServerMetadata = serde_json::from_slice(&resp.body)
-        .map_err(|e| Error::invalid(resp.status, format!("metadata is not valid JSON: {e}"), &resp.body))?;
+    let meta: ServerMetadata = serde_json::from_slice(&resp.body).map_err(|e| {
+        Error::invalid(
+            resp.status,
+            format!("metadata is not valid JSON: {e}"),
+            &resp.body,
+        )
+    })?;
     if meta.issuer.trim_end_matches('/') != expected_issuer.trim_end_matches('/') {
-        return Err(Error::IssuerMismatch { expected: expected_issuer.into(), actual: Some(meta.issuer) });
+        return Err(Error::IssuerMismatch {
+            expected: expected_issuer.into(),
+            actual: Some(meta.issuer),
+        });
     }
     Ok(meta)
 }
@@ -102,26 +112,42 @@ mod tests {
     #[test]
     fn well_known_urls() {
         assert_eq!(
-            metadata_url("https://as.example/tenant1", MetadataKind::OAuth).unwrap().as_str(),
+            metadata_url("https://as.example/tenant1", MetadataKind::OAuth)
+                .unwrap()
+                .as_str(),
             "https://as.example/.well-known/oauth-authorization-server/tenant1"
         );
         assert_eq!(
-            metadata_url("https://as.example/tenant1/", MetadataKind::OpenId).unwrap().as_str(),
+            metadata_url("https://as.example/tenant1/", MetadataKind::OpenId)
+                .unwrap()
+                .as_str(),
             "https://as.example/tenant1/.well-known/openid-configuration"
         );
         assert_eq!(
-            metadata_url("https://as.example", MetadataKind::OAuth).unwrap().as_str(),
+            metadata_url("https://as.example", MetadataKind::OAuth)
+                .unwrap()
+                .as_str(),
             "https://as.example/.well-known/oauth-authorization-server"
         );
     }
 
     #[test]
     fn issuer_must_match() {
-        let body = r#"{"issuer":"https://as.example","token_endpoint":"https://as.example/token","x":1}"#;
+        let body =
+            r#"{"issuer":"https://as.example","token_endpoint":"https://as.example/token","x":1}"#;
         let m = parse_metadata(&HttpResponse::json(200, body), "https://as.example/").unwrap();
-        assert_eq!(m.token_endpoint.as_deref(), Some("https://as.example/token"));
+        assert_eq!(
+            m.token_endpoint.as_deref(),
+            Some("https://as.example/token")
+        );
         assert!(m.extra.contains_key("x"));
-        assert!(matches!(parse_metadata(&HttpResponse::json(200, body), "https://other"), Err(Error::IssuerMismatch { .. })));
-        assert!(matches!(parse_metadata(&HttpResponse::json(200, "nope"), "https://as.example"), Err(Error::InvalidResponse { .. })));
+        assert!(matches!(
+            parse_metadata(&HttpResponse::json(200, body), "https://other"),
+            Err(Error::IssuerMismatch { .. })
+        ));
+        assert!(matches!(
+            parse_metadata(&HttpResponse::json(200, "nope"), "https://as.example"),
+            Err(Error::InvalidResponse { .. })
+        ));
     }
 }

@@ -229,7 +229,11 @@ impl Error {
     }
 
     pub(crate) fn invalid(status: u16, reason: impl Into<String>, body: &[u8]) -> Self {
-        Error::InvalidResponse { status, reason: reason.into(), body: body_excerpt(body) }
+        Error::InvalidResponse {
+            status,
+            reason: reason.into(),
+            body: body_excerpt(body),
+        }
     }
 }
 
@@ -256,7 +260,10 @@ pub struct OAuthError {
 impl OAuthError {
     /// An error with just its code.
     pub fn new(error: impl Into<String>) -> Self {
-        OAuthError { error: error.into(), ..Default::default() }
+        OAuthError {
+            error: error.into(),
+            ..Default::default()
+        }
     }
 
     /// A field of the error body by name (standard or not).
@@ -294,13 +301,26 @@ impl fmt::Debug for OAuthError {
 }
 
 fn excerpt_suffix(body: &str) -> String {
-    if body.is_empty() { String::new() } else { format!("; body: {body}") }
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!("; body: {body}")
+    }
 }
 
 /// Names of JSON fields whose values are never kept in an error.
 pub(crate) fn is_secret_field(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["token", "secret", "password", "assertion", "code", "verifier"].iter().any(|s| n.contains(s))
+    [
+        "token",
+        "secret",
+        "password",
+        "assertion",
+        "code",
+        "verifier",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
 }
 
 /// A body fit for an error message: at most [`BODY_EXCERPT_LIMIT`] bytes, and
@@ -367,6 +387,9 @@ mod tests {
     fn codes_are_stable() {
         assert_eq!(ErrorCode::OAuth as i32, 1);
         assert_eq!(ErrorCode::Runtime as i32, 15);
-        assert_eq!(Error::Timeout(Duration::from_secs(1)).code().name(), "timeout");
+        assert_eq!(
+            Error::Timeout(Duration::from_secs(1)).code().name(),
+            "timeout"
+        );
     }
 }

@@ -80,12 +80,17 @@ impl Grant {
 
     /// Client credentials with an optional scope.
     pub fn client_credentials(scope: Option<&str>) -> Self {
-        Grant::ClientCredentials { scope: scope.map(str::to_string) }
+        Grant::ClientCredentials {
+            scope: scope.map(str::to_string),
+        }
     }
 
     /// A refresh.
     pub fn refresh(refresh_token: &Secret, scope: Option<&str>) -> Self {
-        Grant::RefreshToken { refresh_token: refresh_token.clone(), scope: scope.map(str::to_string) }
+        Grant::RefreshToken {
+            refresh_token: refresh_token.clone(),
+            scope: scope.map(str::to_string),
+        }
     }
 
     /// An extension grant with parameters.
@@ -97,7 +102,10 @@ impl Grant {
         for (k, v) in params {
             p.push(k, v);
         }
-        Grant::Extension { grant_type: grant_type.to_string(), params: p }
+        Grant::Extension {
+            grant_type: grant_type.to_string(),
+            params: p,
+        }
     }
 
     /// The standard parameters, `grant_type` first (client authentication is added later).
@@ -105,18 +113,29 @@ impl Grant {
         let mut p = Params::new();
         p.push("grant_type", self.grant_type());
         match self {
-            Grant::AuthorizationCode { code, redirect_uri, code_verifier } => {
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => {
                 p.push("code", code.expose());
                 p.push_opt("redirect_uri", redirect_uri.as_deref());
                 p.push_opt("code_verifier", code_verifier.as_ref().map(Secret::expose));
             }
             Grant::ClientCredentials { scope } => p.push_opt("scope", scope.as_deref()),
-            Grant::Password { username, password, scope } => {
+            Grant::Password {
+                username,
+                password,
+                scope,
+            } => {
                 p.push("username", username);
                 p.push("password", password.expose());
                 p.push_opt("scope", scope.as_deref());
             }
-            Grant::RefreshToken { refresh_token, scope } => {
+            Grant::RefreshToken {
+                refresh_token,
+                scope,
+            } => {
                 p.push("refresh_token", refresh_token.expose());
                 p.push_opt("scope", scope.as_deref());
             }
@@ -141,10 +160,23 @@ mod tests {
             redirect_uri: Some("http://127.0.0.1/cb".into()),
             code_verifier: Some("v".into()),
         };
-        assert_eq!(g.params().to_form(), "grant_type=authorization_code&code=c&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=v");
-        let g = Grant::Password { username: "alice".into(), password: "p w".into(), scope: Some("a b".into()) };
-        assert_eq!(g.params().to_form(), "grant_type=password&username=alice&password=p+w&scope=a+b");
-        assert_eq!(Grant::client_credentials(None).params().to_form(), "grant_type=client_credentials");
+        assert_eq!(
+            g.params().to_form(),
+            "grant_type=authorization_code&code=c&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=v"
+        );
+        let g = Grant::Password {
+            username: "alice".into(),
+            password: "p w".into(),
+            scope: Some("a b".into()),
+        };
+        assert_eq!(
+            g.params().to_form(),
+            "grant_type=password&username=alice&password=p+w&scope=a+b"
+        );
+        assert_eq!(
+            Grant::client_credentials(None).params().to_form(),
+            "grant_type=client_credentials"
+        );
         let g = Grant::extension("urn:x", [("a", "1"), ("grant_type", "ignored")]);
         assert_eq!(g.params().to_form(), "grant_type=urn%3Ax&a=1");
         assert!(format!("{g:?}").contains("urn:x"));

@@ -44,7 +44,13 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// A request with no headers and no body.
     pub fn new(method: Method, url: url::Url) -> Self {
-        HttpRequest { method, url, headers: Vec::new(), body: Vec::new(), follow_redirects: false }
+        HttpRequest {
+            method,
+            url,
+            headers: Vec::new(),
+            body: Vec::new(),
+            follow_redirects: false,
+        }
     }
 
     /// The first value of a header (case-insensitive name).
@@ -64,7 +70,11 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(n, v)| {
-                if is_sensitive_header(n) { format!("{n}: [redacted]") } else { format!("{n}: {v}") }
+                if is_sensitive_header(n) {
+                    format!("{n}: [redacted]")
+                } else {
+                    format!("{n}: {v}")
+                }
             })
             .collect();
         f.debug_struct("HttpRequest")
@@ -90,12 +100,20 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A response with a status and a body.
     pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse { status, headers, body: body.into() }
+        HttpResponse {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
 
     /// A JSON response, handy in tests of the sans-IO layer.
     pub fn json(status: u16, body: &str) -> Self {
-        Self::new(status, vec![("content-type".into(), "application/json".into())], body)
+        Self::new(
+            status,
+            vec![("content-type".into(), "application/json".into())],
+            body,
+        )
     }
 
     /// The first value of a header (case-insensitive name).
@@ -105,8 +123,13 @@ impl HttpResponse {
 
     /// The media type without parameters, lowercase (`application/json`).
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type")
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.header("content-type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 }
 
@@ -122,12 +145,19 @@ impl fmt::Debug for HttpResponse {
 }
 
 fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn is_sensitive_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n == "authorization" || n == "cookie" || n == "dpop" || n.contains("token") || n.contains("secret")
+    n == "authorization"
+        || n == "cookie"
+        || n == "dpop"
+        || n.contains("token")
+        || n.contains("secret")
 }
 
 /// The URL with every query value replaced: some providers put codes and
@@ -152,8 +182,10 @@ mod tests {
             Method::Post,
             url::Url::parse("https://as.example/token?refresh_token=SECRET1").unwrap(),
         );
-        req.headers.push(("Authorization".into(), "Basic SECRET2".into()));
-        req.headers.push(("x-access-token".into(), "SECRET3".into()));
+        req.headers
+            .push(("Authorization".into(), "Basic SECRET2".into()));
+        req.headers
+            .push(("x-access-token".into(), "SECRET3".into()));
         req.body = b"client_secret=SECRET4".to_vec();
         let shown = format!("{req:?}");
         assert!(!shown.contains("SECRET"), "{shown}");

@@ -46,8 +46,13 @@ pub fn parse_introspection(resp: &HttpResponse, errors: &ErrorFields) -> Result<
     if resp.status != 200 {
         return Err(error_from(resp, errors));
     }
-    let obj = body_object(resp)
-        .ok_or_else(|| Error::invalid(resp.status, "introspection answer is not a JSON object", &resp.body))?;
+    let obj = body_object(resp).ok_or_else(|| {
+        Error::invalid(
+            resp.status,
+            "introspection answer is not a JSON object",
+            &resp.body,
+        )
+    })?;
     // `active` as a string ("true") is seen in the wild.
     let mut obj = obj;
     if let Some(Value::String(s)) = obj.get("active") {
@@ -55,10 +60,19 @@ pub fn parse_introspection(resp: &HttpResponse, errors: &ErrorFields) -> Result<
         obj.insert("active".into(), Value::Bool(b));
     }
     if !obj.get("active").is_some_and(Value::is_boolean) {
-        return Err(Error::invalid(resp.status, "introspection answer has no boolean `active`", &resp.body));
+        return Err(Error::invalid(
+            resp.status,
+            "introspection answer has no boolean `active`",
+            &resp.body,
+        ));
     }
-    serde_json::from_value(Value::Object(obj))
-        .map_err(|e| Error::invalid(resp.status, format!("introspection answer: {e}"), &resp.body))
+    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+        Error::invalid(
+            resp.status,
+            format!("introspection answer: {e}"),
+            &resp.body,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -68,13 +82,34 @@ mod tests {
     #[test]
     fn active_and_inactive() {
         let e = ErrorFields::default();
-        let i = parse_introspection(&HttpResponse::json(200, r#"{"active":true,"scope":"a b","exp":5,"custom":1}"#), &e).unwrap();
+        let i = parse_introspection(
+            &HttpResponse::json(200, r#"{"active":true,"scope":"a b","exp":5,"custom":1}"#),
+            &e,
+        )
+        .unwrap();
         assert!(i.active);
         assert_eq!(i.scope.as_deref(), Some("a b"));
         assert_eq!(i.extra.get("custom"), Some(&Value::from(1)));
-        assert!(!parse_introspection(&HttpResponse::json(200, r#"{"active":false}"#), &e).unwrap().active);
-        assert!(parse_introspection(&HttpResponse::json(200, r#"{"active":"true"}"#), &e).unwrap().active);
-        assert!(matches!(parse_introspection(&HttpResponse::json(200, "{}"), &e), Err(Error::InvalidResponse { .. })));
-        assert!(matches!(parse_introspection(&HttpResponse::json(401, r#"{"error":"invalid_client"}"#), &e), Err(Error::OAuth(_))));
+        assert!(
+            !parse_introspection(&HttpResponse::json(200, r#"{"active":false}"#), &e)
+                .unwrap()
+                .active
+        );
+        assert!(
+            parse_introspection(&HttpResponse::json(200, r#"{"active":"true"}"#), &e)
+                .unwrap()
+                .active
+        );
+        assert!(matches!(
+            parse_introspection(&HttpResponse::json(200, "{}"), &e),
+            Err(Error::InvalidResponse { .. })
+        ));
+        assert!(matches!(
+            parse_introspection(
+                &HttpResponse::json(401, r#"{"error":"invalid_client"}"#),
+                &e
+            ),
+            Err(Error::OAuth(_))
+        ));
     }
 }

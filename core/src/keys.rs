@@ -46,7 +46,12 @@ impl SigningKey {
         }
         EncodingKey::from_rsa_pem(pem.as_bytes())
             .map(|key| Self::new(Algorithm::RS256, key))
-            .map_err(|e| key_error("PEM", format!("{e} (expected an RSA, P-256 or Ed25519 private key)")))
+            .map_err(|e| {
+                key_error(
+                    "PEM",
+                    format!("{e} (expected an RSA, P-256 or Ed25519 private key)"),
+                )
+            })
     }
 
     /// A PEM private key with an explicit algorithm (`RS384`, `PS256`, `ES384`…).
@@ -55,11 +60,19 @@ impl SigningKey {
             .parse()
             .map_err(|_| Error::config(format!("unknown JWT algorithm {algorithm:?}")))?;
         let key = match alg {
-            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256
-            | Algorithm::PS384 | Algorithm::PS512 => EncodingKey::from_rsa_pem(pem.as_bytes()),
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => EncodingKey::from_rsa_pem(pem.as_bytes()),
             Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(pem.as_bytes()),
             Algorithm::EdDSA => EncodingKey::from_ed_pem(pem.as_bytes()),
-            _ => return Err(Error::config(format!("{algorithm} is not an asymmetric algorithm"))),
+            _ => {
+                return Err(Error::config(format!(
+                    "{algorithm} is not an asymmetric algorithm"
+                )));
+            }
         }
         .map_err(|e| key_error(algorithm, e))?;
         Ok(Self::new(alg, key))
@@ -77,7 +90,10 @@ impl SigningKey {
             serde_json::from_str(jwk).map_err(|e| key_error("JWK", format!("not JSON: {e}")))?;
         let field = |name: &str| -> Result<Vec<u8>> {
             let s = v.get(name).and_then(|x| x.as_str()).ok_or_else(|| {
-                key_error("JWK", format!("missing field {name:?} (a private key is needed)"))
+                key_error(
+                    "JWK",
+                    format!("missing field {name:?} (a private key is needed)"),
+                )
             })?;
             URL_SAFE_NO_PAD
                 .decode(s.trim_end_matches('='))
@@ -96,13 +112,15 @@ impl SigningKey {
                     vec![big("p")?, big("q")?],
                 )
                 .map_err(|e| key_error("RSA JWK", e))?;
-                let der = private.to_pkcs1_der().map_err(|e| key_error("RSA JWK", e))?;
+                let der = private
+                    .to_pkcs1_der()
+                    .map_err(|e| key_error("RSA JWK", e))?;
                 Self::new(Algorithm::RS256, EncodingKey::from_rsa_der(der.as_bytes()))
             }
             ("EC", "P-256") => {
                 use p256::pkcs8::EncodePrivateKey;
-                let secret =
-                    p256::SecretKey::from_slice(&field("d")?).map_err(|e| key_error("EC JWK", e))?;
+                let secret = p256::SecretKey::from_slice(&field("d")?)
+                    .map_err(|e| key_error("EC JWK", e))?;
                 let der = secret.to_pkcs8_der().map_err(|e| key_error("EC JWK", e))?;
                 Self::new(Algorithm::ES256, EncodingKey::from_ec_der(der.as_bytes()))
             }
@@ -124,15 +142,20 @@ impl SigningKey {
             }
         };
         if let Some(alg) = v.get("alg").and_then(|x| x.as_str()) {
-            key.algorithm =
-                alg.parse().map_err(|_| key_error("JWK", format!("unknown alg {alg:?}")))?;
+            key.algorithm = alg
+                .parse()
+                .map_err(|_| key_error("JWK", format!("unknown alg {alg:?}")))?;
         }
         key.kid = v.get("kid").and_then(|x| x.as_str()).map(str::to_string);
         Ok(key)
     }
 
     fn new(algorithm: Algorithm, key: EncodingKey) -> Self {
-        SigningKey { algorithm, key, kid: None }
+        SigningKey {
+            algorithm,
+            key,
+            kid: None,
+        }
     }
 
     /// Sets the `kid` header sent with every JWT.
@@ -198,7 +221,10 @@ impl AssertionClaims {
 }
 
 pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -215,15 +241,23 @@ mod tests {
 
     #[test]
     fn bad_keys_are_config_errors() {
-        assert!(matches!(SigningKey::from_pem("not a key"), Err(Error::Config(_))));
+        assert!(matches!(
+            SigningKey::from_pem("not a key"),
+            Err(Error::Config(_))
+        ));
         assert!(matches!(SigningKey::from_jwk("{}"), Err(Error::Config(_))));
-        assert!(matches!(SigningKey::from_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"}"), Err(Error::Config(_))));
+        assert!(matches!(
+            SigningKey::from_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"}"),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]
     fn signs_hs256_assertions() {
         let k = SigningKey::hs256(b"0123456789abcdef0123456789abcdef");
-        let jwt = k.sign(&AssertionClaims::new("c", "c", "https://as/token", 60)).unwrap();
+        let jwt = k
+            .sign(&AssertionClaims::new("c", "c", "https://as/token", 60))
+            .unwrap();
         assert_eq!(jwt.split('.').count(), 3);
     }
 }

@@ -36,6 +36,11 @@
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+// Library code reports errors instead of panicking; tests may unwrap.
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod assertion_grants;
 #[cfg(feature = "reqwest")]
@@ -43,9 +48,9 @@ mod async_client;
 pub mod authorize;
 #[cfg(feature = "blocking")]
 pub mod blocking;
-mod client;
 #[cfg(feature = "reqwest")]
 pub mod callback;
+mod client;
 pub mod client_auth;
 pub mod device;
 pub mod discovery;
@@ -70,17 +75,17 @@ pub mod transport;
 pub use assertion_grants::{JwtAssertion, JwtBearer, TokenExchange};
 #[cfg(feature = "reqwest")]
 pub use async_client::Client;
-pub use device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
-#[cfg(feature = "reqwest")]
-pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};
 pub use authorize::{AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
 pub use client::{Endpoints, OAuthClient, OAuthClientBuilder};
+pub use device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 pub use discovery::ServerMetadata;
 pub use error::{Error, ErrorCode, OAuthError, Result};
 pub use grant::Grant;
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use introspect::Introspection;
 pub use keys::SigningKey;
+#[cfg(feature = "reqwest")]
+pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};
 pub use profile::{AuthMethod, Profile};
 pub use revoke::TokenTypeHint;
 pub use secret::Secret;

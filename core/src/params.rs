@@ -13,7 +13,9 @@ pub struct Params(Vec<(String, String)>);
 impl std::fmt::Debug for Params {
     /// Parameter values can be codes, secrets and tokens: only names are shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.0.iter().map(|(k, _)| k)).finish()
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
     }
 }
 
@@ -49,7 +51,10 @@ impl Params {
 
     /// The first value of a parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Removes every parameter of that name.
@@ -89,21 +94,26 @@ impl Params {
 }
 
 /// A POST to `endpoint` carrying `params` where `location` says.
-pub(crate) fn post(endpoint: &url::Url, location: ParamLocation, params: &Params) -> Result<HttpRequest> {
+pub(crate) fn post(
+    endpoint: &url::Url,
+    location: ParamLocation,
+    params: &Params,
+) -> Result<HttpRequest> {
     let mut req = HttpRequest::new(Method::Post, endpoint.clone());
-    req.headers.push(("Accept".into(), "application/json".into()));
+    req.headers
+        .push(("Accept".into(), "application/json".into()));
     match location {
         ParamLocation::Form => {
-            req.headers
-                .push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+            req.headers.push((
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
             req.body = params.to_form().into_bytes();
         }
         ParamLocation::Query => {
-            {
-                let mut q = req.url.query_pairs_mut();
-                for (k, v) in params.iter() {
-                    q.append_pair(k, v);
-                }
+            let mut q = req.url.query_pairs_mut();
+            for (k, v) in params.iter() {
+                q.append_pair(k, v);
             }
         }
         ParamLocation::Json => {
@@ -122,7 +132,8 @@ pub(crate) fn post(endpoint: &url::Url, location: ParamLocation, params: &Params
                 body.push_str(&v);
             }
             body.push('}');
-            req.headers.push(("Content-Type".into(), "application/json".into()));
+            req.headers
+                .push(("Content-Type".into(), "application/json".into()));
             req.body = body.into_bytes();
         }
     }
@@ -152,19 +163,31 @@ mod tests {
         };
         let p = sample().shaped(&shape);
         let pairs: Vec<_> = p.iter().collect();
-        assert_eq!(pairs, vec![("refreshToken", "r t"), ("scope", "a"), ("x", "1")]);
+        assert_eq!(
+            pairs,
+            vec![("refreshToken", "r t"), ("scope", "a"), ("x", "1")]
+        );
     }
 
     #[test]
     fn three_locations() {
         let url = url::Url::parse("https://as.example/token").unwrap();
         let form = post(&url, ParamLocation::Form, &sample()).unwrap();
-        assert_eq!(form.body_text(), "grant_type=refresh_token&refresh_token=r+t&scope=a");
+        assert_eq!(
+            form.body_text(),
+            "grant_type=refresh_token&refresh_token=r+t&scope=a"
+        );
         let query = post(&url, ParamLocation::Query, &sample()).unwrap();
-        assert_eq!(query.url.as_str(), "https://as.example/token?grant_type=refresh_token&refresh_token=r+t&scope=a");
+        assert_eq!(
+            query.url.as_str(),
+            "https://as.example/token?grant_type=refresh_token&refresh_token=r+t&scope=a"
+        );
         assert!(query.body.is_empty() && query.header("content-type").is_none());
         let json = post(&url, ParamLocation::Json, &sample()).unwrap();
-        assert_eq!(json.body_text(), r#"{"grant_type":"refresh_token","refresh_token":"r t","scope":"a"}"#);
+        assert_eq!(
+            json.body_text(),
+            r#"{"grant_type":"refresh_token","refresh_token":"r t","scope":"a"}"#
+        );
         assert_eq!(json.header("content-type"), Some("application/json"));
     }
 }

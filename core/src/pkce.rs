@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn rfc7636_appendix_b_vector() {
         let v = Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-        assert_eq!(challenge(&v, PkceMethod::S256), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            challenge(&v, PkceMethod::S256),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
         assert_eq!(challenge(&v, PkceMethod::Plain), v.expose());
     }
 

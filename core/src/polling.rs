@@ -52,7 +52,9 @@ struct CancelInner {
 
 impl fmt::Debug for CancelToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CancelToken").field(&self.is_cancelled()).finish()
+        f.debug_tuple("CancelToken")
+            .field(&self.is_cancelled())
+            .finish()
     }
 }
 
@@ -137,7 +139,12 @@ impl fmt::Debug for PollOptions {
 
 /// Polls with `poll` until it yields tokens, a definitive error, the deadline
 /// (`expires_in` from now) or cancellation.
-pub async fn poll_until<F, Fut>(interval: Duration, expires_in: Duration, opts: &PollOptions, mut poll: F) -> Result<TokenSet>
+pub async fn poll_until<F, Fut>(
+    interval: Duration,
+    expires_in: Duration,
+    opts: &PollOptions,
+    mut poll: F,
+) -> Result<TokenSet>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<TokenSet>>,
@@ -158,7 +165,11 @@ where
             return Err(Error::Expired);
         }
         attempt += 1;
-        emit(PollEvent::Waiting { attempt, interval: wait, remaining: deadline - now });
+        emit(PollEvent::Waiting {
+            attempt,
+            interval: wait,
+            remaining: deadline - now,
+        });
         tokio::select! {
             _ = clock.sleep(wait) => {}
             _ = opts.cancel.cancelled() => return Err(Error::Cancelled),
@@ -179,7 +190,9 @@ where
                 }
                 // RFC 8628 §3.5: on connection failures, back off exponentially.
                 Err(e) if e.is_transient() => {
-                    wait = (wait * 2).min(MAX_BACKOFF).max(e.retry_after().unwrap_or_default());
+                    wait = (wait * 2)
+                        .min(MAX_BACKOFF)
+                        .max(e.retry_after().unwrap_or_default());
                     emit(PollEvent::Retrying { retry_in: wait });
                 }
                 Err(e) => return Err(e),
@@ -198,7 +211,11 @@ pub struct ManualClock {
 
 impl Default for ManualClock {
     fn default() -> Self {
-        ManualClock { start: Instant::now(), offset: Default::default(), sleeps: Default::default() }
+        ManualClock {
+            start: Instant::now(),
+            offset: Default::default(),
+            sleeps: Default::default(),
+        }
     }
 }
 
@@ -243,20 +260,34 @@ mod tests {
         Error::OAuth(Box::new(OAuthError::new(code)))
     }
 
-    async fn run(answers: Vec<Result<TokenSet>>, expires: u64) -> (Result<TokenSet>, Arc<ManualClock>, Vec<PollEvent>) {
+    async fn run(
+        answers: Vec<Result<TokenSet>>,
+        expires: u64,
+    ) -> (Result<TokenSet>, Arc<ManualClock>, Vec<PollEvent>) {
         let clock = Arc::new(ManualClock::new());
         let events = Arc::new(Mutex::new(Vec::new()));
         let ev = events.clone();
         let opts = PollOptions {
             clock: Some(clock.clone()),
-            on_event: Some(Arc::new(move |e: &PollEvent| ev.lock().unwrap().push(e.clone()))),
+            on_event: Some(Arc::new(move |e: &PollEvent| {
+                ev.lock().unwrap().push(e.clone())
+            })),
             ..Default::default()
         };
         let queue = Mutex::new(VecDeque::from(answers));
-        let r = poll_until(Duration::from_secs(5), Duration::from_secs(expires), &opts, || {
-            let next = queue.lock().unwrap().pop_front().unwrap_or_else(|| Err(oauth("authorization_pending")));
-            async move { next }
-        })
+        let r = poll_until(
+            Duration::from_secs(5),
+            Duration::from_secs(expires),
+            &opts,
+            || {
+                let next = queue
+                    .lock()
+                    .unwrap()
+                    .pop_front()
+                    .unwrap_or_else(|| Err(oauth("authorization_pending")));
+                async move { next }
+            },
+        )
         .await;
         let evs = events.lock().unwrap().clone();
         (r, clock, evs)
@@ -265,14 +296,21 @@ mod tests {
     #[tokio::test]
     async fn slow_down_adds_five_seconds_for_good() {
         let (r, clock, events) = run(
-            vec![Err(oauth("authorization_pending")), Err(oauth("slow_down")), Err(oauth("authorization_pending")), Ok(TokenSet::bearer("t"))],
+            vec![
+                Err(oauth("authorization_pending")),
+                Err(oauth("slow_down")),
+                Err(oauth("authorization_pending")),
+                Ok(TokenSet::bearer("t")),
+            ],
             600,
         )
         .await;
         assert_eq!(r.unwrap().access_token.expose(), "t");
         let s: Vec<u64> = clock.sleeps().iter().map(|d| d.as_secs()).collect();
         assert_eq!(s, vec![5, 5, 10, 10]);
-        assert!(events.contains(&PollEvent::SlowDown { interval: Duration::from_secs(10) }));
+        assert!(events.contains(&PollEvent::SlowDown {
+            interval: Duration::from_secs(10)
+        }));
     }
 
     #[tokio::test]
@@ -284,26 +322,47 @@ mod tests {
         assert_eq!(r.unwrap_err().oauth().unwrap().error, "access_denied");
         let (r, _, _) = run(vec![Err(oauth("expired_token"))], 600).await;
         assert!(matches!(r, Err(Error::Expired)));
-        let (r, clock, events) = run(vec![Err(Error::Timeout(Duration::from_secs(1))), Ok(TokenSet::bearer("t"))], 600).await;
+        let (r, clock, events) = run(
+            vec![
+                Err(Error::Timeout(Duration::from_secs(1))),
+                Ok(TokenSet::bearer("t")),
+            ],
+            600,
+        )
+        .await;
         assert!(r.is_ok());
-        assert_eq!(clock.sleeps(), vec![Duration::from_secs(5), Duration::from_secs(10)]);
-        assert!(events.contains(&PollEvent::Retrying { retry_in: Duration::from_secs(10) }));
+        assert_eq!(
+            clock.sleeps(),
+            vec![Duration::from_secs(5), Duration::from_secs(10)]
+        );
+        assert!(events.contains(&PollEvent::Retrying {
+            retry_in: Duration::from_secs(10)
+        }));
     }
 
     #[tokio::test]
     async fn cancel_stops_polling() {
         let cancel = CancelToken::new();
         let c2 = cancel.clone();
-        let opts = PollOptions { cancel: cancel.clone(), ..Default::default() };
+        let opts = PollOptions {
+            cancel: cancel.clone(),
+            ..Default::default()
+        };
         let handle = tokio::spawn(async move {
-            poll_until(Duration::from_secs(3600), Duration::from_secs(7200), &opts, || async {
-                Err::<TokenSet, _>(oauth("authorization_pending"))
-            })
+            poll_until(
+                Duration::from_secs(3600),
+                Duration::from_secs(7200),
+                &opts,
+                || async { Err::<TokenSet, _>(oauth("authorization_pending")) },
+            )
             .await
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
         c2.cancel();
-        let r = tokio::time::timeout(Duration::from_secs(5), handle).await.unwrap().unwrap();
+        let r = tokio::time::timeout(Duration::from_secs(5), handle)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(r, Err(Error::Cancelled)));
     }
 }

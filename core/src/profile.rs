@@ -163,7 +163,10 @@ pub struct Presentation {
 
 impl Default for Presentation {
     fn default() -> Self {
-        Presentation { header: "Authorization".into(), scheme: "Bearer".into() }
+        Presentation {
+            header: "Authorization".into(),
+            scheme: "Bearer".into(),
+        }
     }
 }
 
@@ -205,7 +208,11 @@ pub struct AuthorizeShape {
 
 impl Default for AuthorizeShape {
     fn default() -> Self {
-        AuthorizeShape { pkce: true, redirect_uri: true, extra: BTreeMap::new() }
+        AuthorizeShape {
+            pkce: true,
+            redirect_uri: true,
+            extra: BTreeMap::new(),
+        }
     }
 }
 
@@ -325,7 +332,10 @@ impl Profile {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::config(format!("cannot read profile {}: {e}", path.display())))?;
         let origin = path.display().to_string();
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             Self::from_json_str(&text, &origin)
         } else {
             Self::from_toml_str(&text, &origin)
@@ -334,11 +344,19 @@ impl Profile {
 
     /// Parses TOML; `origin` names the source in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self> {
-        let table: toml::Table = toml::from_str(text)
-            .map_err(|e| Error::config(format!("invalid profile in {origin}: {}", e.message_with_span(text))))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            Error::config(format!(
+                "invalid profile in {origin}: {}",
+                e.message_with_span(text)
+            ))
+        })?;
         require_name(table.contains_key("name"), origin)?;
-        let profile: Profile = toml::from_str(text)
-            .map_err(|e| Error::config(format!("invalid profile in {origin}: {}", e.message_with_span(text))))?;
+        let profile: Profile = toml::from_str(text).map_err(|e| {
+            Error::config(format!(
+                "invalid profile in {origin}: {}",
+                e.message_with_span(text)
+            ))
+        })?;
         profile.checked(origin)
     }
 
@@ -347,9 +365,8 @@ impl Profile {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::config(format!("invalid profile in {origin}: {e}")))?;
         require_name(value.get("name").is_some(), origin)?;
-        let profile: Profile = serde_json::from_str(text).map_err(|e| {
-            Error::config(format!("invalid profile in {origin}: {e}"))
-        })?;
+        let profile: Profile = serde_json::from_str(text)
+            .map_err(|e| Error::config(format!("invalid profile in {origin}: {e}")))?;
         profile.checked(origin)
     }
 
@@ -364,7 +381,9 @@ impl Profile {
 
     fn checked(self, origin: &str) -> Result<Self> {
         if self.name.trim().is_empty() {
-            return Err(Error::config(format!("invalid profile in {origin}: missing field `name`")));
+            return Err(Error::config(format!(
+                "invalid profile in {origin}: missing field `name`"
+            )));
         }
         if self.response.access_token.is_empty() {
             return Err(Error::config(format!(
@@ -390,7 +409,9 @@ fn require_name(present: bool, origin: &str) -> Result<()> {
     if present {
         Ok(())
     } else {
-        Err(Error::config(format!("invalid profile in {origin}: missing field `name`")))
+        Err(Error::config(format!(
+            "invalid profile in {origin}: missing field `name`"
+        )))
     }
 }
 
@@ -425,10 +446,15 @@ mod tests {
 
     #[test]
     fn unknown_fields_name_the_field_and_file() {
-        let err = Profile::from_toml_str("name = \"x\"\nacces_token = \"y\"\n", "my.toml").unwrap_err();
+        let err =
+            Profile::from_toml_str("name = \"x\"\nacces_token = \"y\"\n", "my.toml").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("acces_token") && msg.contains("my.toml"), "{msg}");
-        let err = Profile::from_json_str(r#"{"name":"x","response":{"acess":"y"}}"#, "p.json").unwrap_err();
+        assert!(
+            msg.contains("acces_token") && msg.contains("my.toml"),
+            "{msg}"
+        );
+        let err = Profile::from_json_str(r#"{"name":"x","response":{"acess":"y"}}"#, "p.json")
+            .unwrap_err();
         assert!(err.to_string().contains("acess") && err.to_string().contains("p.json"));
         let err = Profile::from_toml_str("description = \"no name\"\n", "n.toml").unwrap_err();
         assert!(err.to_string().contains("name"));

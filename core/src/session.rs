@@ -105,7 +105,10 @@ pub struct SessionBuilder {
 
 impl fmt::Debug for SessionBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionBuilder").field("store", &self.store).field("margin", &self.margin).finish_non_exhaustive()
+        f.debug_struct("SessionBuilder")
+            .field("store", &self.store)
+            .field("margin", &self.margin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -136,7 +139,10 @@ impl SessionBuilder {
     }
 
     /// Fetches tokens with any grant the factory returns.
-    pub fn fetch_with(mut self, factory: impl Fn() -> Result<Grant> + Send + Sync + 'static) -> Self {
+    pub fn fetch_with(
+        mut self,
+        factory: impl Fn() -> Result<Grant> + Send + Sync + 'static,
+    ) -> Self {
         self.fetch_grant = Some(Arc::new(factory));
         self
     }
@@ -185,7 +191,11 @@ impl SessionBuilder {
                 lock_ttl: self.lock_ttl,
                 validate_every: self.validate_every,
                 on_change: self.on_change,
-                state: RwLock::new(State { tokens: initial, loaded, ..Default::default() }),
+                state: RwLock::new(State {
+                    tokens: initial,
+                    loaded,
+                    ..Default::default()
+                }),
                 renewal: Mutex::new(None),
             }),
         };
@@ -258,7 +268,11 @@ impl Session {
     /// same old token cause one renewal, not a hundred. Returns whether it did.
     pub fn on_unauthorized(&self, access_token: &str) -> bool {
         match self.inner.state.write() {
-            Ok(mut s) if s.tokens.as_ref().is_some_and(|t| t.access_token.ct_eq(access_token)) => {
+            Ok(mut s)
+                if s.tokens
+                    .as_ref()
+                    .is_some_and(|t| t.access_token.ct_eq(access_token)) =>
+            {
                 s.invalid = true;
                 true
             }
@@ -274,7 +288,10 @@ impl Session {
     /// Forgets the tokens, here and in the store.
     pub async fn clear(&self) -> Result<()> {
         if let Ok(mut s) = self.inner.state.write() {
-            *s = State { loaded: true, ..Default::default() };
+            *s = State {
+                loaded: true,
+                ..Default::default()
+            };
         }
         self.inner.store.clear().await
     }
@@ -282,7 +299,11 @@ impl Session {
     /// Renews now (single flight), whatever the cached token's state.
     async fn renew(&self) -> Result<Arc<TokenSet>> {
         let renewal = {
-            let mut slot = self.inner.renewal.lock().map_err(|_| Error::Runtime("session lock poisoned".into()))?;
+            let mut slot = self
+                .inner
+                .renewal
+                .lock()
+                .map_err(|_| Error::Runtime("session lock poisoned".into()))?;
             match slot.as_ref() {
                 Some(r) => r.clone(),
                 None => {
@@ -295,7 +316,9 @@ impl Session {
                         result
                     });
                     let r: Renewal = async move {
-                        task.await.unwrap_or_else(|e| Err(Error::Runtime(format!("token renewal task failed: {e}"))))
+                        task.await.unwrap_or_else(|e| {
+                            Err(Error::Runtime(format!("token renewal task failed: {e}")))
+                        })
                     }
                     .boxed()
                     .shared();
@@ -343,7 +366,10 @@ impl Inner {
                 return Ok(t.clone());
             }
         }
-        if let Some(t) = current.as_ref().filter(|t| !invalid && t.expires_at.is_none()) {
+        if let Some(t) = current
+            .as_ref()
+            .filter(|t| !invalid && t.expires_at.is_none())
+        {
             if self.validation_due(validated_at) {
                 match self.client.validate(t).await {
                     Ok(true) => {
@@ -366,7 +392,10 @@ impl Inner {
             return Ok(t.clone());
         }
 
-        let lock = self.store.lock(self.lock_ttl, self.lock_ttl + self.retry_deadline).await?;
+        let lock = self
+            .store
+            .lock(self.lock_ttl, self.lock_ttl + self.retry_deadline)
+            .await?;
         let result = self.renew_locked(current).await;
         let released = lock.release().await;
         let tokens = result?;
@@ -377,9 +406,14 @@ impl Inner {
     }
 
     /// With the fleet lock held: adopt what another process stored, or fetch.
-    async fn renew_locked(self: &Arc<Self>, current: Option<Arc<TokenSet>>) -> Result<Arc<TokenSet>> {
+    async fn renew_locked(
+        self: &Arc<Self>,
+        current: Option<Arc<TokenSet>>,
+    ) -> Result<Arc<TokenSet>> {
         if let Some(stored) = self.store.load().await? {
-            let newer = current.as_ref().is_none_or(|c| c.access_token != stored.access_token);
+            let newer = current
+                .as_ref()
+                .is_none_or(|c| c.access_token != stored.access_token);
             if newer && !self.due(&stored, Some(Instant::now())) {
                 let stored = Arc::new(stored);
                 self.set_state(stored.clone());
@@ -401,7 +435,11 @@ impl Inner {
 
     /// Saves, then publishes, then notifies. A failed save still publishes the
     /// new set (a rotated refresh token is never dropped) and reports the error.
-    async fn install(&self, mut tokens: TokenSet, previous: Option<&TokenSet>) -> Result<Arc<TokenSet>> {
+    async fn install(
+        &self,
+        mut tokens: TokenSet,
+        previous: Option<&TokenSet>,
+    ) -> Result<Arc<TokenSet>> {
         if let Some(p) = previous {
             tokens.keep_refresh_token_from(p);
         }
@@ -419,16 +457,25 @@ impl Inner {
     async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
         if let Some(rt) = current.and_then(|t| t.refresh_token.clone()) {
             let grant = Grant::refresh(&rt, None);
-            match self.with_retries(|| self.client.request_token(&grant)).await {
+            match self
+                .with_retries(|| self.client.request_token(&grant))
+                .await
+            {
                 Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}
                 other => return other,
             }
         }
         match &self.fetch_grant {
-            Some(factory) => self.with_retries(|| async { self.client.request_token(&factory()?).await }).await,
+            Some(factory) => {
+                self.with_retries(|| async { self.client.request_token(&factory()?).await })
+                    .await
+            }
             None => Err(Error::ReauthorizationRequired(Box::new(OAuthError {
                 error: "no_refresh_token".into(),
-                description: Some("the session has no usable refresh token and no grant to fetch new tokens".into()),
+                description: Some(
+                    "the session has no usable refresh token and no grant to fetch new tokens"
+                        .into(),
+                ),
                 ..Default::default()
             }))),
         }

@@ -29,7 +29,11 @@ pub struct TokenSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires, if known (from `expires_in`, else a JWT `exp`).
-    #[serde(default, with = "unix_seconds", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "unix_seconds",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<SystemTime>,
     /// Granted scope, if the server said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +51,10 @@ impl fmt::Debug for TokenSet {
         f.debug_struct("TokenSet")
             .field("access_token", &self.access_token)
             .field("token_type", &self.token_type)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("expires_at", &self.expires_at.map(unix))
             .field("scope", &self.scope)
             .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
@@ -72,17 +79,23 @@ impl TokenSet {
 
     /// Whether `token_type` is Bearer in any case, or absent (then Bearer is assumed).
     pub fn is_bearer(&self) -> bool {
-        self.token_type.as_deref().is_none_or(|t| t.eq_ignore_ascii_case("bearer"))
+        self.token_type
+            .as_deref()
+            .is_none_or(|t| t.eq_ignore_ascii_case("bearer"))
     }
 
     /// Time left before expiry (zero when expired), or None when unknown.
     pub fn expires_in(&self) -> Option<Duration> {
-        self.expires_at.map(|at| at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+        self.expires_at.map(|at| {
+            at.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        })
     }
 
     /// Whether the token expires within `leeway` (false when the expiry is unknown).
     pub fn is_expired(&self, leeway: Duration) -> bool {
-        self.expires_at.is_some_and(|at| at <= SystemTime::now() + leeway)
+        self.expires_at
+            .is_some_and(|at| at <= SystemTime::now() + leeway)
     }
 
     /// An extra field of the response, as a string when it is one.
@@ -105,7 +118,9 @@ impl TokenSet {
 }
 
 fn unix(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// `expires_at` in stores: seconds since the epoch with milliseconds, so a
@@ -113,13 +128,18 @@ fn unix(t: SystemTime) -> u64 {
 /// make short-lived tokens look due early and cause extra refreshes).
 mod unix_seconds {
     use super::*;
-    pub fn serialize<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: serde::Serializer>(
+        t: &Option<SystemTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match t.and_then(|t| t.duration_since(UNIX_EPOCH).ok()) {
             Some(d) => s.serialize_f64((d.as_millis() as f64) / 1000.0),
             None => s.serialize_none(),
         }
     }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SystemTime>, D::Error> {
         Ok(Option::<f64>::deserialize(d)?
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(|s| UNIX_EPOCH + Duration::from_millis((s * 1000.0).round() as u64)))
@@ -139,7 +159,9 @@ pub(crate) fn body_object(resp: &HttpResponse) -> Option<Map<String, Value>> {
     }
     let media = resp.media_type().unwrap_or_default();
     let looks_like_form = !text.contains(['<', ' ', '\n', '{']) && text.contains('=');
-    if media == "application/x-www-form-urlencoded" || (media != "application/json" && looks_like_form) {
+    if media == "application/x-www-form-urlencoded"
+        || (media != "application/json" && looks_like_form)
+    {
         let map: Map<String, Value> = url::form_urlencoded::parse(text.as_bytes())
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect();
@@ -156,7 +178,11 @@ fn text_field(obj: &Map<String, Value>, name: &str) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         // `scope` as a JSON array, seen in the wild.
         Value::Array(items) => Some(
-            items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "),
+            items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
         _ => None,
     }
@@ -192,7 +218,11 @@ pub(crate) fn oauth_error_in(
 
 /// `Retry-After` in seconds (HTTP dates are rare on these endpoints and ignored).
 pub(crate) fn retry_after(resp: &HttpResponse) -> Option<Duration> {
-    resp.header("retry-after")?.trim().parse::<u64>().ok().map(Duration::from_secs)
+    resp.header("retry-after")?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 /// Turns a non-success answer into the right error: a redirect, an OAuth error
@@ -236,7 +266,11 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     let obj = match (success, body_object(resp)) {
         (true, Some(obj)) => obj,
         (true, None) => {
-            let reason = if resp.body.is_empty() { "empty body" } else { "body is neither JSON nor form-encoded" };
+            let reason = if resp.body.is_empty() {
+                "empty body"
+            } else {
+                "body is neither JSON nor form-encoded"
+            };
             return Err(Error::invalid(resp.status, reason, &resp.body));
         }
         (false, _) => return Err(error_from(resp, how.errors)),
@@ -259,7 +293,14 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     let lifetime = parse_lifetime(obj.get(&f.expires_in))
         .map_err(|why| Error::invalid(resp.status, why, &resp.body))?;
     let mut extra = obj.clone();
-    for name in [&f.access_token, &f.refresh_token, &f.expires_in, &f.token_type, &f.scope, &f.id_token] {
+    for name in [
+        &f.access_token,
+        &f.refresh_token,
+        &f.expires_in,
+        &f.token_type,
+        &f.scope,
+        &f.id_token,
+    ] {
         extra.remove(name.as_str());
     }
     let expires_at = match lifetime {
@@ -271,7 +312,9 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     Ok(TokenSet {
         access_token: Secret::new(access_token),
         token_type: text_field(&obj, &f.token_type),
-        refresh_token: text_field(&obj, &f.refresh_token).filter(|t| !t.is_empty()).map(Secret::new),
+        refresh_token: text_field(&obj, &f.refresh_token)
+            .filter(|t| !t.is_empty())
+            .map(Secret::new),
         expires_at,
         scope: text_field(&obj, &f.scope),
         id_token: text_field(&obj, &f.id_token).map(Secret::new),
@@ -318,7 +361,12 @@ mod tests {
         let p = Profile::rfc6749();
         parse_token_response(
             &resp,
-            TokenParsing { fields: &p.response, errors: &p.errors, success: &p.success_statuses, zero_lifetime: p.zero_lifetime },
+            TokenParsing {
+                fields: &p.response,
+                errors: &p.errors,
+                success: &p.success_statuses,
+                zero_lifetime: p.zero_lifetime,
+            },
         )
     }
 
@@ -335,23 +383,41 @@ mod tests {
             let t = parse(HttpResponse::json(200, body)).unwrap();
             let left = t.expires_in().map(|d| d.as_secs());
             match secs {
-                Some(s) => assert!(left.is_some_and(|l| l + 2 >= s && l <= s), "{body}: {left:?}"),
+                Some(s) => assert!(
+                    left.is_some_and(|l| l + 2 >= s && l <= s),
+                    "{body}: {left:?}"
+                ),
                 None => assert_eq!(left, None, "{body}"),
             }
         }
         assert!(matches!(
-            parse(HttpResponse::json(200, r#"{"access_token":"a","expires_in":"soon"}"#)),
+            parse(HttpResponse::json(
+                200,
+                r#"{"access_token":"a","expires_in":"soon"}"#
+            )),
             Err(Error::InvalidResponse { .. })
         ));
     }
 
     #[test]
     fn token_type_any_case_or_absent_and_extras_kept() {
-        let t = parse(HttpResponse::json(200, r#"{"access_token":"a","token_type":"BEARER","x":1}"#)).unwrap();
+        let t = parse(HttpResponse::json(
+            200,
+            r#"{"access_token":"a","token_type":"BEARER","x":1}"#,
+        ))
+        .unwrap();
         assert!(t.is_bearer());
         assert_eq!(t.extra.get("x"), Some(&Value::from(1)));
-        assert!(parse(HttpResponse::json(200, r#"{"access_token":"a"}"#)).unwrap().is_bearer());
-        let mac = parse(HttpResponse::json(200, r#"{"access_token":"a","token_type":"mac"}"#)).unwrap();
+        assert!(
+            parse(HttpResponse::json(200, r#"{"access_token":"a"}"#))
+                .unwrap()
+                .is_bearer()
+        );
+        let mac = parse(HttpResponse::json(
+            200,
+            r#"{"access_token":"a","token_type":"mac"}"#,
+        ))
+        .unwrap();
         assert!(!mac.is_bearer());
     }
 
@@ -359,52 +425,101 @@ mod tests {
     fn form_encoded_bodies_and_201() {
         let resp = HttpResponse::new(
             201,
-            vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+            vec![(
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
             "access_token=a%20b&token_type=bearer&scope=x+y&expires_in=60",
         );
         let t = parse(resp).unwrap();
         assert_eq!(t.access_token.expose(), "a b");
         assert_eq!(t.scope.as_deref(), Some("x y"));
         // text/plain form bodies (old GitHub) too
-        let resp = HttpResponse::new(200, vec![("content-type".into(), "text/plain".into())], "access_token=z");
+        let resp = HttpResponse::new(
+            200,
+            vec![("content-type".into(), "text/plain".into())],
+            "access_token=z",
+        );
         assert_eq!(parse(resp).unwrap().access_token.expose(), "z");
     }
 
     #[test]
     fn errors_inside_200_and_error_statuses() {
-        let e = parse(HttpResponse::json(200, r#"{"error":"invalid_grant","error_description":"used"}"#)).unwrap_err();
+        let e = parse(HttpResponse::json(
+            200,
+            r#"{"error":"invalid_grant","error_description":"used"}"#,
+        ))
+        .unwrap_err();
         let o = e.oauth().unwrap();
-        assert_eq!((o.error.as_str(), o.description.as_deref(), o.status), ("invalid_grant", Some("used"), Some(200)));
-        let e = parse(HttpResponse::json(400, r#"{"error":"invalid_client","error_uri":"https://x"}"#)).unwrap_err();
+        assert_eq!(
+            (o.error.as_str(), o.description.as_deref(), o.status),
+            ("invalid_grant", Some("used"), Some(200))
+        );
+        let e = parse(HttpResponse::json(
+            400,
+            r#"{"error":"invalid_client","error_uri":"https://x"}"#,
+        ))
+        .unwrap_err();
         assert_eq!(e.oauth().unwrap().uri.as_deref(), Some("https://x"));
         assert_eq!(e.status(), Some(400));
     }
 
     #[test]
     fn html_empty_and_missing_token_keep_status_and_body() {
-        let html = HttpResponse::new(502, vec![("content-type".into(), "text/html".into())], "<html>Bad Gateway</html>");
+        let html = HttpResponse::new(
+            502,
+            vec![("content-type".into(), "text/html".into())],
+            "<html>Bad Gateway</html>",
+        );
         match parse(html).unwrap_err() {
-            Error::Http { status, body, .. } => assert_eq!((status, body.as_str()), (502, "<html>Bad Gateway</html>")),
+            Error::Http { status, body, .. } => {
+                assert_eq!((status, body.as_str()), (502, "<html>Bad Gateway</html>"))
+            }
             e => panic!("{e:?}"),
         }
-        let html200 = HttpResponse::new(200, vec![("content-type".into(), "text/html".into())], "<html>login</html>");
-        assert!(matches!(parse(html200), Err(Error::InvalidResponse { status: 200, .. })));
-        assert!(matches!(parse(HttpResponse::json(200, "")), Err(Error::InvalidResponse { .. })));
-        match parse(HttpResponse::json(200, r#"{"token":"x","refresh_token":"SECRET"}"#)).unwrap_err() {
+        let html200 = HttpResponse::new(
+            200,
+            vec![("content-type".into(), "text/html".into())],
+            "<html>login</html>",
+        );
+        assert!(matches!(
+            parse(html200),
+            Err(Error::InvalidResponse { status: 200, .. })
+        ));
+        assert!(matches!(
+            parse(HttpResponse::json(200, "")),
+            Err(Error::InvalidResponse { .. })
+        ));
+        match parse(HttpResponse::json(
+            200,
+            r#"{"token":"x","refresh_token":"SECRET"}"#,
+        ))
+        .unwrap_err()
+        {
             Error::InvalidResponse { reason, body, .. } => {
                 assert!(reason.contains("access_token"));
                 assert!(body.contains("token") && !body.contains("SECRET"), "{body}");
             }
             e => panic!("{e:?}"),
         }
-        assert!(matches!(parse(HttpResponse::json(200, "{not json")), Err(Error::InvalidResponse { .. })));
+        assert!(matches!(
+            parse(HttpResponse::json(200, "{not json")),
+            Err(Error::InvalidResponse { .. })
+        ));
     }
 
     #[test]
     fn redirects_are_errors() {
-        let resp = HttpResponse::new(302, vec![("location".into(), "https://login/?code=SECRET".into())], "");
+        let resp = HttpResponse::new(
+            302,
+            vec![("location".into(), "https://login/?code=SECRET".into())],
+            "",
+        );
         match parse(resp).unwrap_err() {
-            Error::UnexpectedRedirect { status: 302, location: Some(l) } => assert!(!l.contains("SECRET")),
+            Error::UnexpectedRedirect {
+                status: 302,
+                location: Some(l),
+            } => assert!(!l.contains("SECRET")),
             e => panic!("{e:?}"),
         }
     }
@@ -413,13 +528,24 @@ mod tests {
     fn jwt_exp_is_used_when_lifetime_unknown() {
         let payload = URL_SAFE_NO_PAD.encode(br#"{"exp":4102444800}"#);
         let jwt = format!("e30.{payload}.sig");
-        let t = parse(HttpResponse::json(200, &format!(r#"{{"access_token":"{jwt}","expires_in":0}}"#))).unwrap();
-        assert_eq!(t.expires_at, Some(UNIX_EPOCH + Duration::from_secs(4102444800)));
+        let t = parse(HttpResponse::json(
+            200,
+            &format!(r#"{{"access_token":"{jwt}","expires_in":0}}"#),
+        ))
+        .unwrap();
+        assert_eq!(
+            t.expires_at,
+            Some(UNIX_EPOCH + Duration::from_secs(4102444800))
+        );
     }
 
     #[test]
     fn debug_hides_tokens() {
-        let t = parse(HttpResponse::json(200, r#"{"access_token":"AT1","refresh_token":"RT1","id_token":"ID1","deskera-token":"DT"}"#)).unwrap();
+        let t = parse(HttpResponse::json(
+            200,
+            r#"{"access_token":"AT1","refresh_token":"RT1","id_token":"ID1","deskera-token":"DT"}"#,
+        ))
+        .unwrap();
         let shown = format!("{t:?}");
         for s in ["AT1", "RT1", "ID1", "\"DT\""] {
             assert!(!shown.contains(s), "{shown}");
@@ -429,12 +555,17 @@ mod tests {
 
     #[test]
     fn store_round_trip() {
-        let t = parse(HttpResponse::json(200, r#"{"access_token":"a","refresh_token":"r","expires_in":60,"k":"v"}"#)).unwrap();
+        let t = parse(HttpResponse::json(
+            200,
+            r#"{"access_token":"a","refresh_token":"r","expires_in":60,"k":"v"}"#,
+        ))
+        .unwrap();
         let json = serde_json::to_string(&t).unwrap();
         let back: TokenSet = serde_json::from_str(&json).unwrap();
         assert_eq!(back.access_token.expose(), "a");
         assert_eq!(back.refresh_token.as_ref().unwrap().expose(), "r");
-        let ms = |t: Option<SystemTime>| t.map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_millis());
+        let ms =
+            |t: Option<SystemTime>| t.map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_millis());
         assert_eq!(ms(back.expires_at), ms(t.expires_at));
         assert_eq!(back.extra_str("k"), Some("v"));
     }

@@ -28,18 +28,37 @@ struct RedisServer {
 
 impl RedisServer {
     fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server on PATH (the README's test command installs it)");
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "redis-server did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server did not start"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
-        RedisServer { child, url: format!("redis://127.0.0.1:{port}/") }
+        RedisServer {
+            child,
+            url: format!("redis://127.0.0.1:{port}/"),
+        }
     }
 }
 
@@ -91,7 +110,9 @@ fn session(base: &str, store: Arc<dyn TokenStore>, ttl: Duration) -> Session {
 
 #[tokio::test]
 async fn fleet_child() {
-    let Ok(role) = std::env::var(ROLE) else { return };
+    let Ok(role) = std::env::var(ROLE) else {
+        return;
+    };
     let base = std::env::var("OAUTH2KIT_FLEET_AS").unwrap();
     let redis = std::env::var("OAUTH2KIT_FLEET_REDIS").unwrap();
     let store = RedisStore::connect(&redis, "fleet:test").await.unwrap();
@@ -117,7 +138,11 @@ async fn fleet_child() {
             }
         }
         "holder" => {
-            let s = session(&base, Arc::new(HangingHolder(store)), Duration::from_secs(2));
+            let s = session(
+                &base,
+                Arc::new(HangingHolder(store)),
+                Duration::from_secs(2),
+            );
             let _ = s.access_token().await;
         }
         other => panic!("unknown role {other}"),
@@ -143,19 +168,36 @@ fn eight_processes_make_one_request_per_expiry() {
     let redis = RedisServer::start();
     let srv = common::server();
     srv.set_token_lifetime(2); // due 1 s after issue (margin 1 s): ~5 expiries in the 5 s run
-    let children: Vec<Child> = (0..8).map(|_| spawn_child("worker", &srv.url(), &redis.url)).collect();
+    let children: Vec<Child> = (0..8)
+        .map(|_| spawn_child("worker", &srv.url(), &redis.url))
+        .collect();
     let mut all = BTreeSet::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(out.status.success(), "worker failed: {text}");
         // The test harness may print its own words before ours on a line.
-        all.extend(text.lines().filter_map(|l| l.split_once("TOKEN ")).map(|(_, t)| t.to_string()));
+        all.extend(
+            text.lines()
+                .filter_map(|l| l.split_once("TOKEN "))
+                .map(|(_, t)| t.to_string()),
+        );
     }
     let requests = srv.count("token");
-    eprintln!("8 processes, {} distinct tokens, {requests} token requests", all.len());
-    assert!(all.len() >= 3, "expected several expiries, saw {}", all.len());
-    assert_eq!(requests as usize, all.len(), "every token request produced a token the fleet used: one per expiry");
+    eprintln!(
+        "8 processes, {} distinct tokens, {requests} token requests",
+        all.len()
+    );
+    assert!(
+        all.len() >= 3,
+        "expected several expiries, saw {}",
+        all.len()
+    );
+    assert_eq!(
+        requests as usize,
+        all.len(),
+        "every token request produced a token the fleet used: one per expiry"
+    );
 }
 
 #[test]
@@ -170,7 +212,10 @@ fn a_killed_lock_holder_lets_another_process_finish_within_the_ttl() {
     let mut line = String::new();
     while !line.contains("LOCKED") {
         line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "holder exited before locking");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "holder exited before locking"
+        );
     }
     holder.kill().unwrap();
     holder.wait().unwrap();
@@ -179,15 +224,26 @@ fn a_killed_lock_holder_lets_another_process_finish_within_the_ttl() {
     let started = Instant::now();
     let token = rt.block_on(async {
         let store = RedisStore::connect(&redis.url, "fleet:test").await.unwrap();
-        session(&srv.url(), Arc::new(store), Duration::from_secs(2)).access_token().await
+        session(&srv.url(), Arc::new(store), Duration::from_secs(2))
+            .access_token()
+            .await
     });
     let took = started.elapsed();
     token.expect("another process completes the refresh");
-    assert!(took < Duration::from_secs(4), "took {took:?} with a 2 s lock TTL");
-    assert_eq!(srv.count("token"), 1, "the dead holder never reached the token endpoint");
+    assert!(
+        took < Duration::from_secs(4),
+        "took {took:?} with a 2 s lock TTL"
+    );
+    assert_eq!(
+        srv.count("token"),
+        1,
+        "the dead holder never reached the token endpoint"
+    );
 
     // A Redis outage is a clear store error.
     drop(redis);
-    let err = rt.block_on(async { RedisStore::connect("redis://127.0.0.1:1/", "k").await }).unwrap_err();
+    let err = rt
+        .block_on(async { RedisStore::connect("redis://127.0.0.1:1/", "k").await })
+        .unwrap_err();
     assert!(matches!(err, oauth2kit::Error::Store(_)), "{err:?}");
 }

@@ -26,9 +26,12 @@ async fn thousand_tasks_at_expiry_make_one_request_and_share_the_token() {
     let start = c.password("alice", "wonderland", None).await.unwrap();
     let changes = Arc::new(AtomicUsize::new(0));
     let ch = changes.clone();
-    let session = Session::builder(c).tokens(expired(start)).on_change(move |_| {
-        ch.fetch_add(1, Ordering::SeqCst);
-    }).build();
+    let session = Session::builder(c)
+        .tokens(expired(start))
+        .on_change(move |_| {
+            ch.fetch_add(1, Ordering::SeqCst);
+        })
+        .build();
     srv.reset_counts();
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
@@ -51,7 +54,10 @@ fn sixty_four_threads_blocking_make_one_request() {
     let c = oauth2kit::blocking::Client::from_async(client(&srv, clients::POST_CLIENT_ID));
     let first = c.client_credentials(None).unwrap();
     let session = oauth2kit::blocking::Session::new(
-        Session::builder(c.as_async().clone()).client_credentials(None).tokens(expired(first)).build(),
+        Session::builder(c.as_async().clone())
+            .client_credentials(None)
+            .tokens(expired(first))
+            .build(),
     );
     srv.reset_counts();
     let barrier = Arc::new(Barrier::new(64));
@@ -64,7 +70,10 @@ fn sixty_four_threads_blocking_make_one_request() {
             })
         })
         .collect();
-    let tokens: std::collections::HashSet<String> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
+    let tokens: std::collections::HashSet<String> = handles
+        .into_iter()
+        .map(|h| h.join().unwrap().unwrap())
+        .collect();
     assert_eq!(srv.count("token"), 1);
     assert_eq!(tokens.len(), 1);
 }
@@ -80,20 +89,39 @@ async fn a_failing_renewal_is_one_request_and_every_waiter_gets_the_error() {
         .retry_deadline(Duration::ZERO)
         .build();
     srv.reset_counts();
-    srv.inject(Fault { endpoint: "token".into(), status: 500, body: "{\"error\":\"server_error\"}".into(), delay_ms: 200, times: 1000, ..Default::default() });
-    let tasks: Vec<_> = (0..200).map(|_| { let s = session.clone(); tokio::spawn(async move { s.access_token().await }) }).collect();
+    srv.inject(Fault {
+        endpoint: "token".into(),
+        status: 500,
+        body: "{\"error\":\"server_error\"}".into(),
+        delay_ms: 200,
+        times: 1000,
+        ..Default::default()
+    });
+    let tasks: Vec<_> = (0..200)
+        .map(|_| {
+            let s = session.clone();
+            tokio::spawn(async move { s.access_token().await })
+        })
+        .collect();
     for t in tasks {
         let err = t.await.unwrap().unwrap_err();
         assert_eq!(err.oauth().map(|o| o.error.as_str()), Some("server_error"));
     }
-    assert_eq!(srv.count("token"), 1, "waiters share the failure instead of retrying in turn");
+    assert_eq!(
+        srv.count("token"),
+        1,
+        "waiters share the failure instead of retrying in turn"
+    );
 }
 
 #[tokio::test]
 async fn transient_failures_are_retried_honouring_retry_after() {
     let srv = server();
     let c = client(&srv, clients::POST_CLIENT_ID);
-    let session = Session::builder(c).client_credentials(None).retry_deadline(Duration::from_secs(10)).build();
+    let session = Session::builder(c)
+        .client_credentials(None)
+        .retry_deadline(Duration::from_secs(10))
+        .build();
     srv.inject(Fault {
         endpoint: "token".into(),
         status: 429,
@@ -106,7 +134,10 @@ async fn transient_failures_are_retried_honouring_retry_after() {
     let started = std::time::Instant::now();
     session.access_token().await.unwrap();
     assert_eq!(srv.count("token"), 2);
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After honoured"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +160,9 @@ async fn a_hundred_rotations_lose_nothing() {
     assert_eq!(srv.count("token"), 100);
     // what the file holds still works: its refresh token is the latest one
     let stored = store.load_now().unwrap().unwrap();
-    c.refresh(stored.refresh_token.as_ref().unwrap(), None).await.expect("stored refresh token is current");
+    c.refresh(stored.refresh_token.as_ref().unwrap(), None)
+        .await
+        .expect("stored refresh token is current");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -173,7 +206,10 @@ async fn a_failed_save_reports_an_error_but_keeps_the_rotated_token() {
     // and the next renewal (store healthy again) uses the rotated token successfully
     store.fail.store(false, Ordering::SeqCst);
     session.invalidate();
-    session.access_token().await.expect("rotated refresh token still works");
+    session
+        .access_token()
+        .await
+        .expect("rotated refresh token still works");
 }
 
 #[tokio::test]
@@ -181,9 +217,14 @@ async fn dead_refresh_token_means_reauthorization_and_401_invalidates_once() {
     let srv = server();
     let c = client(&srv, clients::BASIC_CLIENT_ID);
     let start = c.password("alice", "wonderland", None).await.unwrap();
-    c.revoke(start.refresh_token.as_ref().unwrap().expose(), None).await.unwrap();
+    c.revoke(start.refresh_token.as_ref().unwrap().expose(), None)
+        .await
+        .unwrap();
     let session = Session::builder(c.clone()).tokens(expired(start)).build();
-    assert!(matches!(session.access_token().await, Err(Error::ReauthorizationRequired(_))));
+    assert!(matches!(
+        session.access_token().await,
+        Err(Error::ReauthorizationRequired(_))
+    ));
 
     let fresh = c.password("bob", "builder", None).await.unwrap();
     let session = Session::builder(c).tokens(fresh).build();
@@ -194,9 +235,15 @@ async fn dead_refresh_token_means_reauthorization_and_401_invalidates_once() {
     assert!(session.on_unauthorized(t1.expose()));
     let t2 = session.access_token().await.unwrap();
     assert_ne!(t1, t2);
-    assert!(!session.on_unauthorized(t1.expose()), "a stale 401 does not renew again");
+    assert!(
+        !session.on_unauthorized(t1.expose()),
+        "a stale 401 does not renew again"
+    );
     assert_eq!(session.access_token().await.unwrap(), t2);
     assert_eq!(srv.count("token"), 1);
     let (name, value) = session.authorization_header().await.unwrap();
-    assert_eq!((name.as_str(), value.starts_with("Bearer ")), ("Authorization", true));
+    assert_eq!(
+        (name.as_str(), value.starts_with("Bearer ")),
+        ("Authorization", true)
+    );
 }

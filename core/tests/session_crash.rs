@@ -20,7 +20,9 @@ const CHILD_ENV: &str = "OAUTH2KIT_CRASH_CHILD";
 /// The child's role: refresh and persist in a loop until killed.
 #[test]
 fn crash_child() {
-    let Ok(base) = std::env::var(CHILD_ENV) else { return };
+    let Ok(base) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let path = std::env::var("OAUTH2KIT_CRASH_FILE").unwrap();
     let oauth = oauth2kit::OAuthClient::builder(clients::BASIC_CLIENT_ID)
         .client_secret(clients::BASIC_CLIENT_SECRET)
@@ -29,7 +31,9 @@ fn crash_child() {
         .unwrap();
     let client = oauth2kit::blocking::Client::new(oauth).unwrap();
     let session = oauth2kit::blocking::Session::new(
-        Session::builder(client.as_async().clone()).store(std::sync::Arc::new(FileStore::new(path))).build(),
+        Session::builder(client.as_async().clone())
+            .store(std::sync::Arc::new(FileStore::new(path)))
+            .build(),
     );
     println!("READY");
     loop {
@@ -47,11 +51,14 @@ fn killed_while_refreshing_never_loses_the_file() {
         return;
     }
     let srv = common::server();
-    let client = oauth2kit::blocking::Client::from_async(common::client(&srv, clients::BASIC_CLIENT_ID));
+    let client =
+        oauth2kit::blocking::Client::from_async(common::client(&srv, clients::BASIC_CLIENT_ID));
     let dir = std::env::temp_dir().join(format!("oauth2kit-crash-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store = FileStore::new(dir.join("tokens.json"));
-    store.save_now(&client.password("alice", "wonderland", None).unwrap()).unwrap();
+    store
+        .save_now(&client.password("alice", "wonderland", None).unwrap())
+        .unwrap();
 
     let exe = std::env::current_exe().unwrap();
     let (mut burnt, mut refreshes_before, mut rounds_refreshing) = (0, 0, 0);
@@ -77,15 +84,30 @@ fn killed_while_refreshing_never_loses_the_file() {
         child.kill().unwrap();
         child.wait().unwrap();
 
-        let held = store.load_now().unwrap_or_else(|e| panic!("round {round}: {e}")).expect("file present");
-        let at = client.introspect(held.access_token.expose(), Some(TokenTypeHint::AccessToken)).unwrap();
-        assert!(at.active, "round {round}: the stored access token no longer works");
-        let rt = client.introspect(held.refresh_token.as_ref().unwrap().expose(), Some(TokenTypeHint::RefreshToken)).unwrap();
+        let held = store
+            .load_now()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"))
+            .expect("file present");
+        let at = client
+            .introspect(held.access_token.expose(), Some(TokenTypeHint::AccessToken))
+            .unwrap();
+        assert!(
+            at.active,
+            "round {round}: the stored access token no longer works"
+        );
+        let rt = client
+            .introspect(
+                held.refresh_token.as_ref().unwrap().expose(),
+                Some(TokenTypeHint::RefreshToken),
+            )
+            .unwrap();
         if !rt.active {
             // Killed after the server rotated but before the new set reached the
             // disk: no client can keep a token it never received. Start over.
             burnt += 1;
-            store.save_now(&client.password("alice", "wonderland", None).unwrap()).unwrap();
+            store
+                .save_now(&client.password("alice", "wonderland", None).unwrap())
+                .unwrap();
         }
         let total = srv.count("token");
         if total > refreshes_before {
@@ -97,6 +119,9 @@ fn killed_while_refreshing_never_loses_the_file() {
         "200 kills ({rounds_refreshing} while refreshing), {} token requests, {burnt} between the server's rotation and the rename",
         srv.count("token")
     );
-    assert!(rounds_refreshing >= 150, "only {rounds_refreshing} kills hit a refreshing child");
+    assert!(
+        rounds_refreshing >= 150,
+        "only {rounds_refreshing} kills hit a refreshing child"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

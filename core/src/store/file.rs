@@ -49,8 +49,16 @@ impl FileStore {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), crate::pkce::random_token(6)));
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            crate::pkce::random_token(6)
+        ));
         let result = (|| {
             let mut f = create_private(&tmp)?;
             f.write_all(&bytes)?;
@@ -69,12 +77,19 @@ impl FileStore {
 #[cfg(unix)]
 fn create_private(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(not(unix))]
 fn create_private(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 #[cfg(unix)]
@@ -112,7 +127,10 @@ mod tests {
     use super::*;
 
     fn temp_dir() -> PathBuf {
-        let d = std::env::temp_dir().join(format!("oauth2kit-filestore-{}", crate::pkce::random_token(6)));
+        let d = std::env::temp_dir().join(format!(
+            "oauth2kit-filestore-{}",
+            crate::pkce::random_token(6)
+        ));
         fs::create_dir_all(&d).unwrap();
         d
     }
@@ -125,7 +143,16 @@ mod tests {
         let mut t = TokenSet::bearer("AT");
         t.refresh_token = Some("RT".into());
         store.save_now(&t).unwrap();
-        assert_eq!(store.load_now().unwrap().unwrap().refresh_token.unwrap().expose(), "RT");
+        assert_eq!(
+            store
+                .load_now()
+                .unwrap()
+                .unwrap()
+                .refresh_token
+                .unwrap()
+                .expose(),
+            "RT"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -137,7 +164,10 @@ mod tests {
         fs::write(store.path(), b"{\"version\":1,\"tok").unwrap();
         let err = store.load_now().unwrap_err();
         let msg = err.to_string();
-        assert!(matches!(err, Error::Store(_)) && msg.contains("tokens.json"), "{msg}");
+        assert!(
+            matches!(err, Error::Store(_)) && msg.contains("tokens.json"),
+            "{msg}"
+        );
         assert!(!msg.contains("AT"));
         fs::remove_dir_all(dir).unwrap();
     }
@@ -146,6 +176,9 @@ mod tests {
     fn missing_directory_is_an_error_naming_the_path() {
         let store = FileStore::new("/nonexistent-oauth2kit-dir/tokens.json");
         let err = store.save_now(&TokenSet::bearer("x")).unwrap_err();
-        assert!(err.to_string().contains("/nonexistent-oauth2kit-dir/tokens.json"));
+        assert!(
+            err.to_string()
+                .contains("/nonexistent-oauth2kit-dir/tokens.json")
+        );
     }
 }

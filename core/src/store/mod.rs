@@ -72,7 +72,9 @@ impl MemoryStore {
     }
 
     fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<TokenSet>>> {
-        self.0.lock().map_err(|_| Error::Store("memory store poisoned".into()))
+        self.0
+            .lock()
+            .map_err(|_| Error::Store("memory store poisoned".into()))
     }
 }
 
@@ -101,15 +103,24 @@ pub(crate) struct Stored {
 }
 
 pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
-    serde_json::to_vec(&Stored { version: 1, tokens: tokens.clone() })
-        .map_err(|e| Error::Store(format!("cannot encode tokens: {e}")))
+    serde_json::to_vec(&Stored {
+        version: 1,
+        tokens: tokens.clone(),
+    })
+    .map_err(|e| Error::Store(format!("cannot encode tokens: {e}")))
 }
 
 pub(crate) fn decode(bytes: &[u8], origin: &str) -> Result<TokenSet> {
-    let stored: Stored = serde_json::from_slice(bytes)
-        .map_err(|e| Error::Store(format!("{origin} does not hold a token set (damaged or foreign file): {e}")))?;
+    let stored: Stored = serde_json::from_slice(bytes).map_err(|e| {
+        Error::Store(format!(
+            "{origin} does not hold a token set (damaged or foreign file): {e}"
+        ))
+    })?;
     if stored.version != 1 {
-        return Err(Error::Store(format!("{origin}: unsupported format version {}", stored.version)));
+        return Err(Error::Store(format!(
+            "{origin}: unsupported format version {}",
+            stored.version
+        )));
     }
     Ok(stored.tokens)
 }

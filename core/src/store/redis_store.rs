@@ -33,7 +33,10 @@ pub struct RedisStore {
 
 impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisStore").field("url", &self.url_shown).field("key", &self.key).finish()
+        f.debug_struct("RedisStore")
+            .field("url", &self.url_shown)
+            .field("key", &self.key)
+            .finish()
     }
 }
 
@@ -54,9 +57,20 @@ impl RedisStore {
             .map_err(|e| store_error("connect", e))?;
         // Only host and port are shown: the URL may carry a password.
         let url_shown = url::Url::parse(url)
-            .map(|u| format!("{}://{}:{}", u.scheme(), u.host_str().unwrap_or(""), u.port().unwrap_or(6379)))
+            .map(|u| {
+                format!(
+                    "{}://{}:{}",
+                    u.scheme(),
+                    u.host_str().unwrap_or(""),
+                    u.port().unwrap_or(6379)
+                )
+            })
             .unwrap_or_else(|_| "redis".into());
-        Ok(RedisStore { conn, key: key.into(), url_shown })
+        Ok(RedisStore {
+            conn,
+            key: key.into(),
+            url_shown,
+        })
     }
 
     fn lock_key(&self) -> String {
@@ -89,8 +103,13 @@ impl TokenStore for RedisStore {
     fn load(&self) -> BoxFuture<'_, Result<Option<TokenSet>>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let bytes: Option<Vec<u8>> = conn.get(&self.key).await.map_err(|e| store_error("GET", e))?;
-            bytes.map(|b| decode(&b, &format!("redis key {:?}", self.key))).transpose()
+            let bytes: Option<Vec<u8>> = conn
+                .get(&self.key)
+                .await
+                .map_err(|e| store_error("GET", e))?;
+            bytes
+                .map(|b| decode(&b, &format!("redis key {:?}", self.key)))
+                .transpose()
         })
     }
 
@@ -98,14 +117,18 @@ impl TokenStore for RedisStore {
         Box::pin(async move {
             let bytes = encode(tokens)?;
             let mut conn = self.conn.clone();
-            conn.set::<_, _, ()>(&self.key, bytes).await.map_err(|e| store_error("SET", e))
+            conn.set::<_, _, ()>(&self.key, bytes)
+                .await
+                .map_err(|e| store_error("SET", e))
         })
     }
 
     fn clear(&self) -> BoxFuture<'_, Result<()>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            conn.del::<_, ()>(&self.key).await.map_err(|e| store_error("DEL", e))
+            conn.del::<_, ()>(&self.key)
+                .await
+                .map_err(|e| store_error("DEL", e))
         })
     }
 
@@ -119,10 +142,16 @@ impl TokenStore for RedisStore {
                 let opts = redis::SetOptions::default()
                     .conditional_set(redis::ExistenceCheck::NX)
                     .with_expiration(redis::SetExpiry::PX(ttl.as_millis() as u64));
-                let got: Option<String> =
-                    conn.set_options(&key, &value, opts).await.map_err(|e| store_error("SET NX", e))?;
+                let got: Option<String> = conn
+                    .set_options(&key, &value, opts)
+                    .await
+                    .map_err(|e| store_error("SET NX", e))?;
                 if got.is_some() {
-                    return Ok(Box::new(RedisLock { conn: self.conn.clone(), key, value }) as Box<dyn RefreshLock>);
+                    return Ok(Box::new(RedisLock {
+                        conn: self.conn.clone(),
+                        key,
+                        value,
+                    }) as Box<dyn RefreshLock>);
                 }
                 if started.elapsed() >= wait {
                     return Err(Error::Store(format!(

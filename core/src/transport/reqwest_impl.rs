@@ -29,7 +29,9 @@ impl ReqwestTransport {
                 .user_agent(options.user_agent.clone())
                 .pool_idle_timeout(std::time::Duration::from_secs(60))
                 .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {}", describe(&e))))
+                .map_err(|e| {
+                    Error::config(format!("cannot build the HTTP client: {}", describe(&e)))
+                })
         };
         Ok(ReqwestTransport {
             no_redirects: build(reqwest::redirect::Policy::none())?,
@@ -39,7 +41,11 @@ impl ReqwestTransport {
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
-        let client = if req.follow_redirects { &self.with_redirects } else { &self.no_redirects };
+        let client = if req.follow_redirects {
+            &self.with_redirects
+        } else {
+            &self.no_redirects
+        };
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -56,10 +62,18 @@ impl ReqwestTransport {
         let headers = resp
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let limit = self.options.max_response_bytes;
-        if resp.content_length().is_some_and(|len| len as usize > limit) {
+        if resp
+            .content_length()
+            .is_some_and(|len| len as usize > limit)
+        {
             return Err(Error::ResponseTooLarge { limit });
         }
         let mut body = Vec::new();
@@ -69,7 +83,11 @@ impl ReqwestTransport {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse { status, headers, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
     fn map_error(&self, e: &reqwest::Error) -> Error {
@@ -121,12 +139,17 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 fn tls_config(options: &HttpOptions) -> Result<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     for pem in &options.extra_root_certificates_pem {
         use rustls::pki_types::pem::PemObject;
         for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|e| Error::config(format!("invalid root certificate PEM: {e}")))?;
-            roots.add(cert).map_err(|e| Error::config(format!("unusable root certificate: {e}")))?;
+            let cert =
+                cert.map_err(|e| Error::config(format!("invalid root certificate PEM: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| Error::config(format!("unusable root certificate: {e}")))?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

@@ -2,7 +2,9 @@
 //! configured for its registered clients.
 #![allow(dead_code)]
 
-use oauth2kit::{AuthMethod, Client, HttpRequest, Method, OAuthClient, OAuthClientBuilder, SigningKey};
+use oauth2kit::{
+    AuthMethod, Client, HttpRequest, Method, OAuthClient, OAuthClientBuilder, SigningKey,
+};
 use oauth2kit_devserver::{DevServer, clients, keys};
 
 pub fn server() -> DevServer {
@@ -28,13 +30,21 @@ pub fn client(srv: &DevServer, client_id: &str) -> Client {
     let b = builder(srv, client_id);
     let b = match client_id {
         clients::BASIC_CLIENT_ID => b.client_secret(clients::BASIC_CLIENT_SECRET),
-        clients::POST_CLIENT_ID => b.client_secret(clients::POST_CLIENT_SECRET).auth_method(AuthMethod::ClientSecretPost),
-        clients::JWT_SECRET_CLIENT_ID => {
-            b.client_secret(clients::JWT_SECRET_CLIENT_SECRET).auth_method(AuthMethod::ClientSecretJwt)
+        clients::POST_CLIENT_ID => b
+            .client_secret(clients::POST_CLIENT_SECRET)
+            .auth_method(AuthMethod::ClientSecretPost),
+        clients::JWT_SECRET_CLIENT_ID => b
+            .client_secret(clients::JWT_SECRET_CLIENT_SECRET)
+            .auth_method(AuthMethod::ClientSecretJwt),
+        clients::RSA_CLIENT_ID => {
+            b.private_key(SigningKey::from_pem(keys::RSA_CLIENT_PRIVATE_PEM).unwrap())
         }
-        clients::RSA_CLIENT_ID => b.private_key(SigningKey::from_pem(keys::RSA_CLIENT_PRIVATE_PEM).unwrap()),
-        clients::EC_CLIENT_ID => b.private_key(SigningKey::from_pem(keys::EC_CLIENT_PRIVATE_PEM).unwrap()),
-        clients::ED_CLIENT_ID => b.private_key(SigningKey::from_pem(keys::ED_CLIENT_PRIVATE_PEM).unwrap()),
+        clients::EC_CLIENT_ID => {
+            b.private_key(SigningKey::from_pem(keys::EC_CLIENT_PRIVATE_PEM).unwrap())
+        }
+        clients::ED_CLIENT_ID => {
+            b.private_key(SigningKey::from_pem(keys::ED_CLIENT_PRIVATE_PEM).unwrap())
+        }
         _ => b,
     };
     Client::new(b.build().unwrap()).unwrap()
@@ -42,7 +52,16 @@ pub fn client(srv: &DevServer, client_id: &str) -> Client {
 
 /// Plays the browser: GETs the authorization URL and returns the redirect's `Location`.
 pub async fn authorize(client: &Client, url: &url::Url) -> String {
-    let resp = client.send(HttpRequest::new(Method::Get, url.clone())).await.unwrap();
-    assert_eq!(resp.status, 302, "authorize answered {} {}", resp.status, String::from_utf8_lossy(&resp.body));
+    let resp = client
+        .send(HttpRequest::new(Method::Get, url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status,
+        302,
+        "authorize answered {} {}",
+        resp.status,
+        String::from_utf8_lossy(&resp.body)
+    );
     resp.header("location").expect("Location").to_string()
 }
