@@ -105,6 +105,21 @@ impl Client {
         self.oauth.authorization_url(opts)
     }
 
+    /// The authorization URL through a pushed authorization request (RFC 9126):
+    /// the parameters travel authenticated in a back-channel POST; the user's
+    /// browser sees only `client_id` and `request_uri`.
+    pub async fn pushed_authorization_url(
+        &self,
+        opts: AuthorizeOptions,
+    ) -> Result<AuthorizationRequest> {
+        let (request, pending) = self.oauth.par_request(opts)?;
+        let resp = self.send(request).await?;
+        Ok(AuthorizationRequest {
+            url: self.oauth.par_authorization_url(&resp)?,
+            pending,
+        })
+    }
+
     /// Verifies the redirect (state, `iss`, error) and exchanges its code.
     pub async fn exchange_redirect(
         &self,

@@ -129,6 +129,11 @@ impl Client {
         self.inner.authorization_url(opts)
     }
 
+    /// The authorization URL through a pushed authorization request (RFC 9126).
+    pub fn pushed_authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        block_on(self.inner.pushed_authorization_url(opts))?
+    }
+
     /// Verifies the redirect and exchanges its code.
     pub fn exchange_redirect(
         &self,

@@ -48,6 +48,8 @@ pub struct Endpoints {
     pub userinfo: Option<url::Url>,
     /// The profile's token validation endpoint.
     pub validate: Option<url::Url>,
+    /// Pushed authorization request endpoint (RFC 9126).
+    pub par: Option<url::Url>,
 }
 
 /// The sans-IO OAuth client. Cheap to clone (the profile is shared).
@@ -62,6 +64,7 @@ pub struct OAuthClient {
     scope: Option<String>,
     assertion_audience: Option<String>,
     require_issuer: bool,
+    resources: Vec<String>,
 }
 
 /// Builds an [`OAuthClient`]; see [`OAuthClient::builder`].
@@ -79,6 +82,7 @@ pub struct OAuthClientBuilder {
     scope: Option<String>,
     assertion_audience: Option<String>,
     allow_insecure_http: bool,
+    resources: Vec<String>,
 }
 
 macro_rules! url_setter {
@@ -135,6 +139,8 @@ impl OAuthClientBuilder {
         userinfo_url => "userinfo",
         /// Token validation endpoint URL (profiles with a validation endpoint).
         validate_url => "validate",
+        /// Pushed authorization request endpoint URL (RFC 9126).
+        par_url => "par",
     }
 
     /// The issuer identifier (RFC 9207 `iss` check, default JWT audience).
@@ -167,6 +173,13 @@ impl OAuthClientBuilder {
     /// Default scope (space-separated).
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
+        self
+    }
+
+    /// A resource indicator (RFC 8707), sent with authorization and token
+    /// requests; call again for several.
+    pub fn resource(mut self, uri: impl Into<String>) -> Self {
+        self.resources.push(uri.into());
         self
     }
 
@@ -255,6 +268,11 @@ impl OAuthClientBuilder {
                 Ok(None),
             )?,
             userinfo: pick("userinfo", meta.map(|m| &m.userinfo_endpoint), Ok(None))?,
+            par: pick(
+                "par",
+                meta.map(|m| &m.pushed_authorization_request_endpoint),
+                Ok(None),
+            )?,
             validate: pick(
                 "validate",
                 None,
@@ -271,6 +289,7 @@ impl OAuthClientBuilder {
             redirect_uri: self.redirect_uri,
             scope: self.scope,
             assertion_audience: self.assertion_audience,
+            resources: self.resources,
         })
     }
 }
@@ -353,7 +372,14 @@ impl OAuthClient {
     }
 
     /// The authorization URL to send the user to, and what to keep until the redirect.
-    pub fn authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+    pub fn authorization_url(&self, mut opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        if !opts.extra.iter().any(|(k, _)| k == "resource") {
+            opts.extra.extend(
+                self.resources
+                    .iter()
+                    .map(|r| ("resource".to_string(), r.clone())),
+            );
+        }
         let ep = self.endpoint(&self.endpoints.authorization, "authorization")?;
         let shape = &self.profile.authorize;
         authorize::build(
@@ -368,6 +394,61 @@ impl OAuthClient {
             self.endpoints.issuer.as_deref(),
             self.require_issuer,
         )
+    }
+
+    /// A pushed authorization request (RFC 9126): the parameters of
+    /// [`OAuthClient::authorization_url`] sent to the PAR endpoint with client
+    /// authentication. Send it, then call [`OAuthClient::par_authorization_url`].
+    pub fn par_request(
+        &self,
+        opts: AuthorizeOptions,
+    ) -> Result<(HttpRequest, PendingAuthorization)> {
+        let ep = self.endpoint(&self.endpoints.par, "pushed authorization request")?;
+        let front = self.authorization_url(opts)?;
+        let mut params = Params::new();
+        for (k, v) in front.url.query_pairs() {
+            params.push(k.into_owned(), v.into_owned());
+        }
+        let req = self.authed_request(
+            ep,
+            ParamLocation::Form,
+            params,
+            self.auth_method,
+            |mut p| {
+                // client_id is an authorization parameter and maybe an auth parameter: send it once.
+                let id = p.get("client_id").map(str::to_string);
+                if let Some(id) = id {
+                    p.remove("client_id");
+                    p.push("client_id", id);
+                }
+                p
+            },
+        )?;
+        Ok((req, front.pending))
+    }
+
+    /// Reads the PAR answer and builds the URL to send the user to
+    /// (`client_id` and `request_uri` only).
+    pub fn par_authorization_url(&self, resp: &HttpResponse) -> Result<url::Url> {
+        if resp.status != 201 && resp.status != 200 {
+            return Err(token::error_from(resp, &self.profile.errors));
+        }
+        let request_uri = token::body_object(resp)
+            .and_then(|o| {
+                o.get("request_uri")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            })
+            .ok_or_else(|| {
+                Error::invalid(resp.status, "PAR answer without `request_uri`", &resp.body)
+            })?;
+        let mut url = self
+            .endpoint(&self.endpoints.authorization, "authorization")?
+            .clone();
+        url.query_pairs_mut()
+            .append_pair("client_id", &self.client_id)
+            .append_pair("request_uri", &request_uri);
+        Ok(url)
     }
 
     /// Verifies a redirect back (state, `iss`, error) and returns the code exchange grant.
@@ -398,9 +479,13 @@ impl OAuthClient {
             _ => token_ep?,
         };
         let method = shape.client_auth.unwrap_or(self.auth_method);
-        self.authed_request(ep, shape.params_in, grant.params(), method, |p| {
-            p.shaped(shape)
-        })
+        let mut params = grant.params();
+        if !params.contains("resource") {
+            for r in &self.resources {
+                params.push("resource", r);
+            }
+        }
+        self.authed_request(ep, shape.params_in, params, method, |p| p.shaped(shape))
     }
 
     /// How token answers are read (`refresh` picks the refresh field names).
@@ -793,6 +878,78 @@ mod tests {
             )
             .unwrap_err();
         assert!(matches!(e, Error::OAuth(_)));
+    }
+
+    #[test]
+    fn resource_indicators_go_to_authorization_and_token_requests() {
+        let c = OAuthClient::builder("c")
+            .authorization_url("https://as/authorize")
+            .token_url("https://as/token")
+            .resource("https://api.a/")
+            .resource("https://api.b/")
+            .build()
+            .unwrap();
+        let url = c
+            .authorization_url(AuthorizeOptions::default())
+            .unwrap()
+            .url;
+        assert_eq!(
+            url.query_pairs().filter(|(k, _)| k == "resource").count(),
+            2
+        );
+        let body = c
+            .token_request(&Grant::client_credentials(None))
+            .unwrap()
+            .body_text();
+        assert_eq!(
+            body,
+            "grant_type=client_credentials&resource=https%3A%2F%2Fapi.a%2F&resource=https%3A%2F%2Fapi.b%2F&client_id=c"
+        );
+    }
+
+    #[test]
+    fn pushed_authorization_request_round_trip() {
+        let c = OAuthClient::builder("c1")
+            .client_secret("s")
+            .auth_method(AuthMethod::ClientSecretPost)
+            .authorization_url("https://as/authorize")
+            .token_url("https://as/token")
+            .par_url("https://as/par")
+            .redirect_uri("https://app/cb")
+            .build()
+            .unwrap();
+        let (req, pending) = c.par_request(AuthorizeOptions::default()).unwrap();
+        assert_eq!(req.url.as_str(), "https://as/par");
+        let body = req.body_text();
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(
+            pairs.iter().filter(|(k, _)| k == "client_id").count(),
+            1,
+            "{body}"
+        );
+        assert!(
+            pairs
+                .iter()
+                .any(|(k, v)| k == "state" && pending.state.ct_eq(v))
+        );
+        assert!(pairs.iter().any(|(k, _)| k == "code_challenge"));
+        assert!(pairs.iter().any(|(k, v)| k == "client_secret" && v == "s"));
+        let url = c
+            .par_authorization_url(&HttpResponse::json(
+                201,
+                r#"{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}"#,
+            ))
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://as/authorize?client_id=c1&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc"
+        );
+        assert!(
+            c.par_authorization_url(&HttpResponse::json(400, r#"{"error":"invalid_request"}"#))
+                .is_err()
+        );
     }
 
     #[test]
