@@ -166,14 +166,22 @@ fn granted_scope_narrower_than_asked_is_reported() -> R {
 fn resource_indicator_yields_a_jwt_access_token() -> R {
     use base64::Engine;
     let peer = OidcProvider::shared()?;
-    let client = Registered::Basic.client(&discover(peer.issuer())?)?;
-    // RFC 8707 `resource`: the core's client_credentials() has no parameter
-    // for it, so the same grant is sent through the extension-grant door.
-    let grant = Grant::extension(
-        "client_credentials",
-        [("scope", "read"), ("resource", "urn:oauth2kit:api")],
-    );
+    // RFC 8707 `resource`, configured once on the client.
+    let client = oauth2kit::blocking::Client::new(
+        Registered::Basic
+            .builder(&discover(peer.issuer())?)?
+            .resource("urn:oauth2kit:api")
+            .build()?,
+    )?;
+    let grant = Grant::client_credentials(Some("read"));
     let tokens = client.request_token(&grant)?;
+    assert!(
+        client
+            .oauth()
+            .token_request(&grant)?
+            .body_text()
+            .contains("resource=urn%3Aoauth2kit%3Aapi")
+    );
     let jwt = tokens.access_token.expose();
     let parts: Vec<&str> = jwt.split('.').collect();
     assert_eq!(parts.len(), 3, "a JWT access token (RFC 9068)");
