@@ -198,11 +198,8 @@ impl Client {
         auth: &DeviceAuthorization,
         opts: &PollOptions,
     ) -> Result<TokenSet> {
-        let grant = auth.grant();
-        polling::poll_until(auth.interval, auth.expires_in, opts, || {
-            self.request_token(&grant)
-        })
-        .await
+        self.poll(auth.grant(), auth.interval, auth.expires_in, opts)
+            .await
     }
 
     /// Starts a CIBA request (poll mode).
@@ -217,11 +214,19 @@ impl Client {
         auth: &CibaAuthorization,
         opts: &PollOptions,
     ) -> Result<TokenSet> {
-        let grant = auth.grant();
-        polling::poll_until(auth.interval, auth.expires_in, opts, || {
-            self.request_token(&grant)
-        })
-        .await
+        self.poll(auth.grant(), auth.interval, auth.expires_in, opts)
+            .await
+    }
+
+    /// Sends a polling grant until it yields tokens (device and CIBA share the rules).
+    async fn poll(
+        &self,
+        grant: Grant,
+        interval: std::time::Duration,
+        expires_in: std::time::Duration,
+        opts: &PollOptions,
+    ) -> Result<TokenSet> {
+        polling::poll_until(interval, expires_in, opts, || self.request_token(&grant)).await
     }
 
     /// Token exchange (RFC 8693); the answer's `issued_token_type` is in
