@@ -42,7 +42,7 @@ fn mutate(rng: &mut StdRng, base: &str) -> Vec<u8> {
 
 #[test]
 fn parsers_never_panic() {
-    let mut rng = StdRng::seed_from_u64(0x0a2b_17);
+    let mut rng = StdRng::seed_from_u64(0x000a_2b17);
     let clients: Vec<OAuthClient> = Profile::builtin_names()
         .into_iter()
         .map(|name| {
