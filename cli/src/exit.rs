@@ -1,0 +1,113 @@
+//! The command's errors and exit codes. Core errors map by their stable
+//! `ErrorCode`, so scripts can tell "the server said no" (3) from "log in
+//! again" (4) from "try later" (5). The table is documented in cli/README.md;
+//! keep both in step.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use oauth2kit::{Error, ErrorCode};
+
+/// Exit codes. Never renumber: scripts depend on them.
+pub mod code {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The operation ran but the answer is "no": demo step failed, token inactive or invalid.
+    pub const NEGATIVE: u8 = 1;
+    /// Usage or configuration error (bad flag, missing endpoint, unreadable key or profile).
+    pub const CONFIG: u8 = 2;
+    /// The authorization server answered with an OAuth error (invalid_client, invalid_grant…).
+    pub const OAUTH: u8 = 3;
+    /// Re-authorization required: the refresh token or grant is no longer usable.
+    pub const REAUTHORIZE: u8 = 4;
+    /// Transport failure or timeout (connection refused, TLS, no answer in time).
+    pub const TRANSPORT: u8 = 5;
+    /// The server's answer is unusable (non-OAuth HTTP error, bad JSON, redirect, too large).
+    pub const INVALID_RESPONSE: u8 = 6;
+    /// A security check failed: state or issuer mismatch in the authorization response.
+    pub const SECURITY: u8 = 7;
+    /// Cancelled, or a polling flow expired before approval.
+    pub const EXPIRED: u8 = 8;
+    /// Runtime, token store, or local I/O failure.
+    pub const INTERNAL: u8 = 9;
+}
+
+/// What can stop a command.
+#[derive(Debug)]
+pub enum CliError {
+    /// An error from the oauth2kit core.
+    Core(Error),
+    /// Bad input found by the command itself (not by clap).
+    Usage(String),
+    /// Waiting for the redirect (or another local wait) ran out of time.
+    Timeout(String),
+    /// Local I/O (listener, stdin, files).
+    Io(String),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Core messages never contain secrets (checked by the core's tests and ours).
+            CliError::Core(e) => write!(f, "{e} [{}]", e.code().name()),
+            CliError::Usage(m) => write!(f, "usage error: {m}"),
+            CliError::Timeout(m) => write!(f, "timeout: {m}"),
+            CliError::Io(m) => write!(f, "I/O error: {m}"),
+        }
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Core(e) => for_core(e),
+            CliError::Usage(_) => code::CONFIG,
+            CliError::Timeout(_) => code::TRANSPORT,
+            CliError::Io(_) => code::INTERNAL,
+        }
+    }
+}
+
+/// The exit code of a core error kind.
+pub fn for_core(e: &Error) -> u8 {
+    match e.code() {
+        ErrorCode::OAuth => code::OAUTH,
+        ErrorCode::ReauthorizationRequired => code::REAUTHORIZE,
+        ErrorCode::Transport | ErrorCode::Timeout => code::TRANSPORT,
+        ErrorCode::Http
+        | ErrorCode::InvalidResponse
+        | ErrorCode::UnexpectedRedirect
+        | ErrorCode::ResponseTooLarge => code::INVALID_RESPONSE,
+        ErrorCode::StateMismatch | ErrorCode::IssuerMismatch => code::SECURITY,
+        ErrorCode::Config => code::CONFIG,
+        ErrorCode::Cancelled | ErrorCode::Expired => code::EXPIRED,
+        // Store, Runtime, and kinds added later to the non-exhaustive enum.
+        _ => code::INTERNAL,
+    }
+}
+
+/// Prints the error on stderr and returns its exit code.
+pub fn report(e: &CliError) -> ExitCode {
+    eprintln!("oauth2kit: {e} (exit {})", e.exit_code());
+    if let CliError::Core(core) = e {
+        if let Some(o) = core.oauth() {
+            if !o.extra.is_empty() {
+                // Non-standard error fields (token-like values are already redacted by the core).
+                eprintln!("  error fields: {}", serde_json::Value::Object(o.extra.clone()));
+            }
+        }
+        if core.is_transient() {
+            match core.retry_after() {
+                Some(d) => eprintln!("  (transient: retry after {} s)", d.as_secs()),
+                None => eprintln!("  (transient: retrying later may succeed)"),
+            }
+        }
+    }
+    ExitCode::from(e.exit_code())
+}

@@ -1,0 +1,44 @@
+//! `oauth2kit`: run OAuth 2.0 grants from the command line, and `oauth2kit demo`.
+//! A thin layer over the core's blocking client: flags in, one call, answer out.
+
+mod args;
+mod commands;
+mod config;
+mod demo;
+mod exit;
+mod grants;
+mod loopback;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => demo::run(&a),
+        Command::Token(t) => commands::token(t),
+        Command::Introspect(a) => commands::introspect(&a),
+        Command::Revoke(a) => commands::revoke(&a),
+        Command::Validate(a) => commands::validate(&a),
+        Command::Discover(a) => commands::discover(&a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => exit::report(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (unique names, valid defaults…), which
+    /// otherwise fire only when a subcommand is first used.
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}
