@@ -53,16 +53,24 @@ fn micro(c: &mut Criterion) {
     assert!(kit.parse_token_response(&grant, &resp).is_ok());
 
     let mut g = c.benchmark_group("build_request");
-    g.bench_function("oauth2kit token_request", |b| b.iter(|| kit.token_request(black_box(&grant))));
+    g.bench_function("oauth2kit token_request", |b| {
+        b.iter(|| kit.token_request(black_box(&grant)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("parse_response");
     g.bench_function("oauth2kit parse_token_response", |b| {
-        b.iter(|| oauth2kit::token::parse_token_response(black_box(&resp), kit.token_parsing(false)))
+        b.iter(|| {
+            oauth2kit::token::parse_token_response(black_box(&resp), kit.token_parsing(false))
+        })
     });
     // What oauth2-rs does with a body: serde into its standard token response.
     g.bench_function("oauth2-rs BasicTokenResponse (serde_json)", |b| {
-        b.iter(|| serde_json::from_slice::<oauth2::basic::BasicTokenResponse>(black_box(CANNED_TOKEN_RESPONSE.as_bytes())))
+        b.iter(|| {
+            serde_json::from_slice::<oauth2::basic::BasicTokenResponse>(black_box(
+                CANNED_TOKEN_RESPONSE.as_bytes(),
+            ))
+        })
     });
     g.finish();
 

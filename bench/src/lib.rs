@@ -29,7 +29,10 @@ pub fn oauth2kit_client(token_url: &str) -> oauth2kit::Result<oauth2kit::Client>
 }
 
 pub async fn oauth2kit_once(c: &oauth2kit::Client) -> Result<String, String> {
-    let t = c.client_credentials(Some(SCOPE)).await.map_err(|e| e.to_string())?;
+    let t = c
+        .client_credentials(Some(SCOPE))
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(t.access_token.expose().to_string())
 }
 
@@ -87,7 +90,9 @@ pub struct Raw {
 impl std::fmt::Debug for Raw {
     /// The Basic header carries the secret: only the URL is shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Raw").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("Raw")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -103,7 +108,9 @@ impl Raw {
         let defaults = oauth2kit::HttpOptions::default();
         Self::build(
             token_url,
-            reqwest::Client::builder().connect_timeout(defaults.connect_timeout).timeout(defaults.timeout),
+            reqwest::Client::builder()
+                .connect_timeout(defaults.connect_timeout)
+                .timeout(defaults.timeout),
         )
     }
 
@@ -111,11 +118,21 @@ impl Raw {
         use base64::Engine;
         // reqwest is built without a bundled crypto provider in this workspace.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = builder.redirect(reqwest::redirect::Policy::none()).build().map_err(|e| e.to_string())?;
+        let http = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let pair = format!("{}:{}", enc(CLIENT_ID), enc(CLIENT_SECRET));
-        let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
-        Ok(Raw { http, url: token_url.to_string(), basic })
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
+        Ok(Raw {
+            http,
+            url: token_url.to_string(),
+            basic,
+        })
     }
 
     pub async fn once(&self) -> Result<String, String> {
@@ -136,7 +153,10 @@ impl Raw {
             return Err(format!("HTTP {status}"));
         }
         let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-        v.get("access_token").and_then(|t| t.as_str()).map(str::to_string).ok_or_else(|| "no access_token".into())
+        v.get("access_token")
+            .and_then(|t| t.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| "no access_token".into())
     }
 }
 
@@ -145,7 +165,10 @@ pub fn percentiles(samples: &mut [Duration]) -> (f64, f64, f64) {
     samples.sort_unstable();
     let at = |q: f64| {
         let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples.get(i).map(|d| d.as_secs_f64() * 1e6).unwrap_or(f64::NAN)
+        samples
+            .get(i)
+            .map(|d| d.as_secs_f64() * 1e6)
+            .unwrap_or(f64::NAN)
     };
     (at(0.5), at(0.1), at(0.9))
 }

@@ -273,7 +273,11 @@ fn parse_token_type(s: &str) -> Result<TokenType, String> {
             "saml1" => t::SAML1,
             "saml2" => t::SAML2,
             uri if uri.contains(':') => uri,
-            _ => return Err("use access_token, refresh_token, id_token, jwt, saml1, saml2 or a URI".into()),
+            _ => {
+                return Err(
+                    "use access_token, refresh_token, id_token, jwt, saml1, saml2 or a URI".into(),
+                );
+            }
         }
         .to_string(),
     ))
@@ -310,7 +314,12 @@ pub struct JwtBearerArgs {
     #[command(flatten)]
     pub client: ClientArgs,
     /// A ready JWT (prefer the environment variable).
-    #[arg(long, env = "OAUTH2KIT_ASSERTION", hide_env_values = true, conflicts_with = "sign_with")]
+    #[arg(
+        long,
+        env = "OAUTH2KIT_ASSERTION",
+        hide_env_values = true,
+        conflicts_with = "sign_with"
+    )]
     pub assertion: Option<String>,
     /// Sign the assertion here with this private key (PEM or JWK file).
     #[arg(long, value_name = "FILE")]

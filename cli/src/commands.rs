@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use oauth2kit::{AuthorizeOptions, Secret, TokenSet, TokenTypeHint, blocking};
 
-use crate::args::{AuthCodeArgs, DiscoverArgs, ExchangeArgs, HintArg, TokenCommand, TokenOpArgs, ValidateArgs};
-use crate::{config, grants};
+use crate::args::{
+    AuthCodeArgs, DiscoverArgs, ExchangeArgs, HintArg, TokenCommand, TokenOpArgs, ValidateArgs,
+};
 use crate::exit::{CliError, code};
 use crate::loopback::Loopback;
 use crate::output;
+use crate::{config, grants};
 
 pub fn token(cmd: TokenCommand) -> Result<u8, CliError> {
     let (tokens, out) = match cmd {
@@ -20,11 +22,20 @@ pub fn token(cmd: TokenCommand) -> Result<u8, CliError> {
         }
         TokenCommand::Password(a) => {
             let c = config::client(&a.client, None)?;
-            (c.password(&a.username, &a.password, a.client.scope.as_deref())?, a.output)
+            (
+                c.password(&a.username, &a.password, a.client.scope.as_deref())?,
+                a.output,
+            )
         }
         TokenCommand::Refresh(a) => {
             let c = config::client(&a.client, None)?;
-            (c.refresh(&Secret::new(a.refresh_token.as_str()), a.client.scope.as_deref())?, a.output)
+            (
+                c.refresh(
+                    &Secret::new(a.refresh_token.as_str()),
+                    a.client.scope.as_deref(),
+                )?,
+                a.output,
+            )
         }
         TokenCommand::Exchange(a) => (exchange(&a)?, a.output),
         TokenCommand::AuthorizationCode(a) => (authorization_code(&a)?, a.output),
@@ -40,17 +51,36 @@ pub fn token(cmd: TokenCommand) -> Result<u8, CliError> {
 
 fn exchange(a: &ExchangeArgs) -> Result<TokenSet, CliError> {
     let c = config::client(&a.client, None)?;
-    let params: Vec<(&str, &str)> = a.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let params: Vec<(&str, &str)> = a
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     Ok(c.extension_grant(&a.grant_type, &params)?)
 }
 
 fn authorization_code(a: &AuthCodeArgs) -> Result<TokenSet, CliError> {
     // Listen first: the redirect URI must carry the port actually bound.
-    let listener = if a.paste { None } else { Some(Loopback::bind(&a.redirect_uri)?) };
-    let redirect_uri = listener.as_ref().map(|l| l.redirect_uri().to_string()).unwrap_or_else(|| a.redirect_uri.clone());
+    let listener = if a.paste {
+        None
+    } else {
+        Some(Loopback::bind(&a.redirect_uri)?)
+    };
+    let redirect_uri = listener
+        .as_ref()
+        .map(|l| l.redirect_uri().to_string())
+        .unwrap_or_else(|| a.redirect_uri.clone());
     let client = config::client(&a.client, Some(&redirect_uri))?;
-    let opts = AuthorizeOptions { scope: a.client.scope.clone(), extra: a.auth_params.clone(), ..Default::default() };
-    let request = if a.par { client.pushed_authorization_url(opts)? } else { client.authorization_url(opts)? };
+    let opts = AuthorizeOptions {
+        scope: a.client.scope.clone(),
+        extra: a.auth_params.clone(),
+        ..Default::default()
+    };
+    let request = if a.par {
+        client.pushed_authorization_url(opts)?
+    } else {
+        client.authorization_url(opts)?
+    };
     // stderr, so that stdout carries only the tokens (`--json | jq`).
     eprintln!("Open this URL in a browser to authorize:");
     eprintln!("{}", request.url);
@@ -62,7 +92,10 @@ fn authorization_code(a: &AuthCodeArgs) -> Result<TokenSet, CliError> {
         None => {
             eprintln!("Paste the URL the browser was redirected to (or its query string):");
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Io(format!("reading stdin: {e}")))?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| CliError::Io(format!("reading stdin: {e}")))?;
             if line.trim().is_empty() {
                 return Err(CliError::Usage("no redirect URL was pasted".into()));
             }
@@ -107,6 +140,9 @@ pub fn validate(a: &ValidateArgs) -> Result<u8, CliError> {
 pub fn discover(a: &DiscoverArgs) -> Result<u8, CliError> {
     let meta = blocking::Client::discover(&a.issuer, config::http_options(a.timeout))?;
     // Metadata is public: printed whole.
-    println!("{}", serde_json::to_string_pretty(&meta).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&meta).unwrap_or_default()
+    );
     Ok(code::OK)
 }

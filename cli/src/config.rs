@@ -31,9 +31,17 @@ impl From<AuthMethodArg> for AuthMethod {
 
 /// Reads a private key file: a JWK when it looks like JSON, else PEM.
 pub fn load_key(path: &std::path::Path) -> Result<SigningKey, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(format!("cannot read the private key {}: {e}", path.display())))?;
-    let key = if text.trim_start().starts_with('{') { SigningKey::from_jwk(&text) } else { SigningKey::from_pem(&text) };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot read the private key {}: {e}",
+            path.display()
+        ))
+    })?;
+    let key = if text.trim_start().starts_with('{') {
+        SigningKey::from_jwk(&text)
+    } else {
+        SigningKey::from_pem(&text)
+    };
     Ok(key?)
 }
 
@@ -66,8 +74,12 @@ pub fn client(args: &ClientArgs, redirect_uri: Option<&str>) -> Result<blocking:
         (&args.introspection_url, |b, u| b.introspection_url(u)),
         (&args.revocation_url, |b, u| b.revocation_url(u)),
         (&args.validate_url, |b, u| b.validate_url(u)),
-        (&args.device_authorization_url, |b, u| b.device_authorization_url(u)),
-        (&args.backchannel_authentication_url, |b, u| b.backchannel_authentication_url(u)),
+        (&args.device_authorization_url, |b, u| {
+            b.device_authorization_url(u)
+        }),
+        (&args.backchannel_authentication_url, |b, u| {
+            b.backchannel_authentication_url(u)
+        }),
     ];
     for (value, set) in urls {
         if let Some(u) = value {

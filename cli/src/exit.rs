@@ -99,7 +99,10 @@ pub fn report(e: &CliError) -> ExitCode {
         if let Some(o) = core.oauth() {
             if !o.extra.is_empty() {
                 // Non-standard error fields (token-like values are already redacted by the core).
-                eprintln!("  error fields: {}", serde_json::Value::Object(o.extra.clone()));
+                eprintln!(
+                    "  error fields: {}",
+                    serde_json::Value::Object(o.extra.clone())
+                );
             }
         }
         if core.is_transient() {

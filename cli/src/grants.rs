@@ -3,20 +3,29 @@
 //! request type and makes one core call; polling and its rules stay in the core.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use oauth2kit::assertion_grants::saml2_encode;
-use oauth2kit::{CibaRequest, JwtAssertion, JwtBearer, PollEvent, PollOptions, Secret, TokenExchange, TokenSet};
+use oauth2kit::{
+    CibaRequest, JwtAssertion, JwtBearer, PollEvent, PollOptions, Secret, TokenExchange, TokenSet,
+};
 
 use crate::args::{CibaArgs, DeviceArgs, JwtBearerArgs, Saml2Args, TokenExchangeArgs};
 use crate::config;
 use crate::exit::CliError;
+use crate::terminal;
 
 /// Progress of a polling flow on stderr (stdout keeps only the tokens).
 fn progress() -> PollOptions {
     PollOptions {
         on_event: Some(Arc::new(|e: &PollEvent| match e {
-            PollEvent::SlowDown { interval } => eprintln!("The server asked to slow down: polling every {} s.", interval.as_secs()),
-            PollEvent::Retrying { retry_in } => eprintln!("Transient failure; retrying in {} s.", retry_in.as_secs()),
+            PollEvent::SlowDown { interval } => eprintln!(
+                "The server asked to slow down: polling every {} s.",
+                interval.as_secs()
+            ),
+            PollEvent::Retrying { retry_in } => {
+                eprintln!("Transient failure; retrying in {} s.", retry_in.as_secs())
+            }
             _ => {}
         })),
         ..Default::default()
@@ -30,9 +39,17 @@ pub fn device(a: &DeviceArgs) -> Result<TokenSet, CliError> {
     eprintln!("Open: {}", auth.verification_uri);
     eprintln!("Code: {}", auth.user_code);
     if let Some(complete) = &auth.verification_uri_complete {
-        eprintln!("(or open {complete})");
+        eprintln!("(or open {complete}, or scan it:)");
+        if let Some(code) = terminal::qr(complete) {
+            eprintln!("{code}");
+        }
     }
-    eprintln!("Waiting for approval (code valid {} s) …", auth.expires_in.as_secs());
+    eprintln!(
+        "Waiting for approval (code valid {} s) …",
+        auth.expires_in.as_secs()
+    );
+    let _spinner =
+        terminal::Spinner::start("waiting for approval", Instant::now() + auth.expires_in);
     Ok(c.poll_device_token(&auth, &progress())?)
 }
 
@@ -47,7 +64,12 @@ pub fn ciba(a: &CibaArgs) -> Result<TokenSet, CliError> {
         ..Default::default()
     };
     let auth = c.ciba_authorization(&request)?;
-    eprintln!("Approval requested on the user's device; waiting (up to {} s) …", auth.expires_in.as_secs());
+    eprintln!(
+        "Approval requested on the user's device; waiting (up to {} s) …",
+        auth.expires_in.as_secs()
+    );
+    let _spinner =
+        terminal::Spinner::start("waiting for approval", Instant::now() + auth.expires_in);
     Ok(c.poll_ciba_token(&auth, &progress())?)
 }
 
@@ -56,7 +78,10 @@ pub fn token_exchange(a: &TokenExchangeArgs) -> Result<TokenSet, CliError> {
     let mut args = a.client.clone();
     let resources = std::mem::take(&mut args.resource);
     let c = config::client(&args, None)?;
-    let mut x = TokenExchange::new(Secret::new(a.subject_token.as_str()), &a.subject_token_type.0);
+    let mut x = TokenExchange::new(
+        Secret::new(a.subject_token.as_str()),
+        &a.subject_token_type.0,
+    );
     x.actor_token = a.actor_token.as_deref().map(Secret::new);
     x.actor_token_type = a.actor_token_type.as_ref().map(|t| t.0.clone());
     x.requested_token_type = a.requested_token_type.as_ref().map(|t| t.0.clone());
@@ -71,24 +96,41 @@ pub fn jwt_bearer(a: &JwtBearerArgs) -> Result<TokenSet, CliError> {
     let assertion = match (&a.assertion, &a.sign_with) {
         (Some(jwt), _) => JwtAssertion::Given(Secret::new(jwt.as_str())),
         (None, Some(path)) => {
-            let subject = a.subject.clone().ok_or_else(|| CliError::Usage("--sign-with needs --subject".into()))?;
+            let subject = a
+                .subject
+                .clone()
+                .ok_or_else(|| CliError::Usage("--sign-with needs --subject".into()))?;
             let audience = match (&a.assertion_audience, &c.oauth().endpoints().token) {
                 (Some(aud), _) => aud.clone(),
                 (None, Some(token)) => token.to_string(),
-                (None, None) => return Err(CliError::Usage("--sign-with needs --assertion-audience or a token endpoint".into())),
+                (None, None) => {
+                    return Err(CliError::Usage(
+                        "--sign-with needs --assertion-audience or a token endpoint".into(),
+                    ));
+                }
             };
             JwtAssertion::Signed {
                 key: config::load_key(path)?,
-                issuer: a.assertion_issuer.clone().unwrap_or_else(|| a.client.client_id.clone()),
+                issuer: a
+                    .assertion_issuer
+                    .clone()
+                    .unwrap_or_else(|| a.client.client_id.clone()),
                 subject,
                 audience,
                 lifetime_secs: 60,
                 claims: Default::default(),
             }
         }
-        (None, None) => return Err(CliError::Usage("give --assertion (or OAUTH2KIT_ASSERTION) or --sign-with".into())),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give --assertion (or OAUTH2KIT_ASSERTION) or --sign-with".into(),
+            ));
+        }
     };
-    Ok(c.jwt_bearer(&JwtBearer { assertion, scope: a.client.scope.clone() })?)
+    Ok(c.jwt_bearer(&JwtBearer {
+        assertion,
+        scope: a.client.scope.clone(),
+    })?)
 }
 
 pub fn saml2_bearer(a: &Saml2Args) -> Result<TokenSet, CliError> {
@@ -96,7 +138,11 @@ pub fn saml2_bearer(a: &Saml2Args) -> Result<TokenSet, CliError> {
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", a.assertion_file.display())))?;
     let text = text.trim();
     // XML is encoded here (RFC 7522 §2.1); anything else is passed as is and checked by the core.
-    let encoded = if text.starts_with('<') { saml2_encode(text) } else { text.to_string() };
+    let encoded = if text.starts_with('<') {
+        saml2_encode(text)
+    } else {
+        text.to_string()
+    };
     let c = config::client(&a.client, None)?;
     Ok(c.saml2_bearer(&encoded, a.client.scope.as_deref())?)
 }

@@ -24,12 +24,15 @@ pub struct Loopback {
 impl Loopback {
     /// Binds the host and port of `redirect_uri` (port 0 or none: any free port).
     pub fn bind(redirect_uri: &str) -> Result<Self, CliError> {
-        let mut uri = url::Url::parse(redirect_uri)
-            .map_err(|e| CliError::Usage(format!("invalid --redirect-uri {redirect_uri:?}: {e}")))?;
+        let mut uri = url::Url::parse(redirect_uri).map_err(|e| {
+            CliError::Usage(format!("invalid --redirect-uri {redirect_uri:?}: {e}"))
+        })?;
         let host = match uri.host() {
             Some(url::Host::Ipv4(ip)) if ip.is_loopback() => ip.to_string(),
             Some(url::Host::Ipv6(ip)) if ip.is_loopback() => format!("[{ip}]"),
-            Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => "127.0.0.1".to_string(),
+            Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => {
+                "127.0.0.1".to_string()
+            }
             _ => {
                 return Err(CliError::Usage(format!(
                     "--redirect-uri {redirect_uri:?} is not a loopback http URI; use --paste for other redirect URIs"
@@ -37,15 +40,26 @@ impl Loopback {
             }
         };
         if uri.scheme() != "http" {
-            return Err(CliError::Usage("the loopback listener speaks plain http (RFC 8252 §7.3)".into()));
+            return Err(CliError::Usage(
+                "the loopback listener speaks plain http (RFC 8252 §7.3)".into(),
+            ));
         }
         let port = uri.port().unwrap_or(0);
         let listener = TcpListener::bind(format!("{host}:{port}"))
             .map_err(|e| CliError::Io(format!("cannot listen on {host}:{port}: {e}")))?;
-        let bound = listener.local_addr().map_err(|e| CliError::Io(e.to_string()))?.port();
-        uri.set_port(Some(bound)).map_err(|_| CliError::Usage("the redirect URI cannot carry a port".into()))?;
-        listener.set_nonblocking(true).map_err(|e| CliError::Io(e.to_string()))?;
-        Ok(Loopback { listener, redirect_uri: uri })
+        let bound = listener
+            .local_addr()
+            .map_err(|e| CliError::Io(e.to_string()))?
+            .port();
+        uri.set_port(Some(bound))
+            .map_err(|_| CliError::Usage("the redirect URI cannot carry a port".into()))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| CliError::Io(e.to_string()))?;
+        Ok(Loopback {
+            listener,
+            redirect_uri: uri,
+        })
     }
 
     pub fn redirect_uri(&self) -> &str {
@@ -55,13 +69,22 @@ impl Loopback {
     /// Waits for the redirect and returns it as a full URL. Requests to other
     /// paths (a browser's favicon) get a 404 and the wait goes on.
     pub fn wait(&self, timeout: Duration) -> Result<String, CliError> {
-        self.serve_one(timeout, |_| (200, "oauth2kit received the authorization response. You can close this window.".into()))
+        self.serve_one(timeout, |_| {
+            (
+                200,
+                "oauth2kit received the authorization response. You can close this window.".into(),
+            )
+        })
     }
 
     /// Like [`Loopback::wait`], but `answer` decides the response from the
     /// request target (path and query): a server-to-server callback (Deskera
     /// V1) must be answered only once the tokens are held, with their outcome.
-    pub fn serve_one(&self, timeout: Duration, answer: impl FnOnce(&str) -> (u16, String)) -> Result<String, CliError> {
+    pub fn serve_one(
+        &self,
+        timeout: Duration,
+        answer: impl FnOnce(&str) -> (u16, String),
+    ) -> Result<String, CliError> {
         let deadline = Instant::now() + timeout;
         let mut answer = Some(answer);
         loop {
@@ -87,7 +110,11 @@ impl Loopback {
     }
 
     /// Reads one request; returns the redirect URL if it is the one awaited.
-    fn serve<F: FnOnce(&str) -> (u16, String)>(&self, mut stream: TcpStream, answer: &mut Option<F>) -> Option<String> {
+    fn serve<F: FnOnce(&str) -> (u16, String)>(
+        &self,
+        mut stream: TcpStream,
+        answer: &mut Option<F>,
+    ) -> Option<String> {
         let _ = stream.set_nonblocking(false);
         let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
         let head = read_head(&mut stream)?;
@@ -99,7 +126,10 @@ impl Loopback {
             let _ = respond(&mut stream, 404, "Not the redirect URI.");
             return None;
         }
-        let (status, text) = answer.take().map(|f| f(target)).unwrap_or((200, String::new()));
+        let (status, text) = answer
+            .take()
+            .map(|f| f(target))
+            .unwrap_or((200, String::new()));
         let _ = respond(&mut stream, status, &text);
         let origin = self.redirect_uri.origin().ascii_serialization();
         Some(format!("{origin}{target}"))

@@ -9,6 +9,7 @@ mod exit;
 mod grants;
 mod loopback;
 mod output;
+mod terminal;
 
 use std::process::ExitCode;
 

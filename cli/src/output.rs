@@ -20,21 +20,32 @@ fn shown(secret: &Secret, show: bool) -> String {
     if show {
         secret.expose().to_string()
     } else {
-        format!("[redacted, {} chars; --show-tokens to print]", secret.expose().chars().count())
+        format!(
+            "[redacted, {} chars; --show-tokens to print]",
+            secret.expose().chars().count()
+        )
     }
 }
 
 /// A readable summary of a token set.
 pub fn tokens_summary(t: &TokenSet, show: bool) -> String {
     let mut lines = vec![
-        format!("token_type:    {}", t.token_type.as_deref().unwrap_or("(none; Bearer assumed)")),
+        format!(
+            "token_type:    {}",
+            t.token_type.as_deref().unwrap_or("(none; Bearer assumed)")
+        ),
         format!("access_token:  {}", shown(&t.access_token, show)),
     ];
     lines.push(format!(
         "expires_in:    {}",
-        t.expires_in().map(|d| format!("{} s", d.as_secs())).unwrap_or_else(|| "unknown".into())
+        t.expires_in()
+            .map(|d| format!("{} s", d.as_secs()))
+            .unwrap_or_else(|| "unknown".into())
     ));
-    lines.push(format!("scope:         {}", t.scope.as_deref().unwrap_or("(not stated)")));
+    lines.push(format!(
+        "scope:         {}",
+        t.scope.as_deref().unwrap_or("(not stated)")
+    ));
     if let Some(r) = &t.refresh_token {
         lines.push(format!("refresh_token: {}", shown(r, show)));
     }
@@ -43,14 +54,20 @@ pub fn tokens_summary(t: &TokenSet, show: bool) -> String {
     }
     if !t.extra.is_empty() {
         let names: Vec<&str> = t.extra.keys().map(String::as_str).collect();
-        lines.push(format!("other fields:  {} (--json to see them)", names.join(", ")));
+        lines.push(format!(
+            "other fields:  {} (--json to see them)",
+            names.join(", ")
+        ));
     }
     lines.join("\n")
 }
 
 pub fn print_tokens(t: &TokenSet, out: OutputArgs) {
     if out.json {
-        println!("{}", serde_json::to_string_pretty(&tokens_json(t)).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&tokens_json(t)).unwrap_or_default()
+        );
     } else {
         println!("{}", tokens_summary(t, out.show_tokens));
     }

@@ -17,7 +17,14 @@ use serde_json::Value;
 fn cc(server: &DevServer, extra: &[&str]) -> Output {
     let token_url = format!("{}/token", server.url());
     run(cmd()
-        .args(["token", "client-credentials", "--token-url", &token_url, "--client-id", reg::BASIC_CLIENT_ID])
+        .args([
+            "token",
+            "client-credentials",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::BASIC_CLIENT_ID,
+        ])
         .args(extra)
         .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET))
 }
@@ -64,7 +71,10 @@ fn wrong_secret_exits_3_without_the_secret_in_the_message() {
     assert_eq!(o.status.code(), Some(3), "stderr: {}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(err.contains("invalid_client"), "{err}");
-    assert!(!err.contains(secret) && !text(&o.stdout).contains(secret), "{err}");
+    assert!(
+        !err.contains(secret) && !text(&o.stdout).contains(secret),
+        "{err}"
+    );
     // The Basic header would carry it base64-encoded: not that either.
     assert!(!err.contains("Basic "), "{err}");
 }
@@ -75,7 +85,14 @@ fn exit_codes_per_error_kind() {
     let token_url = format!("{}/token", server.url());
     // Unknown refresh token: invalid_grant on a refresh = re-authorization required (4).
     let o = run(cmd()
-        .args(["token", "refresh", "--token-url", &token_url, "--client-id", reg::BASIC_CLIENT_ID])
+        .args([
+            "token",
+            "refresh",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::BASIC_CLIENT_ID,
+        ])
         .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET)
         .env("OAUTH2KIT_REFRESH_TOKEN", "not-a-refresh-token"));
     assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
@@ -84,11 +101,26 @@ fn exit_codes_per_error_kind() {
     // No token endpoint: configuration (2).
     let o = run(cmd().args(["token", "client-credentials", "--client-id", "x"]));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("no token endpoint"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no token endpoint"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // Nothing listening: transport (5).
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let o = run(cmd().args(["token", "client-credentials", "--client-id", "x", "--token-url", &format!("http://127.0.0.1:{port}/token")]));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let o = run(cmd().args([
+        "token",
+        "client-credentials",
+        "--client-id",
+        "x",
+        "--token-url",
+        &format!("http://127.0.0.1:{port}/token"),
+    ]));
     assert_eq!(o.status.code(), Some(5), "{}", text(&o.stderr));
 
     // A clap usage error (missing --client-id) is 2 as well.
@@ -96,13 +128,24 @@ fn exit_codes_per_error_kind() {
     assert_eq!(o.status.code(), Some(2));
 
     // An unreadable private key file: configuration (2).
-    let o = run(cmd().args(["token", "client-credentials", "--client-id", "x", "--token-url", &token_url, "--private-key", "/nonexistent/key.pem"]));
+    let o = run(cmd().args([
+        "token",
+        "client-credentials",
+        "--client-id",
+        "x",
+        "--token-url",
+        &token_url,
+        "--private-key",
+        "/nonexistent/key.pem",
+    ]));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
 #[test]
 fn help_never_shows_secret_values_from_the_environment() {
-    let o = run(cmd().args(["token", "client-credentials", "--help"]).env("OAUTH2KIT_CLIENT_SECRET", "env-secret-XYZ"));
+    let o = run(cmd()
+        .args(["token", "client-credentials", "--help"])
+        .env("OAUTH2KIT_CLIENT_SECRET", "env-secret-XYZ"));
     assert!(o.status.success());
     assert!(!text(&o.stdout).contains("env-secret-XYZ"));
     assert!(text(&o.stdout).contains("OAUTH2KIT_CLIENT_SECRET"));
@@ -114,38 +157,105 @@ fn password_and_private_key_jwt_and_extension_grant() {
     let token_url = format!("{}/token", server.url());
     let (user, pw) = reg::USERS[0];
     let v = json_out(&run(cmd()
-        .args(["token", "password", "--token-url", &token_url, "--client-id", reg::POST_CLIENT_ID, "--auth-method", "post", "--json"])
+        .args([
+            "token",
+            "password",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::POST_CLIENT_ID,
+            "--auth-method",
+            "post",
+            "--json",
+        ])
         .args(["--username", user])
         .env("OAUTH2KIT_CLIENT_SECRET", reg::POST_CLIENT_SECRET)
         .env("OAUTH2KIT_PASSWORD", pw)));
     assert!(v["refresh_token"].as_str().is_some());
 
-    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/../devserver/keys/ec-client.pem");
-    let v = json_out(&run(cmd().args(["token", "client-credentials", "--token-url", &token_url, "--client-id", reg::EC_CLIENT_ID, "--private-key", key, "--json"])));
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../devserver/keys/ec-client.pem"
+    );
+    let v = json_out(&run(cmd().args([
+        "token",
+        "client-credentials",
+        "--token-url",
+        &token_url,
+        "--client-id",
+        reg::EC_CLIENT_ID,
+        "--private-key",
+        key,
+        "--json",
+    ])));
     assert!(v["access_token"].as_str().is_some());
 
     let v = json_out(&run(cmd()
-        .args(["token", "exchange", "--token-url", &token_url, "--client-id", reg::BASIC_CLIENT_ID, "--json"])
-        .args(["--grant-type", "urn:oauth2kit:params:grant-type:echo", "--param", "audience=a=b", "--param", "resource=https://r.example/"])
+        .args([
+            "token",
+            "exchange",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::BASIC_CLIENT_ID,
+            "--json",
+        ])
+        .args([
+            "--grant-type",
+            "urn:oauth2kit:params:grant-type:echo",
+            "--param",
+            "audience=a=b",
+            "--param",
+            "resource=https://r.example/",
+        ])
         .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET)));
     assert_eq!(v["extra"]["echo"]["audience"], "a=b", "{v}");
     assert_eq!(v["extra"]["echo"]["resource"], "https://r.example/", "{v}");
 
     // Resource indicators (RFC 8707) from --resource reach token requests, repeated.
     let v = json_out(&run(cmd()
-        .args(["token", "exchange", "--token-url", &token_url, "--client-id", reg::BASIC_CLIENT_ID, "--json"])
-        .args(["--grant-type", "urn:oauth2kit:params:grant-type:echo", "--resource", "https://a.example/", "--resource", "https://b.example/"])
+        .args([
+            "token",
+            "exchange",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::BASIC_CLIENT_ID,
+            "--json",
+        ])
+        .args([
+            "--grant-type",
+            "urn:oauth2kit:params:grant-type:echo",
+            "--resource",
+            "https://a.example/",
+            "--resource",
+            "https://b.example/",
+        ])
         .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET)));
-    assert_eq!(v["extra"]["echo"]["resource"], serde_json::json!(["https://a.example/", "https://b.example/"]), "{v}");
+    assert_eq!(
+        v["extra"]["echo"]["resource"],
+        serde_json::json!(["https://a.example/", "https://b.example/"]),
+        "{v}"
+    );
 }
 
 #[test]
 fn introspect_revoke_and_discover() {
     let server = DevServer::spawn().expect("devserver");
-    let at = json_out(&cc(&server, &["--json"]))["access_token"].as_str().expect("token").to_string();
+    let at = json_out(&cc(&server, &["--json"]))["access_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
     let op = |name: &str| {
         run(cmd()
-            .args([name, "--issuer", &server.url(), "--client-id", reg::BASIC_CLIENT_ID, "--json"])
+            .args([
+                name,
+                "--issuer",
+                &server.url(),
+                "--client-id",
+                reg::BASIC_CLIENT_ID,
+                "--json",
+            ])
             .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET)
             .env("OAUTH2KIT_TOKEN", &at))
     };
@@ -155,7 +265,10 @@ fn introspect_revoke_and_discover() {
     assert_eq!(json_out(&op("revoke"))["revoked"], true);
     let o = op("introspect");
     assert_eq!(o.status.code(), Some(1), "an inactive token exits 1");
-    assert_eq!(serde_json::from_slice::<Value>(&o.stdout).expect("json")["active"], false);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).expect("json")["active"],
+        false
+    );
 
     let v = json_out(&run(cmd().args(["discover", &server.url()])));
     assert_eq!(v["token_endpoint"], format!("{}/token", server.url()));
@@ -164,15 +277,25 @@ fn introspect_revoke_and_discover() {
 /// A plain HTTP/1.1 GET that does not follow redirects: (status, Location).
 fn get(url: &str) -> (u16, Option<String>) {
     let u = url::Url::parse(url).expect("url");
-    let mut s = TcpStream::connect((u.host_str().expect("host"), u.port().expect("port"))).expect("connect");
+    let mut s = TcpStream::connect((u.host_str().expect("host"), u.port().expect("port")))
+        .expect("connect");
     let target = match u.query() {
         Some(q) => format!("{}?{q}", u.path()),
         None => u.path().to_string(),
     };
-    write!(s, "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", u.authority()).expect("write");
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        u.authority()
+    )
+    .expect("write");
     let mut resp = String::new();
     s.read_to_string(&mut resp).expect("read");
-    let status = resp.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status");
+    let status = resp
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status");
     let location = resp
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("location:"))
@@ -183,9 +306,26 @@ fn get(url: &str) -> (u16, Option<String>) {
 /// Starts `token authorization-code` and returns it with the authorization URL it printed.
 // The child is handed to the caller, which waits on it.
 #[allow(clippy::zombie_processes)]
-fn start_auth_code(server: &DevServer, extra: &[&str]) -> (std::process::Child, String, BufReader<std::process::ChildStderr>) {
+fn start_auth_code(
+    server: &DevServer,
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    String,
+    BufReader<std::process::ChildStderr>,
+) {
     let mut child = cmd()
-        .args(["token", "authorization-code", "--issuer", &server.url(), "--client-id", reg::PUBLIC_CLIENT_ID, "--json", "--wait", "20"])
+        .args([
+            "token",
+            "authorization-code",
+            "--issuer",
+            &server.url(),
+            "--client-id",
+            reg::PUBLIC_CLIENT_ID,
+            "--json",
+            "--wait",
+            "20",
+        ])
         .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -212,7 +352,10 @@ fn start_auth_code(server: &DevServer, extra: &[&str]) -> (std::process::Child, 
 fn authorization_code_through_the_loopback_listener() {
     let server = DevServer::spawn().expect("devserver");
     let (child, auth_url, _err) = start_auth_code(&server, &[]);
-    assert!(auth_url.contains("code_challenge_method=S256"), "{auth_url}");
+    assert!(
+        auth_url.contains("code_challenge_method=S256"),
+        "{auth_url}"
+    );
     // Play the browser: the devserver auto-approves and redirects to the listener.
     let (status, location) = get(&auth_url);
     assert_eq!(status, 302);
@@ -222,7 +365,10 @@ fn authorization_code_through_the_loopback_listener() {
     assert_eq!(status, 200);
     let out = child.wait_with_output().expect("wait");
     let v = json_out(&out);
-    assert!(v["access_token"].as_str().is_some() && v["refresh_token"].as_str().is_some(), "{v}");
+    assert!(
+        v["access_token"].as_str().is_some() && v["refresh_token"].as_str().is_some(),
+        "{v}"
+    );
 }
 
 #[test]
@@ -243,7 +389,11 @@ fn authorization_code_with_a_pasted_redirect() {
     writeln!(child.stdin.take().expect("stdin"), "{forged}").expect("paste");
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(7));
-    assert_eq!(server.count("token"), before, "no code exchange after a state mismatch");
+    assert_eq!(
+        server.count("token"),
+        before,
+        "no code exchange after a state mismatch"
+    );
 }
 
 #[test]
@@ -254,7 +404,12 @@ fn demo_exits_0() {
     assert!(out.contains("steps did what they should"), "{out}");
     assert!(!out.contains("FAIL"), "{out}");
     // Never a secret on screen: the devserver's client secrets and passwords.
-    for s in [reg::BASIC_CLIENT_SECRET, reg::POST_CLIENT_SECRET, reg::JWT_SECRET_CLIENT_SECRET, reg::USERS[0].1] {
+    for s in [
+        reg::BASIC_CLIENT_SECRET,
+        reg::POST_CLIENT_SECRET,
+        reg::JWT_SECRET_CLIENT_SECRET,
+        reg::USERS[0].1,
+    ] {
         assert!(!out.contains(s), "secret {s:?} printed");
     }
     assert!(!out.contains("eyJ"), "a JWT was printed");

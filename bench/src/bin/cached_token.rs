@@ -10,6 +10,9 @@ use oauth2kit::session::Session;
 use oauth2kit::{OAuthClient, TokenSet};
 
 const ITERS: u64 = 2_000_000;
+
+/// One way of reading the cached token.
+type Case = (&'static str, Arc<dyn Fn() + Send + Sync>);
 const ROUNDS: usize = 7;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -35,7 +38,10 @@ fn measure(threads: usize, f: Arc<dyn Fn() + Send + Sync>) -> f64 {
                     })
                 })
                 .collect();
-            let per_thread: Vec<Duration> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+            let per_thread: Vec<Duration> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect();
             let mean = per_thread.iter().sum::<Duration>() / threads as u32;
             mean.as_nanos() as f64 / ITERS as f64
         })
@@ -48,13 +54,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokens.expires_at = Some(SystemTime::now() + Duration::from_secs(3600));
 
     let floor = Arc::new(RwLock::new(Arc::new(tokens.clone())));
-    let oauth = OAuthClient::builder("bench").token_url("http://127.0.0.1:9/token").build()?;
+    let oauth = OAuthClient::builder("bench")
+        .token_url("http://127.0.0.1:9/token")
+        .build()?;
     let client = oauth2kit::blocking::Client::new(oauth)?;
-    let session = Session::builder(client.as_async().clone()).tokens(tokens).build();
+    let session = Session::builder(client.as_async().clone())
+        .tokens(tokens)
+        .build();
     let blocking = oauth2kit::blocking::Session::new(session.clone());
     assert!(session.cached().is_some());
 
-    let cases: Vec<(&str, Arc<dyn Fn() + Send + Sync>)> = vec![
+    let cases: Vec<Case> = vec![
         ("RwLock<Arc<TokenSet>> read (floor)", {
             let f = floor.clone();
             Arc::new(move || {
@@ -82,9 +92,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     ];
 
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("cached token read, ns per call (median of {ROUNDS} rounds of {ITERS} calls per thread; {cores} cores)");
-    println!("{:<55} {:>10} {:>10} {:>10} {:>10}", "", "1 thread", "ratio", "8 threads", "ratio");
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "cached token read, ns per call (median of {ROUNDS} rounds of {ITERS} calls per thread; {cores} cores)"
+    );
+    println!(
+        "{:<55} {:>10} {:>10} {:>10} {:>10}",
+        "", "1 thread", "ratio", "8 threads", "ratio"
+    );
     let mut floors = (0.0, 0.0);
     for (i, (name, f)) in cases.into_iter().enumerate() {
         let one = measure(1, f.clone());
@@ -92,7 +109,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if i == 0 {
             floors = (one, eight);
         }
-        println!("{name:<55} {one:>10.1} {:>9.2}x {eight:>10.1} {:>9.2}x", one / floors.0, eight / floors.1);
+        println!(
+            "{name:<55} {one:>10.1} {:>9.2}x {eight:>10.1} {:>9.2}x",
+            one / floors.0,
+            eight / floors.1
+        );
     }
     Ok(())
 }

@@ -16,7 +16,9 @@
 
 use std::time::{Duration, Instant};
 
-use oauth2kit_bench::{CANNED_TOKEN_RESPONSE, OAuth2Rs, Raw, oauth2kit_client, oauth2kit_once, percentiles};
+use oauth2kit_bench::{
+    CANNED_TOKEN_RESPONSE, OAuth2Rs, Raw, oauth2kit_client, oauth2kit_once, percentiles,
+};
 use oauth2kit_devserver::{DevServer, Fault};
 
 const WARMUP: usize = 200;
@@ -34,13 +36,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = DevServer::spawn()?;
     let token_url = format!("{}/token", server.url());
     // The clients share one current-thread runtime: the same scheduler for all three.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let kit = oauth2kit_client(&token_url)?;
     let o2 = OAuth2Rs::new(&token_url)?;
     let raw = Raw::new(&token_url)?;
     let raw_t = Raw::with_timeouts(&token_url)?;
 
-    println!("client_credentials round trips, loopback, devserver at {}", server.url());
+    println!(
+        "client_credentials round trips, loopback, devserver at {}",
+        server.url()
+    );
     println!("{samples} timed requests per contender and mode, after {WARMUP} warm-up requests\n");
     for mode in ["full", "canned"] {
         if mode == "canned" {

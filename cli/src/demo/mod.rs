@@ -46,19 +46,33 @@ pub struct Shown {
 
 impl Shown {
     pub fn ok(text: impl Into<String>) -> Self {
-        Shown { text: text.into(), problem: None }
+        Shown {
+            text: text.into(),
+            problem: None,
+        }
     }
 
     /// `ok` when `cond` holds, else a failure saying `why`.
     pub fn check(text: impl Into<String>, cond: bool, why: &str) -> Self {
-        Shown { text: text.into(), problem: (!cond).then(|| why.to_string()) }
+        Shown {
+            text: text.into(),
+            problem: (!cond).then(|| why.to_string()),
+        }
     }
 }
 
 /// Tokens as the table shows them: type, lifetime, scope — never a value.
 pub fn tokens(t: &TokenSet) -> String {
-    let mut parts = vec![t.token_type.clone().unwrap_or_else(|| "(no token_type)".into())];
-    parts.push(t.expires_in().map(|d| format!("{} s", d.as_secs())).unwrap_or_else(|| "lifetime ?".into()));
+    let mut parts = vec![
+        t.token_type
+            .clone()
+            .unwrap_or_else(|| "(no token_type)".into()),
+    ];
+    parts.push(
+        t.expires_in()
+            .map(|d| format!("{} s", d.as_secs()))
+            .unwrap_or_else(|| "lifetime ?".into()),
+    );
     parts.push(match t.scope.as_deref() {
         Some(s) => format!("scope {s:?}"),
         None => "scope not stated".to_string(),
@@ -96,8 +110,14 @@ pub struct Demo {
 
 impl Demo {
     fn new(brief: bool) -> Result<Self, CliError> {
-        let server = DevServer::spawn().map_err(|e| CliError::Io(format!("cannot start the devserver: {e}")))?;
-        Ok(Demo { server, recorder: Recorder::new()?, rows: RefCell::new(Vec::new()), brief })
+        let server = DevServer::spawn()
+            .map_err(|e| CliError::Io(format!("cannot start the devserver: {e}")))?;
+        Ok(Demo {
+            server,
+            recorder: Recorder::new()?,
+            rows: RefCell::new(Vec::new()),
+            brief,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -107,7 +127,9 @@ impl Demo {
     /// A blocking client whose requests are recorded for the table.
     pub fn client(&self, b: OAuthClientBuilder) -> StepResult<blocking::Client> {
         let oauth = b.build()?;
-        Ok(blocking::Client::from_async(oauth2kit::Client::with_transport(oauth, self.recorder.clone())))
+        Ok(blocking::Client::from_async(
+            oauth2kit::Client::with_transport(oauth, self.recorder.clone()),
+        ))
     }
 
     /// The transport, for calls that take one (discovery).
@@ -120,7 +142,12 @@ impl Demo {
     }
 
     /// A step that must succeed.
-    pub fn step<T>(&self, name: &str, f: impl FnOnce() -> StepResult<T>, show: impl FnOnce(&T) -> Shown) -> Option<T> {
+    pub fn step<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce() -> StepResult<T>,
+        show: impl FnOnce(&T) -> Shown,
+    ) -> Option<T> {
         let start = Instant::now();
         let result = f();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -133,14 +160,26 @@ impl Demo {
             }
             Err(e) => {
                 let text = error_text(&e);
-                self.row(name, false, &text, ms, Some("the step should have succeeded"));
+                self.row(
+                    name,
+                    false,
+                    &text,
+                    ms,
+                    Some("the step should have succeeded"),
+                );
                 None
             }
         }
     }
 
     /// A step that must fail with `kind` (and, for OAuth errors, the `error` code `oauth`).
-    pub fn step_err<T>(&self, name: &str, kind: ErrorCode, oauth: Option<&str>, f: impl FnOnce() -> StepResult<T>) {
+    pub fn step_err<T>(
+        &self,
+        name: &str,
+        kind: ErrorCode,
+        oauth: Option<&str>,
+        f: impl FnOnce() -> StepResult<T>,
+    ) {
         let start = Instant::now();
         let result = f();
         let ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -149,11 +188,18 @@ impl Demo {
             None => kind.name().to_string(),
         };
         match result {
-            Ok(_) => self.row(name, false, "succeeded", ms, Some(&format!("expected the error {want}"))),
+            Ok(_) => self.row(
+                name,
+                false,
+                "succeeded",
+                ms,
+                Some(&format!("expected the error {want}")),
+            ),
             Err(e) => {
                 let matches = match &e {
                     StepError::Core(core) => {
-                        core.code() == kind && oauth.is_none_or(|o| core.oauth().is_some_and(|x| x.error == o))
+                        core.code() == kind
+                            && oauth.is_none_or(|o| core.oauth().is_some_and(|x| x.error == o))
                     }
                     StepError::Demo(_) => false,
                 };
@@ -191,7 +237,9 @@ impl Demo {
         let resp = client.send(HttpRequest::new(Method::Get, url.clone()))?;
         match (resp.status, resp.header("location")) {
             (302 | 303, Some(loc)) => Ok(loc.to_string()),
-            (status, _) => Err(StepError::Demo(format!("the authorization endpoint answered HTTP {status}, not a redirect"))),
+            (status, _) => Err(StepError::Demo(format!(
+                "the authorization endpoint answered HTTP {status}, not a redirect"
+            ))),
         }
     }
 }
@@ -199,7 +247,9 @@ impl Demo {
 pub fn run(args: &DemoArgs) -> Result<u8, CliError> {
     let demo = Demo::new(args.brief)?;
     println!("oauth2kit demo — embedded devserver at {}", demo.url());
-    println!("Each row: step, outcome (token type, lifetime, scope — or the typed error), time; \"sent\" lists");
+    println!(
+        "Each row: step, outcome (token type, lifetime, scope — or the typed error), time; \"sent\" lists"
+    );
     println!("method, path, client authentication and parameter names (never values).");
     standard::run(&demo);
     more_grants::run(&demo);

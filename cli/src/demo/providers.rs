@@ -7,14 +7,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2kit::callback::CallbackHandler;
-use oauth2kit::{AuthorizeOptions, ErrorCode, HttpRequest, Method, OAuthClient, OAuthClientBuilder, Profile, TokenSet, blocking};
+use oauth2kit::{
+    AuthorizeOptions, ErrorCode, HttpRequest, Method, OAuthClient, OAuthClientBuilder, Profile,
+    TokenSet, blocking,
+};
 use oauth2kit_devserver::clients as reg;
 
 use super::{Demo, Shown, StepError, StepResult, tokens};
 use crate::loopback::Loopback;
 
 /// A client with a built-in profile whose endpoints are moved onto the devserver.
-fn profiled(demo: &Demo, profile: &str, prefix: &str, id: &str, secret: &str) -> StepResult<OAuthClientBuilder> {
+fn profiled(
+    demo: &Demo,
+    profile: &str,
+    prefix: &str,
+    id: &str,
+    secret: &str,
+) -> StepResult<OAuthClientBuilder> {
     Ok(OAuthClient::builder(id)
         .client_secret(secret)
         .profile(Profile::load(profile)?)
@@ -27,37 +36,73 @@ fn query_names(url: &url::Url) -> Vec<String> {
 
 /// Checks a validation answer and the refreshed set, shared by both Deskera versions.
 fn validate_and_refresh(demo: &Demo, client: &blocking::Client, first: &TokenSet) {
-    demo.step("Check the token is valid (x-access-token)", || Ok(client.validate(first)?), |valid| {
-        Shown::check(if *valid { "valid (200)" } else { "invalid" }, *valid, "a fresh token must be valid")
-    });
+    demo.step(
+        "Check the token is valid (x-access-token)",
+        || Ok(client.validate(first)?),
+        |valid| {
+            Shown::check(
+                if *valid { "valid (200)" } else { "invalid" },
+                *valid,
+                "a fresh token must be valid",
+            )
+        },
+    );
     let refreshed = demo.step(
         "Refresh the token",
         || {
-            let rt = first.refresh_token.as_ref().ok_or_else(|| StepError::Demo("no refresh token".into()))?;
+            let rt = first
+                .refresh_token
+                .as_ref()
+                .ok_or_else(|| StepError::Demo("no refresh token".into()))?;
             Ok(client.refresh(rt, None)?)
         },
         |t| {
             let rotated = t.refresh_token.is_some() && t.refresh_token != first.refresh_token;
             let changed = t.access_token != first.access_token;
-            Shown::check(format!("{}, rotated", tokens(t)), rotated && changed, "expected a new access and a rotated refresh token")
+            Shown::check(
+                format!("{}, rotated", tokens(t)),
+                rotated && changed,
+                "expected a new access and a rotated refresh token",
+            )
         },
     );
     if let Some(t) = refreshed {
-        demo.step("The refreshed token is valid", || Ok(client.validate(&t)?), |valid| {
-            Shown::check(if *valid { "valid (200)" } else { "invalid" }, *valid, "a refreshed token must be valid")
-        });
+        demo.step(
+            "The refreshed token is valid",
+            || Ok(client.validate(&t)?),
+            |valid| {
+                Shown::check(
+                    if *valid { "valid (200)" } else { "invalid" },
+                    *valid,
+                    "a refreshed token must be valid",
+                )
+            },
+        );
     }
 }
 
 fn deskera_v2(demo: &Demo) {
-    demo.section("Provider document deskera-oauth-v2.md — profile deskera-v2, devserver /deskera-v2/");
+    demo.section(
+        "Provider document deskera-oauth-v2.md — profile deskera-v2, devserver /deskera-v2/",
+    );
     // The app's registered redirect URI (V2 links carry none); the demo reads the redirect, nothing listens.
     let registered = "https://testapp.example/callback";
-    demo.server.set_callback_uri(reg::DESKERA_V2_CLIENT_ID, registered);
-    let client = profiled(demo, "deskera-v2", "deskera-v2", reg::DESKERA_V2_CLIENT_ID, reg::DESKERA_V2_CLIENT_SECRET)
-        .and_then(|b| demo.client(b));
+    demo.server
+        .set_callback_uri(reg::DESKERA_V2_CLIENT_ID, registered);
+    let client = profiled(
+        demo,
+        "deskera-v2",
+        "deskera-v2",
+        reg::DESKERA_V2_CLIENT_ID,
+        reg::DESKERA_V2_CLIENT_SECRET,
+    )
+    .and_then(|b| demo.client(b));
     let Ok(client) = client else {
-        demo.step("set up the deskera-v2 client", || client.map(|_| ()), |_| Shown::ok(""));
+        demo.step(
+            "set up the deskera-v2 client",
+            || client.map(|_| ()),
+            |_| Shown::ok(""),
+        );
         return;
     };
     let flow = demo.step(
@@ -69,16 +114,23 @@ fn deskera_v2(demo: &Demo) {
             Ok((names, req, location))
         },
         |(names, _, location)| {
-            let as_documented = names.iter().all(|n| ["client_id", "scope", "state", "response_type"].contains(&n.as_str()))
+            let as_documented = names
+                .iter()
+                .all(|n| ["client_id", "scope", "state", "response_type"].contains(&n.as_str()))
                 && names.len() == 4;
             Shown::check(
-                format!("link has only {}; back at the registered URI", names.join(", ")),
+                format!(
+                    "link has only {}; back at the registered URI",
+                    names.join(", ")
+                ),
                 as_documented && location.starts_with(registered),
                 "the link must carry exactly client_id, scope, state, response_type",
             )
         },
     );
-    let Some((_, req, location)) = flow else { return };
+    let Some((_, req, location)) = flow else {
+        return;
+    };
     let first = demo.step(
         "Get tokens (after Step 3): query string, Basic",
         || Ok(client.exchange_redirect(&req.pending, &location)?),
@@ -95,16 +147,31 @@ fn deskera_v1(demo: &Demo) {
     let listener = match Loopback::bind("http://127.0.0.1/deskera/callback") {
         Ok(l) => l,
         Err(e) => {
-            demo.step("listen for the callback_uri", || Err::<(), _>(StepError::Demo(e.to_string())), |_| Shown::ok(""));
+            demo.step(
+                "listen for the callback_uri",
+                || Err::<(), _>(StepError::Demo(e.to_string())),
+                |_| Shown::ok(""),
+            );
             return;
         }
     };
-    demo.server.set_callback_uri(reg::DESKERA_V1_CLIENT_ID, listener.redirect_uri());
+    demo.server
+        .set_callback_uri(reg::DESKERA_V1_CLIENT_ID, listener.redirect_uri());
     let after = "http://127.0.0.1/connected";
-    let client = profiled(demo, "deskera-v1", "deskera-v1", reg::DESKERA_V1_CLIENT_ID, reg::DESKERA_V1_CLIENT_SECRET)
-        .and_then(|b| demo.client(b.redirect_uri(after)));
+    let client = profiled(
+        demo,
+        "deskera-v1",
+        "deskera-v1",
+        reg::DESKERA_V1_CLIENT_ID,
+        reg::DESKERA_V1_CLIENT_SECRET,
+    )
+    .and_then(|b| demo.client(b.redirect_uri(after)));
     let Ok(client) = client else {
-        demo.step("set up the deskera-v1 client", || client.map(|_| ()), |_| Shown::ok(""));
+        demo.step(
+            "set up the deskera-v1 client",
+            || client.map(|_| ()),
+            |_| Shown::ok(""),
+        );
         return;
     };
     // The platform side of the callback: the core's CallbackHandler keeps the
@@ -150,16 +217,35 @@ fn deskera_v1(demo: &Demo) {
 }
 
 fn desko(demo: &Demo) {
-    demo.section("Provider document desko-client-credentials.md — profile desko, devserver /desko/");
-    let client = profiled(demo, "desko", "desko", reg::DESKO_CLIENT_ID, reg::DESKO_CLIENT_SECRET).and_then(|b| demo.client(b));
+    demo.section(
+        "Provider document desko-client-credentials.md — profile desko, devserver /desko/",
+    );
+    let client = profiled(
+        demo,
+        "desko",
+        "desko",
+        reg::DESKO_CLIENT_ID,
+        reg::DESKO_CLIENT_SECRET,
+    )
+    .and_then(|b| demo.client(b));
     let Ok(client) = client else {
-        demo.step("set up the desko client", || client.map(|_| ()), |_| Shown::ok(""));
+        demo.step(
+            "set up the desko client",
+            || client.map(|_| ()),
+            |_| Shown::ok(""),
+        );
         return;
     };
     let t = demo.step(
         "Steps 1–2: POST JSON body → access token",
         || Ok(client.client_credentials(Some("organization.show booking.show"))?),
-        |t| Shown::check(tokens(t), t.is_bearer() && t.expires_in().is_some(), "expected a Bearer token with a lifetime"),
+        |t| {
+            Shown::check(
+                tokens(t),
+                t.is_bearer() && t.expires_in().is_some(),
+                "expected a Bearer token with a lifetime",
+            )
+        },
     );
     if let Some(t) = t {
         demo.step(
@@ -171,21 +257,41 @@ fn desko(demo: &Demo) {
                 req.headers.push(client.oauth().authorization_header(&t));
                 Ok(client.send(req)?.status)
             },
-            |status| Shown::check(format!("HTTP {status}"), *status == 200, "the API refused the token"),
+            |status| {
+                Shown::check(
+                    format!("HTTP {status}"),
+                    *status == 200,
+                    "the API refused the token",
+                )
+            },
         );
     }
-    let wrong = profiled(demo, "desko", "desko", reg::DESKO_CLIENT_ID, "wrong").and_then(|b| demo.client(b));
-    demo.step_err("Bad credentials → its own error body, typed", ErrorCode::OAuth, Some("oauth_server"), || {
-        Ok(wrong?.client_credentials(None)?)
-    });
+    let wrong = profiled(demo, "desko", "desko", reg::DESKO_CLIENT_ID, "wrong")
+        .and_then(|b| demo.client(b));
+    demo.step_err(
+        "Bad credentials → its own error body, typed",
+        ErrorCode::OAuth,
+        Some("oauth_server"),
+        || Ok(wrong?.client_credentials(None)?),
+    );
 }
 
 fn generic(demo: &Demo) {
     demo.section("Provider document generic-oauth-authorization-code.md — profile generic, devserver /generic/");
-    let client = profiled(demo, "generic", "generic", reg::GENERIC_CLIENT_ID, reg::GENERIC_CLIENT_SECRET)
-        .and_then(|b| demo.client(b.redirect_uri(reg::REDIRECT_LOOPBACK).scope("read_write")));
+    let client = profiled(
+        demo,
+        "generic",
+        "generic",
+        reg::GENERIC_CLIENT_ID,
+        reg::GENERIC_CLIENT_SECRET,
+    )
+    .and_then(|b| demo.client(b.redirect_uri(reg::REDIRECT_LOOPBACK).scope("read_write")));
     let Ok(client) = client else {
-        demo.step("set up the generic client", || client.map(|_| ()), |_| Shown::ok(""));
+        demo.step(
+            "set up the generic client",
+            || client.map(|_| ()),
+            |_| Shown::ok(""),
+        );
         return;
     };
     let flow = demo.step(
@@ -195,7 +301,13 @@ fn generic(demo: &Demo) {
             let location = demo.authorize(&client, &req.url)?;
             Ok((req, location))
         },
-        |(_, location)| Shown::check("redirect with code and state", location.contains("code=") && location.contains("state="), "no code in the redirect"),
+        |(_, location)| {
+            Shown::check(
+                "redirect with code and state",
+                location.contains("code=") && location.contains("state="),
+                "no code in the redirect",
+            )
+        },
     );
     let Some((req, location)) = flow else { return };
     let first = demo.step(
@@ -207,7 +319,10 @@ fn generic(demo: &Demo) {
         demo.step(
             "Refreshing tokens (no rotation)",
             || {
-                let rt = first.refresh_token.as_ref().ok_or_else(|| StepError::Demo("no refresh token".into()))?;
+                let rt = first
+                    .refresh_token
+                    .as_ref()
+                    .ok_or_else(|| StepError::Demo("no refresh token".into()))?;
                 Ok(client.refresh(rt, None)?)
             },
             |t| {
@@ -219,11 +334,20 @@ fn generic(demo: &Demo) {
             },
         );
     }
-    let basic = profiled(demo, "generic", "generic", reg::GENERIC_CLIENT_ID, reg::GENERIC_CLIENT_SECRET)
-        .and_then(|b| demo.client(b.auth_method(oauth2kit::AuthMethod::ClientSecretBasic)));
-    demo.step_err("Basic instead of secret in body → invalid_client", ErrorCode::OAuth, Some("invalid_client"), || {
-        Ok(basic?.refresh(&oauth2kit::Secret::new("any"), None)?)
-    });
+    let basic = profiled(
+        demo,
+        "generic",
+        "generic",
+        reg::GENERIC_CLIENT_ID,
+        reg::GENERIC_CLIENT_SECRET,
+    )
+    .and_then(|b| demo.client(b.auth_method(oauth2kit::AuthMethod::ClientSecretBasic)));
+    demo.step_err(
+        "Basic instead of secret in body → invalid_client",
+        ErrorCode::OAuth,
+        Some("invalid_client"),
+        || Ok(basic?.refresh(&oauth2kit::Secret::new("any"), None)?),
+    );
 }
 
 pub fn run(demo: &Demo) {

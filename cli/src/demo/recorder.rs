@@ -21,18 +21,29 @@ impl Recorder {
     pub fn new() -> Result<Arc<Self>> {
         let rt = oauth2kit::blocking::runtime()?;
         let _guard = rt.enter();
-        Ok(Arc::new(Recorder { inner: ReqwestTransport::new(HttpOptions::default())?, sent: Mutex::new(Vec::new()) }))
+        Ok(Arc::new(Recorder {
+            inner: ReqwestTransport::new(HttpOptions::default())?,
+            sent: Mutex::new(Vec::new()),
+        }))
     }
 
     /// The descriptions noted since the last call.
     pub fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .sent
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
 impl Transport for Recorder {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse>> {
-        self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(describe(&request));
+        self.sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(describe(&request));
         self.inner.send(request)
     }
 }
@@ -43,7 +54,9 @@ pub fn describe(req: &HttpRequest) -> String {
     let mut assertion_alg = None;
     let ctype = req.header("content-type").unwrap_or("");
     if ctype.starts_with("application/json") {
-        if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice::<serde_json::Value>(&req.body) {
+        if let Ok(serde_json::Value::Object(m)) =
+            serde_json::from_slice::<serde_json::Value>(&req.body)
+        {
             names.extend(m.keys().cloned());
         }
     } else if !req.body.is_empty() {
@@ -56,11 +69,22 @@ pub fn describe(req: &HttpRequest) -> String {
     }
     if req.method == oauth2kit::Method::Get {
         // A front-channel, metadata or API request: show how a token is presented, if one is.
-        let q = if names.is_empty() { String::new() } else { format!(" query: {}", names.join(", ")) };
+        let q = if names.is_empty() {
+            String::new()
+        } else {
+            format!(" query: {}", names.join(", "))
+        };
         let presented = req.headers.iter().find(|(n, v)| {
-            n.to_ascii_lowercase().contains("token") || (n.eq_ignore_ascii_case("authorization") && v.starts_with("Bearer "))
+            n.to_ascii_lowercase().contains("token")
+                || (n.eq_ignore_ascii_case("authorization") && v.starts_with("Bearer "))
         });
-        let via = presented.map(|(n, v)| if v.starts_with("Bearer ") { " [Bearer token]".to_string() } else { format!(" [{n} header]") });
+        let via = presented.map(|(n, v)| {
+            if v.starts_with("Bearer ") {
+                " [Bearer token]".to_string()
+            } else {
+                format!(" [{n} header]")
+            }
+        });
         return format!("GET {}{}{q}", req.url.path(), via.unwrap_or_default());
     }
     let has = |n: &str| names.iter().any(|x| x == n);
@@ -77,11 +101,32 @@ pub fn describe(req: &HttpRequest) -> String {
         _ => "no client auth".to_string(),
     };
     // Client authentication parameters are summarised by `auth`; list the rest.
-    let auth_params = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
-    let shown: Vec<&str> = names.iter().map(String::as_str).filter(|n| !auth_params.contains(n)).collect();
-    let location = if req.url.query().is_some() && req.body.is_empty() { "query" } else { "body" };
-    let params = if shown.is_empty() { String::new() } else { format!(" {location}: {}", shown.join(", ")) };
-    format!("{} {} [{auth}]{params}", req.method.as_str(), req.url.path())
+    let auth_params = [
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+    ];
+    let shown: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !auth_params.contains(n))
+        .collect();
+    let location = if req.url.query().is_some() && req.body.is_empty() {
+        "query"
+    } else {
+        "body"
+    };
+    let params = if shown.is_empty() {
+        String::new()
+    } else {
+        format!(" {location}: {}", shown.join(", "))
+    };
+    format!(
+        "{} {} [{auth}]{params}",
+        req.method.as_str(),
+        req.url.path()
+    )
 }
 
 /// The `alg` of a JWT's header (public information, unlike the rest of it).

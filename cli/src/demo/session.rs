@@ -24,7 +24,9 @@ pub fn run(demo: &Demo) {
             .auth_method(AuthMethod::ClientSecretPost)
             .token_url(format!("{url}/token"))
     };
-    let Ok(client) = demo.client(builder()) else { return };
+    let Ok(client) = demo.client(builder()) else {
+        return;
+    };
 
     demo.step(
         &format!("{CALLERS} threads ask at once; the token expires in 30 s"),
