@@ -276,33 +276,27 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
         (false, _) => return Err(error_from(resp, how.errors)),
     };
     let f = how.fields;
-    let access_token = match text_field(&obj, &f.access_token).filter(|t| !t.is_empty()) {
-        Some(t) => t,
-        None => {
-            // An error inside a 200 (seen at several providers) is still an error.
-            if let Some(e) = oauth_error_in(&obj, how.errors, resp) {
-                return Err(Error::OAuth(Box::new(e)));
-            }
-            return Err(Error::invalid(
-                resp.status,
-                format!("no `{}` in the token response", f.access_token),
-                &resp.body,
-            ));
+    if !text_field(&obj, &f.access_token).is_some_and(|t| !t.is_empty()) {
+        // An error inside a 200 (seen at several providers) is still an error.
+        if let Some(e) = oauth_error_in(&obj, how.errors, resp) {
+            return Err(Error::OAuth(Box::new(e)));
         }
-    };
+        return Err(Error::invalid(
+            resp.status,
+            format!("no `{}` in the token response", f.access_token),
+            &resp.body,
+        ));
+    }
     let lifetime = parse_lifetime(obj.get(&f.expires_in))
         .map_err(|why| Error::invalid(resp.status, why, &resp.body))?;
-    let mut extra = obj.clone();
-    for name in [
-        &f.access_token,
-        &f.refresh_token,
-        &f.expires_in,
-        &f.token_type,
-        &f.scope,
-        &f.id_token,
-    ] {
-        extra.remove(name.as_str());
-    }
+    // The known fields are moved out of the map; what is left is `extra`.
+    let mut extra = obj;
+    let access_token = take_text(&mut extra, &f.access_token).unwrap_or_default();
+    let refresh_token = take_text(&mut extra, &f.refresh_token).filter(|t| !t.is_empty());
+    let token_type = take_text(&mut extra, &f.token_type);
+    let scope = take_text(&mut extra, &f.scope);
+    let id_token = take_text(&mut extra, &f.id_token);
+    extra.remove(f.expires_in.as_str());
     let expires_at = match lifetime {
         Some(0) if how.zero_lifetime == ZeroLifetime::Unknown => None,
         Some(secs) => Some(SystemTime::now() + Duration::from_secs(secs)),
@@ -311,15 +305,25 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     .or_else(|| jwt_expiry(&access_token));
     Ok(TokenSet {
         access_token: Secret::new(access_token),
-        token_type: text_field(&obj, &f.token_type),
-        refresh_token: text_field(&obj, &f.refresh_token)
-            .filter(|t| !t.is_empty())
-            .map(Secret::new),
+        token_type,
+        refresh_token: refresh_token.map(Secret::new),
         expires_at,
-        scope: text_field(&obj, &f.scope),
-        id_token: text_field(&obj, &f.id_token).map(Secret::new),
+        scope,
+        id_token: id_token.map(Secret::new),
         extra,
     })
+}
+
+/// Removes a field and returns it as text (strings without copying).
+fn take_text(obj: &mut Map<String, Value>, name: &str) -> Option<String> {
+    match obj.remove(name)? {
+        Value::String(s) => Some(s),
+        other => {
+            let mut one = Map::new();
+            one.insert(String::new(), other);
+            text_field(&one, "")
+        }
+    }
 }
 
 /// `expires_in` as a number (integer or float), a numeric string, or absent.
