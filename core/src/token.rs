@@ -276,7 +276,12 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
         (false, _) => return Err(error_from(resp, how.errors)),
     };
     let f = how.fields;
-    if !text_field(&obj, &f.access_token).is_some_and(|t| !t.is_empty()) {
+    let has_token = match obj.get(&f.access_token) {
+        Some(Value::String(t)) => !t.is_empty(),
+        Some(other) => text_field(&Map::from_iter([(String::new(), other.clone())]), "").is_some(),
+        None => false,
+    };
+    if !has_token {
         // An error inside a 200 (seen at several providers) is still an error.
         if let Some(e) = oauth_error_in(&obj, how.errors, resp) {
             return Err(Error::OAuth(Box::new(e)));
