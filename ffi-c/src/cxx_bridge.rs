@@ -1,0 +1,435 @@
+//! The C++ API: a cxx bridge over the same core calls as the C ABI.
+//! `include/oauth2kit.hpp` wraps it in RAII classes and `oauth2kit::Error`
+//! exceptions; the generated declarations are `include/oauth2kit/bridge.h`.
+//!
+//! A failing call records its details as this thread's last error (shared with
+//! the C ABI) and returns `Err(message)`, which cxx throws as `rust::Error`;
+//! the C++ wrapper catches it and throws `oauth2kit::Error` built from
+//! `take_last_error()`, with the code and the RFC fields.
+
+// cxx passes C++ vectors as `&Vec`, which clippy would rather see as slices.
+#![allow(clippy::ptr_arg)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use oauth2kit::{AuthorizeOptions, JwtAssertion, JwtBearer, Secret, SigningKey};
+
+use crate::authorize::Authorization as AuthorizationData;
+use crate::config::ConfigData;
+use crate::error::{Fail, oauth2kit_status, set_last_error, with_last_error};
+
+#[cxx::bridge(namespace = "oauth2kit::bridge")]
+mod ffi {
+    /// A name/value pair.
+    #[derive(Debug)]
+    struct Param {
+        name: String,
+        value: String,
+    }
+
+    /// A string that may be absent.
+    #[derive(Debug)]
+    struct OptString {
+        present: bool,
+        value: String,
+    }
+
+    /// The header that presents a token.
+    #[derive(Debug)]
+    struct Header {
+        name: String,
+        value: String,
+    }
+
+    /// The details of the last failure on this thread (empty strings = absent).
+    #[derive(Debug)]
+    struct ErrorInfo {
+        status: i32,
+        name: String,
+        message: String,
+        error: String,
+        description: String,
+        uri: String,
+        body: String,
+        http_status: u16,
+        transient: bool,
+        retry_after_ms: i64,
+    }
+
+    extern "Rust" {
+        type Config;
+        type Client;
+        type Tokens;
+        type Authorization;
+        type IntrospectionResult;
+        type DeviceAuth;
+
+        fn new_config(client_id: &str) -> Box<Config>;
+        fn set(self: &mut Config, option: &str, value: &str) -> Result<()>;
+
+        fn new_client(config: &Config) -> Result<Box<Client>>;
+        fn authorize(self: &Client, scope: &str, redirect_uri: &str, params: &Vec<Param>) -> Result<Box<Authorization>>;
+        fn exchange_redirect(self: &Client, auth: &Authorization, redirect_url: &str) -> Result<Box<Tokens>>;
+        fn exchange_code(self: &Client, auth: &Authorization, code: &str) -> Result<Box<Tokens>>;
+        fn client_credentials(self: &Client, scope: &str) -> Result<Box<Tokens>>;
+        fn password(self: &Client, username: &str, password: &str, scope: &str) -> Result<Box<Tokens>>;
+        fn refresh(self: &Client, refresh_token: &str, scope: &str) -> Result<Box<Tokens>>;
+        fn extension_grant(self: &Client, grant_type: &str, params: &Vec<Param>) -> Result<Box<Tokens>>;
+        fn token_exchange(self: &Client, subject_token: &str, subject_token_type: &str, options: &Vec<Param>) -> Result<Box<Tokens>>;
+        fn jwt_bearer(self: &Client, assertion: &str, scope: &str) -> Result<Box<Tokens>>;
+        #[allow(clippy::too_many_arguments)]
+        fn jwt_bearer_signed(
+            self: &Client,
+            key_pem: &str,
+            issuer: &str,
+            subject: &str,
+            audience: &str,
+            lifetime_secs: u32,
+            scope: &str,
+        ) -> Result<Box<Tokens>>;
+        fn saml2_bearer(self: &Client, assertion_b64url: &str, scope: &str) -> Result<Box<Tokens>>;
+        fn device_authorization(self: &Client, scope: &str) -> Result<Box<DeviceAuth>>;
+        fn poll_device_token(self: &Client, device: &DeviceAuth, observer: &PollObserver) -> Result<Box<Tokens>>;
+        fn introspect(self: &Client, token: &str, hint: i32) -> Result<Box<IntrospectionResult>>;
+        fn revoke(self: &Client, token: &str, hint: i32) -> Result<()>;
+        fn validate(self: &Client, tokens: &Tokens) -> Result<bool>;
+        fn authorization_header(self: &Client, tokens: &Tokens) -> Header;
+
+        fn url(self: &Authorization) -> String;
+        fn state(self: &Authorization) -> String;
+        fn to_json(self: &Authorization) -> Result<String>;
+        fn authorization_from_json(json: &str) -> Result<Box<Authorization>>;
+
+        fn access_token(self: &Tokens) -> String;
+        fn field(self: &Tokens, name: &str) -> OptString;
+        fn expires_at(self: &Tokens) -> i64;
+        fn is_expired(self: &Tokens, leeway_secs: u32) -> bool;
+        fn to_json(self: &Tokens) -> Result<String>;
+        fn tokens_from_json(json: &str) -> Result<Box<Tokens>>;
+
+        fn active(self: &IntrospectionResult) -> bool;
+        fn field(self: &IntrospectionResult, name: &str) -> OptString;
+
+        fn field(self: &DeviceAuth, name: &str) -> OptString;
+
+        fn take_last_error() -> ErrorInfo;
+    }
+
+    unsafe extern "C++" {
+        include!("oauth2kit/poll_observer.h");
+        /// The C++ progress callback of a polling flow.
+        type PollObserver;
+        fn on_event(self: &PollObserver, kind: i32, attempt: u32, interval_ms: u64, remaining_ms: u64) -> bool;
+    }
+}
+
+use ffi::{ErrorInfo, Header, OptString, Param};
+
+/// The message cxx throws; the details are in the thread's last error.
+#[derive(Debug)]
+pub struct BridgeError(String);
+
+impl std::fmt::Display for BridgeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Runs a bridge call: records a failure as the last error, and catches
+/// panics (cxx would abort the process on one).
+fn bridged<T>(function: &'static str, body: impl FnOnce() -> Result<T, Fail>) -> Result<T, BridgeError> {
+    let fail = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => return Ok(v),
+        Ok(Err(fail)) => fail,
+        Err(_) => Fail::new(oauth2kit_status::Panic, format!("internal error (panic) in {function}")),
+    };
+    let message = fail.message.clone();
+    set_last_error(fail);
+    Err(BridgeError(message))
+}
+
+fn opt(s: &str) -> Option<&str> {
+    if s.is_empty() { None } else { Some(s) }
+}
+
+fn opt_string(v: Option<String>) -> OptString {
+    OptString { present: v.is_some(), value: v.unwrap_or_default() }
+}
+
+fn pairs(params: &[Param]) -> Vec<(&str, &str)> {
+    params.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect()
+}
+
+/// The C++ observer, carried into the core's progress callback. The core calls
+/// that callback only while `poll_device_token` runs (the observer outlives
+/// the call), on the polling thread; `on_event` is `noexcept` and const.
+struct ObserverRef(*const ffi::PollObserver);
+// SAFETY: as above: used only during the call that lent it.
+unsafe impl Send for ObserverRef {}
+unsafe impl Sync for ObserverRef {}
+
+impl ObserverRef {
+    // A method, so closures capture the whole (Send) wrapper, not the raw field.
+    fn get(&self) -> *const ffi::PollObserver {
+        self.0
+    }
+}
+
+/// Client settings (`oauth2kit::Config` in C++).
+#[derive(Debug)]
+pub struct Config(ConfigData);
+/// A client (`oauth2kit::Client`). Thread-safe.
+#[derive(Debug)]
+pub struct Client(oauth2kit::blocking::Client);
+/// A token set (`oauth2kit::Tokens`).
+#[derive(Debug)]
+pub struct Tokens(oauth2kit::TokenSet);
+/// An authorization request (`oauth2kit::Authorization`).
+#[derive(Debug)]
+pub struct Authorization(AuthorizationData);
+/// An introspection answer (`oauth2kit::Introspection`).
+#[derive(Debug)]
+pub struct IntrospectionResult(oauth2kit::Introspection);
+/// A started device authorization (`oauth2kit::DeviceAuthorization`).
+#[derive(Debug)]
+pub struct DeviceAuth(oauth2kit::DeviceAuthorization);
+
+fn new_config(client_id: &str) -> Box<Config> {
+    Box::new(Config(ConfigData::new(client_id)))
+}
+
+impl Config {
+    fn set(&mut self, option: &str, value: &str) -> Result<(), BridgeError> {
+        bridged("Config::set", || self.0.set_by_name(option, value))
+    }
+}
+
+fn new_client(config: &Config) -> Result<Box<Client>, BridgeError> {
+    bridged("new_client", || Ok(Box::new(Client(config.0.build()?))))
+}
+
+type TokensResult = Result<Box<Tokens>, BridgeError>;
+
+impl Client {
+    fn tokens(&self, function: &'static str, body: impl FnOnce(&oauth2kit::blocking::Client) -> oauth2kit::Result<oauth2kit::TokenSet>) -> TokensResult {
+        bridged(function, || Ok(Box::new(Tokens(body(&self.0)?))))
+    }
+
+    fn authorize(&self, scope: &str, redirect_uri: &str, params: &Vec<Param>) -> Result<Box<Authorization>, BridgeError> {
+        bridged("Client::authorize", || {
+            let opts = AuthorizeOptions {
+                scope: opt(scope).map(str::to_string),
+                redirect_uri: opt(redirect_uri).map(str::to_string),
+                extra: params.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
+                ..Default::default()
+            };
+            Ok(Box::new(Authorization(self.0.authorization_url(opts)?.into())))
+        })
+    }
+
+    fn exchange_redirect(&self, auth: &Authorization, redirect_url: &str) -> TokensResult {
+        self.tokens("Client::exchange_redirect", |c| c.exchange_redirect(&auth.0.pending, redirect_url))
+    }
+
+    fn exchange_code(&self, auth: &Authorization, code: &str) -> TokensResult {
+        self.tokens("Client::exchange_code", |c| c.exchange_code(&auth.0.pending, code))
+    }
+
+    fn client_credentials(&self, scope: &str) -> TokensResult {
+        self.tokens("Client::client_credentials", |c| c.client_credentials(opt(scope)))
+    }
+
+    fn password(&self, username: &str, password: &str, scope: &str) -> TokensResult {
+        self.tokens("Client::password", |c| c.password(username, password, opt(scope)))
+    }
+
+    fn refresh(&self, refresh_token: &str, scope: &str) -> TokensResult {
+        self.tokens("Client::refresh", |c| c.refresh(&Secret::new(refresh_token), opt(scope)))
+    }
+
+    fn extension_grant(&self, grant_type: &str, params: &Vec<Param>) -> TokensResult {
+        self.tokens("Client::extension_grant", |c| c.extension_grant(grant_type, &pairs(params)))
+    }
+
+    fn token_exchange(&self, subject_token: &str, subject_token_type: &str, options: &Vec<Param>) -> TokensResult {
+        bridged("Client::token_exchange", || {
+            let te = crate::assertions::token_exchange(subject_token, subject_token_type, &pairs(options))?;
+            Ok(Box::new(Tokens(self.0.token_exchange(&te)?)))
+        })
+    }
+
+    fn jwt_bearer(&self, assertion: &str, scope: &str) -> TokensResult {
+        let grant = JwtBearer { assertion: JwtAssertion::Given(Secret::new(assertion)), scope: opt(scope).map(str::to_string) };
+        self.tokens("Client::jwt_bearer", |c| c.jwt_bearer(&grant))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn jwt_bearer_signed(
+        &self,
+        key_pem: &str,
+        issuer: &str,
+        subject: &str,
+        audience: &str,
+        lifetime_secs: u32,
+        scope: &str,
+    ) -> TokensResult {
+        bridged("Client::jwt_bearer_signed", || {
+            let grant = JwtBearer {
+                assertion: JwtAssertion::Signed {
+                    key: SigningKey::from_pem(key_pem)?,
+                    issuer: issuer.to_string(),
+                    subject: subject.to_string(),
+                    audience: audience.to_string(),
+                    lifetime_secs: lifetime_secs.into(),
+                    claims: Default::default(),
+                },
+                scope: opt(scope).map(str::to_string),
+            };
+            Ok(Box::new(Tokens(self.0.jwt_bearer(&grant)?)))
+        })
+    }
+
+    fn saml2_bearer(&self, assertion_b64url: &str, scope: &str) -> TokensResult {
+        self.tokens("Client::saml2_bearer", |c| c.saml2_bearer(assertion_b64url, opt(scope)))
+    }
+
+    fn device_authorization(&self, scope: &str) -> Result<Box<DeviceAuth>, BridgeError> {
+        bridged("Client::device_authorization", || Ok(Box::new(DeviceAuth(self.0.device_authorization(opt(scope))?))))
+    }
+
+    fn poll_device_token(&self, device: &DeviceAuth, observer: &ffi::PollObserver) -> TokensResult {
+        let observer = ObserverRef(observer);
+        let opts = crate::device::poll_options_with(move |kind, e| {
+            // SAFETY: see `ObserverRef`.
+            let o = unsafe { &*observer.get() };
+            o.on_event(kind, e.attempt, e.interval_ms, e.remaining_ms)
+        });
+        self.tokens("Client::poll_device_token", |c| c.poll_device_token(&device.0, &opts))
+    }
+
+    fn introspect(&self, token: &str, hint: i32) -> Result<Box<IntrospectionResult>, BridgeError> {
+        bridged("Client::introspect", || {
+            let hint = crate::client::hint_from_i32(hint)?;
+            Ok(Box::new(IntrospectionResult(self.0.introspect(token, hint)?)))
+        })
+    }
+
+    fn revoke(&self, token: &str, hint: i32) -> Result<(), BridgeError> {
+        bridged("Client::revoke", || Ok(self.0.revoke(token, crate::client::hint_from_i32(hint)?)?))
+    }
+
+    fn validate(&self, tokens: &Tokens) -> Result<bool, BridgeError> {
+        bridged("Client::validate", || Ok(self.0.validate(&tokens.0)?))
+    }
+
+    fn authorization_header(&self, tokens: &Tokens) -> Header {
+        let (name, value) = self.0.oauth().authorization_header(&tokens.0);
+        Header { name, value }
+    }
+}
+
+impl Authorization {
+    fn url(&self) -> String {
+        self.0.url.clone().unwrap_or_default()
+    }
+
+    fn state(&self) -> String {
+        self.0.pending.state.expose().to_string()
+    }
+
+    fn to_json(&self) -> Result<String, BridgeError> {
+        bridged("Authorization::to_json", || {
+            serde_json::to_string(&self.0.pending).map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))
+        })
+    }
+}
+
+fn authorization_from_json(json: &str) -> Result<Box<Authorization>, BridgeError> {
+    bridged("authorization_from_json", || {
+        let pending = serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a pending authorization: {e}")))?;
+        Ok(Box::new(Authorization(AuthorizationData { url: None, pending })))
+    })
+}
+
+impl Tokens {
+    fn access_token(&self) -> String {
+        self.0.access_token.expose().to_string()
+    }
+
+    fn field(&self, name: &str) -> OptString {
+        opt_string(crate::tokens::read_field(&self.0, name))
+    }
+
+    fn expires_at(&self) -> i64 {
+        self.0
+            .expires_at
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+
+    fn is_expired(&self, leeway_secs: u32) -> bool {
+        self.0.is_expired(std::time::Duration::from_secs(leeway_secs.into()))
+    }
+
+    fn to_json(&self) -> Result<String, BridgeError> {
+        bridged("Tokens::to_json", || serde_json::to_string(&self.0).map_err(|e| Fail::invalid(format!("cannot serialize: {e}"))))
+    }
+}
+
+fn tokens_from_json(json: &str) -> Result<Box<Tokens>, BridgeError> {
+    bridged("tokens_from_json", || {
+        let ts = serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
+        Ok(Box::new(Tokens(ts)))
+    })
+}
+
+impl IntrospectionResult {
+    fn active(&self) -> bool {
+        self.0.active
+    }
+
+    fn field(&self, name: &str) -> OptString {
+        opt_string(crate::introspect::introspection_field(&self.0, name))
+    }
+}
+
+impl DeviceAuth {
+    fn field(&self, name: &str) -> OptString {
+        opt_string(crate::device::device_field(&self.0, name))
+    }
+}
+
+fn take_last_error() -> ErrorInfo {
+    let text = |s: Option<&std::ffi::CString>| s.map(|c| c.to_string_lossy().into_owned()).unwrap_or_default();
+    let info = with_last_error(|last| match last {
+        None => ErrorInfo {
+            status: 0,
+            name: "ok".into(),
+            message: String::new(),
+            error: String::new(),
+            description: String::new(),
+            uri: String::new(),
+            body: String::new(),
+            http_status: 0,
+            transient: false,
+            retry_after_ms: -1,
+        },
+        Some(l) => ErrorInfo {
+            status: l.status as i32,
+            // SAFETY: `oauth2kit_status_name` returns a static NUL-terminated string.
+            name: unsafe { std::ffi::CStr::from_ptr(crate::error::oauth2kit_status_name(l.status as i32)) }
+                .to_string_lossy()
+                .into_owned(),
+            message: text(Some(&l.message)),
+            error: text(l.error.as_ref()),
+            description: text(l.description.as_ref()),
+            uri: text(l.uri.as_ref()),
+            body: text(l.body.as_ref()),
+            http_status: l.http_status,
+            transient: l.transient,
+            retry_after_ms: l.retry_after_ms,
+        },
+    });
+    crate::error::oauth2kit_last_error_clear();
+    info
+}

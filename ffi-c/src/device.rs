@@ -1,0 +1,242 @@
+//! Device authorization (RFC 8628) with a polling callback, and CIBA poll mode.
+
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+
+use oauth2kit::{CancelToken, CibaRequest, DeviceAuthorization, PollEvent, PollOptions};
+
+use crate::client::{oauth2kit_client, params_arg};
+use crate::error::oauth2kit_status;
+use crate::guard::{guard, guard_void};
+use crate::handle::{Handle, opaque, opt_str_arg, out_arg, str_arg};
+use crate::strings::new_opt_c_string;
+use crate::tokens::{json_field_text, oauth2kit_token_set};
+
+/// A started device authorization: the code the user types and where.
+/// Immutable: thread-safe to read.
+#[derive(Debug)]
+pub struct oauth2kit_device_authorization {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_device_authorization => DeviceAuthorization, 0x6f32_6b64_6576_6963);
+
+/// What a polling flow is doing, passed to an `oauth2kit_poll_callback`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum oauth2kit_poll_event_kind {
+    /// About to wait `interval_ms` before poll number `attempt`; `remaining_ms` left.
+    Waiting = 1,
+    /// The server asked to slow down; `interval_ms` is the new interval.
+    SlowDown = 2,
+    /// A transient failure; polling goes on after `interval_ms`.
+    Retrying = 3,
+}
+
+/// A polling progress report.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct oauth2kit_poll_event {
+    /// What happened.
+    pub kind: oauth2kit_poll_event_kind,
+    /// Poll number to come (1-based) for `WAITING`, else 0.
+    pub attempt: u32,
+    /// The wait before the next poll, in milliseconds.
+    pub interval_ms: u64,
+    /// Time left before the request expires, in milliseconds (`WAITING` only, else 0).
+    pub remaining_ms: u64,
+}
+
+/// Called on the thread that called the polling function, before each wait.
+/// Return true to go on polling, false to cancel (the poll then fails with
+/// `OAUTH2KIT_STATUS_CANCELLED`). It must not call blocking oauth2kit functions
+/// (they would fail with `RUNTIME`), must not unwind (no C++ exception, no longjmp).
+pub type oauth2kit_poll_callback = Option<extern "C" fn(user_data: *mut c_void, event: *const oauth2kit_poll_event) -> bool>;
+
+/// The C callback as the core's progress callback. The user data pointer is
+/// only handed back to the callback, on the calling thread.
+struct CallbackData(*mut c_void);
+// SAFETY: the pointer is opaque here and only passed back to the caller's own
+// callback, which runs during the call that supplied it.
+unsafe impl Send for CallbackData {}
+unsafe impl Sync for CallbackData {}
+
+impl CallbackData {
+    // A method, so closures capture the whole (Send) wrapper, not the raw field.
+    fn ptr(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+fn to_ms(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Polling options whose progress callback is `report`; `report` returning
+/// false cancels the flow. Shared by the C ABI and the C++ bridge.
+pub(crate) fn poll_options_with(report: impl Fn(i32, &oauth2kit_poll_event) -> bool + Send + Sync + 'static) -> PollOptions {
+    let cancel = CancelToken::new();
+    let token = cancel.clone();
+    let on_event = Arc::new(move |e: &PollEvent| {
+        let event = match e {
+            PollEvent::Waiting { attempt, interval, remaining } => oauth2kit_poll_event {
+                kind: oauth2kit_poll_event_kind::Waiting,
+                attempt: *attempt,
+                interval_ms: to_ms(*interval),
+                remaining_ms: to_ms(*remaining),
+            },
+            PollEvent::SlowDown { interval } => oauth2kit_poll_event {
+                kind: oauth2kit_poll_event_kind::SlowDown,
+                attempt: 0,
+                interval_ms: to_ms(*interval),
+                remaining_ms: 0,
+            },
+            PollEvent::Retrying { retry_in } => oauth2kit_poll_event {
+                kind: oauth2kit_poll_event_kind::Retrying,
+                attempt: 0,
+                interval_ms: to_ms(*retry_in),
+                remaining_ms: 0,
+            },
+            // A kind added to the core later is not reported until mapped here.
+            _ => return,
+        };
+        if !report(event.kind as i32, &event) {
+            token.cancel();
+        }
+    });
+    PollOptions { cancel, on_event: Some(on_event), ..Default::default() }
+}
+
+pub(crate) fn poll_options(callback: oauth2kit_poll_callback, user_data: *mut c_void) -> PollOptions {
+    match callback {
+        None => PollOptions::default(),
+        Some(cb) => {
+            let data = CallbackData(user_data);
+            poll_options_with(move |_, event| cb(data.ptr(), event))
+        }
+    }
+}
+
+/// Starts a device authorization (RFC 8628 §3.1). `scope` may be NULL.
+/// `*out` receives a new handle (free with `oauth2kit_device_authorization_free`):
+/// show its user code and verification URI, then call
+/// `oauth2kit_client_poll_device_token`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_device_authorization(
+    client: *const oauth2kit_client,
+    scope: *const c_char,
+    out: *mut *mut oauth2kit_device_authorization,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_device_authorization", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle and string checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let scope = unsafe { opt_str_arg(scope, "scope") }?;
+        out.write(oauth2kit_device_authorization::into_raw(c.device_authorization(scope)?));
+        Ok(())
+    })
+}
+
+/// A field of a device authorization as a new string (free with
+/// `oauth2kit_string_free`): `user_code`, `verification_uri`,
+/// `verification_uri_complete` (NULL when absent), `expires_in`, `interval`
+/// (seconds, as text), or any other member of the server's answer. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_device_authorization_field(
+    device: *const oauth2kit_device_authorization,
+    name: *const c_char,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_device_authorization_field", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle and string checked by the helpers.
+        let d = unsafe { oauth2kit_device_authorization::get(device, "device") }?;
+        let name = unsafe { str_arg(name, "name") }?;
+        out.write(new_opt_c_string(device_field(d, name).as_deref())?);
+        Ok(())
+    })
+}
+
+pub(crate) fn device_field(d: &DeviceAuthorization, name: &str) -> Option<String> {
+    match name {
+        "user_code" => Some(d.user_code.clone()),
+        "verification_uri" => Some(d.verification_uri.clone()),
+        "verification_uri_complete" => d.verification_uri_complete.clone(),
+        "expires_in" => Some(d.expires_in.as_secs().to_string()),
+        "interval" => Some(d.interval.as_secs().to_string()),
+        // The device code is a secret the caller never needs.
+        "device_code" => None,
+        other => d.extra.get(other).map(json_field_text),
+    }
+}
+
+/// Releases a device authorization. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_device_authorization_free(device: *mut oauth2kit_device_authorization) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_device_authorization::free(device) });
+}
+
+/// Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5):
+/// honours `interval` and `slow_down`, backs off on transient failures, stops
+/// at expiry. Blocks the calling thread. `callback` may be NULL; otherwise it
+/// is called before every wait with `user_data` and may cancel.
+/// `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
+/// `CANCELLED`, transport errors. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_poll_device_token(
+    client: *const oauth2kit_client,
+    device: *const oauth2kit_device_authorization,
+    callback: oauth2kit_poll_callback,
+    user_data: *mut c_void,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_poll_device_token", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handles checked by the helper.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let d = unsafe { oauth2kit_device_authorization::get(device, "device") }?;
+        let tokens = c.poll_device_token(d, &poll_options(callback, user_data))?;
+        out.write(oauth2kit_token_set::into_raw(tokens));
+        Ok(())
+    })
+}
+
+/// CIBA poll mode (OpenID Connect Client-Initiated Backchannel Authentication):
+/// starts a backchannel request for the user named by `login_hint` and polls
+/// until approved. `scope` and `binding_message` may be NULL; `params` adds
+/// request parameters (NULL/0 for none). Callback as for
+/// `oauth2kit_client_poll_device_token`. `*out` receives the tokens. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_ciba(
+    client: *const oauth2kit_client,
+    login_hint: *const c_char,
+    scope: *const c_char,
+    binding_message: *const c_char,
+    params: *const crate::client::oauth2kit_param,
+    params_len: usize,
+    callback: oauth2kit_poll_callback,
+    user_data: *mut c_void,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_ciba", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle, strings and array checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let request = CibaRequest {
+            login_hint: Some(unsafe { str_arg(login_hint, "login_hint") }?.to_string()),
+            scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
+            binding_message: unsafe { opt_str_arg(binding_message, "binding_message") }?.map(str::to_string),
+            extra: unsafe { params_arg(params, params_len) }?
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        };
+        let started = c.ciba_authorization(&request)?;
+        let tokens = c.poll_ciba_token(&started, &poll_options(callback, user_data))?;
+        out.write(oauth2kit_token_set::into_raw(tokens));
+        Ok(())
+    })
+}
+

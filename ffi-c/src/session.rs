@@ -1,0 +1,405 @@
+//! `oauth2kit_session` (a valid access token, always: single-flight renewal,
+//! rotation-safe persistence) and `oauth2kit_store` (memory, file, or C callbacks).
+
+use std::ffi::{c_char, c_void};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use oauth2kit::blocking::Session;
+use oauth2kit::store::{FileStore, MemoryStore, TokenStore};
+use oauth2kit::transport::BoxFuture;
+use oauth2kit::{Error, TokenSet};
+
+use crate::client::oauth2kit_client;
+use crate::error::oauth2kit_status;
+use crate::guard::{guard, guard_void};
+use crate::handle::{Handle, opaque, opt_str_arg, out_arg, str_arg};
+use crate::strings::new_c_string;
+use crate::tokens::oauth2kit_token_set;
+
+/// Where a session keeps its tokens. A store may be shared by several
+/// sessions and freed once they are created (they keep what they need).
+#[derive(Debug)]
+pub struct oauth2kit_store {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_store => Arc<dyn TokenStore>, 0x6f32_6b73_746f_7265);
+
+/// A token store made of C functions, so a plugin can keep tokens in its own
+/// database or keychain. The JSON documents are those of
+/// `oauth2kit_token_set_to_json` and contain the tokens.
+///
+/// The functions may be called from any thread, including oauth2kit's own
+/// runtime threads, and concurrently: they must be thread-safe, quick, must not
+/// call blocking oauth2kit functions, and must not unwind.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct oauth2kit_store_callbacks {
+    /// Passed back to every function.
+    pub user_data: *mut c_void,
+    /// Reads the stored set: set `*out_json` to a string allocated with
+    /// `malloc` (oauth2kit frees it with `free`), or to NULL when nothing is
+    /// stored; return true. Return false when the store cannot be read.
+    pub load: Option<extern "C" fn(user_data: *mut c_void, out_json: *mut *mut c_char) -> bool>,
+    /// Replaces the stored set with `json` (borrowed for the call); true on
+    /// success, once the data is durable.
+    pub save: Option<extern "C" fn(user_data: *mut c_void, json: *const c_char) -> bool>,
+    /// Removes the stored set; true on success.
+    pub clear: Option<extern "C" fn(user_data: *mut c_void) -> bool>,
+    /// Called once when the last session using the store is gone (may be NULL):
+    /// release `user_data` there.
+    pub destroy: Option<extern "C" fn(user_data: *mut c_void)>,
+}
+
+unsafe extern "C" {
+    fn free(p: *mut c_void);
+}
+
+/// The C callbacks as a core `TokenStore`.
+struct CallbackStore(oauth2kit_store_callbacks);
+
+// SAFETY: the header requires the callbacks and their user data to be thread-safe.
+unsafe impl Send for CallbackStore {}
+unsafe impl Sync for CallbackStore {}
+
+impl fmt::Debug for CallbackStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CallbackStore")
+    }
+}
+
+impl Drop for CallbackStore {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.0.destroy {
+            destroy(self.0.user_data);
+        }
+    }
+}
+
+fn store_error(what: &str) -> Error {
+    Error::Store(format!("the C store callback `{what}` failed"))
+}
+
+impl CallbackStore {
+    fn load_now(&self) -> oauth2kit::Result<Option<TokenSet>> {
+        let load = self.0.load.ok_or_else(|| store_error("load (missing)"))?;
+        let mut raw: *mut c_char = std::ptr::null_mut();
+        if !load(self.0.user_data, &mut raw) {
+            return Err(store_error("load"));
+        }
+        if raw.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: the callback hands over a NUL-terminated malloc'd string (contract).
+        let parsed = unsafe { std::ffi::CStr::from_ptr(raw) }
+            .to_str()
+            .map_err(|_| Error::Store("the C store returned invalid UTF-8".into()))
+            .and_then(|s| serde_json::from_str::<TokenSet>(s).map_err(|e| Error::Store(format!("the C store returned an invalid token set: {e}"))));
+        // SAFETY: allocated with malloc by the callback; freed exactly once here.
+        unsafe { free(raw.cast()) };
+        parsed.map(Some)
+    }
+
+    fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
+        let save = self.0.save.ok_or_else(|| store_error("save (missing)"))?;
+        let json = serde_json::to_string(tokens).map_err(|e| Error::Store(e.to_string()))?;
+        let json = zeroize::Zeroizing::new(std::ffi::CString::new(json).map_err(|e| Error::Store(e.to_string()))?.into_bytes_with_nul());
+        if save(self.0.user_data, json.as_ptr().cast()) { Ok(()) } else { Err(store_error("save")) }
+    }
+
+    fn clear_now(&self) -> oauth2kit::Result<()> {
+        let clear = self.0.clear.ok_or_else(|| store_error("clear (missing)"))?;
+        if clear(self.0.user_data) { Ok(()) } else { Err(store_error("clear")) }
+    }
+}
+
+impl TokenStore for CallbackStore {
+    fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
+        let r = self.load_now();
+        Box::pin(async move { r })
+    }
+
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, oauth2kit::Result<()>> {
+        let r = self.save_now(tokens);
+        Box::pin(async move { r })
+    }
+
+    fn clear(&self) -> BoxFuture<'_, oauth2kit::Result<()>> {
+        let r = self.clear_now();
+        Box::pin(async move { r })
+    }
+}
+
+/// A store in memory (the default of a session). `*out` receives a new store
+/// (free with `oauth2kit_store_free`).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_memory_new(out: *mut *mut oauth2kit_store) -> oauth2kit_status {
+    guard("oauth2kit_store_memory_new", || {
+        let out = out_arg(out, "out")?;
+        out.write(oauth2kit_store::into_raw(Arc::new(MemoryStore::new())));
+        Ok(())
+    })
+}
+
+/// A store in the file `path`, written atomically (a crash never leaves a torn
+/// or lost refresh token), readable by its owner only. Nothing is read until a
+/// session needs it. `*out` receives a new store (free with `oauth2kit_store_free`).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_file_new(path: *const c_char, out: *mut *mut oauth2kit_store) -> oauth2kit_status {
+    guard("oauth2kit_store_file_new", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: string checked by the helper.
+        let path = unsafe { str_arg(path, "path") }?;
+        out.write(oauth2kit_store::into_raw(Arc::new(FileStore::new(path))));
+        Ok(())
+    })
+}
+
+/// A store made of C callbacks (copied from `*callbacks`). `load`, `save` and
+/// `clear` must not be NULL. `destroy` (if any) is called when the last user is
+/// gone: after `oauth2kit_store_free` and the end of every session using it.
+/// `*out` receives a new store (free with `oauth2kit_store_free`).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_callbacks_new(
+    callbacks: *const oauth2kit_store_callbacks,
+    out: *mut *mut oauth2kit_store,
+) -> oauth2kit_status {
+    guard("oauth2kit_store_callbacks_new", || {
+        let out = out_arg(out, "out")?;
+        if callbacks.is_null() {
+            return Err(crate::error::Fail::null("callbacks"));
+        }
+        // SAFETY: non-NULL, points to the caller's struct for the call.
+        let cbs = unsafe { *callbacks };
+        if cbs.load.is_none() || cbs.save.is_none() || cbs.clear.is_none() {
+            return Err(crate::error::Fail::null("callbacks->load/save/clear"));
+        }
+        out.write(oauth2kit_store::into_raw(Arc::new(CallbackStore(cbs))));
+        Ok(())
+    })
+}
+
+/// Loads what a store holds now (e.g. to inspect a file store). `*out`
+/// receives a new token set, or NULL when the store is empty. Blocks. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_load(store: *const oauth2kit_store, out: *mut *mut oauth2kit_token_set) -> oauth2kit_status {
+    guard("oauth2kit_store_load", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle checked by the helper.
+        let s = unsafe { oauth2kit_store::get(store, "store") }?;
+        let loaded = oauth2kit::blocking::block_on(s.load())??;
+        out.write(loaded.map_or(std::ptr::null_mut(), oauth2kit_token_set::into_raw));
+        Ok(())
+    })
+}
+
+/// Releases this reference to a store. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_free(store: *mut oauth2kit_store) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_store::free(store) });
+}
+
+/// Called with every new token set, after it is saved: borrowed for the call
+/// only (copy what you need). Runs on an oauth2kit runtime thread; it must be
+/// thread-safe, quick, must not call blocking oauth2kit functions and must not unwind.
+pub type oauth2kit_tokens_callback = Option<extern "C" fn(user_data: *mut c_void, tokens: *const oauth2kit_token_set)>;
+
+/// How a session gets and keeps its tokens. Zero-initialise it, then set what you need.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct oauth2kit_session_options {
+    /// Where tokens are kept; NULL for memory. The session keeps its own reference.
+    pub store: *const oauth2kit_store,
+    /// Tokens to start from (e.g. from the code flow), copied; NULL to load the store.
+    pub tokens: *const oauth2kit_token_set,
+    /// When there is no usable refresh token: fetch tokens with the client
+    /// credentials grant (true) or fail with `REAUTHORIZATION_REQUIRED` (false).
+    pub client_credentials: bool,
+    /// Scope for the client credentials grant; NULL for the configured default.
+    pub scope: *const c_char,
+    /// Renew this many seconds before expiry; 0 for the default (60).
+    pub refresh_margin_secs: u32,
+    /// Called with every new token set (NULL for none).
+    pub on_change: oauth2kit_tokens_callback,
+    /// Passed back to `on_change`.
+    pub on_change_user_data: *mut c_void,
+}
+
+/// The user data of `on_change`, carried into the core's callback.
+struct ChangeCallback(extern "C" fn(*mut c_void, *const oauth2kit_token_set), *mut c_void);
+// SAFETY: the header requires the callback and its user data to be thread-safe.
+unsafe impl Send for ChangeCallback {}
+unsafe impl Sync for ChangeCallback {}
+
+impl ChangeCallback {
+    fn call(&self, tokens: &TokenSet) {
+        let handle = oauth2kit_token_set::into_raw(tokens.clone());
+        (self.0)(self.1, handle);
+        // SAFETY: made just above, lent for the call only.
+        unsafe { oauth2kit_token_set::free(handle) };
+    }
+}
+
+/// A session: hands out a valid access token, renewing it before expiry —
+/// once, however many threads ask at the same time. Thread-safe: share it.
+#[derive(Debug)]
+pub struct oauth2kit_session {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_session => Session, 0x6f32_6b73_6573_736e);
+
+/// Creates a session over `client` with `options` (NULL for all defaults:
+/// memory store, no initial tokens, no client credentials). Nothing is sent
+/// until a token is asked for. `*out` receives a new session (free with
+/// `oauth2kit_session_free`). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_new(
+    client: *const oauth2kit_client,
+    options: *const oauth2kit_session_options,
+    out: *mut *mut oauth2kit_session,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_new", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handles, strings and the options struct checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let mut b = oauth2kit::session::Session::builder(c.as_async().clone());
+        if !options.is_null() {
+            let o = unsafe { *options };
+            if !o.store.is_null() {
+                b = b.store(unsafe { oauth2kit_store::get(o.store, "options->store") }?.clone());
+            }
+            if !o.tokens.is_null() {
+                b = b.tokens(unsafe { oauth2kit_token_set::get(o.tokens, "options->tokens") }?.clone());
+            }
+            if o.client_credentials {
+                b = b.client_credentials(unsafe { opt_str_arg(o.scope, "options->scope") }?);
+            }
+            if o.refresh_margin_secs > 0 {
+                b = b.refresh_margin(Duration::from_secs(o.refresh_margin_secs.into()));
+            }
+            if let Some(cb) = o.on_change {
+                let cb = ChangeCallback(cb, o.on_change_user_data);
+                b = b.on_change(move |t| cb.call(t));
+            }
+        }
+        out.write(oauth2kit_session::into_raw(Session::new(b.build())));
+        Ok(())
+    })
+}
+
+/// A valid access token: the cached one (no network, no lock beyond a read),
+/// or one renewed for all callers at once. `*out` receives a new string (free
+/// with `oauth2kit_string_free`). Errors: `REAUTHORIZATION_REQUIRED`, `STORE`,
+/// grant errors. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_access_token(session: *const oauth2kit_session, out: *mut *mut c_char) -> oauth2kit_status {
+    guard("oauth2kit_session_access_token", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle checked by the helper.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        out.write(new_c_string(s.access_token()?.expose())?);
+        Ok(())
+    })
+}
+
+/// The whole valid token set (as `oauth2kit_session_access_token`). `*out`
+/// receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_token(session: *const oauth2kit_session, out: *mut *mut oauth2kit_token_set) -> oauth2kit_status {
+    guard("oauth2kit_session_token", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle checked by the helper.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        out.write(oauth2kit_token_set::into_raw(TokenSet::clone(&*s.token()?)));
+        Ok(())
+    })
+}
+
+/// The header to send to APIs with a valid token, as the profile says.
+/// `*out_name` and `*out_value` receive new strings (free both). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_authorization_header(
+    session: *const oauth2kit_session,
+    out_name: *mut *mut c_char,
+    out_value: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_authorization_header", || {
+        let out_name = out_arg(out_name, "out_name")?;
+        let out_value = out_arg(out_value, "out_value")?;
+        // SAFETY: handle checked by the helper.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        let (name, value) = s.authorization_header()?;
+        let name = new_c_string(&name)?;
+        match new_c_string(&value) {
+            Ok(value) => {
+                out_name.write(name);
+                out_value.write(value);
+                Ok(())
+            }
+            Err(e) => {
+                crate::strings::oauth2kit_string_free(name);
+                Err(e)
+            }
+        }
+    })
+}
+
+/// Reports that an API answered 401 to `access_token`: if it is the current
+/// one, the next request renews (once, for all callers). `*out_renewing` is
+/// true when this report marked the token stale. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_on_unauthorized(
+    session: *const oauth2kit_session,
+    access_token: *const c_char,
+    out_renewing: *mut bool,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_on_unauthorized", || {
+        let out = out_arg(out_renewing, "out_renewing")?;
+        // SAFETY: handle and string checked by the helpers.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        let token = unsafe { str_arg(access_token, "access_token") }?;
+        out.write(s.on_unauthorized(token));
+        Ok(())
+    })
+}
+
+/// Marks the current token stale: the next request renews it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_invalidate(session: *const oauth2kit_session) -> oauth2kit_status {
+    guard("oauth2kit_session_invalidate", || {
+        // SAFETY: handle checked by the helper.
+        unsafe { oauth2kit_session::get(session, "session") }?.invalidate();
+        Ok(())
+    })
+}
+
+/// Replaces the tokens (copied) and saves them to the store. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_set_tokens(session: *const oauth2kit_session, tokens: *const oauth2kit_token_set) -> oauth2kit_status {
+    guard("oauth2kit_session_set_tokens", || {
+        // SAFETY: handles checked by the helper.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        let t = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
+        Ok(s.set_tokens(t.clone())?)
+    })
+}
+
+/// Forgets the tokens here and in the store (sign-out). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_clear(session: *const oauth2kit_session) -> oauth2kit_status {
+    guard("oauth2kit_session_clear", || {
+        // SAFETY: handle checked by the helper.
+        Ok(unsafe { oauth2kit_session::get(session, "session") }?.clear()?)
+    })
+}
+
+/// Releases a session. NULL is a no-op. No call on it may be in progress.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_free(session: *mut oauth2kit_session) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_session::free(session) });
+}

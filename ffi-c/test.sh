@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# ffi-c test entry point (run from the repository root): header freshness,
+# build, ctest (plain, valgrind, ASan, C++), install to a temp prefix, the
+# examples built against the installed package (CMake and pkg-config) and run
+# against the devserver. `--figures` also prints library sizes and the
+# cached-token benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+CBINDGEN_VERSION=0.29
+CXX_VERSION=1.0.205   # must equal the cxx dependency in ffi-c/Cargo.toml
+say() { printf '== ffi-c: %s\n' "$*"; }
+
+# ---- tools ---------------------------------------------------------------
+missing=()
+for t in cmake valgrind pkg-config gcc g++ make; do command -v "$t" >/dev/null || missing+=("$t"); done
+if ((${#missing[@]})); then
+  say "installing ${missing[*]}"
+  pkgs=("${missing[@]}")
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! cbindgen --version 2>/dev/null | grep -q "cbindgen $CBINDGEN_VERSION"; then
+  say "installing cbindgen $CBINDGEN_VERSION"; cargo install -q cbindgen --version "^$CBINDGEN_VERSION" --locked
+fi
+if ! cxxbridge --version 2>/dev/null | grep -q "$CXX_VERSION"; then
+  say "installing cxxbridge-cmd $CXX_VERSION"; cargo install -q cxxbridge-cmd --version "=$CXX_VERSION" --locked
+fi
+
+WORK=$(mktemp -d /tmp/oauth2kit-ffi-test.XXXXXX)
+DS_PID=""
+cleanup() { [ -n "$DS_PID" ] && kill "$DS_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# ---- headers are current -------------------------------------------------
+say "checking generated headers"
+cbindgen -q --config ffi-c/cbindgen.toml --crate oauth2kit-ffi --output "$WORK/oauth2kit.h" ffi-c
+cxxbridge ffi-c/src/cxx_bridge.rs --header > "$WORK/bridge.h"
+cxxbridge --header > "$WORK/cxx.h"
+stale=0
+diff -u include/oauth2kit.h "$WORK/oauth2kit.h" || stale=1
+diff -u include/oauth2kit/bridge.h "$WORK/bridge.h" || stale=1
+diff -u include/rust/cxx.h "$WORK/cxx.h" || stale=1
+if ((stale)); then echo "generated headers are stale: regenerate them (see ffi-c/README.md)" >&2; exit 1; fi
+
+# ---- build ---------------------------------------------------------------
+say "cargo clippy + devserver"
+cargo clippy -q -p oauth2kit-ffi --all-targets -- -D warnings
+cargo build -q -p oauth2kit-devserver
+say "cmake build (release library)"
+cmake -S ffi-c -B "$WORK/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOAUTH2KIT_CARGO_PROFILE=release >/dev/null
+cmake --build "$WORK/build" -j2 >/dev/null
+
+# ---- devserver -------------------------------------------------------------
+coproc DS { exec "$CARGO_TARGET_DIR/debug/oauth2kit-devserver" --port 0 --exit-on-stdin-eof; }
+DS_PID=$DS_PID
+read -r -t 30 URL <&"${DS[0]}"
+export OAUTH2KIT_DEVSERVER_URL="$URL"
+say "devserver at $URL"
+
+# ---- ctest: C (plain, valgrind, ASan) and C++ ------------------------------
+ctest --test-dir "$WORK/build" --output-on-failure
+
+# ---- install, then build the examples as a plugin would -------------------
+say "install + examples against the installed package"
+PREFIX="$WORK/prefix"
+cmake --install "$WORK/build" --prefix "$PREFIX" >/dev/null
+for lang in c cpp; do
+  cmake -S "examples/$lang" -B "$WORK/ex-$lang" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+  cmake --build "$WORK/ex-$lang" >/dev/null
+done
+(cd "$WORK" && PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" make -s -f "$REPO/examples/c/Makefile.pkgconfig" \
+  VPATH="$REPO/examples/c" client_credentials_pc)
+"$WORK/ex-c/client_credentials" "$URL"
+"$WORK/ex-c/client_credentials_shared" "$URL"
+"$WORK/client_credentials_pc" "$URL"
+"$WORK/ex-cpp/grants" "$URL"
+
+if [ "${1:-}" = "--figures" ]; then
+  say "figures"
+  strip -o "$WORK/so" "$PREFIX/lib/liboauth2kit.so.0.1.0"; strip -g -o "$WORK/a" "$PREFIX/lib/liboauth2kit.a"
+  echo "stripped liboauth2kit.so: $(stat -c %s "$WORK/so") bytes; liboauth2kit.a (debug info stripped): $(stat -c %s "$WORK/a") bytes"
+  cargo run -q --release -p oauth2kit-ffi --example cached_token_bench -- "$URL"
+fi
+say "all passed"

@@ -1,0 +1,101 @@
+#define _POSIX_C_SOURCE 200809L
+#include "devhttp.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int dev_http(const char *method, const char *url, const char *json_body, char *location, size_t location_len,
+             char *body, size_t body_len) {
+  char host[64] = {0};
+  int port = 80;
+  const char *path = "/";
+  if (location && location_len) location[0] = 0;
+  if (body && body_len) body[0] = 0;
+  if (!url || strncmp(url, "http://", 7) != 0) return -1;
+  const char *h = url + 7;
+  const char *slash = strchr(h, '/');
+  size_t hostport_len = slash ? (size_t)(slash - h) : strlen(h);
+  if (slash) path = slash;
+  char hostport[128];
+  if (hostport_len >= sizeof hostport) return -1;
+  memcpy(hostport, h, hostport_len);
+  hostport[hostport_len] = 0;
+  char *colon = strchr(hostport, ':');
+  if (colon) {
+    *colon = 0;
+    port = atoi(colon + 1);
+  }
+  snprintf(host, sizeof host, "%s", hostport);
+  if (strcmp(host, "localhost") == 0) snprintf(host, sizeof host, "127.0.0.1");
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((unsigned short)port);
+  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  size_t blen = json_body ? strlen(json_body) : 0;
+  size_t cap = strlen(path) + blen + 512;
+  char *req = malloc(cap);
+  int n = snprintf(req, cap,
+                   "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %zu\r\n\r\n%s",
+                   method, path, host, port, blen, json_body ? json_body : "");
+  ssize_t sent = write(fd, req, (size_t)n);
+  free(req);
+  if (sent != n) {
+    close(fd);
+    return -1;
+  }
+  size_t rcap = 65536, rlen = 0;
+  char *resp = malloc(rcap + 1);
+  ssize_t r;
+  while ((r = read(fd, resp + rlen, rcap - rlen)) > 0) {
+    rlen += (size_t)r;
+    if (rlen == rcap) break;
+  }
+  close(fd);
+  resp[rlen] = 0;
+  int status = -1;
+  if (sscanf(resp, "HTTP/1.%*d %d", &status) != 1) status = -1;
+  if (location && location_len) {
+    location[0] = 0;
+    for (char *line = strstr(resp, "\r\n"); line && line[2] != '\r'; line = strstr(line + 2, "\r\n")) {
+      if (strncasecmp(line + 2, "location:", 9) == 0) {
+        const char *v = line + 11;
+        while (*v == ' ') v++;
+        const char *end = strstr(v, "\r\n");
+        size_t len = end ? (size_t)(end - v) : strlen(v);
+        if (len >= location_len) len = location_len - 1;
+        memcpy(location, v, len);
+        location[len] = 0;
+        break;
+      }
+    }
+  }
+  if (body && body_len) {
+    body[0] = 0;
+    const char *b = strstr(resp, "\r\n\r\n");
+    if (b) snprintf(body, body_len, "%s", b + 4);
+  }
+  free(resp);
+  return status;
+}
+
+long dev_count(const char *base, const char *name) {
+  char url[512], body[8192], key[128];
+  snprintf(url, sizeof url, "%s/control/counts", base);
+  if (dev_http("GET", url, NULL, NULL, 0, body, sizeof body) != 200) return -1;
+  snprintf(key, sizeof key, "\"%s\":", name);
+  const char *p = strstr(body, key);
+  return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}

@@ -1,0 +1,17 @@
+/* A tiny HTTP/1.1 client for the tests: it drives the devserver's browser
+ * side (/authorize redirects, device approval) and its /control endpoints.
+ * Loopback http:// only; not part of the library. */
+#ifndef OAUTH2KIT_TEST_DEVHTTP_H
+#define OAUTH2KIT_TEST_DEVHTTP_H
+#include <stddef.h>
+
+/* Sends METHOD url (with an optional JSON body). Returns the status (or -1),
+ * copies the Location header into `location` and the body into `body` when
+ * they are not NULL. */
+int dev_http(const char *method, const char *url, const char *json_body, char *location, size_t location_len,
+             char *body, size_t body_len);
+
+/* The count of a devserver endpoint ("token", "deskera-v2/token"...) from /control/counts. */
+long dev_count(const char *base, const char *name);
+
+#endif

@@ -1,0 +1,730 @@
+/* The C test suite: every grant against the devserver, the Deskera and Desko
+ * profiles, the session from 16 threads, the C-callback store, and bad input.
+ * Needs OAUTH2KIT_DEVSERVER_URL (base URL) and OAUTH2KIT_KEYS_DIR (devserver/keys).
+ * Run as-is, under valgrind, and built with AddressSanitizer (see CMakeLists.txt). */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "devhttp.h"
+#include "oauth2kit.h"
+
+static const char *BASE;
+static const char *KEYS;
+static int failures, checks;
+
+#define CHECK(cond)                                                                            \
+  do {                                                                                         \
+    checks++;                                                                                  \
+    if (!(cond)) {                                                                             \
+      failures++;                                                                              \
+      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
+              oauth2kit_last_error_message() ? oauth2kit_last_error_message() : "none");       \
+    }                                                                                          \
+  } while (0)
+#define OK(call) CHECK((call) == OAUTH2KIT_STATUS_OK)
+#define STREQ(a, b) CHECK((a) && (b) && strcmp((a), (b)) == 0)
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  size_t got = fread(buf, 1, (size_t)n, f);
+  buf[got] = 0;
+  fclose(f);
+  return buf;
+}
+
+static char *url(const char *path) {
+  static char buf[8][512];
+  static int i;
+  char *b = buf[i++ % 8];
+  snprintf(b, 512, "%s%s", BASE, path);
+  return b;
+}
+
+/* A client from (option, value) pairs ending with 0. */
+static oauth2kit_client *make_client(const char *client_id, ...) {
+  oauth2kit_config *cfg = NULL;
+  if (oauth2kit_config_new(client_id, &cfg) != OAUTH2KIT_STATUS_OK) return NULL;
+  va_list ap;
+  va_start(ap, client_id);
+  int opt;
+  while ((opt = va_arg(ap, int)) != 0) {
+    const char *value = va_arg(ap, const char *);
+    if (oauth2kit_config_set(cfg, opt, value) != OAUTH2KIT_STATUS_OK) {
+      fprintf(stderr, "config_set(%d) failed: %s\n", opt, oauth2kit_last_error_message());
+      failures++;
+    }
+  }
+  va_end(ap);
+  oauth2kit_client *client = NULL;
+  if (oauth2kit_client_new(cfg, &client) != OAUTH2KIT_STATUS_OK)
+    fprintf(stderr, "client_new failed: %s\n", oauth2kit_last_error_message());
+  oauth2kit_config_free(cfg);
+  return client;
+}
+
+static char *access_token(const oauth2kit_token_set *t) {
+  char *s = NULL;
+  if (oauth2kit_token_set_access_token(t, &s) != OAUTH2KIT_STATUS_OK) return NULL;
+  return s;
+}
+
+static void test_bad_input(void) {
+  oauth2kit_config *cfg = NULL;
+  CHECK(oauth2kit_config_new(NULL, &cfg) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(cfg == NULL); /* out-params untouched on failure */
+  CHECK(oauth2kit_last_error_status() == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(strstr(oauth2kit_last_error_message(), "client_id") != NULL);
+  CHECK(oauth2kit_config_new("x", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_config_new("\xff\xfe", &cfg) == OAUTH2KIT_STATUS_INVALID_UTF8);
+  OK(oauth2kit_config_new("c", &cfg));
+  CHECK(oauth2kit_config_set(cfg, 9999, "x") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PROFILE, "no-such-profile") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, "not a pem") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT_MS, "soon") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, "telepathy") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, "http://example.com/token"));
+  oauth2kit_client *client = NULL;
+  CHECK(oauth2kit_client_new(cfg, &client) == OAUTH2KIT_STATUS_CONFIG); /* plain HTTP off loopback */
+  CHECK(client == NULL);
+  /* A handle of the wrong type is detected. */
+  CHECK(oauth2kit_client_client_credentials((const oauth2kit_client *)cfg, NULL, NULL) ==
+        OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  oauth2kit_token_set *ts = NULL;
+  CHECK(oauth2kit_client_client_credentials((const oauth2kit_client *)cfg, NULL, &ts) ==
+        OAUTH2KIT_STATUS_WRONG_HANDLE);
+  CHECK(oauth2kit_client_client_credentials(NULL, NULL, &ts) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  oauth2kit_client_free((oauth2kit_client *)cfg); /* wrong type: ignored, not freed */
+  oauth2kit_config_free(cfg);
+  /* Every _free accepts NULL. */
+  oauth2kit_config_free(NULL);
+  oauth2kit_client_free(NULL);
+  oauth2kit_token_set_free(NULL);
+  oauth2kit_authorization_free(NULL);
+  oauth2kit_introspection_free(NULL);
+  oauth2kit_device_authorization_free(NULL);
+  oauth2kit_session_free(NULL);
+  oauth2kit_store_free(NULL);
+  oauth2kit_string_free(NULL);
+  CHECK(oauth2kit_token_set_from_json("{not json", &ts) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(oauth2kit_authorization_from_json("[]", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  STREQ(oauth2kit_status_name(OAUTH2KIT_STATUS_WRONG_HANDLE), "wrong_handle");
+  STREQ(oauth2kit_status_name(-5), "unknown_error");
+  oauth2kit_last_error_clear();
+  CHECK(oauth2kit_last_error_status() == OAUTH2KIT_STATUS_OK && oauth2kit_last_error_message() == NULL);
+  CHECK(strlen(oauth2kit_version()) > 0);
+}
+
+static void test_client_credentials_introspect_revoke(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_INTROSPECTION_URL,
+                                    url("/introspect"), OAUTH2KIT_OPTION_REVOCATION_URL, url("/revoke"), 0);
+  CHECK(c != NULL);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t));
+  char *at = access_token(t);
+  CHECK(at && strlen(at) > 10);
+  char *scope = NULL, *rt = (char *)1, *type = NULL;
+  OK(oauth2kit_token_set_scope(t, &scope));
+  STREQ(scope, "read");
+  OK(oauth2kit_token_set_refresh_token(t, &rt));
+  CHECK(rt == NULL); /* none for client credentials */
+  OK(oauth2kit_token_set_token_type(t, &type));
+  CHECK(type && strcasecmp(type, "bearer") == 0);
+  int64_t exp = 0;
+  OK(oauth2kit_token_set_expires_at(t, &exp));
+  CHECK(exp > 1700000000);
+  bool expired = true;
+  OK(oauth2kit_token_set_is_expired(t, 0, &expired));
+  CHECK(!expired);
+
+  char *name = NULL, *value = NULL;
+  OK(oauth2kit_client_authorization_header(c, t, &name, &value));
+  STREQ(name, "Authorization");
+  CHECK(value && strncmp(value, "Bearer ", 7) == 0 && strcmp(value + 7, at) == 0);
+
+  oauth2kit_introspection *in = NULL;
+  bool active = false;
+  OK(oauth2kit_client_introspect(c, at, OAUTH2KIT_TOKEN_HINT_ACCESS_TOKEN, &in));
+  OK(oauth2kit_introspection_active(in, &active));
+  CHECK(active);
+  char *cid = NULL;
+  OK(oauth2kit_introspection_field(in, "client_id", &cid));
+  STREQ(cid, "basic-client");
+  oauth2kit_introspection_free(in);
+
+  OK(oauth2kit_client_revoke(c, at, OAUTH2KIT_TOKEN_HINT_ACCESS_TOKEN));
+  in = NULL;
+  OK(oauth2kit_client_introspect(c, at, OAUTH2KIT_TOKEN_HINT_NONE, &in));
+  OK(oauth2kit_introspection_active(in, &active));
+  CHECK(!active);
+  oauth2kit_introspection_free(in);
+  CHECK(oauth2kit_client_revoke(c, at, 7) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+
+  /* JSON round trip (for a store of one's own). */
+  char *json = NULL;
+  oauth2kit_token_set *back = NULL;
+  OK(oauth2kit_token_set_to_json(t, &json));
+  OK(oauth2kit_token_set_from_json(json, &back));
+  char *at2 = access_token(back);
+  STREQ(at, at2);
+
+  oauth2kit_string_free(at2);
+  oauth2kit_string_free(json);
+  oauth2kit_token_set_free(back);
+  oauth2kit_string_free(cid);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(type);
+  oauth2kit_string_free(scope);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+}
+
+static void test_oauth_error_fields(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "Zq8-s3cr3t-value",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_token_set *t = NULL;
+  CHECK(oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(t == NULL);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_client");
+  CHECK(oauth2kit_last_error_http_status() == 401);
+  CHECK(!oauth2kit_last_error_is_transient());
+  CHECK(strstr(oauth2kit_last_error_message(), "Zq8-s3cr3t") == NULL); /* the secret never shows */
+  oauth2kit_client_free(c);
+
+  /* A connection refused is a transport error, marked transient. */
+  c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "x", OAUTH2KIT_OPTION_TOKEN_URL,
+                  "http://127.0.0.1:1/token", 0);
+  CHECK(oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_TRANSPORT);
+  CHECK(oauth2kit_last_error_is_transient());
+  CHECK(oauth2kit_last_error_http_status() == 0);
+  oauth2kit_client_free(c);
+}
+
+static void test_password_and_refresh(void) {
+  oauth2kit_client *c = make_client("post-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "post-secret",
+                                    OAUTH2KIT_OPTION_AUTH_METHOD, "client_secret_post", OAUTH2KIT_OPTION_TOKEN_URL,
+                                    url("/token"), 0);
+  oauth2kit_token_set *t = NULL, *t2 = NULL;
+  OK(oauth2kit_client_password(c, "alice", "wonderland", "read", &t));
+  char *rt = NULL;
+  OK(oauth2kit_token_set_refresh_token(t, &rt));
+  CHECK(rt != NULL);
+  OK(oauth2kit_client_refresh(c, rt, NULL, &t2));
+  char *a1 = access_token(t), *a2 = access_token(t2);
+  CHECK(a1 && a2 && strcmp(a1, a2) != 0);
+  oauth2kit_token_set *t3 = NULL;
+  CHECK(oauth2kit_client_refresh(c, "not-a-refresh-token", NULL, &t3) == OAUTH2KIT_STATUS_REAUTHORIZATION_REQUIRED);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_grant");
+  CHECK(oauth2kit_client_password(c, "alice", "wrong", NULL, &t3) == OAUTH2KIT_STATUS_OAUTH);
+  oauth2kit_string_free(a1);
+  oauth2kit_string_free(a2);
+  oauth2kit_string_free(rt);
+  oauth2kit_token_set_free(t);
+  oauth2kit_token_set_free(t2);
+  oauth2kit_client_free(c);
+}
+
+/* Follows /authorize like a browser and returns the redirect (Location). */
+static int follow(const char *auth_url, char *location, size_t len) {
+  return dev_http("GET", auth_url, NULL, location, len, NULL, 0);
+}
+
+static void test_authorization_code_pkce(void) {
+  oauth2kit_client *c =
+      make_client("public-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, BASE, OAUTH2KIT_OPTION_REDIRECT_URI,
+                  "http://127.0.0.1:8765/callback", 0);
+  CHECK(c != NULL);
+  oauth2kit_param extra[] = {{"login_hint", "alice"}};
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, "openid read", NULL, extra, 1, &a));
+  char *u = NULL, *state = NULL, *json = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  OK(oauth2kit_authorization_state(a, &state));
+  CHECK(u && strstr(u, "code_challenge_method=S256") && strstr(u, "login_hint=alice"));
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  CHECK(strstr(location, state) != NULL);
+
+  /* The pending state survives a JSON round trip (another request, another process). */
+  OK(oauth2kit_authorization_to_json(a, &json));
+  oauth2kit_authorization *restored = NULL;
+  OK(oauth2kit_authorization_from_json(json, &restored));
+  char *nourl = NULL;
+  CHECK(oauth2kit_authorization_url(restored, &nourl) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, restored, location, &t));
+  char *at = access_token(t);
+  CHECK(at != NULL);
+  char *id_token = NULL;
+  OK(oauth2kit_token_set_id_token(t, &id_token));
+  CHECK(id_token != NULL);
+  /* The same code twice fails: it is single-use. */
+  oauth2kit_token_set *again = NULL;
+  CHECK(oauth2kit_client_exchange_redirect(c, a, location, &again) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_grant");
+
+  /* A redirect whose state is not ours is refused before any request. */
+  oauth2kit_authorization *b = NULL;
+  OK(oauth2kit_client_authorize(c, NULL, NULL, NULL, 0, &b));
+  CHECK(oauth2kit_client_exchange_redirect(c, b, location, &again) == OAUTH2KIT_STATUS_STATE_MISMATCH);
+  /* An error redirect carries its RFC fields. */
+  char err_redirect[1024];
+  char *bstate = NULL;
+  OK(oauth2kit_authorization_state(b, &bstate));
+  snprintf(err_redirect, sizeof err_redirect,
+           "http://127.0.0.1:8765/callback?error=access_denied&error_description=no+thanks&state=%s&iss=%s", bstate,
+           BASE);
+  CHECK(oauth2kit_client_exchange_redirect(c, b, err_redirect, &again) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "access_denied");
+  STREQ(oauth2kit_last_error_description(), "no thanks");
+
+  oauth2kit_string_free(bstate);
+  oauth2kit_authorization_free(b);
+  oauth2kit_string_free(id_token);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(t);
+  oauth2kit_authorization_free(restored);
+  oauth2kit_string_free(json);
+  oauth2kit_string_free(u);
+  oauth2kit_string_free(state);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+}
+
+static void test_jwt_client_auth(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/rsa-client.pem", KEYS);
+  char *pem = read_file(path);
+  CHECK(pem != NULL);
+  const char *ids[] = {"rsa-client", "ec-client", "ed-client"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s.pem", KEYS, ids[i]);
+    char *key = read_file(path);
+    oauth2kit_client *c = make_client(ids[i], OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, key, OAUTH2KIT_OPTION_AUTH_METHOD,
+                                      "private_key_jwt", OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+    oauth2kit_token_set *t = NULL;
+    OK(oauth2kit_client_client_credentials(c, NULL, &t));
+    oauth2kit_token_set_free(t);
+    oauth2kit_client_free(c);
+    free(key);
+  }
+  oauth2kit_client *c =
+      make_client("jwt-secret-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "jwt-secret-client-0123456789abcdef0123456789abcdef",
+                  OAUTH2KIT_OPTION_AUTH_METHOD, "client_secret_jwt", OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+
+  /* JWT bearer grant: an assertion signed with rsa-client's key stands for alice. */
+  c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%", OAUTH2KIT_OPTION_TOKEN_URL,
+                  url("/token"), 0);
+  OK(oauth2kit_client_jwt_bearer_signed(c, pem, "rsa-client", "alice", url("/token"), 60, NULL, &t));
+  oauth2kit_token_set_free(t);
+  t = NULL;
+  CHECK(oauth2kit_client_jwt_bearer(c, "not.a.jwt", NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_grant");
+
+  /* Token exchange: a token of ours for another audience. */
+  oauth2kit_token_set *subject = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &subject));
+  char *st = access_token(subject);
+  oauth2kit_param opts[] = {{"audience", "svc-a"},
+                            {"requested_token_type", "urn:ietf:params:oauth:token-type:access_token"}};
+  OK(oauth2kit_client_token_exchange(c, st, "urn:ietf:params:oauth:token-type:access_token", opts, 2, &t));
+  char *itt = NULL;
+  OK(oauth2kit_token_set_field(t, "issued_token_type", &itt));
+  STREQ(itt, "urn:ietf:params:oauth:token-type:access_token");
+  oauth2kit_param bad[] = {{"colour", "blue"}};
+  oauth2kit_token_set *t2 = NULL;
+  CHECK(oauth2kit_client_token_exchange(c, st, "urn:x", bad, 1, &t2) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  oauth2kit_token_set_free(t);
+
+  /* The same grant through the generic extension entry point. */
+  oauth2kit_param ext[] = {{"subject_token", st}, {"subject_token_type", "urn:ietf:params:oauth:token-type:access_token"}};
+  OK(oauth2kit_client_extension_grant(c, "urn:ietf:params:oauth:grant-type:token-exchange", ext, 2, &t));
+  oauth2kit_token_set_free(t);
+
+  /* SAML 2.0 bearer: base64url of an assertion (the devserver checks its shape only). */
+  const char *saml_b64 =
+      "PHNhbWw6QXNzZXJ0aW9uIHhtbG5zOnNhbWw9InVybjpvYXNpczpuYW1lczp0YzpTQU1MOjIuMDphc3NlcnRpb24iPjxzYW1sOklzc3Vlcj5p"
+      "ZHA8L3NhbWw6SXNzdWVyPjxzYW1sOlN1YmplY3Q-PHNhbWw6TmFtZUlEPmFsaWNlPC9zYW1sOk5hbWVJRD48L3NhbWw6U3ViamVjdD48L3Nh"
+      "bWw6QXNzZXJ0aW9uPg";
+  t = NULL;
+  OK(oauth2kit_client_saml2_bearer(c, saml_b64, NULL, &t));
+  oauth2kit_token_set_free(t);
+  CHECK(oauth2kit_client_saml2_bearer(c, "<xml/>", NULL, &t2) == OAUTH2KIT_STATUS_CONFIG);
+
+  oauth2kit_string_free(itt);
+  oauth2kit_string_free(st);
+  oauth2kit_token_set_free(subject);
+  oauth2kit_client_free(c);
+  free(pem);
+}
+
+struct approval {
+  int events;
+  int approved;
+  char user_code[64];
+};
+
+static bool approve_on_first_wait(void *user_data, const oauth2kit_poll_event *event) {
+  struct approval *ap = user_data;
+  ap->events++;
+  if (event->kind == OAUTH2KIT_POLL_EVENT_KIND_WAITING && !ap->approved) {
+    char u[512], body[512];
+    snprintf(u, sizeof u, "%s/device/approve", BASE);
+    snprintf(body, sizeof body, "{\"user_code\":\"%s\",\"approve\":true}", ap->user_code);
+    ap->approved = dev_http("POST", u, body, NULL, 0, NULL, 0) == 200;
+  }
+  return true;
+}
+
+static bool cancel_at_once(void *user_data, const oauth2kit_poll_event *event) {
+  (void)event;
+  ++*(int *)user_data;
+  return false;
+}
+
+static void test_device_flow(void) {
+  CHECK(dev_http("POST", url("/control/device"), "{\"interval\":1}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_client *c = make_client("public-client", OAUTH2KIT_OPTION_TOKEN_URL, url("/token"),
+                                    OAUTH2KIT_OPTION_DEVICE_AUTHORIZATION_URL, url("/device_authorization"), 0);
+  oauth2kit_device_authorization *d = NULL;
+  OK(oauth2kit_client_device_authorization(c, "read", &d));
+  char *code = NULL, *vuri = NULL, *dc = (char *)1;
+  OK(oauth2kit_device_authorization_field(d, "user_code", &code));
+  OK(oauth2kit_device_authorization_field(d, "verification_uri", &vuri));
+  OK(oauth2kit_device_authorization_field(d, "device_code", &dc));
+  CHECK(code && vuri && dc == NULL); /* the device code is never handed out */
+  struct approval ap = {0};
+  snprintf(ap.user_code, sizeof ap.user_code, "%s", code ? code : "");
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_poll_device_token(c, d, approve_on_first_wait, &ap, &t));
+  CHECK(ap.approved && ap.events >= 1 && t != NULL);
+  oauth2kit_token_set_free(t);
+  oauth2kit_device_authorization_free(d);
+
+  /* The callback cancels. */
+  d = NULL;
+  OK(oauth2kit_client_device_authorization(c, NULL, &d));
+  int calls = 0;
+  t = NULL;
+  CHECK(oauth2kit_client_poll_device_token(c, d, cancel_at_once, &calls, &t) == OAUTH2KIT_STATUS_CANCELLED);
+  CHECK(calls == 1 && t == NULL);
+  oauth2kit_device_authorization_free(d);
+  oauth2kit_string_free(code);
+  oauth2kit_string_free(vuri);
+  oauth2kit_client_free(c);
+}
+
+static void test_deskera_v2(void) {
+  const char *cb = "http://127.0.0.1:8765/callback";
+  char body[512];
+  snprintf(body, sizeof body, "{\"client_id\":\"deskera-client\",\"uri\":\"%s\"}", cb);
+  CHECK(dev_http("POST", url("/control/callback-uri"), body, NULL, 0, NULL, 0) == 200);
+  oauth2kit_client *c = make_client("deskera-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "deskera-secret",
+                                    OAUTH2KIT_OPTION_PROFILE, "deskera-v2", OAUTH2KIT_OPTION_BASE_URL,
+                                    url("/deskera-v2"), 0);
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, NULL, NULL, NULL, 0, &a));
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(u && strstr(u, "redirect_uri") == NULL && strstr(u, "code_challenge") == NULL);
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, a, location, &t));
+  bool valid = false;
+  OK(oauth2kit_client_validate(c, t, &valid));
+  CHECK(valid);
+  char *name = NULL, *value = NULL, *at = access_token(t);
+  OK(oauth2kit_client_authorization_header(c, t, &name, &value));
+  STREQ(name, "x-access-token");
+  STREQ(value, at);
+  /* Refresh rotates the refresh token; the new access token validates. */
+  char *rt = NULL;
+  OK(oauth2kit_token_set_refresh_token(t, &rt));
+  oauth2kit_token_set *t2 = NULL;
+  long before = dev_count(BASE, "deskera-v2/token");
+  OK(oauth2kit_client_refresh(c, rt, NULL, &t2));
+  CHECK(dev_count(BASE, "deskera-v2/token") == before + 1);
+  OK(oauth2kit_client_validate(c, t2, &valid));
+  CHECK(valid);
+  oauth2kit_token_set *bogus = NULL;
+  OK(oauth2kit_token_set_from_json("{\"access_token\":\"bogus\"}", &bogus));
+  OK(oauth2kit_client_validate(c, bogus, &valid));
+  CHECK(!valid);
+  oauth2kit_token_set_free(bogus);
+  oauth2kit_string_free(rt);
+  oauth2kit_string_free(at);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_token_set_free(t2);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+}
+
+static void test_desko_and_profile_file(void) {
+  oauth2kit_client *c = make_client("desko-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "desko-secret",
+                                    OAUTH2KIT_OPTION_PROFILE, "desko", OAUTH2KIT_OPTION_BASE_URL, url("/desko"), 0);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+  /* Desko's own error body is read by the profile: error = id, description = message. */
+  c = make_client("desko-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "wrong", OAUTH2KIT_OPTION_PROFILE, "desko",
+                  OAUTH2KIT_OPTION_BASE_URL, url("/desko"), 0);
+  t = NULL;
+  CHECK(oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(oauth2kit_last_error_oauth_error() != NULL && oauth2kit_last_error_description() != NULL);
+  CHECK(oauth2kit_last_error_http_status() == 401);
+  oauth2kit_client_free(c);
+
+  /* A profile from a file: the same Desko dialect, no code change. */
+  char path[] = "/tmp/oauth2kit-profile-XXXXXX.toml";
+  int fd = mkstemps(path, 5);
+  const char *toml =
+      "name = \"my-desko\"\nclient_auth = \"client_secret_post\"\n[token]\nparams_in = \"json\"\n"
+      "[errors]\nerror = \"id\"\ndescription = \"message\"\n";
+  CHECK(fd >= 0 && write(fd, toml, strlen(toml)) == (ssize_t)strlen(toml));
+  close(fd);
+  char token_url[512];
+  snprintf(token_url, sizeof token_url, "%s/desko/v1.1/oauth/token", BASE);
+  c = make_client("desko-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "desko-secret", OAUTH2KIT_OPTION_PROFILE, path,
+                  OAUTH2KIT_OPTION_TOKEN_URL, token_url, 0);
+  t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+  unlink(path);
+}
+
+/* ---- session, from 16 threads, with a C-callback store ---- */
+
+struct c_store {
+  pthread_mutex_t lock;
+  char *json;
+  int saves, loads, destroyed;
+};
+
+static bool store_load(void *ud, char **out) {
+  struct c_store *s = ud;
+  pthread_mutex_lock(&s->lock);
+  s->loads++;
+  *out = s->json ? strdup(s->json) : NULL;
+  pthread_mutex_unlock(&s->lock);
+  return true;
+}
+static bool store_save(void *ud, const char *json) {
+  struct c_store *s = ud;
+  pthread_mutex_lock(&s->lock);
+  free(s->json);
+  s->json = strdup(json);
+  s->saves++;
+  pthread_mutex_unlock(&s->lock);
+  return true;
+}
+static bool store_clear(void *ud) {
+  struct c_store *s = ud;
+  pthread_mutex_lock(&s->lock);
+  free(s->json);
+  s->json = NULL;
+  pthread_mutex_unlock(&s->lock);
+  return true;
+}
+static void store_destroy(void *ud) { ((struct c_store *)ud)->destroyed++; }
+static bool store_fail(void *ud, const char *json) {
+  (void)ud;
+  (void)json;
+  return false;
+}
+
+static int changes;
+static void on_change(void *ud, const oauth2kit_token_set *t) {
+  (void)ud;
+  char *at = access_token(t);
+  if (at) __atomic_add_fetch(&changes, 1, __ATOMIC_SEQ_CST);
+  oauth2kit_string_free(at);
+}
+
+struct worker {
+  const oauth2kit_session *session;
+  int ok;
+  char first[256];
+};
+
+static void *worker_main(void *arg) {
+  struct worker *w = arg;
+  for (int i = 0; i < 20; i++) {
+    char *at = NULL;
+    if (oauth2kit_session_access_token(w->session, &at) == OAUTH2KIT_STATUS_OK) {
+      if (i == 0) snprintf(w->first, sizeof w->first, "%s", at);
+      w->ok++;
+    }
+    oauth2kit_string_free(at);
+  }
+  return NULL;
+}
+
+static void test_session_threads_and_c_store(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  struct c_store cs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  oauth2kit_store_callbacks cbs = {&cs, store_load, store_save, store_clear, store_destroy};
+  oauth2kit_store *store = NULL;
+  OK(oauth2kit_store_callbacks_new(&cbs, &store));
+  oauth2kit_session_options o = {0};
+  o.store = store;
+  o.client_credentials = true;
+  o.scope = "read";
+  o.on_change = on_change;
+  oauth2kit_session *s = NULL;
+  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_store_free(store); /* the session keeps its own reference */
+  CHECK(cs.destroyed == 0);
+
+  long before = dev_count(BASE, "token");
+  enum { N = 16 };
+  pthread_t th[N];
+  struct worker w[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = (struct worker){.session = s};
+    pthread_create(&th[i], NULL, worker_main, &w[i]);
+  }
+  for (int i = 0; i < N; i++) pthread_join(th[i], NULL);
+  long after = dev_count(BASE, "token");
+  for (int i = 0; i < N; i++) {
+    CHECK(w[i].ok == 20);
+    CHECK(strcmp(w[i].first, w[0].first) == 0);
+  }
+  CHECK(after - before == 1); /* single flight: one grant for 320 requests from 16 threads */
+  CHECK(cs.saves == 1 && cs.json && strstr(cs.json, w[0].first) != NULL);
+  CHECK(__atomic_load_n(&changes, __ATOMIC_SEQ_CST) == 1);
+
+  /* invalidate → exactly one new grant; header as the profile says. */
+  OK(oauth2kit_session_invalidate(s));
+  char *name = NULL, *value = NULL;
+  OK(oauth2kit_session_authorization_header(s, &name, &value));
+  STREQ(name, "Authorization");
+  CHECK(dev_count(BASE, "token") == after + 1);
+  CHECK(value && strstr(value, w[0].first) == NULL);
+  oauth2kit_token_set *cur = NULL;
+  OK(oauth2kit_session_token(s, &cur));
+  OK(oauth2kit_session_clear(s));
+  CHECK(cs.json == NULL);
+  oauth2kit_token_set_free(cur);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_session_free(s);
+  CHECK(cs.destroyed == 1);
+  free(cs.json);
+
+  /* A store that fails to save: the error is STORE. */
+  oauth2kit_store_callbacks failing = {&cs, store_load, store_fail, store_clear, NULL};
+  OK(oauth2kit_store_callbacks_new(&failing, &store));
+  o = (oauth2kit_session_options){0};
+  o.store = store;
+  o.client_credentials = true;
+  OK(oauth2kit_session_new(c, &o, &s));
+  char *at = NULL;
+  CHECK(oauth2kit_session_access_token(s, &at) == OAUTH2KIT_STATUS_STORE);
+  oauth2kit_session_free(s);
+  oauth2kit_store_free(store);
+
+  /* A file store persists; a new session reads it without a grant. */
+  char path[] = "/tmp/oauth2kit-store-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  OK(oauth2kit_store_file_new(path, &store));
+  o = (oauth2kit_session_options){0};
+  o.store = store;
+  o.client_credentials = true;
+  OK(oauth2kit_session_new(c, &o, &s));
+  OK(oauth2kit_session_access_token(s, &at));
+  oauth2kit_session_free(s);
+  long mid = dev_count(BASE, "token");
+  OK(oauth2kit_session_new(c, &o, &s));
+  char *at2 = NULL;
+  OK(oauth2kit_session_access_token(s, &at2));
+  STREQ(at, at2);
+  CHECK(dev_count(BASE, "token") == mid);
+  oauth2kit_token_set *loaded = NULL;
+  OK(oauth2kit_store_load(store, &loaded));
+  CHECK(loaded != NULL);
+  oauth2kit_token_set_free(loaded);
+  oauth2kit_string_free(at);
+  oauth2kit_string_free(at2);
+  oauth2kit_session_free(s);
+  oauth2kit_store_free(store);
+  unlink(path);
+  oauth2kit_client_free(c);
+}
+
+/* 16 threads share one client. */
+static void *cc_worker(void *arg) {
+  const oauth2kit_client *c = arg;
+  long ok = 0;
+  for (int i = 0; i < 5; i++) {
+    oauth2kit_token_set *t = NULL;
+    if (oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_OK) ok++;
+    oauth2kit_token_set_free(t);
+  }
+  return (void *)ok;
+}
+
+static void test_shared_client_threads(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  pthread_t th[16];
+  for (int i = 0; i < 16; i++) pthread_create(&th[i], NULL, cc_worker, c);
+  long total = 0;
+  for (int i = 0; i < 16; i++) {
+    void *r;
+    pthread_join(th[i], &r);
+    total += (long)r;
+  }
+  CHECK(total == 80);
+  oauth2kit_client_free(c);
+}
+
+int main(void) {
+  BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
+  KEYS = getenv("OAUTH2KIT_KEYS_DIR");
+  if (!BASE || !KEYS) {
+    fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL and OAUTH2KIT_KEYS_DIR\n");
+    return 2;
+  }
+  test_bad_input();
+  test_client_credentials_introspect_revoke();
+  test_oauth_error_fields();
+  test_password_and_refresh();
+  test_authorization_code_pkce();
+  test_jwt_client_auth();
+  test_device_flow();
+  test_deskera_v2();
+  test_desko_and_profile_file();
+  test_shared_client_threads();
+  test_session_threads_and_c_store();
+  oauth2kit_last_error_clear();
+  printf("C suite: %d checks, %d failures\n", checks, failures);
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,302 @@
+// oauth2kit.hpp: the C++17 API of oauth2kit (an OAuth 2.0 client).
+//
+// RAII classes over the cxx bridge (oauth2kit/bridge.h, generated). Every
+// failure throws oauth2kit::Error, which carries the status code and, for
+// OAuth error answers, the RFC 6749 fields. Link oauth2kit::oauth2kit (the
+// static library); include paths must contain this directory (for rust/cxx.h).
+//
+//   oauth2kit::Client client(oauth2kit::Config("my-app")
+//                                .client_secret("s3cret")
+//                                .token_url("https://as.example/token"));
+//   oauth2kit::Tokens t = client.client_credentials("read");
+//   auto [name, value] = client.authorization_header(t);
+//
+// Thread safety: Client, Tokens, Authorization, Introspection and
+// DeviceAuthorization may be used from many threads at once; Config may not.
+// Tokens are copied into std::string on request: those copies are not zeroed.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+// rust/cxx.h first: it declares rust::Error, which the generated header leaves out.
+#include "rust/cxx.h"
+#include "oauth2kit/bridge.h"
+
+namespace oauth2kit {
+
+// Status codes: the same numbers as oauth2kit_status in oauth2kit.h.
+enum class Status : std::int32_t {
+  Ok = 0, OAuth = 1, ReauthorizationRequired = 2, Http = 3, InvalidResponse = 4, UnexpectedRedirect = 5,
+  ResponseTooLarge = 6, Transport = 7, Timeout = 8, StateMismatch = 9, IssuerMismatch = 10, Config = 11,
+  Store = 12, Cancelled = 13, Expired = 14, Runtime = 15, NullArgument = 100, InvalidUtf8 = 101,
+  InvalidArgument = 102, WrongHandle = 103, Panic = 104, UnknownError = 199,
+};
+
+// A failed call. what() is the message (never contains a secret).
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const bridge::ErrorInfo& e)
+      : std::runtime_error(std::string(e.message)), status_(static_cast<Status>(e.status)),
+        name_(e.name), error_(e.error), description_(e.description), uri_(e.uri), body_(e.body),
+        http_status_(e.http_status), transient_(e.transient), retry_after_ms_(e.retry_after_ms) {}
+  Status status() const noexcept { return status_; }
+  // Stable lowercase name of the status ("oauth", "timeout"...).
+  const std::string& name() const noexcept { return name_; }
+  // RFC 6749 §5.2 fields; empty when not an OAuth error answer.
+  const std::string& oauth_error() const noexcept { return error_; }
+  const std::string& description() const noexcept { return description_; }
+  const std::string& uri() const noexcept { return uri_; }
+  // Response body (truncated, token values redacted); empty when none.
+  const std::string& body() const noexcept { return body_; }
+  // HTTP status of the answer, 0 when there was none.
+  std::uint16_t http_status() const noexcept { return http_status_; }
+  bool is_transient() const noexcept { return transient_; }
+  // Retry-After in milliseconds, -1 when none.
+  std::int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
+
+ private:
+  Status status_;
+  std::string name_, error_, description_, uri_, body_;
+  std::uint16_t http_status_;
+  bool transient_;
+  std::int64_t retry_after_ms_;
+};
+
+namespace detail {
+// Runs a bridge call and turns its rust::Error into oauth2kit::Error with the details.
+template <class F>
+auto call(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const rust::Error&) {
+    throw Error(bridge::take_last_error());
+  }
+}
+inline rust::Vec<bridge::Param> params(const std::vector<std::pair<std::string, std::string>>& in) {
+  rust::Vec<bridge::Param> out;
+  for (const auto& [k, v] : in) out.push_back(bridge::Param{rust::String(k), rust::String(v)});
+  return out;
+}
+inline std::optional<std::string> opt(const bridge::OptString& s) {
+  if (!s.present) return std::nullopt;
+  return std::string(s.value);
+}
+}  // namespace detail
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// Token type hints for introspect/revoke.
+enum class TokenHint : std::int32_t { None = 0, AccessToken = 1, RefreshToken = 2 };
+
+// Client settings; each setter copies its value and returns *this.
+// Option names and meanings are those of oauth2kit_option in oauth2kit.h.
+class Config {
+ public:
+  explicit Config(const std::string& client_id) : inner_(bridge::new_config(client_id)) {}
+  Config& set(const std::string& option, const std::string& value) {
+    detail::call([&] { inner_->set(option, value); });
+    return *this;
+  }
+  Config& client_secret(const std::string& v) { return set("client_secret", v); }
+  Config& auth_method(const std::string& v) { return set("auth_method", v); }
+  Config& profile(const std::string& name_or_path) { return set("profile", name_or_path); }
+  Config& profile_text(const std::string& v) { return set("profile_text", v); }
+  Config& authorization_url(const std::string& v) { return set("authorization_url", v); }
+  Config& token_url(const std::string& v) { return set("token_url", v); }
+  Config& refresh_url(const std::string& v) { return set("refresh_url", v); }
+  Config& introspection_url(const std::string& v) { return set("introspection_url", v); }
+  Config& revocation_url(const std::string& v) { return set("revocation_url", v); }
+  Config& device_authorization_url(const std::string& v) { return set("device_authorization_url", v); }
+  Config& validate_url(const std::string& v) { return set("validate_url", v); }
+  Config& issuer(const std::string& v) { return set("issuer", v); }
+  Config& discover(const std::string& issuer) { return set("discovery_issuer", issuer); }
+  Config& base_url(const std::string& v) { return set("base_url", v); }
+  Config& redirect_uri(const std::string& v) { return set("redirect_uri", v); }
+  Config& scope(const std::string& v) { return set("scope", v); }
+  Config& private_key_pem(const std::string& v) { return set("private_key_pem", v); }
+  Config& private_key_jwk(const std::string& v) { return set("private_key_jwk", v); }
+  Config& timeout_ms(std::uint64_t ms) { return set("timeout_ms", std::to_string(ms)); }
+  const bridge::Config& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::Config> inner_;
+};
+
+// The tokens of one grant.
+class Tokens {
+ public:
+  explicit Tokens(rust::Box<bridge::Tokens> b) : inner_(std::move(b)) {}
+  static Tokens from_json(const std::string& json) {
+    return Tokens(detail::call([&] { return bridge::tokens_from_json(json); }));
+  }
+  std::string access_token() const { return std::string(inner_->access_token()); }
+  std::optional<std::string> refresh_token() const { return field("refresh_token"); }
+  std::optional<std::string> token_type() const { return field("token_type"); }
+  std::optional<std::string> scope() const { return field("scope"); }
+  std::optional<std::string> id_token() const { return field("id_token"); }
+  // Any other response field (strings as is, other values as JSON).
+  std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  // Seconds since the epoch, -1 when unknown.
+  std::int64_t expires_at() const { return inner_->expires_at(); }
+  bool is_expired(std::uint32_t leeway_secs = 0) const { return inner_->is_expired(leeway_secs); }
+  // Contains the tokens: keep it as secret as they are.
+  std::string to_json() const {
+    return std::string(detail::call([&] { return inner_->to_json(); }));
+  }
+  const bridge::Tokens& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::Tokens> inner_;
+};
+
+// An authorization request in progress.
+class Authorization {
+ public:
+  explicit Authorization(rust::Box<bridge::Authorization> b) : inner_(std::move(b)) {}
+  static Authorization from_json(const std::string& json) {
+    return Authorization(detail::call([&] { return bridge::authorization_from_json(json); }));
+  }
+  // Empty for a request rebuilt from JSON.
+  std::string url() const { return std::string(inner_->url()); }
+  std::string state() const { return std::string(inner_->state()); }
+  std::string to_json() const {
+    return std::string(detail::call([&] { return inner_->to_json(); }));
+  }
+  const bridge::Authorization& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::Authorization> inner_;
+};
+
+class Introspection {
+ public:
+  explicit Introspection(rust::Box<bridge::IntrospectionResult> b) : inner_(std::move(b)) {}
+  bool active() const { return inner_->active(); }
+  std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+
+ private:
+  rust::Box<bridge::IntrospectionResult> inner_;
+};
+
+class DeviceAuthorization {
+ public:
+  explicit DeviceAuthorization(rust::Box<bridge::DeviceAuth> b) : inner_(std::move(b)) {}
+  std::string user_code() const { return field("user_code").value_or(""); }
+  std::string verification_uri() const { return field("verification_uri").value_or(""); }
+  std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  const bridge::DeviceAuth& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::DeviceAuth> inner_;
+};
+
+// A polling progress report; kind: 1 waiting, 2 slow_down, 3 retrying.
+struct PollEvent {
+  std::int32_t kind;
+  std::uint32_t attempt;
+  std::uint64_t interval_ms;
+  std::uint64_t remaining_ms;
+};
+
+// A client of one authorization server. Thread-safe; movable, not copyable.
+class Client {
+ public:
+  explicit Client(const Config& config) : inner_(detail::call([&] { return bridge::new_client(config.raw()); })) {}
+
+  Authorization authorize(const std::string& scope = "", const std::string& redirect_uri = "",
+                          const Params& params = {}) const {
+    auto p = detail::params(params);
+    return Authorization(detail::call([&] { return inner_->authorize(scope, redirect_uri, p); }));
+  }
+  Tokens exchange_redirect(const Authorization& a, const std::string& redirect_url) const {
+    return Tokens(detail::call([&] { return inner_->exchange_redirect(a.raw(), redirect_url); }));
+  }
+  Tokens exchange_code(const Authorization& a, const std::string& code) const {
+    return Tokens(detail::call([&] { return inner_->exchange_code(a.raw(), code); }));
+  }
+  Tokens client_credentials(const std::string& scope = "") const {
+    return Tokens(detail::call([&] { return inner_->client_credentials(scope); }));
+  }
+  Tokens password(const std::string& username, const std::string& password, const std::string& scope = "") const {
+    return Tokens(detail::call([&] { return inner_->password(username, password, scope); }));
+  }
+  Tokens refresh(const std::string& refresh_token, const std::string& scope = "") const {
+    return Tokens(detail::call([&] { return inner_->refresh(refresh_token, scope); }));
+  }
+  Tokens extension_grant(const std::string& grant_type, const Params& params) const {
+    auto p = detail::params(params);
+    return Tokens(detail::call([&] { return inner_->extension_grant(grant_type, p); }));
+  }
+  Tokens token_exchange(const std::string& subject_token, const std::string& subject_token_type,
+                        const Params& options = {}) const {
+    auto p = detail::params(options);
+    return Tokens(detail::call([&] { return inner_->token_exchange(subject_token, subject_token_type, p); }));
+  }
+  Tokens jwt_bearer(const std::string& assertion, const std::string& scope = "") const {
+    return Tokens(detail::call([&] { return inner_->jwt_bearer(assertion, scope); }));
+  }
+  Tokens jwt_bearer_signed(const std::string& key_pem, const std::string& issuer, const std::string& subject,
+                           const std::string& audience, std::uint32_t lifetime_secs = 60,
+                           const std::string& scope = "") const {
+    return Tokens(detail::call(
+        [&] { return inner_->jwt_bearer_signed(key_pem, issuer, subject, audience, lifetime_secs, scope); }));
+  }
+  Tokens saml2_bearer(const std::string& assertion_b64url, const std::string& scope = "") const {
+    return Tokens(detail::call([&] { return inner_->saml2_bearer(assertion_b64url, scope); }));
+  }
+  DeviceAuthorization device_authorization(const std::string& scope = "") const {
+    return DeviceAuthorization(detail::call([&] { return inner_->device_authorization(scope); }));
+  }
+  // Polls until approved. `on_event` (optional) runs on this thread before each
+  // wait; return false to cancel (Error with Status::Cancelled). An exception it
+  // throws cancels the poll and is rethrown here.
+  Tokens poll_device_token(const DeviceAuthorization& d,
+                           std::function<bool(const PollEvent&)> on_event = nullptr) const {
+    bridge::PollObserver observer;
+    std::exception_ptr thrown;
+    if (on_event) {
+      observer.callback = [&](std::int32_t kind, std::uint32_t attempt, std::uint64_t interval,
+                              std::uint64_t remaining) {
+        try {
+          return on_event(PollEvent{kind, attempt, interval, remaining});
+        } catch (...) {
+          thrown = std::current_exception();
+          return false;
+        }
+      };
+    }
+    try {
+      return Tokens(detail::call([&] { return inner_->poll_device_token(d.raw(), observer); }));
+    } catch (const Error&) {
+      if (thrown) std::rethrow_exception(thrown);
+      throw;
+    }
+  }
+  Introspection introspect(const std::string& token, TokenHint hint = TokenHint::None) const {
+    return Introspection(detail::call([&] { return inner_->introspect(token, static_cast<std::int32_t>(hint)); }));
+  }
+  void revoke(const std::string& token, TokenHint hint = TokenHint::None) const {
+    detail::call([&] { inner_->revoke(token, static_cast<std::int32_t>(hint)); });
+  }
+  // The profile's validation endpoint: true, or false on 401/403.
+  bool validate(const Tokens& t) const {
+    return detail::call([&] { return inner_->validate(t.raw()); });
+  }
+  // {header name, header value} as the profile presents tokens.
+  std::pair<std::string, std::string> authorization_header(const Tokens& t) const {
+    auto h = inner_->authorization_header(t.raw());
+    return {std::string(h.name), std::string(h.value)};
+  }
+
+ private:
+  rust::Box<bridge::Client> inner_;
+};
+
+}  // namespace oauth2kit
