@@ -65,6 +65,8 @@ pub struct OAuthClient {
     assertion_audience: Option<String>,
     require_issuer: bool,
     resources: Vec<String>,
+    /// The HTTP Basic header, encoded once (it never changes).
+    basic_header: Option<Secret>,
 }
 
 /// Builds an [`OAuthClient`]; see [`OAuthClient::builder`].
@@ -279,7 +281,15 @@ impl OAuthClientBuilder {
                 rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())),
             )?,
         };
+        let basic_header = self.creds.secret.as_ref().map(|secret| {
+            Secret::new(client_auth::basic_header(
+                &self.client_id,
+                secret.expose(),
+                profile.basic_encoding,
+            ))
+        });
         Ok(OAuthClient {
+            basic_header,
             client_id: self.client_id,
             creds: self.creds,
             auth_method,
@@ -664,15 +674,20 @@ impl OAuthClient {
             .assertion_audience
             .as_deref()
             .unwrap_or(token_ep.as_str());
-        client_auth::authenticate(
-            method,
-            &self.client_id,
-            &self.creds,
-            self.profile.basic_encoding,
-            audience,
-            &mut params,
-            &mut headers,
-        )?;
+        match (method, &self.basic_header) {
+            (AuthMethod::ClientSecretBasic, Some(h)) => {
+                headers.push(("Authorization".into(), h.expose().to_string()));
+            }
+            _ => client_auth::authenticate(
+                method,
+                &self.client_id,
+                &self.creds,
+                self.profile.basic_encoding,
+                audience,
+                &mut params,
+                &mut headers,
+            )?,
+        }
         let mut req = params::post(ep, location, &shape(params))?;
         client_auth::merge_headers(&mut req, headers);
         Ok(req)
