@@ -39,8 +39,6 @@ pub enum CliError {
     Core(Error),
     /// Bad input found by the command itself (not by clap).
     Usage(String),
-    /// Waiting for the redirect (or another local wait) ran out of time.
-    Timeout(String),
     /// Local I/O (listener, stdin, files).
     Io(String),
 }
@@ -57,7 +55,6 @@ impl fmt::Display for CliError {
             // Core messages never contain secrets (checked by the core's tests and ours).
             CliError::Core(e) => write!(f, "{e} [{}]", e.code().name()),
             CliError::Usage(m) => write!(f, "usage error: {m}"),
-            CliError::Timeout(m) => write!(f, "timeout: {m}"),
             CliError::Io(m) => write!(f, "I/O error: {m}"),
         }
     }
@@ -68,7 +65,6 @@ impl CliError {
         match self {
             CliError::Core(e) => for_core(e),
             CliError::Usage(_) => code::CONFIG,
-            CliError::Timeout(_) => code::TRANSPORT,
             CliError::Io(_) => code::INTERNAL,
         }
     }

@@ -59,6 +59,7 @@ pub mod grant;
 pub mod http;
 pub mod introspect;
 pub mod keys;
+pub mod loopback;
 pub mod params;
 pub mod pkce;
 #[cfg(feature = "reqwest")]
