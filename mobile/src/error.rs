@@ -1,0 +1,385 @@
+//! The error every call can throw: Kotlin `OAuth2KitException` (a sealed
+//! class), Swift `OAuth2KitError` (an enum). One case per core error kind, so
+//! apps can `when`/`switch` over them; the mapping is one to one with
+//! `oauth2kit::ErrorCode` (see [`OAuth2KitError::code`]).
+//!
+//! No field is named `message` (it would clash with `Throwable.message` in the
+//! generated Kotlin); every case carries `detail`, the core's own text, which
+//! never contains a secret.
+
+use oauth2kit::{Error, ErrorCode, OAuthError};
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum OAuth2KitError {
+    /// The server answered with an OAuth error (RFC 6749 §5.2, or the
+    /// provider's own error body read through its profile), or the redirect
+    /// came back with one (then `status` is null).
+    #[error("{detail}")]
+    OAuth {
+        /// `error`, e.g. `invalid_client`, `access_denied`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+        /// `error_uri`.
+        uri: Option<String>,
+        /// HTTP status.
+        status: Option<i32>,
+        /// The response body (truncated, token values redacted).
+        body: Option<String>,
+        /// Non-standard fields of the error body, as a JSON object.
+        extra_json: String,
+        /// The server's `Retry-After`, in seconds.
+        retry_after_seconds: Option<i64>,
+        /// Whether trying again later may succeed (`temporarily_unavailable`, 5xx, 429).
+        transient: bool,
+        /// A readable summary.
+        detail: String,
+    },
+    /// The refresh token (or grant) is no longer usable: send the user
+    /// through authorization again. Never transient.
+    #[error("{detail}")]
+    ReauthorizationRequired {
+        /// `error`, usually `invalid_grant`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+        /// `error_uri`.
+        uri: Option<String>,
+        /// HTTP status.
+        status: Option<i32>,
+        /// The response body (truncated, token values redacted).
+        body: Option<String>,
+        /// A readable summary.
+        detail: String,
+    },
+    /// An error status whose body is not an OAuth error (an HTML page, a gateway error).
+    #[error("{detail}")]
+    Http {
+        /// HTTP status.
+        status: i32,
+        /// The body (truncated, token values redacted).
+        body: String,
+        /// The server's `Retry-After`, in seconds.
+        retry_after_seconds: Option<i64>,
+        /// Whether trying again later may succeed (5xx, 429).
+        transient: bool,
+        /// A readable summary.
+        detail: String,
+    },
+    /// A success status whose body is not a usable answer (no `access_token`, bad JSON).
+    #[error("{detail}")]
+    InvalidResponse {
+        /// HTTP status.
+        status: i32,
+        /// What is wrong with it.
+        reason: String,
+        /// The body (truncated, token values redacted).
+        body: String,
+        /// A readable summary.
+        detail: String,
+    },
+    /// A token, introspection or revocation endpoint answered with a redirect (never followed).
+    #[error("{detail}")]
+    UnexpectedRedirect {
+        /// HTTP status.
+        status: i32,
+        /// `Location`, query values removed.
+        location: Option<String>,
+        /// A readable summary.
+        detail: String,
+    },
+    /// The response body was larger than the configured cap.
+    #[error("{detail}")]
+    ResponseTooLarge {
+        /// The cap in bytes.
+        limit: i64,
+        /// A readable summary.
+        detail: String,
+    },
+    /// The connection failed (refused, reset, DNS, TLS). Transient.
+    #[error("{detail}")]
+    Transport {
+        /// A readable summary.
+        detail: String,
+    },
+    /// The server did not answer in time. Transient.
+    #[error("{detail}")]
+    Timeout {
+        /// The timeout that ran out, in milliseconds.
+        after_ms: i64,
+        /// A readable summary.
+        detail: String,
+    },
+    /// The redirect's `state` is not the one sent: it does not belong to this
+    /// request (possible CSRF). Do not retry with it.
+    #[error("{detail}")]
+    StateMismatch {
+        /// A readable summary.
+        detail: String,
+    },
+    /// The redirect's `iss` (RFC 9207) is not the configured issuer (possible mix-up attack).
+    #[error("{detail}")]
+    IssuerMismatch {
+        /// The configured issuer.
+        expected: String,
+        /// What the redirect carried (null when it was missing but required).
+        actual: Option<String>,
+        /// A readable summary.
+        detail: String,
+    },
+    /// Invalid configuration or input: bad URL, missing endpoint, unusable key, unknown profile.
+    #[error("{detail}")]
+    Config {
+        /// A readable summary.
+        detail: String,
+    },
+    /// A token store failed to load or save (also what a `TokenStore`
+    /// implementation should throw).
+    #[error("{detail}")]
+    Store {
+        /// A readable summary.
+        detail: String,
+    },
+    /// The operation was cancelled.
+    #[error("{detail}")]
+    Cancelled {
+        /// A readable summary.
+        detail: String,
+    },
+    /// A polling flow (device authorization) expired before the user approved.
+    #[error("{detail}")]
+    Expired {
+        /// A readable summary.
+        detail: String,
+    },
+    /// The library's runtime cannot serve the call.
+    #[error("{detail}")]
+    Runtime {
+        /// A readable summary.
+        detail: String,
+    },
+}
+
+fn status(s: Option<u16>) -> Option<i32> {
+    s.map(i32::from)
+}
+
+fn secs(d: Option<std::time::Duration>) -> Option<i64> {
+    d.map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn extra_json(o: &OAuthError) -> String {
+    serde_json::Value::Object(o.extra.clone()).to_string()
+}
+
+impl From<Error> for OAuth2KitError {
+    fn from(e: Error) -> Self {
+        let detail = e.to_string();
+        let transient = e.is_transient();
+        let retry_after_seconds = secs(e.retry_after());
+        match e {
+            Error::OAuth(o) => OAuth2KitError::OAuth {
+                extra_json: extra_json(&o),
+                error: o.error,
+                description: o.description,
+                uri: o.uri,
+                status: status(o.status),
+                body: o.body,
+                retry_after_seconds,
+                transient,
+                detail,
+            },
+            Error::ReauthorizationRequired(o) => OAuth2KitError::ReauthorizationRequired {
+                error: o.error,
+                description: o.description,
+                uri: o.uri,
+                status: status(o.status),
+                body: o.body,
+                detail,
+            },
+            Error::Http { status, body, .. } => OAuth2KitError::Http {
+                status: status.into(),
+                body,
+                retry_after_seconds,
+                transient,
+                detail,
+            },
+            Error::InvalidResponse {
+                status,
+                reason,
+                body,
+            } => OAuth2KitError::InvalidResponse {
+                status: status.into(),
+                reason,
+                body,
+                detail,
+            },
+            Error::UnexpectedRedirect { status, location } => OAuth2KitError::UnexpectedRedirect {
+                status: status.into(),
+                location,
+                detail,
+            },
+            Error::ResponseTooLarge { limit } => OAuth2KitError::ResponseTooLarge {
+                limit: i64::try_from(limit).unwrap_or(i64::MAX),
+                detail,
+            },
+            Error::Transport(_) => OAuth2KitError::Transport { detail },
+            Error::Timeout(d) => OAuth2KitError::Timeout {
+                after_ms: i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+                detail,
+            },
+            Error::StateMismatch => OAuth2KitError::StateMismatch { detail },
+            Error::IssuerMismatch { expected, actual } => OAuth2KitError::IssuerMismatch {
+                expected,
+                actual,
+                detail,
+            },
+            Error::Config(_) => OAuth2KitError::Config { detail },
+            Error::Store(_) => OAuth2KitError::Store { detail },
+            Error::Cancelled => OAuth2KitError::Cancelled { detail },
+            Error::Expired => OAuth2KitError::Expired { detail },
+            Error::Runtime(_) => OAuth2KitError::Runtime { detail },
+            // The core's enum is non-exhaustive: a kind added there later still
+            // reaches the app, as a runtime error naming it, until mapped here.
+            other => OAuth2KitError::Runtime {
+                detail: format!("{} ({})", other, other.code().name()),
+            },
+        }
+    }
+}
+
+/// A foreign callback (e.g. a Kotlin `TokenStore`) threw something that is
+/// not an `OAuth2KitException`: reported as a store error.
+impl From<uniffi::UnexpectedUniFFICallbackError> for OAuth2KitError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        OAuth2KitError::Store {
+            detail: format!("callback failed: {}", e.reason),
+        }
+    }
+}
+
+impl OAuth2KitError {
+    fn core_code(&self) -> ErrorCode {
+        match self {
+            OAuth2KitError::OAuth { .. } => ErrorCode::OAuth,
+            OAuth2KitError::ReauthorizationRequired { .. } => ErrorCode::ReauthorizationRequired,
+            OAuth2KitError::Http { .. } => ErrorCode::Http,
+            OAuth2KitError::InvalidResponse { .. } => ErrorCode::InvalidResponse,
+            OAuth2KitError::UnexpectedRedirect { .. } => ErrorCode::UnexpectedRedirect,
+            OAuth2KitError::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
+            OAuth2KitError::Transport { .. } => ErrorCode::Transport,
+            OAuth2KitError::Timeout { .. } => ErrorCode::Timeout,
+            OAuth2KitError::StateMismatch { .. } => ErrorCode::StateMismatch,
+            OAuth2KitError::IssuerMismatch { .. } => ErrorCode::IssuerMismatch,
+            OAuth2KitError::Config { .. } => ErrorCode::Config,
+            OAuth2KitError::Store { .. } => ErrorCode::Store,
+            OAuth2KitError::Cancelled { .. } => ErrorCode::Cancelled,
+            OAuth2KitError::Expired { .. } => ErrorCode::Expired,
+            OAuth2KitError::Runtime { .. } => ErrorCode::Runtime,
+        }
+    }
+}
+
+#[uniffi::export]
+impl OAuth2KitError {
+    /// The stable numeric code shared by every binding (1 = oauth … 15 = runtime).
+    pub fn code(&self) -> i32 {
+        self.core_code() as i32
+    }
+
+    /// The stable short name of the kind (`"oauth"`, `"timeout"`…).
+    pub fn code_name(&self) -> String {
+        self.core_code().name().to_string()
+    }
+}
+
+pub(crate) fn config(detail: impl Into<String>) -> OAuth2KitError {
+    OAuth2KitError::Config {
+        detail: detail.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn every_kind_keeps_its_stable_code_and_fields() {
+        let mut oauth = OAuthError::new("invalid_client");
+        oauth.status = Some(401);
+        oauth.description = Some("bad secret".into());
+        oauth.extra.insert("id".into(), serde_json::json!(7));
+        let cases = vec![
+            Error::OAuth(Box::new(oauth.clone())),
+            Error::ReauthorizationRequired(Box::new(OAuthError::new("invalid_grant"))),
+            Error::Http {
+                status: 503,
+                body: "down".into(),
+                retry_after: Some(Duration::from_secs(7)),
+            },
+            Error::InvalidResponse {
+                status: 200,
+                reason: "no access_token".into(),
+                body: "{}".into(),
+            },
+            Error::UnexpectedRedirect {
+                status: 302,
+                location: None,
+            },
+            Error::ResponseTooLarge { limit: 10 },
+            Error::Transport("refused".into()),
+            Error::Timeout(Duration::from_millis(300)),
+            Error::StateMismatch,
+            Error::IssuerMismatch {
+                expected: "a".into(),
+                actual: None,
+            },
+            Error::Config("x".into()),
+            Error::Store("y".into()),
+            Error::Cancelled,
+            Error::Expired,
+            Error::Runtime("z".into()),
+        ];
+        for e in cases {
+            let (code, name, text) = (e.code() as i32, e.code().name(), e.to_string());
+            let mapped = OAuth2KitError::from(e);
+            assert_eq!(mapped.code(), code, "{mapped:?}");
+            assert_eq!(mapped.code_name(), name);
+            assert_eq!(mapped.to_string(), text);
+        }
+        match OAuth2KitError::from(Error::OAuth(Box::new(oauth))) {
+            OAuth2KitError::OAuth {
+                error,
+                description,
+                status,
+                extra_json,
+                transient,
+                ..
+            } => {
+                assert_eq!(error, "invalid_client");
+                assert_eq!(description.as_deref(), Some("bad secret"));
+                assert_eq!(status, Some(401));
+                assert_eq!(extra_json, r#"{"id":7}"#);
+                assert!(!transient);
+            }
+            other => panic!("{other:?}"),
+        }
+        match OAuth2KitError::from(Error::Http {
+            status: 503,
+            body: String::new(),
+            retry_after: Some(Duration::from_secs(7)),
+        }) {
+            OAuth2KitError::Http {
+                retry_after_seconds,
+                transient,
+                ..
+            } => {
+                assert_eq!(retry_after_seconds, Some(7));
+                assert!(transient);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

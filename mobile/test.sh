@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Tests of the Kotlin and Swift bindings (UniFFI) against the real devserver.
+# Run from anywhere (the lead runs it from the repo root): installs what it
+# needs (JDK + Maven via apt when missing; Maven fetches Kotlin, JNA,
+# coroutines and JUnit from Maven Central), builds the library, generates the
+# bindings, starts the devserver, runs the JVM suite, and runs `swift test`
+# when a Swift toolchain exists (skips it, saying so, otherwise).
+set -euo pipefail
+MOBILE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$MOBILE/.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CARGO_TARGET_DIR="$TARGET_DIR"
+
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  echo "mobile: installing a JDK and Maven (apt)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless maven >/dev/null
+fi
+
+echo "mobile: building liboauth2kit_mobile and generating the Kotlin and Swift bindings"
+LIB="$("$MOBILE/scripts/generate.sh" | tail -n 1)"
+LIB_DIR="$(dirname "$LIB")"
+(cd "$ROOT" && cargo build -q -p oauth2kit-devserver)
+
+echo "mobile: Rust unit tests of the binding (conversions, error codes, runtime, cancellation)"
+(cd "$ROOT" && cargo test -q -p oauth2kit-mobile --lib)
+
+WORK="$(mktemp -d)"
+DEV_PID=""
+cleanup() {
+  if [[ -n "$DEV_PID" ]]; then kill "$DEV_PID" 2>/dev/null || true; wait "$DEV_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$TARGET_DIR/debug/oauth2kit-devserver" --port 0 >"$WORK/devserver.out" 2>"$WORK/devserver.err" &
+DEV_PID=$!
+URL=""
+for _ in $(seq 1 100); do
+  # A whole first line (the URL and its newline), never a half-written one.
+  if [[ "$(wc -l <"$WORK/devserver.out")" -ge 1 ]]; then URL="$(head -n 1 "$WORK/devserver.out")"; break; fi
+  kill -0 "$DEV_PID" 2>/dev/null || { cat "$WORK/devserver.err" >&2; echo "mobile: devserver died" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$URL" ]] || { echo "mobile: devserver printed no URL" >&2; exit 1; }
+echo "mobile: devserver at $URL"
+
+# Kotlin on the JVM. -q keeps Maven quiet; the counts come from Surefire's reports.
+# Stale classes or reports from an earlier run must not count (generated sources are kept).
+rm -rf "$MOBILE/kotlin/target/surefire-reports" "$MOBILE/kotlin/target/classes" "$MOBILE/kotlin/target/test-classes"
+KOTLIN_RC=0
+(cd "$MOBILE/kotlin" && mvn -q -B -Dstyle.color=never test \
+    -Doauth2kit.devserver.url="$URL" \
+    -Doauth2kit.lib.dir="$LIB_DIR" \
+    -Doauth2kit.keys.dir="$ROOT/devserver/keys") || KOTLIN_RC=$?
+echo  # Maven may leave the cursor mid-line; the count must stand alone on its line.
+python3 - "$MOBILE/kotlin/target/surefire-reports" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    r = ET.parse(path).getroot()
+    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)); e += int(r.get("errors", 0)); s += int(r.get("skipped", 0))
+print(f"kotlin: {t - f - e - s} passed, {f + e} failed, {s} skipped")
+PY
+if [[ $KOTLIN_RC -ne 0 ]]; then echo "mobile: Kotlin tests failed" >&2; exit "$KOTLIN_RC"; fi
+
+# Swift: only where a toolchain exists (none on the build machines here).
+# (`swift --version` tells the compiler from OpenStack's `swift` client of the same name.)
+if command -v swift >/dev/null 2>&1 && swift --version 2>&1 | grep -qiE "swift(-driver)? version"; then
+  (cd "$MOBILE/swift" && OAUTH2KIT_LIB_DIR="$LIB_DIR" OAUTH2KIT_DEVSERVER_URL="$URL" \
+     OAUTH2KIT_KEYS_DIR="$ROOT/devserver/keys" LD_LIBRARY_PATH="$LIB_DIR:${LD_LIBRARY_PATH:-}" \
+     DYLD_LIBRARY_PATH="$LIB_DIR:${DYLD_LIBRARY_PATH:-}" swift test)
+else
+  echo "mobile/swift: skipped: no swift toolchain (Swift package generated, not compiled or run here)"
+fi
