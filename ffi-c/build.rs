@@ -8,6 +8,7 @@ fn main() {
         .include("../include")
         .compile("oauth2kit_cxxbridge");
     println!("cargo:rerun-if-changed=../include/oauth2kit/poll_observer.h");
+    println!("cargo:rerun-if-changed=../include/oauth2kit/session_glue.h");
     println!("cargo:rerun-if-changed=src/cxx_bridge.rs");
     let target = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target == "linux" {

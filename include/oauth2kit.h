@@ -299,6 +299,11 @@ typedef enum {
 typedef struct oauth2kit_authorization oauth2kit_authorization;
 
 /**
+ * A started CIBA backchannel authentication request. Immutable: thread-safe to read.
+ */
+typedef struct oauth2kit_ciba_authorization oauth2kit_ciba_authorization;
+
+/**
  * A client of one authorization server. Thread-safe: share one client
  * between any number of threads and call any function on it concurrently.
  */
@@ -743,6 +748,49 @@ oauth2kit_status oauth2kit_client_poll_device_token(const oauth2kit_client *clie
                                                     oauth2kit_poll_callback callback,
                                                     void *user_data,
                                                     oauth2kit_token_set **out);
+
+/**
+ * Starts a CIBA backchannel authentication request (CIBA core 1.0 §7) for the
+ * user named by `login_hint`, without polling: arguments as for
+ * `oauth2kit_client_ciba`. `*out` receives a new handle (free with
+ * `oauth2kit_ciba_authorization_free`); poll it with
+ * `oauth2kit_client_poll_ciba_token`. Use this split form when the
+ * `auth_req_id` is needed (e.g. to match a ping-mode notification). Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_ciba_authorization(const oauth2kit_client *client,
+                                                     const char *login_hint,
+                                                     const char *scope,
+                                                     const char *binding_message,
+                                                     const oauth2kit_param *params,
+                                                     size_t params_len,
+                                                     oauth2kit_ciba_authorization **out);
+
+/**
+ * A field of a started CIBA request as a new string (free with
+ * `oauth2kit_string_free`): `auth_req_id` (a bearer-like secret: do not log
+ * it), `expires_in`, `interval` (seconds, as text), or any other member of
+ * the server's answer (NULL when absent). Thread-safe.
+ */
+oauth2kit_status oauth2kit_ciba_authorization_field(const oauth2kit_ciba_authorization *ciba,
+                                                    const char *name,
+                                                    char **out);
+
+/**
+ * Releases a CIBA request handle. NULL is a no-op.
+ */
+void oauth2kit_ciba_authorization_free(oauth2kit_ciba_authorization *ciba);
+
+/**
+ * Polls a started CIBA request until the user approves (same rules and
+ * callback as `oauth2kit_client_poll_device_token`). `*out` receives the
+ * tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
+ * `CANCELLED`, transport errors. Blocks. Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_poll_ciba_token(const oauth2kit_client *client,
+                                                  const oauth2kit_ciba_authorization *ciba,
+                                                  oauth2kit_poll_callback callback,
+                                                  void *user_data,
+                                                  oauth2kit_token_set **out);
 
 /**
  * CIBA poll mode (OpenID Connect Client-Initiated Backchannel Authentication):

@@ -11,14 +11,16 @@
 //   oauth2kit::Tokens t = client.client_credentials("read");
 //   auto [name, value] = client.authorization_header(t);
 //
-// Thread safety: Client, Tokens, Authorization, Introspection and
-// DeviceAuthorization may be used from many threads at once; Config may not.
+// Thread safety: Client, Tokens, Authorization, Introspection,
+// DeviceAuthorization, Store and Session may be used from many threads at
+// once; Config and SessionOptions may not.
 // Tokens are copied into std::string on request: those copies are not zeroed.
 #pragma once
 
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -197,6 +199,20 @@ class DeviceAuthorization {
   rust::Box<bridge::DeviceAuth> inner_;
 };
 
+// A started CIBA backchannel request (poll it with Client::poll_ciba_token).
+class CibaAuthorization {
+ public:
+  explicit CibaAuthorization(rust::Box<bridge::CibaAuth> b) : inner_(std::move(b)) {}
+  // The request id: a secret (do not log it); needed to match ping-mode notifications.
+  std::string auth_req_id() const { return field("auth_req_id").value_or(""); }
+  // "auth_req_id", "expires_in", "interval" (seconds, as text) or any other member of the answer.
+  std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  const bridge::CibaAuth& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::CibaAuth> inner_;
+};
+
 // A polling progress report; kind: 1 waiting, 2 slow_down, 3 retrying.
 struct PollEvent {
   std::int32_t kind;
@@ -204,6 +220,32 @@ struct PollEvent {
   std::uint64_t interval_ms;
   std::uint64_t remaining_ms;
 };
+
+namespace detail {
+// Runs a polling bridge call with `on_event` (optional) as its observer. An
+// exception thrown by `on_event` cancels the poll and is rethrown here.
+template <class F>
+auto poll(const std::function<bool(const PollEvent&)>& on_event, F&& f) -> decltype(f(std::declval<bridge::PollObserver&>())) {
+  bridge::PollObserver observer;
+  std::exception_ptr thrown;
+  if (on_event) {
+    observer.callback = [&](std::int32_t kind, std::uint32_t attempt, std::uint64_t interval, std::uint64_t remaining) {
+      try {
+        return on_event(PollEvent{kind, attempt, interval, remaining});
+      } catch (...) {
+        thrown = std::current_exception();
+        return false;
+      }
+    };
+  }
+  try {
+    return call([&] { return f(observer); });
+  } catch (const Error&) {
+    if (thrown) std::rethrow_exception(thrown);
+    throw;
+  }
+}
+}  // namespace detail
 
 // A client of one authorization server. Thread-safe; movable, not copyable.
 class Client {
@@ -259,25 +301,20 @@ class Client {
   // throws cancels the poll and is rethrown here.
   Tokens poll_device_token(const DeviceAuthorization& d,
                            std::function<bool(const PollEvent&)> on_event = nullptr) const {
-    bridge::PollObserver observer;
-    std::exception_ptr thrown;
-    if (on_event) {
-      observer.callback = [&](std::int32_t kind, std::uint32_t attempt, std::uint64_t interval,
-                              std::uint64_t remaining) {
-        try {
-          return on_event(PollEvent{kind, attempt, interval, remaining});
-        } catch (...) {
-          thrown = std::current_exception();
-          return false;
-        }
-      };
-    }
-    try {
-      return Tokens(detail::call([&] { return inner_->poll_device_token(d.raw(), observer); }));
-    } catch (const Error&) {
-      if (thrown) std::rethrow_exception(thrown);
-      throw;
-    }
+    return Tokens(detail::poll(on_event, [&](bridge::PollObserver& o) { return inner_->poll_device_token(d.raw(), o); }));
+  }
+  // CIBA poll mode: starts a backchannel request for the user `login_hint`
+  // ("openid" is added to the scope when missing).
+  CibaAuthorization ciba_authorization(const std::string& login_hint, const std::string& scope = "",
+                                       const std::string& binding_message = "", const Params& params = {}) const {
+    auto p = detail::params(params);
+    return CibaAuthorization(
+        detail::call([&] { return inner_->ciba_authorization(login_hint, scope, binding_message, p); }));
+  }
+  // Polls until the user approves; `on_event` as for poll_device_token.
+  Tokens poll_ciba_token(const CibaAuthorization& a,
+                         std::function<bool(const PollEvent&)> on_event = nullptr) const {
+    return Tokens(detail::poll(on_event, [&](bridge::PollObserver& o) { return inner_->poll_ciba_token(a.raw(), o); }));
   }
   Introspection introspect(const std::string& token, TokenHint hint = TokenHint::None) const {
     return Introspection(detail::call([&] { return inner_->introspect(token, static_cast<std::int32_t>(hint)); }));
@@ -294,9 +331,159 @@ class Client {
     auto h = inner_->authorization_header(t.raw());
     return {std::string(h.name), std::string(h.value)};
   }
+  const bridge::Client& raw() const { return *inner_; }
 
  private:
   rust::Box<bridge::Client> inner_;
+};
+
+// ---- sessions and stores -------------------------------------------------
+
+// A token store of your own (a database table, a keychain...): implement it
+// and pass it to Store::custom. The documents are the JSON of Tokens::to_json
+// (Tokens::from_json reads them) and contain the tokens: keep them as secret.
+//
+// The functions are called from any thread, often oauth2kit's own runtime
+// threads, and concurrently: they must be thread-safe, quick, and must not call
+// blocking oauth2kit functions (those would fail with Status::Runtime). An
+// exception they throw is caught at the boundary and becomes an
+// oauth2kit::Error with Status::Store whose what() contains its message.
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  // The stored document, or std::nullopt when nothing is stored. A store that
+  // exists but cannot be read must throw, not return std::nullopt.
+  virtual std::optional<std::string> load() = 0;
+  // Replaces the stored document; durable when it returns.
+  virtual void save(const std::string& json) = 0;
+  // Removes the stored document.
+  virtual void clear() = 0;
+};
+
+// Where a session keeps its tokens. Copies share the same store.
+class Store {
+ public:
+  // Memory only (the default of a session).
+  static Store memory() { return Store(bridge::memory_store()); }
+  // A file written atomically (a crash never leaves a torn or lost refresh
+  // token), readable by its owner only. Nothing is read until needed.
+  static Store file(const std::string& path) { return Store(bridge::file_store(path)); }
+  // Your own store; the session keeps `store` alive as long as it needs it
+  // (the last reference may be released on an oauth2kit runtime thread).
+  static Store custom(std::shared_ptr<TokenStore> store) {
+    if (!store) throw std::invalid_argument("oauth2kit::Store::custom: null store");
+    auto adapter = std::make_unique<bridge::StoreAdapter>();
+    adapter->load_fn = [store] { return store->load(); };
+    adapter->save_fn = [store](const std::string& json) { store->save(json); };
+    adapter->clear_fn = [store] { store->clear(); };
+    return Store(detail::call([&] { return bridge::cpp_store(std::move(adapter)); }));
+  }
+  Store(const Store& other) : inner_(other.inner_->clone_store()) {}
+  Store& operator=(const Store& other) {
+    if (this != &other) inner_ = other.inner_->clone_store();
+    return *this;
+  }
+  Store(Store&&) noexcept = default;
+  Store& operator=(Store&&) noexcept = default;
+
+  // What the store holds now (e.g. to inspect a file store); blocks.
+  std::optional<Tokens> load() const {
+    auto json = detail::opt(detail::call([&] { return inner_->load_json(); }));
+    if (!json) return std::nullopt;
+    return Tokens::from_json(*json);
+  }
+  const bridge::Store& raw() const { return *inner_; }
+
+ private:
+  explicit Store(rust::Box<bridge::Store> b) : inner_(std::move(b)) {}
+  rust::Box<bridge::Store> inner_;
+};
+
+// How a session gets and keeps its tokens; setters return *this. A session
+// takes copies: one SessionOptions may configure several sessions.
+class SessionOptions {
+ public:
+  SessionOptions() : inner_(bridge::new_session_options()) {}
+  // Where tokens are kept (default: memory).
+  SessionOptions& store(const Store& s) {
+    inner_->set_store(s.raw());
+    return *this;
+  }
+  // Tokens to start from (e.g. from the code flow) instead of loading the
+  // store. They reach the store with the next renewal; Session::set_tokens
+  // saves them at once.
+  SessionOptions& tokens(const Tokens& t) {
+    inner_->set_initial_tokens(t.raw());
+    return *this;
+  }
+  // Without a usable refresh token, get tokens with the client credentials
+  // grant (scope "" = the configured default) instead of failing with
+  // Status::ReauthorizationRequired.
+  SessionOptions& client_credentials(const std::string& scope = "") {
+    inner_->use_client_credentials(scope);
+    return *this;
+  }
+  // Renew this many seconds before expiry (0 = the default, 60).
+  SessionOptions& refresh_margin(std::uint32_t secs) {
+    inner_->set_refresh_margin(secs);
+    return *this;
+  }
+  // Called with every new token set, after it is saved, on an oauth2kit
+  // runtime thread: thread-safe, quick, no blocking oauth2kit calls. An
+  // exception it throws is caught and dropped.
+  SessionOptions& on_change(std::function<void(const Tokens&)> callback) {
+    std::unique_ptr<bridge::ChangeObserver> observer;
+    if (callback) {
+      observer = std::make_unique<bridge::ChangeObserver>();
+      observer->callback = [cb = std::move(callback)](const bridge::Tokens& t) { cb(Tokens(t.clone_box())); };
+    }
+    inner_->set_on_change(std::move(observer));
+    return *this;
+  }
+  const bridge::SessionOptions& raw() const { return *inner_; }
+
+ private:
+  rust::Box<bridge::SessionOptions> inner_;
+};
+
+// Hands out a valid access token, renewing it before expiry — once, however
+// many threads ask at the same time (single flight). Thread-safe: share it.
+// Nothing is sent until a token is asked for. Movable, not copyable.
+class Session {
+ public:
+  explicit Session(const Client& client, const SessionOptions& options = SessionOptions())
+      : inner_(detail::call([&] { return bridge::new_session(client.raw(), options.raw()); })) {}
+
+  // The cached token (no network), or one renewed for all callers. Throws
+  // Error: ReauthorizationRequired, Store, or the grant's errors.
+  std::string access_token() const {
+    return std::string(detail::call([&] { return inner_->access_token(); }));
+  }
+  // The whole valid token set.
+  Tokens token() const {
+    return Tokens(detail::call([&] { return inner_->token(); }));
+  }
+  // {header name, header value} with a valid token, as the profile presents it.
+  std::pair<std::string, std::string> authorization_header() const {
+    auto h = detail::call([&] { return inner_->authorization_header(); });
+    return {std::string(h.name), std::string(h.value)};
+  }
+  // Marks the current token stale: the next request renews it.
+  void invalidate() const { inner_->invalidate(); }
+  // An API answered 401 to `access_token`: if it is still the current token,
+  // the next request renews (once for all callers). True when it marked it stale.
+  bool on_unauthorized(const std::string& access_token) const { return inner_->on_unauthorized(access_token); }
+  // Replaces the tokens (e.g. after a code exchange) and saves them.
+  void set_tokens(const Tokens& t) const {
+    detail::call([&] { inner_->set_tokens(t.raw()); });
+  }
+  // Forgets the tokens, here and in the store (sign-out).
+  void clear() const {
+    detail::call([&] { inner_->clear(); });
+  }
+
+ private:
+  rust::Box<bridge::Session> inner_;
 };
 
 }  // namespace oauth2kit

@@ -13,15 +13,26 @@ use oauth2kit_ffi::*;
 const N: u32 = 200_000;
 
 fn main() {
-    let base = std::env::args().nth(1).expect("usage: cached_token_bench DEVSERVER_URL");
+    let base = std::env::args()
+        .nth(1)
+        .expect("usage: cached_token_bench DEVSERVER_URL");
     let cfg_text = |s: &str| std::ffi::CString::new(s).expect("no NUL");
     let mut cfg = std::ptr::null_mut();
     let id = cfg_text("basic-client");
-    assert_eq!(oauth2kit_config_new(id.as_ptr(), &mut cfg), oauth2kit_status::Ok);
+    assert_eq!(
+        oauth2kit_config_new(id.as_ptr(), &mut cfg),
+        oauth2kit_status::Ok
+    );
     let secret = cfg_text("basic secret+/&=:%");
     let token_url = cfg_text(&format!("{base}/token"));
-    assert_eq!(oauth2kit_config_set(cfg, oauth2kit_option::ClientSecret as i32, secret.as_ptr()), oauth2kit_status::Ok);
-    assert_eq!(oauth2kit_config_set(cfg, oauth2kit_option::TokenUrl as i32, token_url.as_ptr()), oauth2kit_status::Ok);
+    assert_eq!(
+        oauth2kit_config_set(cfg, oauth2kit_option::ClientSecret as i32, secret.as_ptr()),
+        oauth2kit_status::Ok
+    );
+    assert_eq!(
+        oauth2kit_config_set(cfg, oauth2kit_option::TokenUrl as i32, token_url.as_ptr()),
+        oauth2kit_status::Ok
+    );
     let mut client = std::ptr::null_mut();
     assert_eq!(oauth2kit_client_new(cfg, &mut client), oauth2kit_status::Ok);
     let opts = oauth2kit_session_options {
@@ -34,7 +45,10 @@ fn main() {
         on_change_user_data: std::ptr::null_mut(),
     };
     let mut session = std::ptr::null_mut();
-    assert_eq!(oauth2kit_session_new(client, &opts, &mut session), oauth2kit_status::Ok);
+    assert_eq!(
+        oauth2kit_session_new(client, &opts, &mut session),
+        oauth2kit_status::Ok
+    );
 
     // The same session, seen from Rust: a second session over the same client
     // would fetch its own token, so read the Rust way through a fresh blocking
@@ -48,12 +62,17 @@ fn main() {
     )
     .expect("client");
     let rust_session = oauth2kit::blocking::Session::new(
-        oauth2kit::session::Session::builder(rust_client.as_async().clone()).client_credentials(None).build(),
+        oauth2kit::session::Session::builder(rust_client.as_async().clone())
+            .client_credentials(None)
+            .build(),
     );
 
     // Warm both (the first read fetches the token).
     let mut out: *mut c_char = std::ptr::null_mut();
-    assert_eq!(oauth2kit_session_access_token(session, &mut out), oauth2kit_status::Ok);
+    assert_eq!(
+        oauth2kit_session_access_token(session, &mut out),
+        oauth2kit_status::Ok
+    );
     oauth2kit_string_free(out);
     rust_session.access_token().expect("token");
 
@@ -72,7 +91,10 @@ fn main() {
             oauth2kit_string_free(black_box(out));
         }
         let c_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
-        println!("round {round}: Rust {rust_ns:.0} ns/read, C ABI {c_ns:.0} ns/read, C/Rust = {:.2}", c_ns / rust_ns);
+        println!(
+            "round {round}: Rust {rust_ns:.0} ns/read, C ABI {c_ns:.0} ns/read, C/Rust = {:.2}",
+            c_ns / rust_ns
+        );
     }
     oauth2kit_session_free(session);
     oauth2kit_client_free(client);

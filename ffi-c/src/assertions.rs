@@ -12,7 +12,11 @@ use crate::handle::{Handle, opt_str_arg, out_arg, str_arg};
 use crate::tokens::oauth2kit_token_set;
 
 /// Fills a token exchange from name/value options (the RFC 8693 §2.1 names).
-pub(crate) fn token_exchange(subject_token: &str, subject_token_type: &str, options: &[(&str, &str)]) -> Result<TokenExchange, Fail> {
+pub(crate) fn token_exchange(
+    subject_token: &str,
+    subject_token_type: &str,
+    options: &[(&str, &str)],
+) -> Result<TokenExchange, Fail> {
     let mut te = TokenExchange::new(subject_token, subject_token_type);
     for (name, value) in options {
         let v = value.to_string();
@@ -23,7 +27,11 @@ pub(crate) fn token_exchange(subject_token: &str, subject_token_type: &str, opti
             "audience" => te.audience.push(v),
             "resource" => te.resource.push(v),
             "scope" => te.scope = Some(v),
-            other => return Err(Fail::invalid(format!("unknown token exchange option {other:?}"))),
+            other => {
+                return Err(Fail::invalid(format!(
+                    "unknown token exchange option {other:?}"
+                )));
+            }
         }
     }
     Ok(te)
@@ -72,7 +80,9 @@ pub extern "C" fn oauth2kit_client_jwt_bearer(
         // SAFETY: handle and strings checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let grant = JwtBearer {
-            assertion: JwtAssertion::Given(Secret::new(unsafe { str_arg(assertion, "assertion") }?)),
+            assertion: JwtAssertion::Given(Secret::new(unsafe {
+                str_arg(assertion, "assertion")
+            }?)),
             scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
         };
         out.write(oauth2kit_token_set::into_raw(c.jwt_bearer(&grant)?));
@@ -132,7 +142,9 @@ pub extern "C" fn oauth2kit_client_saml2_bearer(
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let assertion = unsafe { str_arg(assertion_b64url, "assertion_b64url") }?;
         let scope = unsafe { opt_str_arg(scope, "scope") }?;
-        out.write(oauth2kit_token_set::into_raw(c.saml2_bearer(assertion, scope)?));
+        out.write(oauth2kit_token_set::into_raw(
+            c.saml2_bearer(assertion, scope)?,
+        ));
         Ok(())
     })
 }

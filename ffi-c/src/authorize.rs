@@ -20,7 +20,10 @@ pub(crate) struct Authorization {
 
 impl From<AuthorizationRequest> for Authorization {
     fn from(r: AuthorizationRequest) -> Self {
-        Authorization { url: Some(r.url.to_string()), pending: r.pending }
+        Authorization {
+            url: Some(r.url.to_string()),
+            pending: r.pending,
+        }
     }
 }
 
@@ -36,12 +39,17 @@ opaque!(oauth2kit_authorization => Authorization, 0x6f32_6b61_7574_687a);
 /// `oauth2kit_string_free`). Errors: `INVALID_ARGUMENT` for a request rebuilt
 /// from JSON, which has no URL. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_authorization_url(auth: *const oauth2kit_authorization, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_authorization_url(
+    auth: *const oauth2kit_authorization,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_authorization_url", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
         let a = unsafe { oauth2kit_authorization::get(auth, "auth") }?;
-        let url = a.url.as_deref().ok_or_else(|| Fail::invalid("this authorization request was rebuilt from JSON and has no URL"))?;
+        let url = a.url.as_deref().ok_or_else(|| {
+            Fail::invalid("this authorization request was rebuilt from JSON and has no URL")
+        })?;
         out.write(new_c_string(url)?);
         Ok(())
     })
@@ -50,7 +58,10 @@ pub extern "C" fn oauth2kit_authorization_url(auth: *const oauth2kit_authorizati
 /// The `state` sent (to match a redirect to its request yourself). Free with
 /// `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_authorization_state(auth: *const oauth2kit_authorization, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_authorization_state(
+    auth: *const oauth2kit_authorization,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_authorization_state", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -64,12 +75,16 @@ pub extern "C" fn oauth2kit_authorization_state(auth: *const oauth2kit_authoriza
 /// issuer) as JSON, e.g. for a web session between two HTTP requests. It holds
 /// secrets: store it server-side only. Free with `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_authorization_to_json(auth: *const oauth2kit_authorization, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_authorization_to_json(
+    auth: *const oauth2kit_authorization,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_authorization_to_json", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
         let a = unsafe { oauth2kit_authorization::get(auth, "auth") }?;
-        let json = serde_json::to_string(&a.pending).map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))?;
+        let json = serde_json::to_string(&a.pending)
+            .map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))?;
         out.write(new_c_string(&json)?);
         Ok(())
     })
@@ -80,14 +95,20 @@ pub extern "C" fn oauth2kit_authorization_to_json(auth: *const oauth2kit_authori
 /// receives a new handle (free with `oauth2kit_authorization_free`).
 /// Errors: `INVALID_ARGUMENT` for bad JSON.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_authorization_from_json(json: *const c_char, out: *mut *mut oauth2kit_authorization) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_authorization_from_json(
+    json: *const c_char,
+    out: *mut *mut oauth2kit_authorization,
+) -> oauth2kit_status {
     guard("oauth2kit_authorization_from_json", || {
         let out = out_arg(out, "out")?;
         // SAFETY: string checked by the helper.
         let json = unsafe { str_arg(json, "json") }?;
-        let pending: PendingAuthorization =
-            serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a pending authorization: {e}")))?;
-        out.write(oauth2kit_authorization::into_raw(Authorization { url: None, pending }));
+        let pending: PendingAuthorization = serde_json::from_str(json)
+            .map_err(|e| Fail::invalid(format!("not a pending authorization: {e}")))?;
+        out.write(oauth2kit_authorization::into_raw(Authorization {
+            url: None,
+            pending,
+        }));
         Ok(())
     })
 }

@@ -59,7 +59,10 @@ pub(crate) fn hint_from_i32(n: i32) -> Result<Option<TokenTypeHint>, Fail> {
 ///
 /// # Safety
 /// `params` is NULL (then `len` must be 0) or points to `len` pairs of C strings.
-pub(crate) unsafe fn params_arg<'a>(params: *const oauth2kit_param, len: usize) -> Result<Vec<(&'a str, &'a str)>, Fail> {
+pub(crate) unsafe fn params_arg<'a>(
+    params: *const oauth2kit_param,
+    len: usize,
+) -> Result<Vec<(&'a str, &'a str)>, Fail> {
     if len == 0 {
         return Ok(Vec::new());
     }
@@ -104,7 +107,10 @@ fn token_call(
 /// fit the auth method…), discovery errors (`TRANSPORT`, `HTTP`…), `RUNTIME`
 /// after fork(). Thread-safe (the config is only read).
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_client_new(config: *const oauth2kit_config, out: *mut *mut oauth2kit_client) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_client_new(
+    config: *const oauth2kit_config,
+    out: *mut *mut oauth2kit_client,
+) -> oauth2kit_status {
     guard("oauth2kit_client_new", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -150,7 +156,9 @@ pub extern "C" fn oauth2kit_client_authorize(
             ..Default::default()
         };
         let request = c.authorization_url(opts)?;
-        out.write(oauth2kit_authorization::into_raw(Authorization::from(request)));
+        out.write(oauth2kit_authorization::into_raw(Authorization::from(
+            request,
+        )));
         Ok(())
     })
 }
@@ -288,7 +296,11 @@ pub extern "C" fn oauth2kit_client_introspect(
 /// Token revocation (RFC 7009). `hint` is an `oauth2kit_token_hint`. Revoking an
 /// unknown token succeeds (RFC 7009 §2.2). Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_client_revoke(client: *const oauth2kit_client, token: *const c_char, hint: i32) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_client_revoke(
+    client: *const oauth2kit_client,
+    token: *const c_char,
+    hint: i32,
+) -> oauth2kit_status {
     guard("oauth2kit_client_revoke", || {
         // SAFETY: handle and string checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;

@@ -103,7 +103,10 @@ const NAMES: &[(&str, oauth2kit_option)] = {
         ("connect_timeout_ms", O::ConnectTimeoutMs),
         ("user_agent", O::UserAgent),
         ("extra_root_certificate_pem", O::ExtraRootCertificatePem),
-        ("backchannel_authentication_url", O::BackchannelAuthenticationUrl),
+        (
+            "backchannel_authentication_url",
+            O::BackchannelAuthenticationUrl,
+        ),
         ("max_response_bytes", O::MaxResponseBytes),
     ]
 };
@@ -160,7 +163,10 @@ fn parse_millis(v: &str) -> Result<Duration, Fail> {
 
 impl ConfigData {
     pub(crate) fn new(client_id: &str) -> Self {
-        ConfigData { client_id: client_id.to_string(), ..Default::default() }
+        ConfigData {
+            client_id: client_id.to_string(),
+            ..Default::default()
+        }
     }
 
     /// Sets one option. Values that can be checked alone (profile, key, numbers)
@@ -194,18 +200,24 @@ impl ConfigData {
                 self.allow_insecure_http = match value {
                     "true" | "1" => true,
                     "false" | "0" => false,
-                    other => return Err(Fail::invalid(format!("expected \"true\" or \"false\", got {other:?}"))),
+                    other => {
+                        return Err(Fail::invalid(format!(
+                            "expected \"true\" or \"false\", got {other:?}"
+                        )));
+                    }
                 }
             }
             O::TimeoutMs => self.http.timeout = parse_millis(value)?,
             O::ConnectTimeoutMs => self.http.connect_timeout = parse_millis(value)?,
             O::UserAgent => self.http.user_agent = value.to_string(),
-            O::ExtraRootCertificatePem => self.http.extra_root_certificates_pem.push(value.to_string()),
+            O::ExtraRootCertificatePem => self
+                .http
+                .extra_root_certificates_pem
+                .push(value.to_string()),
             O::MaxResponseBytes => {
-                self.http.max_response_bytes = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| Fail::invalid(format!("expected a number of bytes, got {value:?}")))?
+                self.http.max_response_bytes = value.trim().parse().map_err(|_| {
+                    Fail::invalid(format!("expected a number of bytes, got {value:?}"))
+                })?
             }
         }
         Ok(())
@@ -213,16 +225,21 @@ impl ConfigData {
 
     /// Sets an option by its C++ name.
     pub(crate) fn set_by_name(&mut self, name: &str, value: &str) -> Result<(), Fail> {
-        let option = oauth2kit_option::from_name(name).ok_or_else(|| Fail::invalid(format!("unknown option {name:?}")))?;
+        let option = oauth2kit_option::from_name(name)
+            .ok_or_else(|| Fail::invalid(format!("unknown option {name:?}")))?;
         self.set(option, value)
     }
 
     /// Builds the client; discovery (when asked for) is a network call.
     pub(crate) fn build(&self) -> Result<oauth2kit::blocking::Client, Fail> {
         use oauth2kit_option as O;
-        let mut b = OAuthClient::builder(self.client_id.clone()).allow_insecure_http(self.allow_insecure_http);
+        let mut b = OAuthClient::builder(self.client_id.clone())
+            .allow_insecure_http(self.allow_insecure_http);
         if let Some(issuer) = &self.discovery_issuer {
-            b = b.metadata(oauth2kit::blocking::Client::discover(issuer, self.http.clone())?);
+            b = b.metadata(oauth2kit::blocking::Client::discover(
+                issuer,
+                self.http.clone(),
+            )?);
         }
         if let Some(s) = &self.secret {
             b = b.client_secret(s.clone());
@@ -269,7 +286,10 @@ impl ConfigData {
         if let Some(v) = &self.assertion_audience {
             b = b.assertion_audience(v.clone());
         }
-        Ok(oauth2kit::blocking::Client::with_options(b.build()?, self.http.clone())?)
+        Ok(oauth2kit::blocking::Client::with_options(
+            b.build()?,
+            self.http.clone(),
+        )?)
     }
 }
 
@@ -289,7 +309,10 @@ opaque!(oauth2kit_config => ConfigData, 0x6f32_6b63_6f6e_6600);
 /// (the clients made from it do not need it any longer).
 /// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_config_new(client_id: *const c_char, out: *mut *mut oauth2kit_config) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_config_new(
+    client_id: *const c_char,
+    out: *mut *mut oauth2kit_config,
+) -> oauth2kit_status {
     guard("oauth2kit_config_new", || {
         let out = out_arg(out, "out")?;
         // SAFETY: a C string from the caller (contract in the header).
@@ -307,12 +330,17 @@ pub extern "C" fn oauth2kit_config_new(client_id: *const c_char, out: *mut *mut 
 /// Setting an option twice keeps the last value.
 /// Thread safety: not with other calls on the same config.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_config_set(config: *mut oauth2kit_config, option: i32, value: *const c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_config_set(
+    config: *mut oauth2kit_config,
+    option: i32,
+    value: *const c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_config_set", || {
         // SAFETY: handle and string from the caller, checked by the helpers.
         let data = unsafe { oauth2kit_config::get_mut(config, "config") }?;
         let value = unsafe { str_arg(value, "value") }?;
-        let option = oauth2kit_option::from_i32(option).ok_or_else(|| Fail::invalid(format!("unknown option {option}")))?;
+        let option = oauth2kit_option::from_i32(option)
+            .ok_or_else(|| Fail::invalid(format!("unknown option {option}")))?;
         data.set(option, value)
     })
 }

@@ -16,10 +16,14 @@ use oauth2kit::{AuthorizeOptions, JwtAssertion, JwtBearer, Secret, SigningKey};
 
 use crate::authorize::Authorization as AuthorizationData;
 use crate::config::ConfigData;
+use crate::cxx_session::{
+    Session, SessionOptions, Store, cpp_store, file_store, memory_store, new_session,
+    new_session_options,
+};
 use crate::error::{Fail, oauth2kit_status, set_last_error, with_last_error};
 
 #[cxx::bridge(namespace = "oauth2kit::bridge")]
-mod ffi {
+pub(crate) mod ffi {
     /// A name/value pair.
     #[derive(Debug)]
     struct Param {
@@ -63,19 +67,43 @@ mod ffi {
         type Authorization;
         type IntrospectionResult;
         type DeviceAuth;
+        type CibaAuth;
 
         fn new_config(client_id: &str) -> Box<Config>;
         fn set(self: &mut Config, option: &str, value: &str) -> Result<()>;
 
         fn new_client(config: &Config) -> Result<Box<Client>>;
-        fn authorize(self: &Client, scope: &str, redirect_uri: &str, params: &Vec<Param>) -> Result<Box<Authorization>>;
-        fn exchange_redirect(self: &Client, auth: &Authorization, redirect_url: &str) -> Result<Box<Tokens>>;
+        fn authorize(
+            self: &Client,
+            scope: &str,
+            redirect_uri: &str,
+            params: &Vec<Param>,
+        ) -> Result<Box<Authorization>>;
+        fn exchange_redirect(
+            self: &Client,
+            auth: &Authorization,
+            redirect_url: &str,
+        ) -> Result<Box<Tokens>>;
         fn exchange_code(self: &Client, auth: &Authorization, code: &str) -> Result<Box<Tokens>>;
         fn client_credentials(self: &Client, scope: &str) -> Result<Box<Tokens>>;
-        fn password(self: &Client, username: &str, password: &str, scope: &str) -> Result<Box<Tokens>>;
+        fn password(
+            self: &Client,
+            username: &str,
+            password: &str,
+            scope: &str,
+        ) -> Result<Box<Tokens>>;
         fn refresh(self: &Client, refresh_token: &str, scope: &str) -> Result<Box<Tokens>>;
-        fn extension_grant(self: &Client, grant_type: &str, params: &Vec<Param>) -> Result<Box<Tokens>>;
-        fn token_exchange(self: &Client, subject_token: &str, subject_token_type: &str, options: &Vec<Param>) -> Result<Box<Tokens>>;
+        fn extension_grant(
+            self: &Client,
+            grant_type: &str,
+            params: &Vec<Param>,
+        ) -> Result<Box<Tokens>>;
+        fn token_exchange(
+            self: &Client,
+            subject_token: &str,
+            subject_token_type: &str,
+            options: &Vec<Param>,
+        ) -> Result<Box<Tokens>>;
         fn jwt_bearer(self: &Client, assertion: &str, scope: &str) -> Result<Box<Tokens>>;
         #[allow(clippy::too_many_arguments)]
         fn jwt_bearer_signed(
@@ -89,7 +117,23 @@ mod ffi {
         ) -> Result<Box<Tokens>>;
         fn saml2_bearer(self: &Client, assertion_b64url: &str, scope: &str) -> Result<Box<Tokens>>;
         fn device_authorization(self: &Client, scope: &str) -> Result<Box<DeviceAuth>>;
-        fn poll_device_token(self: &Client, device: &DeviceAuth, observer: &PollObserver) -> Result<Box<Tokens>>;
+        fn poll_device_token(
+            self: &Client,
+            device: &DeviceAuth,
+            observer: &PollObserver,
+        ) -> Result<Box<Tokens>>;
+        fn ciba_authorization(
+            self: &Client,
+            login_hint: &str,
+            scope: &str,
+            binding_message: &str,
+            params: &Vec<Param>,
+        ) -> Result<Box<CibaAuth>>;
+        fn poll_ciba_token(
+            self: &Client,
+            ciba: &CibaAuth,
+            observer: &PollObserver,
+        ) -> Result<Box<Tokens>>;
         fn introspect(self: &Client, token: &str, hint: i32) -> Result<Box<IntrospectionResult>>;
         fn revoke(self: &Client, token: &str, hint: i32) -> Result<()>;
         fn validate(self: &Client, tokens: &Tokens) -> Result<bool>;
@@ -111,15 +155,67 @@ mod ffi {
         fn field(self: &IntrospectionResult, name: &str) -> OptString;
 
         fn field(self: &DeviceAuth, name: &str) -> OptString;
+        fn field(self: &CibaAuth, name: &str) -> OptString;
 
         fn take_last_error() -> ErrorInfo;
+
+        // Sessions and stores (cxx_session.rs).
+        type Store;
+        type SessionOptions;
+        type Session;
+
+        fn clone_box(self: &Tokens) -> Box<Tokens>;
+
+        fn memory_store() -> Box<Store>;
+        fn file_store(path: &str) -> Box<Store>;
+        fn cpp_store(adapter: UniquePtr<StoreAdapter>) -> Result<Box<Store>>;
+        fn clone_store(self: &Store) -> Box<Store>;
+        fn load_json(self: &Store) -> Result<OptString>;
+
+        fn new_session_options() -> Box<SessionOptions>;
+        fn set_store(self: &mut SessionOptions, store: &Store);
+        fn set_initial_tokens(self: &mut SessionOptions, tokens: &Tokens);
+        fn use_client_credentials(self: &mut SessionOptions, scope: &str);
+        fn set_refresh_margin(self: &mut SessionOptions, secs: u32);
+        fn set_on_change(self: &mut SessionOptions, observer: UniquePtr<ChangeObserver>);
+
+        fn new_session(client: &Client, options: &SessionOptions) -> Result<Box<Session>>;
+        fn access_token(self: &Session) -> Result<String>;
+        fn token(self: &Session) -> Result<Box<Tokens>>;
+        fn authorization_header(self: &Session) -> Result<Header>;
+        fn invalidate(self: &Session);
+        fn on_unauthorized(self: &Session, access_token: &str) -> bool;
+        fn set_tokens(self: &Session, tokens: &Tokens) -> Result<()>;
+        fn clear(self: &Session) -> Result<()>;
     }
 
     unsafe extern "C++" {
         include!("oauth2kit/poll_observer.h");
         /// The C++ progress callback of a polling flow.
         type PollObserver;
-        fn on_event(self: &PollObserver, kind: i32, attempt: u32, interval_ms: u64, remaining_ms: u64) -> bool;
+        fn on_event(
+            self: &PollObserver,
+            kind: i32,
+            attempt: u32,
+            interval_ms: u64,
+            remaining_ms: u64,
+        ) -> bool;
+
+        include!("oauth2kit/session_glue.h");
+        /// A token store implemented in C++; each call is noexcept and reports
+        /// an exception as `false` with its message in `error`.
+        type StoreAdapter;
+        fn load(
+            self: &StoreAdapter,
+            present: &mut bool,
+            json: &mut String,
+            error: &mut String,
+        ) -> bool;
+        fn save(self: &StoreAdapter, json: &str, error: &mut String) -> bool;
+        fn clear(self: &StoreAdapter, error: &mut String) -> bool;
+        /// The C++ `on_change` callback of a session (noexcept).
+        type ChangeObserver;
+        fn on_change(self: &ChangeObserver, tokens: &Tokens);
     }
 }
 
@@ -137,31 +233,43 @@ impl std::fmt::Display for BridgeError {
 
 /// Runs a bridge call: records a failure as the last error, and catches
 /// panics (cxx would abort the process on one).
-fn bridged<T>(function: &'static str, body: impl FnOnce() -> Result<T, Fail>) -> Result<T, BridgeError> {
+pub(crate) fn bridged<T>(
+    function: &'static str,
+    body: impl FnOnce() -> Result<T, Fail>,
+) -> Result<T, BridgeError> {
     let fail = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => return Ok(v),
         Ok(Err(fail)) => fail,
-        Err(_) => Fail::new(oauth2kit_status::Panic, format!("internal error (panic) in {function}")),
+        Err(_) => Fail::new(
+            oauth2kit_status::Panic,
+            format!("internal error (panic) in {function}"),
+        ),
     };
     let message = fail.message.clone();
     set_last_error(fail);
     Err(BridgeError(message))
 }
 
-fn opt(s: &str) -> Option<&str> {
+pub(crate) fn opt(s: &str) -> Option<&str> {
     if s.is_empty() { None } else { Some(s) }
 }
 
-fn opt_string(v: Option<String>) -> OptString {
-    OptString { present: v.is_some(), value: v.unwrap_or_default() }
+pub(crate) fn opt_string(v: Option<String>) -> OptString {
+    OptString {
+        present: v.is_some(),
+        value: v.unwrap_or_default(),
+    }
 }
 
 fn pairs(params: &[Param]) -> Vec<(&str, &str)> {
-    params.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect()
+    params
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect()
 }
 
 /// The C++ observer, carried into the core's progress callback. The core calls
-/// that callback only while `poll_device_token` runs (the observer outlives
+/// that callback only while `poll_device_token` / `poll_ciba_token` runs (the observer outlives
 /// the call), on the polling thread; `on_event` is `noexcept` and const.
 struct ObserverRef(*const ffi::PollObserver);
 // SAFETY: as above: used only during the call that lent it.
@@ -175,15 +283,25 @@ impl ObserverRef {
     }
 }
 
+/// Polling options reporting to a C++ observer that outlives the poll.
+fn observer_poll_options(observer: &ffi::PollObserver) -> oauth2kit::PollOptions {
+    let observer = ObserverRef(observer);
+    crate::device::poll_options_with(move |kind, e| {
+        // SAFETY: see `ObserverRef`.
+        let o = unsafe { &*observer.get() };
+        o.on_event(kind, e.attempt, e.interval_ms, e.remaining_ms)
+    })
+}
+
 /// Client settings (`oauth2kit::Config` in C++).
 #[derive(Debug)]
 pub struct Config(ConfigData);
 /// A client (`oauth2kit::Client`). Thread-safe.
 #[derive(Debug)]
-pub struct Client(oauth2kit::blocking::Client);
+pub struct Client(pub(crate) oauth2kit::blocking::Client);
 /// A token set (`oauth2kit::Tokens`).
 #[derive(Debug)]
-pub struct Tokens(oauth2kit::TokenSet);
+pub struct Tokens(pub(crate) oauth2kit::TokenSet);
 /// An authorization request (`oauth2kit::Authorization`).
 #[derive(Debug)]
 pub struct Authorization(AuthorizationData);
@@ -193,6 +311,9 @@ pub struct IntrospectionResult(oauth2kit::Introspection);
 /// A started device authorization (`oauth2kit::DeviceAuthorization`).
 #[derive(Debug)]
 pub struct DeviceAuth(oauth2kit::DeviceAuthorization);
+/// A started CIBA request (`oauth2kit::CibaAuthorization`).
+#[derive(Debug)]
+pub struct CibaAuth(oauth2kit::CibaAuthorization);
 
 fn new_config(client_id: &str) -> Box<Config> {
     Box::new(Config(ConfigData::new(client_id)))
@@ -211,55 +332,93 @@ fn new_client(config: &Config) -> Result<Box<Client>, BridgeError> {
 type TokensResult = Result<Box<Tokens>, BridgeError>;
 
 impl Client {
-    fn tokens(&self, function: &'static str, body: impl FnOnce(&oauth2kit::blocking::Client) -> oauth2kit::Result<oauth2kit::TokenSet>) -> TokensResult {
+    fn tokens(
+        &self,
+        function: &'static str,
+        body: impl FnOnce(&oauth2kit::blocking::Client) -> oauth2kit::Result<oauth2kit::TokenSet>,
+    ) -> TokensResult {
         bridged(function, || Ok(Box::new(Tokens(body(&self.0)?))))
     }
 
-    fn authorize(&self, scope: &str, redirect_uri: &str, params: &Vec<Param>) -> Result<Box<Authorization>, BridgeError> {
+    fn authorize(
+        &self,
+        scope: &str,
+        redirect_uri: &str,
+        params: &Vec<Param>,
+    ) -> Result<Box<Authorization>, BridgeError> {
         bridged("Client::authorize", || {
             let opts = AuthorizeOptions {
                 scope: opt(scope).map(str::to_string),
                 redirect_uri: opt(redirect_uri).map(str::to_string),
-                extra: params.iter().map(|p| (p.name.clone(), p.value.clone())).collect(),
+                extra: params
+                    .iter()
+                    .map(|p| (p.name.clone(), p.value.clone()))
+                    .collect(),
                 ..Default::default()
             };
-            Ok(Box::new(Authorization(self.0.authorization_url(opts)?.into())))
+            Ok(Box::new(Authorization(
+                self.0.authorization_url(opts)?.into(),
+            )))
         })
     }
 
     fn exchange_redirect(&self, auth: &Authorization, redirect_url: &str) -> TokensResult {
-        self.tokens("Client::exchange_redirect", |c| c.exchange_redirect(&auth.0.pending, redirect_url))
+        self.tokens("Client::exchange_redirect", |c| {
+            c.exchange_redirect(&auth.0.pending, redirect_url)
+        })
     }
 
     fn exchange_code(&self, auth: &Authorization, code: &str) -> TokensResult {
-        self.tokens("Client::exchange_code", |c| c.exchange_code(&auth.0.pending, code))
+        self.tokens("Client::exchange_code", |c| {
+            c.exchange_code(&auth.0.pending, code)
+        })
     }
 
     fn client_credentials(&self, scope: &str) -> TokensResult {
-        self.tokens("Client::client_credentials", |c| c.client_credentials(opt(scope)))
+        self.tokens("Client::client_credentials", |c| {
+            c.client_credentials(opt(scope))
+        })
     }
 
     fn password(&self, username: &str, password: &str, scope: &str) -> TokensResult {
-        self.tokens("Client::password", |c| c.password(username, password, opt(scope)))
+        self.tokens("Client::password", |c| {
+            c.password(username, password, opt(scope))
+        })
     }
 
     fn refresh(&self, refresh_token: &str, scope: &str) -> TokensResult {
-        self.tokens("Client::refresh", |c| c.refresh(&Secret::new(refresh_token), opt(scope)))
+        self.tokens("Client::refresh", |c| {
+            c.refresh(&Secret::new(refresh_token), opt(scope))
+        })
     }
 
     fn extension_grant(&self, grant_type: &str, params: &Vec<Param>) -> TokensResult {
-        self.tokens("Client::extension_grant", |c| c.extension_grant(grant_type, &pairs(params)))
+        self.tokens("Client::extension_grant", |c| {
+            c.extension_grant(grant_type, &pairs(params))
+        })
     }
 
-    fn token_exchange(&self, subject_token: &str, subject_token_type: &str, options: &Vec<Param>) -> TokensResult {
+    fn token_exchange(
+        &self,
+        subject_token: &str,
+        subject_token_type: &str,
+        options: &Vec<Param>,
+    ) -> TokensResult {
         bridged("Client::token_exchange", || {
-            let te = crate::assertions::token_exchange(subject_token, subject_token_type, &pairs(options))?;
+            let te = crate::assertions::token_exchange(
+                subject_token,
+                subject_token_type,
+                &pairs(options),
+            )?;
             Ok(Box::new(Tokens(self.0.token_exchange(&te)?)))
         })
     }
 
     fn jwt_bearer(&self, assertion: &str, scope: &str) -> TokensResult {
-        let grant = JwtBearer { assertion: JwtAssertion::Given(Secret::new(assertion)), scope: opt(scope).map(str::to_string) };
+        let grant = JwtBearer {
+            assertion: JwtAssertion::Given(Secret::new(assertion)),
+            scope: opt(scope).map(str::to_string),
+        };
         self.tokens("Client::jwt_bearer", |c| c.jwt_bearer(&grant))
     }
 
@@ -290,32 +449,68 @@ impl Client {
     }
 
     fn saml2_bearer(&self, assertion_b64url: &str, scope: &str) -> TokensResult {
-        self.tokens("Client::saml2_bearer", |c| c.saml2_bearer(assertion_b64url, opt(scope)))
+        self.tokens("Client::saml2_bearer", |c| {
+            c.saml2_bearer(assertion_b64url, opt(scope))
+        })
     }
 
     fn device_authorization(&self, scope: &str) -> Result<Box<DeviceAuth>, BridgeError> {
-        bridged("Client::device_authorization", || Ok(Box::new(DeviceAuth(self.0.device_authorization(opt(scope))?))))
+        bridged("Client::device_authorization", || {
+            Ok(Box::new(DeviceAuth(
+                self.0.device_authorization(opt(scope))?,
+            )))
+        })
     }
 
     fn poll_device_token(&self, device: &DeviceAuth, observer: &ffi::PollObserver) -> TokensResult {
-        let observer = ObserverRef(observer);
-        let opts = crate::device::poll_options_with(move |kind, e| {
-            // SAFETY: see `ObserverRef`.
-            let o = unsafe { &*observer.get() };
-            o.on_event(kind, e.attempt, e.interval_ms, e.remaining_ms)
-        });
-        self.tokens("Client::poll_device_token", |c| c.poll_device_token(&device.0, &opts))
+        let opts = observer_poll_options(observer);
+        self.tokens("Client::poll_device_token", |c| {
+            c.poll_device_token(&device.0, &opts)
+        })
+    }
+
+    fn ciba_authorization(
+        &self,
+        login_hint: &str,
+        scope: &str,
+        binding_message: &str,
+        params: &Vec<Param>,
+    ) -> Result<Box<CibaAuth>, BridgeError> {
+        bridged("Client::ciba_authorization", || {
+            let request = oauth2kit::CibaRequest {
+                login_hint: Some(login_hint.to_string()),
+                scope: opt(scope).map(str::to_string),
+                binding_message: opt(binding_message).map(str::to_string),
+                extra: params
+                    .iter()
+                    .map(|p| (p.name.clone(), p.value.clone()))
+                    .collect(),
+                ..Default::default()
+            };
+            Ok(Box::new(CibaAuth(self.0.ciba_authorization(&request)?)))
+        })
+    }
+
+    fn poll_ciba_token(&self, ciba: &CibaAuth, observer: &ffi::PollObserver) -> TokensResult {
+        let opts = observer_poll_options(observer);
+        self.tokens("Client::poll_ciba_token", |c| {
+            c.poll_ciba_token(&ciba.0, &opts)
+        })
     }
 
     fn introspect(&self, token: &str, hint: i32) -> Result<Box<IntrospectionResult>, BridgeError> {
         bridged("Client::introspect", || {
             let hint = crate::client::hint_from_i32(hint)?;
-            Ok(Box::new(IntrospectionResult(self.0.introspect(token, hint)?)))
+            Ok(Box::new(IntrospectionResult(
+                self.0.introspect(token, hint)?,
+            )))
         })
     }
 
     fn revoke(&self, token: &str, hint: i32) -> Result<(), BridgeError> {
-        bridged("Client::revoke", || Ok(self.0.revoke(token, crate::client::hint_from_i32(hint)?)?))
+        bridged("Client::revoke", || {
+            Ok(self.0.revoke(token, crate::client::hint_from_i32(hint)?)?)
+        })
     }
 
     fn validate(&self, tokens: &Tokens) -> Result<bool, BridgeError> {
@@ -339,19 +534,28 @@ impl Authorization {
 
     fn to_json(&self) -> Result<String, BridgeError> {
         bridged("Authorization::to_json", || {
-            serde_json::to_string(&self.0.pending).map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))
+            serde_json::to_string(&self.0.pending)
+                .map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))
         })
     }
 }
 
 fn authorization_from_json(json: &str) -> Result<Box<Authorization>, BridgeError> {
     bridged("authorization_from_json", || {
-        let pending = serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a pending authorization: {e}")))?;
-        Ok(Box::new(Authorization(AuthorizationData { url: None, pending })))
+        let pending = serde_json::from_str(json)
+            .map_err(|e| Fail::invalid(format!("not a pending authorization: {e}")))?;
+        Ok(Box::new(Authorization(AuthorizationData {
+            url: None,
+            pending,
+        })))
     })
 }
 
 impl Tokens {
+    fn clone_box(&self) -> Box<Tokens> {
+        Box::new(Tokens(self.0.clone()))
+    }
+
     fn access_token(&self) -> String {
         self.0.access_token.expose().to_string()
     }
@@ -368,17 +572,22 @@ impl Tokens {
     }
 
     fn is_expired(&self, leeway_secs: u32) -> bool {
-        self.0.is_expired(std::time::Duration::from_secs(leeway_secs.into()))
+        self.0
+            .is_expired(std::time::Duration::from_secs(leeway_secs.into()))
     }
 
     fn to_json(&self) -> Result<String, BridgeError> {
-        bridged("Tokens::to_json", || serde_json::to_string(&self.0).map_err(|e| Fail::invalid(format!("cannot serialize: {e}"))))
+        bridged("Tokens::to_json", || {
+            serde_json::to_string(&self.0)
+                .map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))
+        })
     }
 }
 
 fn tokens_from_json(json: &str) -> Result<Box<Tokens>, BridgeError> {
     bridged("tokens_from_json", || {
-        let ts = serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
+        let ts = serde_json::from_str(json)
+            .map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
         Ok(Box::new(Tokens(ts)))
     })
 }
@@ -399,8 +608,17 @@ impl DeviceAuth {
     }
 }
 
+impl CibaAuth {
+    fn field(&self, name: &str) -> OptString {
+        opt_string(crate::device::ciba_field(&self.0, name))
+    }
+}
+
 fn take_last_error() -> ErrorInfo {
-    let text = |s: Option<&std::ffi::CString>| s.map(|c| c.to_string_lossy().into_owned()).unwrap_or_default();
+    let text = |s: Option<&std::ffi::CString>| {
+        s.map(|c| c.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     let info = with_last_error(|last| match last {
         None => ErrorInfo {
             status: 0,
@@ -417,9 +635,11 @@ fn take_last_error() -> ErrorInfo {
         Some(l) => ErrorInfo {
             status: l.status as i32,
             // SAFETY: `oauth2kit_status_name` returns a static NUL-terminated string.
-            name: unsafe { std::ffi::CStr::from_ptr(crate::error::oauth2kit_status_name(l.status as i32)) }
-                .to_string_lossy()
-                .into_owned(),
+            name: unsafe {
+                std::ffi::CStr::from_ptr(crate::error::oauth2kit_status_name(l.status as i32))
+            }
+            .to_string_lossy()
+            .into_owned(),
             message: text(Some(&l.message)),
             error: text(l.error.as_ref()),
             description: text(l.description.as_ref()),

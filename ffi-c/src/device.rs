@@ -3,7 +3,9 @@
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
-use oauth2kit::{CancelToken, CibaRequest, DeviceAuthorization, PollEvent, PollOptions};
+use oauth2kit::{
+    CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, PollEvent, PollOptions,
+};
 
 use crate::client::{oauth2kit_client, params_arg};
 use crate::error::oauth2kit_status;
@@ -51,7 +53,8 @@ pub struct oauth2kit_poll_event {
 /// Return true to go on polling, false to cancel (the poll then fails with
 /// `OAUTH2KIT_STATUS_CANCELLED`). It must not call blocking oauth2kit functions
 /// (they would fail with `RUNTIME`), must not unwind (no C++ exception, no longjmp).
-pub type oauth2kit_poll_callback = Option<extern "C" fn(user_data: *mut c_void, event: *const oauth2kit_poll_event) -> bool>;
+pub type oauth2kit_poll_callback =
+    Option<extern "C" fn(user_data: *mut c_void, event: *const oauth2kit_poll_event) -> bool>;
 
 /// The C callback as the core's progress callback. The user data pointer is
 /// only handed back to the callback, on the calling thread.
@@ -74,12 +77,18 @@ fn to_ms(d: std::time::Duration) -> u64 {
 
 /// Polling options whose progress callback is `report`; `report` returning
 /// false cancels the flow. Shared by the C ABI and the C++ bridge.
-pub(crate) fn poll_options_with(report: impl Fn(i32, &oauth2kit_poll_event) -> bool + Send + Sync + 'static) -> PollOptions {
+pub(crate) fn poll_options_with(
+    report: impl Fn(i32, &oauth2kit_poll_event) -> bool + Send + Sync + 'static,
+) -> PollOptions {
     let cancel = CancelToken::new();
     let token = cancel.clone();
     let on_event = Arc::new(move |e: &PollEvent| {
         let event = match e {
-            PollEvent::Waiting { attempt, interval, remaining } => oauth2kit_poll_event {
+            PollEvent::Waiting {
+                attempt,
+                interval,
+                remaining,
+            } => oauth2kit_poll_event {
                 kind: oauth2kit_poll_event_kind::Waiting,
                 attempt: *attempt,
                 interval_ms: to_ms(*interval),
@@ -104,10 +113,17 @@ pub(crate) fn poll_options_with(report: impl Fn(i32, &oauth2kit_poll_event) -> b
             token.cancel();
         }
     });
-    PollOptions { cancel, on_event: Some(on_event), ..Default::default() }
+    PollOptions {
+        cancel,
+        on_event: Some(on_event),
+        ..Default::default()
+    }
 }
 
-pub(crate) fn poll_options(callback: oauth2kit_poll_callback, user_data: *mut c_void) -> PollOptions {
+pub(crate) fn poll_options(
+    callback: oauth2kit_poll_callback,
+    user_data: *mut c_void,
+) -> PollOptions {
     match callback {
         None => PollOptions::default(),
         Some(cb) => {
@@ -132,7 +148,9 @@ pub extern "C" fn oauth2kit_client_device_authorization(
         // SAFETY: handle and string checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let scope = unsafe { opt_str_arg(scope, "scope") }?;
-        out.write(oauth2kit_device_authorization::into_raw(c.device_authorization(scope)?));
+        out.write(oauth2kit_device_authorization::into_raw(
+            c.device_authorization(scope)?,
+        ));
         Ok(())
     })
 }
@@ -202,6 +220,127 @@ pub extern "C" fn oauth2kit_client_poll_device_token(
     })
 }
 
+/// A started CIBA backchannel authentication request. Immutable: thread-safe to read.
+#[derive(Debug)]
+pub struct oauth2kit_ciba_authorization {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_ciba_authorization => CibaAuthorization, 0x6f32_6b63_6962_6121);
+
+/// The core's CIBA request from C arguments (see `oauth2kit_client_ciba`).
+///
+/// # Safety
+/// Strings NUL-terminated or NULL; `params` NULL or `params_len` elements.
+unsafe fn ciba_request(
+    login_hint: *const c_char,
+    scope: *const c_char,
+    binding_message: *const c_char,
+    params: *const crate::client::oauth2kit_param,
+    params_len: usize,
+) -> Result<CibaRequest, crate::error::Fail> {
+    // SAFETY: strings and array checked by the helpers (contract above).
+    Ok(CibaRequest {
+        login_hint: Some(unsafe { str_arg(login_hint, "login_hint") }?.to_string()),
+        scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
+        binding_message: unsafe { opt_str_arg(binding_message, "binding_message") }?
+            .map(str::to_string),
+        extra: unsafe { params_arg(params, params_len) }?
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    })
+}
+
+/// Starts a CIBA backchannel authentication request (CIBA core 1.0 §7) for the
+/// user named by `login_hint`, without polling: arguments as for
+/// `oauth2kit_client_ciba`. `*out` receives a new handle (free with
+/// `oauth2kit_ciba_authorization_free`); poll it with
+/// `oauth2kit_client_poll_ciba_token`. Use this split form when the
+/// `auth_req_id` is needed (e.g. to match a ping-mode notification). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_ciba_authorization(
+    client: *const oauth2kit_client,
+    login_hint: *const c_char,
+    scope: *const c_char,
+    binding_message: *const c_char,
+    params: *const crate::client::oauth2kit_param,
+    params_len: usize,
+    out: *mut *mut oauth2kit_ciba_authorization,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_ciba_authorization", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle, strings and array checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let request =
+            unsafe { ciba_request(login_hint, scope, binding_message, params, params_len) }?;
+        out.write(oauth2kit_ciba_authorization::into_raw(
+            c.ciba_authorization(&request)?,
+        ));
+        Ok(())
+    })
+}
+
+/// A field of a started CIBA request as a new string (free with
+/// `oauth2kit_string_free`): `auth_req_id` (a bearer-like secret: do not log
+/// it), `expires_in`, `interval` (seconds, as text), or any other member of
+/// the server's answer (NULL when absent). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_ciba_authorization_field(
+    ciba: *const oauth2kit_ciba_authorization,
+    name: *const c_char,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_ciba_authorization_field", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle and string checked by the helpers.
+        let a = unsafe { oauth2kit_ciba_authorization::get(ciba, "ciba") }?;
+        let name = unsafe { str_arg(name, "name") }?;
+        out.write(new_opt_c_string(ciba_field(a, name).as_deref())?);
+        Ok(())
+    })
+}
+
+pub(crate) fn ciba_field(a: &CibaAuthorization, name: &str) -> Option<String> {
+    match name {
+        "auth_req_id" => Some(a.auth_req_id.expose().to_string()),
+        "expires_in" => Some(a.expires_in.as_secs().to_string()),
+        "interval" => Some(a.interval.as_secs().to_string()),
+        other => a.extra.get(other).map(json_field_text),
+    }
+}
+
+/// Releases a CIBA request handle. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_ciba_authorization_free(ciba: *mut oauth2kit_ciba_authorization) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_ciba_authorization::free(ciba) });
+}
+
+/// Polls a started CIBA request until the user approves (same rules and
+/// callback as `oauth2kit_client_poll_device_token`). `*out` receives the
+/// tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
+/// `CANCELLED`, transport errors. Blocks. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_poll_ciba_token(
+    client: *const oauth2kit_client,
+    ciba: *const oauth2kit_ciba_authorization,
+    callback: oauth2kit_poll_callback,
+    user_data: *mut c_void,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_poll_ciba_token", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handles checked by the helper.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let a = unsafe { oauth2kit_ciba_authorization::get(ciba, "ciba") }?;
+        let tokens = c.poll_ciba_token(a, &poll_options(callback, user_data))?;
+        out.write(oauth2kit_token_set::into_raw(tokens));
+        Ok(())
+    })
+}
+
 /// CIBA poll mode (OpenID Connect Client-Initiated Backchannel Authentication):
 /// starts a backchannel request for the user named by `login_hint` and polls
 /// until approved. `scope` and `binding_message` may be NULL; `params` adds
@@ -223,20 +362,11 @@ pub extern "C" fn oauth2kit_client_ciba(
         let out = out_arg(out, "out")?;
         // SAFETY: handle, strings and array checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
-        let request = CibaRequest {
-            login_hint: Some(unsafe { str_arg(login_hint, "login_hint") }?.to_string()),
-            scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
-            binding_message: unsafe { opt_str_arg(binding_message, "binding_message") }?.map(str::to_string),
-            extra: unsafe { params_arg(params, params_len) }?
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Default::default()
-        };
+        let request =
+            unsafe { ciba_request(login_hint, scope, binding_message, params, params_len) }?;
         let started = c.ciba_authorization(&request)?;
         let tokens = c.poll_ciba_token(&started, &poll_options(callback, user_data))?;
         out.write(oauth2kit_token_set::into_raw(tokens));
         Ok(())
     })
 }
-

@@ -85,7 +85,6 @@ impl oauth2kit_status {
             _ => S::UnknownError,
         }
     }
-
 }
 
 /// A failure on its way to the caller: a status, a message, and the core error
@@ -99,11 +98,18 @@ pub(crate) struct Fail {
 
 impl Fail {
     pub(crate) fn new(status: oauth2kit_status, message: impl Into<String>) -> Self {
-        Fail { status, message: message.into(), core: None }
+        Fail {
+            status,
+            message: message.into(),
+            core: None,
+        }
     }
 
     pub(crate) fn null(arg: &str) -> Self {
-        Fail::new(oauth2kit_status::NullArgument, format!("argument `{arg}` is NULL"))
+        Fail::new(
+            oauth2kit_status::NullArgument,
+            format!("argument `{arg}` is NULL"),
+        )
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
@@ -114,7 +120,11 @@ impl Fail {
 impl From<Error> for Fail {
     fn from(e: Error) -> Self {
         // Core messages never contain secrets (a core guarantee).
-        Fail { status: oauth2kit_status::from_code(e.code()), message: e.to_string(), core: Some(e) }
+        Fail {
+            status: oauth2kit_status::from_code(e.code()),
+            message: e.to_string(),
+            core: Some(e),
+        }
     }
 }
 

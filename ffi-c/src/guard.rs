@@ -7,7 +7,10 @@ use crate::error::{Fail, oauth2kit_status, set_last_error};
 /// Runs the body of an exported function: a failure is recorded as the
 /// thread's last error and turned into its status; a panic is caught (it must
 /// never unwind into C) and reported as [`oauth2kit_status::Panic`].
-pub(crate) fn guard(function: &'static str, body: impl FnOnce() -> Result<(), Fail>) -> oauth2kit_status {
+pub(crate) fn guard(
+    function: &'static str,
+    body: impl FnOnce() -> Result<(), Fail>,
+) -> oauth2kit_status {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => oauth2kit_status::Ok,
         Ok(Err(fail)) => {
@@ -21,7 +24,10 @@ pub(crate) fn guard(function: &'static str, body: impl FnOnce() -> Result<(), Fa
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            set_last_error(Fail::new(oauth2kit_status::Panic, format!("internal error (panic) in {function}: {what}")));
+            set_last_error(Fail::new(
+                oauth2kit_status::Panic,
+                format!("internal error (panic) in {function}: {what}"),
+            ));
             oauth2kit_status::Panic
         }
     }

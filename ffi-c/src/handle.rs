@@ -26,7 +26,11 @@ pub(crate) trait Handle: Sized {
 
     /// Moves a value into a new handle owned by the caller.
     fn into_raw(value: Self::Inner) -> *mut Self {
-        Box::into_raw(Box::new(Tagged { tag: Self::TAG, value })).cast()
+        Box::into_raw(Box::new(Tagged {
+            tag: Self::TAG,
+            value,
+        }))
+        .cast()
     }
 
     /// Borrows the value behind a handle argument.
@@ -106,22 +110,39 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, arg: &str) -> Result<&'a st
     }
     // SAFETY: per the contract above.
     let bytes = unsafe { CStr::from_ptr(ptr) };
-    bytes
-        .to_str()
-        .map_err(|e| Fail::new(oauth2kit_status::InvalidUtf8, format!("argument `{arg}` is not valid UTF-8: {e}")))
+    bytes.to_str().map_err(|e| {
+        Fail::new(
+            oauth2kit_status::InvalidUtf8,
+            format!("argument `{arg}` is not valid UTF-8: {e}"),
+        )
+    })
 }
 
 /// An optional string argument: NULL is `None`.
 ///
 /// # Safety
 /// As [`str_arg`].
-pub(crate) unsafe fn opt_str_arg<'a>(ptr: *const c_char, arg: &str) -> Result<Option<&'a str>, Fail> {
-    if ptr.is_null() { Ok(None) } else { unsafe { str_arg(ptr, arg) }.map(Some) }
+pub(crate) unsafe fn opt_str_arg<'a>(
+    ptr: *const c_char,
+    arg: &str,
+) -> Result<Option<&'a str>, Fail> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        unsafe { str_arg(ptr, arg) }.map(Some)
+    }
 }
 
 /// An out-parameter, checked for NULL before any work is done.
 pub(crate) fn out_arg<'a, T>(ptr: *mut T, arg: &str) -> Result<Out<'a, T>, Fail> {
-    if ptr.is_null() { Err(Fail::null(arg)) } else { Ok(Out { ptr, _life: std::marker::PhantomData }) }
+    if ptr.is_null() {
+        Err(Fail::null(arg))
+    } else {
+        Ok(Out {
+            ptr,
+            _life: std::marker::PhantomData,
+        })
+    }
 }
 
 /// A checked out-parameter; written once, on success.

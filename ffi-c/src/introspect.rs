@@ -35,13 +35,20 @@ pub(crate) fn introspection_field(i: &Introspection, name: &str) -> Option<Strin
         "aud" => i.aud.as_ref().map(json_field_text),
         "iss" => i.iss.clone(),
         "jti" => i.jti.clone(),
-        other => i.extra.get(other).filter(|v| !v.is_null()).map(|v: &Value| json_field_text(v)),
+        other => i
+            .extra
+            .get(other)
+            .filter(|v| !v.is_null())
+            .map(|v: &Value| json_field_text(v)),
     }
 }
 
 /// Whether the token is active. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_introspection_active(intro: *const oauth2kit_introspection, out: *mut bool) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_introspection_active(
+    intro: *const oauth2kit_introspection,
+    out: *mut bool,
+) -> oauth2kit_status {
     guard("oauth2kit_introspection_active", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.

@@ -27,6 +27,7 @@ mod authorize;
 mod client;
 mod config;
 mod cxx_bridge;
+mod cxx_session;
 mod device;
 mod error;
 mod guard;

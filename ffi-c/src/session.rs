@@ -96,7 +96,11 @@ impl CallbackStore {
         let parsed = unsafe { std::ffi::CStr::from_ptr(raw) }
             .to_str()
             .map_err(|_| Error::Store("the C store returned invalid UTF-8".into()))
-            .and_then(|s| serde_json::from_str::<TokenSet>(s).map_err(|e| Error::Store(format!("the C store returned an invalid token set: {e}"))));
+            .and_then(|s| {
+                serde_json::from_str::<TokenSet>(s).map_err(|e| {
+                    Error::Store(format!("the C store returned an invalid token set: {e}"))
+                })
+            });
         // SAFETY: allocated with malloc by the callback; freed exactly once here.
         unsafe { free(raw.cast()) };
         parsed.map(Some)
@@ -105,13 +109,25 @@ impl CallbackStore {
     fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
         let save = self.0.save.ok_or_else(|| store_error("save (missing)"))?;
         let json = serde_json::to_string(tokens).map_err(|e| Error::Store(e.to_string()))?;
-        let json = zeroize::Zeroizing::new(std::ffi::CString::new(json).map_err(|e| Error::Store(e.to_string()))?.into_bytes_with_nul());
-        if save(self.0.user_data, json.as_ptr().cast()) { Ok(()) } else { Err(store_error("save")) }
+        let json = zeroize::Zeroizing::new(
+            std::ffi::CString::new(json)
+                .map_err(|e| Error::Store(e.to_string()))?
+                .into_bytes_with_nul(),
+        );
+        if save(self.0.user_data, json.as_ptr().cast()) {
+            Ok(())
+        } else {
+            Err(store_error("save"))
+        }
     }
 
     fn clear_now(&self) -> oauth2kit::Result<()> {
         let clear = self.0.clear.ok_or_else(|| store_error("clear (missing)"))?;
-        if clear(self.0.user_data) { Ok(()) } else { Err(store_error("clear")) }
+        if clear(self.0.user_data) {
+            Ok(())
+        } else {
+            Err(store_error("clear"))
+        }
     }
 }
 
@@ -147,7 +163,10 @@ pub extern "C" fn oauth2kit_store_memory_new(out: *mut *mut oauth2kit_store) -> 
 /// or lost refresh token), readable by its owner only. Nothing is read until a
 /// session needs it. `*out` receives a new store (free with `oauth2kit_store_free`).
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_store_file_new(path: *const c_char, out: *mut *mut oauth2kit_store) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_store_file_new(
+    path: *const c_char,
+    out: *mut *mut oauth2kit_store,
+) -> oauth2kit_status {
     guard("oauth2kit_store_file_new", || {
         let out = out_arg(out, "out")?;
         // SAFETY: string checked by the helper.
@@ -184,7 +203,10 @@ pub extern "C" fn oauth2kit_store_callbacks_new(
 /// Loads what a store holds now (e.g. to inspect a file store). `*out`
 /// receives a new token set, or NULL when the store is empty. Blocks. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_store_load(store: *const oauth2kit_store, out: *mut *mut oauth2kit_token_set) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_store_load(
+    store: *const oauth2kit_store,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
     guard("oauth2kit_store_load", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -205,7 +227,8 @@ pub extern "C" fn oauth2kit_store_free(store: *mut oauth2kit_store) {
 /// Called with every new token set, after it is saved: borrowed for the call
 /// only (copy what you need). Runs on an oauth2kit runtime thread; it must be
 /// thread-safe, quick, must not call blocking oauth2kit functions and must not unwind.
-pub type oauth2kit_tokens_callback = Option<extern "C" fn(user_data: *mut c_void, tokens: *const oauth2kit_token_set)>;
+pub type oauth2kit_tokens_callback =
+    Option<extern "C" fn(user_data: *mut c_void, tokens: *const oauth2kit_token_set)>;
 
 /// How a session gets and keeps its tokens. Zero-initialise it, then set what you need.
 #[repr(C)]
@@ -229,7 +252,10 @@ pub struct oauth2kit_session_options {
 }
 
 /// The user data of `on_change`, carried into the core's callback.
-struct ChangeCallback(extern "C" fn(*mut c_void, *const oauth2kit_token_set), *mut c_void);
+struct ChangeCallback(
+    extern "C" fn(*mut c_void, *const oauth2kit_token_set),
+    *mut c_void,
+);
 // SAFETY: the header requires the callback and its user data to be thread-safe.
 unsafe impl Send for ChangeCallback {}
 unsafe impl Sync for ChangeCallback {}
@@ -273,7 +299,9 @@ pub extern "C" fn oauth2kit_session_new(
                 b = b.store(unsafe { oauth2kit_store::get(o.store, "options->store") }?.clone());
             }
             if !o.tokens.is_null() {
-                b = b.tokens(unsafe { oauth2kit_token_set::get(o.tokens, "options->tokens") }?.clone());
+                b = b.tokens(
+                    unsafe { oauth2kit_token_set::get(o.tokens, "options->tokens") }?.clone(),
+                );
             }
             if o.client_credentials {
                 b = b.client_credentials(unsafe { opt_str_arg(o.scope, "options->scope") }?);
@@ -296,7 +324,10 @@ pub extern "C" fn oauth2kit_session_new(
 /// with `oauth2kit_string_free`). Errors: `REAUTHORIZATION_REQUIRED`, `STORE`,
 /// grant errors. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_session_access_token(session: *const oauth2kit_session, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_session_access_token(
+    session: *const oauth2kit_session,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_session_access_token", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -309,7 +340,10 @@ pub extern "C" fn oauth2kit_session_access_token(session: *const oauth2kit_sessi
 /// The whole valid token set (as `oauth2kit_session_access_token`). `*out`
 /// receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_session_token(session: *const oauth2kit_session, out: *mut *mut oauth2kit_token_set) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_session_token(
+    session: *const oauth2kit_session,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
     guard("oauth2kit_session_token", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -369,7 +403,9 @@ pub extern "C" fn oauth2kit_session_on_unauthorized(
 
 /// Marks the current token stale: the next request renews it. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_session_invalidate(session: *const oauth2kit_session) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_session_invalidate(
+    session: *const oauth2kit_session,
+) -> oauth2kit_status {
     guard("oauth2kit_session_invalidate", || {
         // SAFETY: handle checked by the helper.
         unsafe { oauth2kit_session::get(session, "session") }?.invalidate();
@@ -379,7 +415,10 @@ pub extern "C" fn oauth2kit_session_invalidate(session: *const oauth2kit_session
 
 /// Replaces the tokens (copied) and saves them to the store. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_session_set_tokens(session: *const oauth2kit_session, tokens: *const oauth2kit_token_set) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_session_set_tokens(
+    session: *const oauth2kit_session,
+    tokens: *const oauth2kit_token_set,
+) -> oauth2kit_status {
     guard("oauth2kit_session_set_tokens", || {
         // SAFETY: handles checked by the helper.
         let s = unsafe { oauth2kit_session::get(session, "session") }?;

@@ -9,9 +9,9 @@ use crate::error::Fail;
 /// A new C string owned by the caller (freed by `oauth2kit_string_free`).
 /// Text with an interior NUL cannot be represented in C and is refused.
 pub(crate) fn new_c_string(s: &str) -> Result<*mut c_char, Fail> {
-    CString::new(s)
-        .map(CString::into_raw)
-        .map_err(|_| Fail::invalid("the value contains a NUL byte and cannot be returned as a C string"))
+    CString::new(s).map(CString::into_raw).map_err(|_| {
+        Fail::invalid("the value contains a NUL byte and cannot be returned as a C string")
+    })
 }
 
 /// An optional value as a C string: absent becomes NULL.

@@ -39,7 +39,12 @@ pub(crate) fn read_field(ts: &TokenSet, field: &str) -> Option<String> {
     }
 }
 
-fn string_accessor(function: &'static str, tokens: *const oauth2kit_token_set, field: &str, out: *mut *mut c_char) -> oauth2kit_status {
+fn string_accessor(
+    function: &'static str,
+    tokens: *const oauth2kit_token_set,
+    field: &str,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard(function, || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -52,34 +57,59 @@ fn string_accessor(function: &'static str, tokens: *const oauth2kit_token_set, f
 /// The access token. `*out` receives a new string (free with `oauth2kit_string_free`).
 /// Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_access_token(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
-    string_accessor("oauth2kit_token_set_access_token", tokens, "access_token", out)
+pub extern "C" fn oauth2kit_token_set_access_token(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    string_accessor(
+        "oauth2kit_token_set_access_token",
+        tokens,
+        "access_token",
+        out,
+    )
 }
 
 /// The refresh token, or NULL in `*out` when the server sent none. Free a
 /// non-NULL result with `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_refresh_token(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
-    string_accessor("oauth2kit_token_set_refresh_token", tokens, "refresh_token", out)
+pub extern "C" fn oauth2kit_token_set_refresh_token(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    string_accessor(
+        "oauth2kit_token_set_refresh_token",
+        tokens,
+        "refresh_token",
+        out,
+    )
 }
 
 /// `token_type` as sent (`Bearer`, `bearer`…), or NULL when absent. Free with
 /// `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_token_type(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_token_type(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     string_accessor("oauth2kit_token_set_token_type", tokens, "token_type", out)
 }
 
 /// The granted scope, or NULL when the server did not say. Free with
 /// `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_scope(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_scope(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     string_accessor("oauth2kit_token_set_scope", tokens, "scope", out)
 }
 
 /// The OpenID Connect ID token, or NULL. Free with `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_id_token(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_id_token(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     string_accessor("oauth2kit_token_set_id_token", tokens, "id_token", out)
 }
 
@@ -97,7 +127,9 @@ pub extern "C" fn oauth2kit_token_set_field(
         // SAFETY: handle and string checked by the helpers.
         let ts = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
         let name = unsafe { str_arg(name, "name") }?;
-        out.write(new_opt_c_string(ts.extra.get(name).map(json_field_text).as_deref())?);
+        out.write(new_opt_c_string(
+            ts.extra.get(name).map(json_field_text).as_deref(),
+        )?);
         Ok(())
     })
 }
@@ -106,7 +138,10 @@ pub extern "C" fn oauth2kit_token_set_field(
 /// `*out` when unknown (the server sent no usable `expires_in` and the token is
 /// not a JWT with `exp`). Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_expires_at(tokens: *const oauth2kit_token_set, out: *mut i64) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_expires_at(
+    tokens: *const oauth2kit_token_set,
+    out: *mut i64,
+) -> oauth2kit_status {
     guard("oauth2kit_token_set_expires_at", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
@@ -141,12 +176,16 @@ pub extern "C" fn oauth2kit_token_set_is_expired(
 /// tokens: keep it as secret as they are). Read back with
 /// `oauth2kit_token_set_from_json`. Free with `oauth2kit_string_free`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_to_json(tokens: *const oauth2kit_token_set, out: *mut *mut c_char) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_to_json(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
     guard("oauth2kit_token_set_to_json", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle checked by the helper.
         let ts = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
-        let json = serde_json::to_string(ts).map_err(|e| Fail::invalid(format!("cannot serialize the token set: {e}")))?;
+        let json = serde_json::to_string(ts)
+            .map_err(|e| Fail::invalid(format!("cannot serialize the token set: {e}")))?;
         out.write(new_c_string(&json)?);
         Ok(())
     })
@@ -156,13 +195,17 @@ pub extern "C" fn oauth2kit_token_set_to_json(tokens: *const oauth2kit_token_set
 /// object with at least `access_token`). `*out` receives a new handle; free it
 /// with `oauth2kit_token_set_free`. Errors: `INVALID_ARGUMENT` for bad JSON.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_token_set_from_json(json: *const c_char, out: *mut *mut oauth2kit_token_set) -> oauth2kit_status {
+pub extern "C" fn oauth2kit_token_set_from_json(
+    json: *const c_char,
+    out: *mut *mut oauth2kit_token_set,
+) -> oauth2kit_status {
     guard("oauth2kit_token_set_from_json", || {
         let out = out_arg(out, "out")?;
         // SAFETY: string checked by the helper.
         let json = unsafe { str_arg(json, "json") }?;
         // serde's message names the position, never the values.
-        let ts: TokenSet = serde_json::from_str(json).map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
+        let ts: TokenSet = serde_json::from_str(json)
+            .map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
         out.write(oauth2kit_token_set::into_raw(ts));
         Ok(())
     })

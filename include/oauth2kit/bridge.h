@@ -1,5 +1,6 @@
 #pragma once
 #include "oauth2kit/poll_observer.h"
+#include "oauth2kit/session_glue.h"
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -970,7 +972,13 @@ namespace oauth2kit {
     struct Authorization;
     struct IntrospectionResult;
     struct DeviceAuth;
+    struct CibaAuth;
+    struct Store;
+    struct SessionOptions;
+    struct Session;
     using PollObserver = ::oauth2kit::bridge::PollObserver;
+    using StoreAdapter = ::oauth2kit::bridge::StoreAdapter;
+    using ChangeObserver = ::oauth2kit::bridge::ChangeObserver;
   }
 }
 
@@ -1059,6 +1067,8 @@ struct Client final : public ::rust::Opaque {
   ::rust::Box<::oauth2kit::bridge::Tokens> saml2_bearer(::rust::Str assertion_b64url, ::rust::Str scope) const;
   ::rust::Box<::oauth2kit::bridge::DeviceAuth> device_authorization(::rust::Str scope) const;
   ::rust::Box<::oauth2kit::bridge::Tokens> poll_device_token(::oauth2kit::bridge::DeviceAuth const &device, ::oauth2kit::bridge::PollObserver const &observer) const;
+  ::rust::Box<::oauth2kit::bridge::CibaAuth> ciba_authorization(::rust::Str login_hint, ::rust::Str scope, ::rust::Str binding_message, ::rust::Vec<::oauth2kit::bridge::Param> const &params) const;
+  ::rust::Box<::oauth2kit::bridge::Tokens> poll_ciba_token(::oauth2kit::bridge::CibaAuth const &ciba, ::oauth2kit::bridge::PollObserver const &observer) const;
   ::rust::Box<::oauth2kit::bridge::IntrospectionResult> introspect(::rust::Str token, ::std::int32_t hint) const;
   void revoke(::rust::Str token, ::std::int32_t hint) const;
   bool validate(::oauth2kit::bridge::Tokens const &tokens) const;
@@ -1082,6 +1092,7 @@ struct Tokens final : public ::rust::Opaque {
   ::std::int64_t expires_at() const noexcept;
   bool is_expired(::std::uint32_t leeway_secs) const noexcept;
   ::rust::String to_json() const;
+  ::rust::Box<::oauth2kit::bridge::Tokens> clone_box() const noexcept;
   ~Tokens() = delete;
 
 private:
@@ -1141,6 +1152,77 @@ private:
 };
 #endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$DeviceAuth
 
+#ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$CibaAuth
+#define CXXBRIDGE1_STRUCT_oauth2kit$bridge$CibaAuth
+struct CibaAuth final : public ::rust::Opaque {
+  ::oauth2kit::bridge::OptString field(::rust::Str name) const noexcept;
+  ~CibaAuth() = delete;
+
+private:
+  friend ::rust::layout;
+  struct layout {
+    static ::std::size_t size() noexcept;
+    static ::std::size_t align() noexcept;
+  };
+};
+#endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$CibaAuth
+
+#ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$Store
+#define CXXBRIDGE1_STRUCT_oauth2kit$bridge$Store
+struct Store final : public ::rust::Opaque {
+  ::rust::Box<::oauth2kit::bridge::Store> clone_store() const noexcept;
+  ::oauth2kit::bridge::OptString load_json() const;
+  ~Store() = delete;
+
+private:
+  friend ::rust::layout;
+  struct layout {
+    static ::std::size_t size() noexcept;
+    static ::std::size_t align() noexcept;
+  };
+};
+#endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$Store
+
+#ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$SessionOptions
+#define CXXBRIDGE1_STRUCT_oauth2kit$bridge$SessionOptions
+struct SessionOptions final : public ::rust::Opaque {
+  void set_store(::oauth2kit::bridge::Store const &store) noexcept;
+  void set_initial_tokens(::oauth2kit::bridge::Tokens const &tokens) noexcept;
+  void use_client_credentials(::rust::Str scope) noexcept;
+  void set_refresh_margin(::std::uint32_t secs) noexcept;
+  void set_on_change(::std::unique_ptr<::oauth2kit::bridge::ChangeObserver> observer) noexcept;
+  ~SessionOptions() = delete;
+
+private:
+  friend ::rust::layout;
+  struct layout {
+    static ::std::size_t size() noexcept;
+    static ::std::size_t align() noexcept;
+  };
+};
+#endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$SessionOptions
+
+#ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$Session
+#define CXXBRIDGE1_STRUCT_oauth2kit$bridge$Session
+struct Session final : public ::rust::Opaque {
+  ::rust::String access_token() const;
+  ::rust::Box<::oauth2kit::bridge::Tokens> token() const;
+  ::oauth2kit::bridge::Header authorization_header() const;
+  void invalidate() const noexcept;
+  bool on_unauthorized(::rust::Str access_token) const noexcept;
+  void set_tokens(::oauth2kit::bridge::Tokens const &tokens) const;
+  void clear() const;
+  ~Session() = delete;
+
+private:
+  friend ::rust::layout;
+  struct layout {
+    static ::std::size_t size() noexcept;
+    static ::std::size_t align() noexcept;
+  };
+};
+#endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$Session
+
 ::rust::Box<::oauth2kit::bridge::Config> new_config(::rust::Str client_id) noexcept;
 
 ::rust::Box<::oauth2kit::bridge::Client> new_client(::oauth2kit::bridge::Config const &config);
@@ -1150,6 +1232,16 @@ private:
 ::rust::Box<::oauth2kit::bridge::Tokens> tokens_from_json(::rust::Str json);
 
 ::oauth2kit::bridge::ErrorInfo take_last_error() noexcept;
+
+::rust::Box<::oauth2kit::bridge::Store> memory_store() noexcept;
+
+::rust::Box<::oauth2kit::bridge::Store> file_store(::rust::Str path) noexcept;
+
+::rust::Box<::oauth2kit::bridge::Store> cpp_store(::std::unique_ptr<::oauth2kit::bridge::StoreAdapter> adapter);
+
+::rust::Box<::oauth2kit::bridge::SessionOptions> new_session_options() noexcept;
+
+::rust::Box<::oauth2kit::bridge::Session> new_session(::oauth2kit::bridge::Client const &client, ::oauth2kit::bridge::SessionOptions const &options);
 } // namespace bridge
 } // namespace oauth2kit
 

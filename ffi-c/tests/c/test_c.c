@@ -1,5 +1,6 @@
 /* The C test suite: every grant against the devserver, the Deskera and Desko
- * profiles, the session from 16 threads, the C-callback store, and bad input.
+ * profiles, CIBA (approved, refused, cancelled, expired), the session from
+ * 16 threads, the C-callback store, and bad input.
  * Needs OAUTH2KIT_DEVSERVER_URL (base URL) and OAUTH2KIT_KEYS_DIR (devserver/keys).
  * Run as-is, under valgrind, and built with AddressSanitizer (see CMakeLists.txt). */
 #define _GNU_SOURCE
@@ -433,6 +434,102 @@ static void test_device_flow(void) {
   oauth2kit_client_free(c);
 }
 
+struct ciba_approval {
+  int events;
+  int approved;
+  char auth_req_id[256];
+};
+
+/* The user approves on their own device while the client polls. */
+static bool approve_ciba_on_first_wait(void *user_data, const oauth2kit_poll_event *event) {
+  struct ciba_approval *ap = user_data;
+  ap->events++;
+  if (event->kind == OAUTH2KIT_POLL_EVENT_KIND_WAITING && !ap->approved) {
+    char body[512];
+    snprintf(body, sizeof body, "{\"auth_req_id\":\"%s\",\"approve\":true}", ap->auth_req_id);
+    ap->approved = dev_http("POST", url("/ciba/approve"), body, NULL, 0, NULL, 0) == 200;
+  }
+  return true;
+}
+
+static void test_ciba(void) {
+  CHECK(dev_http("POST", url("/control/ciba"), "{\"expires_in\":30,\"interval\":0}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"),
+                                    OAUTH2KIT_OPTION_BACKCHANNEL_AUTHENTICATION_URL, url("/bc-authorize"), 0);
+
+  /* Split form: start, read auth_req_id, approve from the polling callback. */
+  long bc_before = dev_count(BASE, "bc-authorize");
+  oauth2kit_ciba_authorization *a = NULL;
+  OK(oauth2kit_client_ciba_authorization(c, "alice", "openid read", "order 1234", NULL, 0, &a));
+  CHECK(dev_count(BASE, "bc-authorize") == bc_before + 1);
+  char *id = NULL, *expires = NULL, *interval = NULL, *none = (char *)1;
+  OK(oauth2kit_ciba_authorization_field(a, "auth_req_id", &id));
+  OK(oauth2kit_ciba_authorization_field(a, "expires_in", &expires));
+  OK(oauth2kit_ciba_authorization_field(a, "interval", &interval));
+  OK(oauth2kit_ciba_authorization_field(a, "no_such_field", &none));
+  CHECK(id && strlen(id) > 0 && none == NULL);
+  STREQ(expires, "30");
+  STREQ(interval, "0");
+  struct ciba_approval ap = {0};
+  snprintf(ap.auth_req_id, sizeof ap.auth_req_id, "%s", id ? id : "");
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_poll_ciba_token(c, a, approve_ciba_on_first_wait, &ap, &t));
+  CHECK(ap.approved && ap.events >= 1 && t != NULL);
+  char *id_token = NULL, *at = access_token(t);
+  OK(oauth2kit_token_set_id_token(t, &id_token));
+  CHECK(at && id_token && strlen(id_token) > 0);
+  /* A decided request cannot be polled again: its code was used. */
+  oauth2kit_token_set *again = NULL;
+  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, &again) == OAUTH2KIT_STATUS_OAUTH && again == NULL);
+  oauth2kit_string_free(at);
+  oauth2kit_string_free(id_token);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(id);
+  oauth2kit_string_free(expires);
+  oauth2kit_string_free(interval);
+  oauth2kit_ciba_authorization_free(a);
+
+  /* One-call form: the user refuses (forced by the devserver). */
+  CHECK(dev_http("POST", url("/control/ciba-next"), "{\"error\":\"access_denied\"}", NULL, 0, NULL, 0) == 200);
+  t = NULL;
+  CHECK(oauth2kit_client_ciba(c, "bob", NULL, NULL, NULL, 0, NULL, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "access_denied");
+  CHECK(t == NULL);
+
+  /* One-call form: the callback cancels. */
+  int calls = 0;
+  CHECK(oauth2kit_client_ciba(c, "alice", "openid", NULL, NULL, 0, cancel_at_once, &calls, &t) ==
+        OAUTH2KIT_STATUS_CANCELLED);
+  CHECK(calls == 1 && t == NULL);
+
+  /* The server refuses the request itself: an unknown user. */
+  a = NULL;
+  CHECK(oauth2kit_client_ciba_authorization(c, "mallory", "openid", NULL, NULL, 0, &a) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "unknown_user_id");
+  CHECK(a == NULL);
+
+  /* Nobody answers before the request expires. */
+  CHECK(dev_http("POST", url("/control/ciba"), "{\"expires_in\":1,\"interval\":1}", NULL, 0, NULL, 0) == 200);
+  OK(oauth2kit_client_ciba_authorization(c, "alice", NULL, NULL, NULL, 0, &a));
+  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, &t) == OAUTH2KIT_STATUS_EXPIRED && t == NULL);
+
+  /* Bad input. */
+  oauth2kit_ciba_authorization *b = NULL;
+  CHECK(oauth2kit_client_ciba_authorization(c, NULL, NULL, NULL, NULL, 0, &b) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_client_ciba_authorization(c, "\xff", NULL, NULL, NULL, 0, &b) == OAUTH2KIT_STATUS_INVALID_UTF8);
+  CHECK(oauth2kit_client_ciba(c, NULL, NULL, NULL, NULL, 0, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_client_poll_ciba_token(c, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_client_poll_ciba_token(c, (const oauth2kit_ciba_authorization *)c, NULL, NULL, &t) ==
+        OAUTH2KIT_STATUS_WRONG_HANDLE);
+  CHECK(oauth2kit_ciba_authorization_field(a, "auth_req_id", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(b == NULL && t == NULL);
+  oauth2kit_ciba_authorization_free(a);
+  oauth2kit_ciba_authorization_free(NULL);
+  CHECK(dev_http("POST", url("/control/ciba"), "{\"expires_in\":300,\"interval\":5}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_client_free(c);
+}
+
 static void test_deskera_v2(void) {
   const char *cb = "http://127.0.0.1:8765/callback";
   char body[512];
@@ -720,6 +817,7 @@ int main(void) {
   test_authorization_code_pkce();
   test_jwt_client_auth();
   test_device_flow();
+  test_ciba();
   test_deskera_v2();
   test_desko_and_profile_file();
   test_shared_client_threads();

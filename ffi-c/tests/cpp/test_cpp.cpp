@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <unistd.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +51,33 @@ static oauth2kit::Status status_of(F f) {
   }
   return oauth2kit::Status::Ok;
 }
+
+// A C++ store over a map, as a plugin would write one for its own database:
+// counts its calls, and throws when told to.
+class CountingStore : public oauth2kit::TokenStore {
+ public:
+  std::optional<std::string> load() override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++loads;
+    if (throw_on_load) throw 42;  // not even a std::exception
+    return doc;
+  }
+  void save(const std::string& json) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++saves;
+    if (throw_on_save) throw std::runtime_error("disk full (from the C++ store)");
+    doc = json;
+  }
+  void clear() override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++clears;
+    doc.reset();
+  }
+  std::mutex mu;
+  std::optional<std::string> doc;
+  int loads = 0, saves = 0, clears = 0;
+  bool throw_on_load = false, throw_on_save = false;
+};
 
 static std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -163,6 +192,34 @@ int main() {
     CHECK(rethrown);
   });
 
+  test("ciba: approved from the callback, refused", [] {
+    CHECK(dev_http("POST", (BASE + "/control/ciba").c_str(), "{\"expires_in\":30,\"interval\":0}", nullptr, 0, nullptr, 0) == 200);
+    Client c(Config("basic-client")
+                 .client_secret("basic secret+/&=:%")
+                 .token_url(BASE + "/token")
+                 .set("backchannel_authentication_url", BASE + "/bc-authorize"));
+    auto a = c.ciba_authorization("alice", "openid read", "order 1234");
+    CHECK(!a.auth_req_id().empty() && a.field("expires_in") == std::optional<std::string>("30"));
+    int events = 0;
+    auto t = c.poll_ciba_token(a, [&](const oauth2kit::PollEvent& e) {
+      if (events++ == 0 && e.kind == 1) {
+        std::string body = "{\"auth_req_id\":\"" + a.auth_req_id() + "\",\"approve\":true}";
+        dev_http("POST", (BASE + "/ciba/approve").c_str(), body.c_str(), nullptr, 0, nullptr, 0);
+      }
+      return true;
+    });
+    CHECK(events >= 1 && t.id_token().has_value());
+    CHECK(dev_http("POST", (BASE + "/control/ciba-next").c_str(), "{\"error\":\"access_denied\"}", nullptr, 0, nullptr, 0) == 200);
+    auto refused = c.ciba_authorization("bob");
+    try {
+      c.poll_ciba_token(refused);
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::OAuth && e.oauth_error() == "access_denied");
+    }
+    CHECK(dev_http("POST", (BASE + "/control/ciba").c_str(), "{\"expires_in\":300,\"interval\":5}", nullptr, 0, nullptr, 0) == 200);
+  });
+
   test("deskera v2 and desko profiles", [] {
     std::string body = "{\"client_id\":\"deskera-client\",\"uri\":\"http://127.0.0.1:8765/callback\"}";
     CHECK(dev_http("POST", (BASE + "/control/callback-uri").c_str(), body.c_str(), nullptr, 0, nullptr, 0) == 200);
@@ -195,6 +252,169 @@ int main() {
       });
     for (auto& t : threads) t.join();
     CHECK(ok == 48);
+  });
+
+  test("session: 16 threads, one token request, C++ store saves once, on_change once", [] {
+    Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    auto store = std::make_shared<CountingStore>();
+    std::atomic<int> changes{0};
+    std::string changed_token;
+    std::mutex changed_mu;
+    oauth2kit::Session s(c, oauth2kit::SessionOptions()
+                                .store(oauth2kit::Store::custom(store))
+                                .client_credentials("read")
+                                .on_change([&](const oauth2kit::Tokens& t) {
+                                  std::lock_guard<std::mutex> lock(changed_mu);
+                                  changed_token = t.access_token();
+                                  ++changes;
+                                }));
+    long before = dev_count(BASE.c_str(), "token");
+    std::vector<std::thread> threads;
+    std::vector<std::string> seen(16);
+    std::atomic<int> errors{0};
+    for (int i = 0; i < 16; ++i)
+      threads.emplace_back([&, i] {
+        for (int j = 0; j < 20; ++j) {
+          try {
+            std::string t = s.access_token();
+            if (seen[i].empty()) seen[i] = t;
+            if (t != seen[i]) ++errors;
+          } catch (const oauth2kit::Error&) {
+            ++errors;
+          }
+        }
+      });
+    for (auto& t : threads) t.join();
+    CHECK(errors == 0);
+    CHECK(dev_count(BASE.c_str(), "token") == before + 1);
+    for (const auto& t : seen) CHECK(t == seen[0]);
+    CHECK(store->saves == 1 && store->loads >= 1);
+    CHECK(changes == 1);
+    {
+      std::lock_guard<std::mutex> lock(changed_mu);
+      CHECK(changed_token == seen[0]);
+    }
+    CHECK(store->doc && oauth2kit::Tokens::from_json(*store->doc).access_token() == seen[0]);
+    auto [name, value] = s.authorization_header();
+    CHECK(name == "Authorization" && value == "Bearer " + seen[0]);
+    CHECK(s.token().scope() == std::optional<std::string>("read"));
+
+    // A 401 with the current token renews once; the same stale token again does nothing.
+    CHECK(s.on_unauthorized(seen[0]));
+    std::string renewed = s.access_token();
+    CHECK(renewed != seen[0]);
+    CHECK(!s.on_unauthorized(seen[0]));
+    CHECK(s.access_token() == renewed);
+    CHECK(dev_count(BASE.c_str(), "token") == before + 2);
+    CHECK(store->saves == 2 && changes == 2);
+
+    s.invalidate();
+    CHECK(s.access_token() != renewed);
+    s.clear();
+    CHECK(store->clears == 1 && !store->doc);
+  });
+
+  test("session: a throwing C++ store gives Status::Store with its message", [] {
+    Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    auto store = std::make_shared<CountingStore>();
+    store->throw_on_save = true;
+    oauth2kit::Session s(c, oauth2kit::SessionOptions().store(oauth2kit::Store::custom(store)).client_credentials());
+    try {
+      s.access_token();
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::Store);
+      CHECK(e.name() == "store");
+      CHECK(std::string(e.what()).find("disk full (from the C++ store)") != std::string::npos);
+    }
+    // Rotation safety (core): the new set is kept in memory although the save failed.
+    CHECK(!s.access_token().empty());
+
+    auto bad = std::make_shared<CountingStore>();
+    bad->throw_on_load = true;
+    oauth2kit::Session s2(c, oauth2kit::SessionOptions().store(oauth2kit::Store::custom(bad)).client_credentials());
+    try {
+      s2.access_token();
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::Store);
+      CHECK(std::string(e.what()).find("not a std::exception") != std::string::npos);
+    }
+    // A store returning something that is not a token set is a Store error too.
+    auto junk = std::make_shared<CountingStore>();
+    junk->doc = "{not json";
+    CHECK(status_of([&] { oauth2kit::Store::custom(junk).load(); }) == Status::Store);
+    CHECK(status_of([&] { oauth2kit::Session(c, oauth2kit::SessionOptions().store(oauth2kit::Store::custom(junk))).access_token(); }) ==
+          Status::Store);
+    bool rejected = false;
+    try {
+      oauth2kit::Store::custom(nullptr);
+    } catch (const std::invalid_argument&) {
+      rejected = true;
+    }
+    CHECK(rejected);
+  });
+
+  test("session: file store round trip", [] {
+    char dir[] = "/tmp/oauth2kit-cpp-XXXXXX";
+    CHECK(mkdtemp(dir) != nullptr);
+    const std::string path = std::string(dir) + "/tokens.json";
+    Client c(Config("post-client").client_secret("post-secret").auth_method("client_secret_post").token_url(BASE + "/token"));
+    auto user = c.password("alice", "wonderland");
+    oauth2kit::Store file = oauth2kit::Store::file(path);
+    CHECK(!file.load().has_value());
+    // Initial tokens stay in memory until the next renewal (core rule); set_tokens saves at once.
+    oauth2kit::Session a(c, oauth2kit::SessionOptions().store(file).tokens(user));
+    CHECK(a.access_token() == user.access_token());
+    CHECK(!file.load().has_value());
+    a.set_tokens(user);
+    auto saved = oauth2kit::Store::file(path).load();
+    CHECK(saved && saved->access_token() == user.access_token() && saved->refresh_token() == user.refresh_token());
+
+    // A new session (a restarted plugin) on the same file: no request, same token.
+    long before = dev_count(BASE.c_str(), "token");
+    oauth2kit::Session b(c, oauth2kit::SessionOptions().store(oauth2kit::Store::file(path)));
+    CHECK(b.access_token() == user.access_token());
+    CHECK(dev_count(BASE.c_str(), "token") == before);
+    // Renewal uses the stored refresh token and writes the rotated set back.
+    b.invalidate();
+    std::string renewed = b.access_token();
+    CHECK(renewed != user.access_token());
+    CHECK(dev_count(BASE.c_str(), "token") == before + 1);
+    CHECK(oauth2kit::Store::file(path).load()->access_token() == renewed);
+
+    b.clear();
+    CHECK(!file.load().has_value());
+    oauth2kit::Session empty(c, oauth2kit::SessionOptions().store(file));
+    CHECK(status_of([&] { empty.access_token(); }) == Status::ReauthorizationRequired);
+    empty.set_tokens(user);
+    CHECK(file.load()->access_token() == user.access_token());
+    std::remove(path.c_str());
+    rmdir(dir);
+  });
+
+  test("session: deskera v2 and desko present tokens as their profiles say", [] {
+    Client dk(Config("desko-client").client_secret("desko-secret").profile("desko").base_url(BASE + "/desko"));
+    oauth2kit::Session s(dk, oauth2kit::SessionOptions().client_credentials());
+    auto t = s.token();
+    CHECK(s.authorization_header() == dk.authorization_header(t));
+    CHECK(s.access_token() == t.access_token());
+
+    std::string body = "{\"client_id\":\"deskera-client\",\"uri\":\"http://127.0.0.1:8765/callback\"}";
+    CHECK(dev_http("POST", (BASE + "/control/callback-uri").c_str(), body.c_str(), nullptr, 0, nullptr, 0) == 200);
+    Client c(Config("deskera-client").client_secret("deskera-secret").profile("deskera-v2").base_url(BASE + "/deskera-v2"));
+    auto a = c.authorize();
+    char location[2048] = {0};
+    CHECK(dev_http("GET", a.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);
+    oauth2kit::Session ds(c, oauth2kit::SessionOptions().tokens(c.exchange_redirect(a, location)));
+    auto [name, value] = ds.authorization_header();
+    CHECK(name == "x-access-token" && !value.empty());
+    long before = dev_count(BASE.c_str(), "deskera-v2/token");
+    ds.invalidate();  // renews with the Deskera refresh dialect
+    auto renewed = ds.token();
+    CHECK(renewed.access_token() != value);
+    CHECK(c.validate(renewed));
+    CHECK(dev_count(BASE.c_str(), "deskera-v2/token") == before + 1);
   });
 
   std::printf("C++ suite: %d checks, %d failures\n", checks, failures);

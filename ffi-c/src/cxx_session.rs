@@ -1,0 +1,275 @@
+//! The C++ session and stores (`oauth2kit::Session`, `oauth2kit::Store` in
+//! `include/oauth2kit.hpp`): the core's `blocking::Session` and `TokenStore`s
+//! behind the cxx bridge declared in `cxx_bridge.rs`.
+//!
+//! A store written in C++ reaches Rust through `StoreAdapter`
+//! (`include/oauth2kit/session_glue.h`), whose entry points are `noexcept` and
+//! return the message of any C++ exception; here it becomes `Error::Store`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use oauth2kit::store::{FileStore, MemoryStore, TokenStore};
+use oauth2kit::transport::BoxFuture;
+use oauth2kit::{Error, TokenSet};
+
+use crate::cxx_bridge::ffi::{ChangeObserver, StoreAdapter};
+use crate::cxx_bridge::{BridgeError, Client, Tokens, bridged};
+use crate::error::Fail;
+
+/// A token store (`oauth2kit::Store`); cheap to clone, shared by sessions.
+#[derive(Debug)]
+pub struct Store(Arc<dyn TokenStore>);
+
+pub(crate) fn memory_store() -> Box<Store> {
+    Box::new(Store(Arc::new(MemoryStore::new())))
+}
+
+pub(crate) fn file_store(path: &str) -> Box<Store> {
+    Box::new(Store(Arc::new(FileStore::new(path))))
+}
+
+pub(crate) fn cpp_store(adapter: cxx::UniquePtr<StoreAdapter>) -> Result<Box<Store>, BridgeError> {
+    bridged("cpp_store", || {
+        if adapter.is_null() {
+            return Err(Fail::null("store"));
+        }
+        Ok(Box::new(Store(Arc::new(CppStore(adapter)))))
+    })
+}
+
+impl Store {
+    pub(crate) fn clone_store(&self) -> Box<Store> {
+        Box::new(Store(self.0.clone()))
+    }
+
+    /// What the store holds now, as the JSON of a token set (absent when empty).
+    pub(crate) fn load_json(&self) -> Result<crate::cxx_bridge::ffi::OptString, BridgeError> {
+        bridged("Store::load", || {
+            let loaded = oauth2kit::blocking::block_on(self.0.load())??;
+            let json = loaded
+                .map(|t| {
+                    serde_json::to_string(&t)
+                        .map_err(|e| Fail::invalid(format!("cannot serialize: {e}")))
+                })
+                .transpose()?;
+            Ok(crate::cxx_bridge::opt_string(json))
+        })
+    }
+}
+
+/// A store implemented in C++ (`oauth2kit::TokenStore`).
+struct CppStore(cxx::UniquePtr<StoreAdapter>);
+
+// SAFETY: oauth2kit.hpp documents that a TokenStore must be thread-safe; the
+// adapter itself only holds std::functions that call it.
+unsafe impl Send for CppStore {}
+unsafe impl Sync for CppStore {}
+
+impl fmt::Debug for CppStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CppStore")
+    }
+}
+
+fn cpp_error(op: &str, message: &str) -> Error {
+    Error::Store(format!("C++ store {op} failed: {message}"))
+}
+
+impl CppStore {
+    fn adapter(&self) -> oauth2kit::Result<&StoreAdapter> {
+        self.0
+            .as_ref()
+            .ok_or_else(|| Error::Store("C++ store is null".into()))
+    }
+
+    fn load_now(&self) -> oauth2kit::Result<Option<TokenSet>> {
+        let (mut present, mut json, mut error) = (false, String::new(), String::new());
+        if !self.adapter()?.load(&mut present, &mut json, &mut error) {
+            return Err(cpp_error("load", &error));
+        }
+        let json = zeroize::Zeroizing::new(json);
+        if !present {
+            return Ok(None);
+        }
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| Error::Store(format!("the C++ store returned an invalid token set: {e}")))
+    }
+
+    fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_string(tokens).map_err(|e| Error::Store(e.to_string()))?,
+        );
+        let mut error = String::new();
+        if self.adapter()?.save(&json, &mut error) {
+            Ok(())
+        } else {
+            Err(cpp_error("save", &error))
+        }
+    }
+
+    fn clear_now(&self) -> oauth2kit::Result<()> {
+        let mut error = String::new();
+        if self.adapter()?.clear(&mut error) {
+            Ok(())
+        } else {
+            Err(cpp_error("clear", &error))
+        }
+    }
+}
+
+impl TokenStore for CppStore {
+    fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
+        let r = self.load_now();
+        Box::pin(async move { r })
+    }
+
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, oauth2kit::Result<()>> {
+        let r = self.save_now(tokens);
+        Box::pin(async move { r })
+    }
+
+    fn clear(&self) -> BoxFuture<'_, oauth2kit::Result<()>> {
+        let r = self.clear_now();
+        Box::pin(async move { r })
+    }
+}
+
+/// The C++ on_change observer, owned by the session's callback.
+struct Observer(cxx::UniquePtr<ChangeObserver>);
+
+// SAFETY: oauth2kit.hpp documents that on_change may run on any thread; the
+// observer's entry point is noexcept and const.
+unsafe impl Send for Observer {}
+unsafe impl Sync for Observer {}
+
+impl Observer {
+    fn call(&self, tokens: &TokenSet) {
+        if let Some(o) = self.0.as_ref() {
+            o.on_change(&Tokens(tokens.clone()));
+        }
+    }
+}
+
+/// Session settings (`oauth2kit::SessionOptions`); reusable: a session takes copies.
+#[derive(Default)]
+pub struct SessionOptions {
+    store: Option<Arc<dyn TokenStore>>,
+    tokens: Option<TokenSet>,
+    client_credentials: Option<Option<String>>,
+    refresh_margin: Option<Duration>,
+    on_change: Option<Arc<Observer>>,
+}
+
+impl fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionOptions")
+            .field("store", &self.store)
+            .field("tokens", &self.tokens)
+            .field("client_credentials", &self.client_credentials)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("on_change", &self.on_change.is_some())
+            .finish()
+    }
+}
+
+pub(crate) fn new_session_options() -> Box<SessionOptions> {
+    Box::default()
+}
+
+impl SessionOptions {
+    pub(crate) fn set_store(&mut self, store: &Store) {
+        self.store = Some(store.0.clone());
+    }
+
+    pub(crate) fn set_initial_tokens(&mut self, tokens: &Tokens) {
+        self.tokens = Some(tokens.0.clone());
+    }
+
+    pub(crate) fn use_client_credentials(&mut self, scope: &str) {
+        self.client_credentials = Some(crate::cxx_bridge::opt(scope).map(str::to_string));
+    }
+
+    pub(crate) fn set_refresh_margin(&mut self, secs: u32) {
+        self.refresh_margin = (secs > 0).then(|| Duration::from_secs(secs.into()));
+    }
+
+    pub(crate) fn set_on_change(&mut self, observer: cxx::UniquePtr<ChangeObserver>) {
+        self.on_change = (!observer.is_null()).then(|| Arc::new(Observer(observer)));
+    }
+}
+
+/// A session (`oauth2kit::Session`). Thread-safe.
+#[derive(Debug)]
+pub struct Session(oauth2kit::blocking::Session);
+
+pub(crate) fn new_session(
+    client: &Client,
+    options: &SessionOptions,
+) -> Result<Box<Session>, BridgeError> {
+    bridged("new_session", || {
+        let mut b = oauth2kit::session::Session::builder(client.0.as_async().clone());
+        if let Some(store) = &options.store {
+            b = b.store(store.clone());
+        }
+        if let Some(tokens) = &options.tokens {
+            b = b.tokens(tokens.clone());
+        }
+        if let Some(scope) = &options.client_credentials {
+            b = b.client_credentials(scope.as_deref());
+        }
+        if let Some(margin) = options.refresh_margin {
+            b = b.refresh_margin(margin);
+        }
+        if let Some(observer) = &options.on_change {
+            let observer = observer.clone();
+            b = b.on_change(move |t| observer.call(t));
+        }
+        Ok(Box::new(Session(oauth2kit::blocking::Session::new(
+            b.build(),
+        ))))
+    })
+}
+
+impl Session {
+    pub(crate) fn access_token(&self) -> Result<String, BridgeError> {
+        bridged("Session::access_token", || {
+            Ok(self.0.access_token()?.expose().to_string())
+        })
+    }
+
+    pub(crate) fn token(&self) -> Result<Box<Tokens>, BridgeError> {
+        bridged("Session::token", || {
+            Ok(Box::new(Tokens(TokenSet::clone(&*self.0.token()?))))
+        })
+    }
+
+    pub(crate) fn authorization_header(
+        &self,
+    ) -> Result<crate::cxx_bridge::ffi::Header, BridgeError> {
+        bridged("Session::authorization_header", || {
+            let (name, value) = self.0.authorization_header()?;
+            Ok(crate::cxx_bridge::ffi::Header { name, value })
+        })
+    }
+
+    pub(crate) fn invalidate(&self) {
+        self.0.invalidate();
+    }
+
+    pub(crate) fn on_unauthorized(&self, access_token: &str) -> bool {
+        self.0.on_unauthorized(access_token)
+    }
+
+    pub(crate) fn set_tokens(&self, tokens: &Tokens) -> Result<(), BridgeError> {
+        bridged("Session::set_tokens", || {
+            Ok(self.0.set_tokens(tokens.0.clone())?)
+        })
+    }
+
+    pub(crate) fn clear(&self) -> Result<(), BridgeError> {
+        bridged("Session::clear", || Ok(self.0.clear()?))
+    }
+}
