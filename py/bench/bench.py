@@ -1,0 +1,216 @@
+"""Side-by-side benchmark, one run, one loopback devserver: sequential
+client_credentials fetches and a cached token read, per library, each in its
+own subprocess (so peak RSS is the library's own).
+
+    python py/bench/bench.py [--n 2000] [--reads 1000000]
+
+Prints a Markdown table of req/s, µs per call, ratios and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import timeit
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple
+
+REPO = Path(__file__).resolve().parents[2]
+CLIENT_ID, SECRET = "post-client", "post-secret"  # client_secret_post: every library sends it the same way
+
+
+def peak_rss_kb() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def best_ns(stmt: Callable[[], Any], reads: int) -> float:
+    """Best of 5 runs, ns per call (the minimum is the least disturbed)."""
+    t = timeit.Timer(stmt)
+    return min(t.repeat(repeat=5, number=reads)) / reads * 1e9
+
+
+RETRIES = 0
+
+
+def retry_once(fetch: Callable[[], Any], errors: Tuple[type, ...] = ()) -> Callable[[], Any]:
+    """requests and httpx do not resend a POST when the server has closed an
+    idle pooled connection; the benchmark resends once and counts it."""
+    import requests
+
+    errors = errors or (requests.ConnectionError,)
+
+    def run() -> Any:
+        global RETRIES
+        try:
+            return fetch()
+        except errors:
+            RETRIES += 1
+            return fetch()
+
+    return run
+
+
+def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Callable[[], Any]]:
+    """(fetch, cached read) for one library, each through that library's own API."""
+    token_url = f"{url}/token"
+    if lib == "oauth2kit":
+        import oauth2kit
+
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        session = oauth2kit.Session(client)
+        session.token()
+        return client.client_credentials, lambda: session.token().access_token
+    if lib == "oauth2kit-token-attr":
+        import oauth2kit
+
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        token = client.client_credentials()
+        return client.client_credentials, lambda: token.access_token
+    if lib == "authlib-requests":
+        from authlib.integrations.requests_client import OAuth2Session
+
+        s = OAuth2Session(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post")
+        s.fetch_token(token_url, grant_type="client_credentials")
+        return retry_once(lambda: s.fetch_token(token_url, grant_type="client_credentials")), lambda: s.token["access_token"]
+    if lib == "authlib-httpx":
+        from authlib.integrations.httpx_client import OAuth2Client
+
+        c = OAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post")
+        c.fetch_token(token_url, grant_type="client_credentials")
+        import httpx
+
+        fetch = retry_once(lambda: c.fetch_token(token_url, grant_type="client_credentials"), (httpx.TransportError,))
+        return fetch, lambda: c.token["access_token"]
+    if lib == "requests-oauthlib":
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"  # the loopback devserver speaks plain HTTP
+        from oauthlib.oauth2 import BackendApplicationClient
+        from requests_oauthlib import OAuth2Session as ROSession
+
+        ro = ROSession(client=BackendApplicationClient(client_id=CLIENT_ID))
+
+        def fetch() -> Any:
+            return ro.fetch_token(token_url, client_id=CLIENT_ID, client_secret=SECRET, include_client_id=True)
+
+        fetch()
+        return retry_once(fetch), lambda: ro.token["access_token"]
+    if lib == "dict":
+        d = {"access_token": "x" * 40, "token_type": "Bearer"}
+        return (lambda: None), lambda: d["access_token"]
+    raise SystemExit(f"unknown library {lib}")
+
+
+def child(lib: str, url: str, n: int, reads: int) -> None:
+    fetch, read = setup(lib, url)
+    out: Dict[str, Any] = {"lib": lib, "n": n}
+    if lib != "dict":
+        for _ in range(50):
+            fetch()
+        start = time.perf_counter()
+        for _ in range(n):
+            fetch()
+        secs = time.perf_counter() - start
+        out.update(seconds=secs, us_per_call=secs * 1e6 / n, rps=n / secs)
+    out["retries"] = RETRIES
+    out["read_ns"] = best_ns(read, reads)
+    out["peak_rss_kb"] = peak_rss_kb()
+    print(json.dumps(out))
+
+
+def start_devserver() -> Tuple[subprocess.Popen[str], str]:
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    binary = target / "release" / "oauth2kit-devserver"
+    if not binary.exists():
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-devserver"], cwd=REPO, check=True)
+    proc = subprocess.Popen([str(binary), "--port", "0", "--exit-on-stdin-eof"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
+
+
+def rust_baseline(url: str, n: int) -> Dict[str, Any]:
+    """The Rust blocking client (examples/rust_baseline) on the same server, built before the timing."""
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-py", "--example", "rust_baseline"], cwd=REPO, check=True)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    out = subprocess.run([str(target / "release" / "examples" / "rust_baseline"), url, str(n)],
+                         check=True, capture_output=True, text=True).stdout
+    result: Dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--reads", type=int, default=1_000_000)
+    ap.add_argument("--child", default=None)
+    ap.add_argument("--url", default=None)
+    a = ap.parse_args()
+    if a.child:
+        child(a.child, a.url, a.n, a.reads)
+        return
+    proc, url = start_devserver()
+    try:
+        for mode in ("issued", "canned"):
+            if mode == "canned":
+                canned(url)
+            rows = run_all(url, a.n, a.reads)
+            report(mode, rows)
+    finally:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(10)
+
+
+def canned(url: str) -> None:
+    """From now on the token endpoint answers a fixed token at once: what is
+    left to time is the client (and HTTP on loopback), not the server's RS256 signature."""
+    body = json.dumps({"access_token": "a" * 43, "token_type": "Bearer", "expires_in": 3600, "scope": "read"})
+    fault = {"endpoint": "token", "status": 200, "body": body, "times": 4_000_000_000}
+    req = urllib.request.Request(f"{url}/control/fault", data=json.dumps(fault).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=10).close()
+
+
+def run_all(url: str, n: int, reads: int) -> List[Dict[str, Any]]:
+    libs = ["dict", "oauth2kit", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib"]
+    rows: List[Dict[str, Any]] = []
+    for lib in libs:
+        p = subprocess.run([sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit(f"{lib} failed:\n{p.stderr}")
+        rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    rows.append(rust_baseline(url, n))
+    return rows
+
+
+def report(mode: str, rows: List[Dict[str, Any]]) -> None:
+    by = {r["lib"]: r for r in rows}
+    ours = by["oauth2kit"]["us_per_call"]
+    dict_ns = by["dict"]["read_ns"]
+    what = {"issued": "tokens issued by the devserver (RS256-signed JWTs)", "canned": "a canned token answer (client-bound)"}[mode]
+    print(f"\n### {what}\n\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+          f"n = {rows[1]['n']} sequential fetches each\n")
+    print("| library | req/s | µs/call | oauth2kit speed-up | cached read (ns) | read vs dict | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        fetch = r.get("us_per_call")
+        cols = [
+            r["lib"],
+            f"{r['rps']:.0f}" if fetch else "–",
+            f"{fetch:.1f}" if fetch else "–",
+            f"{fetch / ours:.2f}×" if fetch else "–",
+            f"{r['read_ns']:.0f}" if "read_ns" in r else "–",
+            f"{r['read_ns'] / dict_ns:.2f}×" if "read_ns" in r else "–",
+            f"{r['peak_rss_kb'] / 1024:.1f}",
+        ]
+        print("| " + " | ".join(cols) + " |")
+
+
+if __name__ == "__main__":
+    main()

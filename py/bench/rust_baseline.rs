@@ -1,0 +1,48 @@
+//! The Rust blocking client on the same loop as `bench.py`: sequential
+//! client_credentials fetches against the devserver, printed as one JSON line.
+//! Run by bench.py: `cargo run --release -q -p oauth2kit-py --example rust_baseline -- URL N`.
+
+use std::time::Instant;
+
+use oauth2kit::{AuthMethod, OAuthClient, blocking};
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_owned)
+        })
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn main() -> oauth2kit::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let url = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let n: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let oauth = OAuthClient::builder("post-client")
+        .client_secret("post-secret")
+        .auth_method(AuthMethod::ClientSecretPost)
+        .token_url(format!("{url}/token"))
+        .build()?;
+    let client = blocking::Client::new(oauth)?;
+    for _ in 0..50 {
+        client.client_credentials(None)?;
+    }
+    let start = Instant::now();
+    for _ in 0..n {
+        client.client_credentials(None)?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{{\"lib\": \"rust-blocking\", \"n\": {n}, \"seconds\": {secs}, \"us_per_call\": {}, \"rps\": {}, \"peak_rss_kb\": {}}}",
+        secs * 1e6 / f64::from(n),
+        f64::from(n) / secs,
+        peak_rss_kb()
+    );
+    Ok(())
+}

@@ -1,0 +1,465 @@
+"""``Client`` (blocking) and ``AsyncClient`` (asyncio): the same methods over
+the Rust core. Every network call of ``Client`` releases the GIL; every one of
+``AsyncClient`` runs on the core's runtime and is awaited on your event loop.
+Nothing here speaks the protocol: it only maps arguments and names.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, TypeVar, Union
+
+from ._oauth2kit import (
+    AuthorizationRequest,
+    CancelToken,
+    CibaAuthorization,
+    CoreClient,
+    DeviceAuthorization,
+    PollProgress,
+    Profile,
+    ServerMetadata,
+    Token,
+)
+from .exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from typing_extensions import TypedDict, Unpack
+
+    class ClientOptions(TypedDict, total=False):
+        """Keyword options of ``Client`` and ``AsyncClient`` (all optional)."""
+
+        profile: Union[str, "os.PathLike[str]", Profile]
+        auth_method: str
+        private_key: str
+        private_key_jwk: str
+        private_key_algorithm: str
+        key_id: str
+        token_url: str
+        authorization_url: str
+        refresh_url: str
+        introspection_url: str
+        revocation_url: str
+        device_authorization_url: str
+        userinfo_url: str
+        validate_url: str
+        issuer: str
+        metadata: ServerMetadata
+        base_url: str
+        redirect_uri: str
+        scope: str
+        assertion_audience: str
+        allow_insecure_http: bool
+        timeout: float
+        connect_timeout: float
+        max_response_bytes: int
+        user_agent: str
+        ca_certificates: "list[str]"
+
+
+TokenLike = Union[Token, str]
+_C = TypeVar("_C", bound="_Base")
+
+__all__ = ["Client", "AsyncClient", "discover", "discover_async"]
+
+
+def _refresh_value(token: TokenLike) -> str:
+    if isinstance(token, Token):
+        if token.refresh_token is None:
+            raise ConfigurationError("this token has no refresh token")
+        return token.refresh_token
+    return token
+
+
+def _token_value(token: TokenLike, hint: Optional[str]) -> Tuple[str, Optional[str]]:
+    """A Token stands for its access token, or its refresh token when the hint says so."""
+    if isinstance(token, Token):
+        if hint == "refresh_token":
+            return _refresh_value(token), hint
+        return token.access_token, hint or "access_token"
+    return token, hint
+
+
+ProgressCallback = Callable[[PollProgress], object]
+
+
+class _Base:
+    """What both clients share: configuration and the calls that need no network."""
+
+    _core: CoreClient
+
+    def __init__(self, client_id: str, client_secret: Optional[str] = None, **options: "Unpack[ClientOptions]") -> None:
+        """Configures a client.
+
+        ``client_id`` and ``client_secret`` identify the client. Options:
+        ``profile`` (a built-in name such as ``"deskera-v2"``, a path to a
+        TOML/JSON profile, or a ``Profile``); endpoint URLs (``token_url``,
+        ``authorization_url``, ``introspection_url``, ``revocation_url``,
+        ``device_authorization_url``, ``refresh_url``, ``validate_url``…) or
+        ``metadata`` from ``discover()``; ``base_url`` to move a profile's
+        endpoints to another host; ``redirect_uri`` and ``scope`` defaults;
+        ``auth_method`` (``client_secret_basic``, ``client_secret_post``,
+        ``client_secret_jwt``, ``private_key_jwt``, ``none``; by default it
+        follows the credentials and the profile); ``private_key`` (PEM) or
+        ``private_key_jwk`` for ``private_key_jwt``; ``timeout`` and
+        ``connect_timeout`` in seconds; ``allow_insecure_http`` for plain HTTP
+        off loopback (refused by default).
+
+        Raises ``ConfigurationError`` for an invalid configuration.
+        """
+        self._core = CoreClient(client_id, client_secret, **options)
+
+    @classmethod
+    def from_metadata(cls: "type[_C]", metadata: ServerMetadata, client_id: str, client_secret: Optional[str] = None, /,
+                      **options: "Unpack[ClientOptions]") -> "_C":
+        """A client for the endpoints of discovered ``metadata`` (explicit URLs in ``options`` still win)."""
+        options["metadata"] = metadata
+        return cls(client_id, client_secret, **options)
+
+    @property
+    def client_id(self) -> str:
+        """The client id."""
+        return self._core.client_id
+
+    @property
+    def profile(self) -> Profile:
+        """The provider profile in use."""
+        return self._core.profile
+
+    @property
+    def auth_method(self) -> str:
+        """The client authentication method in use."""
+        return self._core.auth_method
+
+    @property
+    def endpoints(self) -> Dict[str, Optional[str]]:
+        """The endpoints in use, ``{"token": url, ...}``."""
+        return self._core.endpoints
+
+    def create_authorization_url(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        state: Optional[str] = None,
+        pkce: Union[bool, str, None] = None,
+        nonce: bool = False,
+        implicit: bool = False,
+        **params: str,
+    ) -> AuthorizationRequest:
+        """The URL to send the user to, with a random ``state`` and PKCE S256 by
+        default (``pkce=False`` to turn it off, ``"plain"`` only for servers
+        without S256; ``None`` follows the profile). Extra keyword arguments
+        become query parameters (``prompt``, ``login_hint``, ``resource``…).
+
+        Keep the returned request (``to_json()`` for a server-side session)
+        until the redirect comes back, then call ``fetch_token(redirect_url, request=...)``.
+        """
+        return self._core.authorization_url(
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, implicit=implicit, extra=params or None
+        )
+
+    def authorization_header(self, token: Token) -> Tuple[str, str]:
+        """``(name, value)`` presenting ``token`` to APIs as the profile says
+        (``("Authorization", "Bearer …")`` or e.g. ``("x-access-token", "…")``)."""
+        return self._core.authorization_header(token)
+
+    def parse_implicit_response(self, authorization_response: str, *, request: AuthorizationRequest) -> Token:
+        """Checks an implicit-grant redirect (state, issuer, error) and reads its
+        token from the fragment. The implicit grant is legacy: prefer the code flow."""
+        return self._core.implicit_token(request, authorization_response)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(client_id={self.client_id!r}, profile={self.profile.name!r}, auth_method={self.auth_method!r})"
+
+
+class Client(_Base):
+    """A blocking OAuth 2.0 client. Thread-safe: share one per authorization
+    server. Network calls release the GIL.
+
+    >>> client = Client("my-app", "s3cret", token_url="https://as.example/token")
+    >>> token = client.fetch_token(scope="read")          # client credentials
+    >>> token.access_token, token.expires_at
+    """
+
+    @classmethod
+    def discover(cls, issuer: str, client_id: str, client_secret: Optional[str] = None, /, **options: "Unpack[ClientOptions]") -> "Client":
+        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it."""
+        meta = CoreClient.discover(issuer, timeout=options.get("timeout", 30.0))
+        options["metadata"] = meta
+        return cls(client_id, client_secret, **options)
+
+    def fetch_token(
+        self,
+        authorization_response: Optional[str] = None,
+        *,
+        request: Optional[AuthorizationRequest] = None,
+        code: Optional[str] = None,
+        grant_type: Optional[str] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        scope: Optional[str] = None,
+        **params: str,
+    ) -> Token:
+        """Gets tokens, choosing the grant like Authlib does:
+
+        - ``authorization_response`` (the redirect URL) with ``request``:
+          checks state/issuer/error, then exchanges the code;
+        - ``code`` with ``request``: exchanges a code you extracted yourself;
+        - ``username`` and ``password``: the password grant;
+        - ``grant_type`` of another kind: that extension grant with ``params``;
+        - otherwise: client credentials with ``scope``.
+        """
+        if authorization_response is not None or code is not None:
+            if request is None:
+                raise ConfigurationError("pass request= (the AuthorizationRequest from create_authorization_url)")
+            if authorization_response is not None:
+                return self._core.exchange_redirect(request, authorization_response)
+            assert code is not None
+            return self._core.exchange_code(request, code)
+        gt = grant_type or ("password" if username is not None else "client_credentials")
+        if gt == "password":
+            if username is None or password is None:
+                raise ConfigurationError("the password grant needs username and password")
+            return self._core.password(username, password, scope)
+        if gt == "client_credentials":
+            return self._core.client_credentials(scope)
+        if gt == "refresh_token":
+            return self.refresh_token(params.pop("refresh_token", ""), scope=scope)
+        if scope is not None:
+            params["scope"] = scope
+        return self._core.extension_grant(gt, params)
+
+    def exchange_code(self, code: str, *, request: AuthorizationRequest) -> Token:
+        """Exchanges an authorization code (the caller checked the state)."""
+        return self._core.exchange_code(request, code)
+
+    def handle_callback(self, authorization_response: str, *, request: AuthorizationRequest) -> Token:
+        """Checks the redirect URL (state, issuer, error) and exchanges its code.
+        Raises ``StateMismatchError`` when it does not belong to ``request``."""
+        return self._core.exchange_redirect(request, authorization_response)
+
+    def client_credentials(self, scope: Optional[str] = None) -> Token:
+        """Client credentials grant (RFC 6749 §4.4)."""
+        return self._core.client_credentials(scope)
+
+    def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
+        """Resource owner password grant (legacy; RFC 6749 §4.3)."""
+        return self._core.password(username, password, scope)
+
+    def refresh_token(self, refresh_token: TokenLike, *, scope: Optional[str] = None) -> Token:
+        """Refreshes (RFC 6749 §6). Accepts a ``Token`` or the refresh token
+        string. The answer keeps the old refresh token when it carries none.
+        Raises ``ReauthorizationRequired`` when the refresh token is dead."""
+        return self._core.refresh(_refresh_value(refresh_token), scope)
+
+    def extension_grant(self, grant_type: str, params: Optional[Mapping[str, str]] = None, **kwargs: str) -> Token:
+        """Any grant by its ``grant_type`` URI with its parameters (RFC 6749 §4.5)."""
+        return self._core.extension_grant(grant_type, {**(params or {}), **kwargs})
+
+    def revoke_token(self, token: TokenLike, *, token_type_hint: Optional[str] = None) -> None:
+        """Revokes a token (RFC 7009). A ``Token`` stands for its access token,
+        or its refresh token with ``token_type_hint="refresh_token"``."""
+        value, hint = _token_value(token, token_type_hint)
+        self._core.revoke(value, hint)
+
+    def introspect_token(self, token: TokenLike, *, token_type_hint: Optional[str] = None) -> Dict[str, Any]:
+        """Introspects a token (RFC 7662): the answer as a dict with ``active``."""
+        value, hint = _token_value(token, token_type_hint)
+        result: Dict[str, Any] = self._core.introspect(value, hint)
+        return result
+
+    def validate(self, token: Token) -> bool:
+        """Asks the profile's validation endpoint whether ``token`` is valid
+        (False on 401/403; an error for anything that says nothing about the token)."""
+        return self._core.validate(token)
+
+    def device_authorization(self, *, scope: Optional[str] = None) -> DeviceAuthorization:
+        """Starts the device authorization grant (RFC 8628): show the result's
+        ``user_code`` and ``verification_uri``, then ``poll_device_token``."""
+        return self._core.device_authorization(scope)
+
+    def poll_device_token(
+        self, authorization: DeviceAuthorization, *, on_progress: Optional[ProgressCallback] = None, cancel: Optional[CancelToken] = None
+    ) -> Token:
+        """Polls until the user approves. ``on_progress(PollProgress)`` reports
+        each wait; ``cancel.cancel()`` (from another thread) stops it with
+        ``OperationCancelledError``; expiry raises ``ExpiredError``."""
+        return self._core.poll_device_token(authorization, on_progress=on_progress, cancel=cancel)
+
+    def ciba_authorization(self, *, scope: Optional[str] = None, login_hint: Optional[str] = None, id_token_hint: Optional[str] = None,
+                           login_hint_token: Optional[str] = None, binding_message: Optional[str] = None,
+                           requested_expiry: Optional[int] = None, **params: str) -> CibaAuthorization:
+        """Starts a CIBA (poll mode) request; give exactly one of the three hints."""
+        return self._core.ciba_authorization(scope=scope, login_hint=login_hint, id_token_hint=id_token_hint, login_hint_token=login_hint_token,
+                                             binding_message=binding_message, requested_expiry=requested_expiry, extra=params or None)
+
+    def poll_ciba_token(
+        self, authorization: CibaAuthorization, *, on_progress: Optional[ProgressCallback] = None, cancel: Optional[CancelToken] = None
+    ) -> Token:
+        """Polls a CIBA request until it is approved, denied, expired or cancelled."""
+        return self._core.poll_ciba_token(authorization, on_progress=on_progress, cancel=cancel)
+
+    def token_exchange(self, subject_token: str, subject_token_type: str, *, actor_token: Optional[str] = None,
+                       actor_token_type: Optional[str] = None, requested_token_type: Optional[str] = None,
+                       audience: Sequence[str] = (), resource: Sequence[str] = (), scope: Optional[str] = None) -> Token:
+        """Token exchange (RFC 8693); token types are URIs such as
+        ``urn:ietf:params:oauth:token-type:access_token``."""
+        return self._core.token_exchange(subject_token, subject_token_type, actor_token=actor_token, actor_token_type=actor_token_type,
+                                         requested_token_type=requested_token_type, audience=list(audience), resource=list(resource), scope=scope)
+
+    def jwt_bearer(self, assertion: Optional[str] = None, *, private_key: Optional[str] = None, private_key_jwk: Optional[str] = None,
+                   issuer: Optional[str] = None, subject: Optional[str] = None, audience: Optional[str] = None,
+                   lifetime: int = 300, claims: Optional[Dict[str, Any]] = None, scope: Optional[str] = None) -> Token:
+        """JWT bearer grant (RFC 7523 §2.1): a ready ``assertion``, or one signed
+        here with ``private_key`` (PEM) or ``private_key_jwk`` for ``issuer``/``subject``/``audience``."""
+        return self._core.jwt_bearer(assertion, private_key=private_key, private_key_jwk=private_key_jwk, issuer=issuer, subject=subject,
+                                     audience=audience, lifetime=lifetime, claims=claims, scope=scope)
+
+    def saml2_bearer(self, assertion: str, *, scope: Optional[str] = None) -> Token:
+        """SAML 2.0 bearer grant (RFC 7522); ``assertion`` base64url-encoded."""
+        return self._core.saml2_bearer(assertion, scope)
+
+
+class AsyncClient(_Base):
+    """The asyncio client: the same methods as ``Client``, as coroutines.
+    Safe to share between tasks (and threads, each with its own loop).
+
+    >>> client = AsyncClient("my-app", "s3cret", token_url="https://as.example/token")
+    >>> token = await client.fetch_token(scope="read")
+    """
+
+    @classmethod
+    async def discover(cls, issuer: str, client_id: str, client_secret: Optional[str] = None, /, **options: "Unpack[ClientOptions]") -> "AsyncClient":
+        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it."""
+        meta = await CoreClient.discover_async(issuer, timeout=options.get("timeout", 30.0))
+        options["metadata"] = meta
+        return cls(client_id, client_secret, **options)
+
+    async def fetch_token(
+        self,
+        authorization_response: Optional[str] = None,
+        *,
+        request: Optional[AuthorizationRequest] = None,
+        code: Optional[str] = None,
+        grant_type: Optional[str] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        scope: Optional[str] = None,
+        **params: str,
+    ) -> Token:
+        """Gets tokens; chooses the grant like ``Client.fetch_token``."""
+        if authorization_response is not None or code is not None:
+            if request is None:
+                raise ConfigurationError("pass request= (the AuthorizationRequest from create_authorization_url)")
+            if authorization_response is not None:
+                return await self._core.exchange_redirect_async(request, authorization_response)
+            assert code is not None
+            return await self._core.exchange_code_async(request, code)
+        gt = grant_type or ("password" if username is not None else "client_credentials")
+        if gt == "password":
+            if username is None or password is None:
+                raise ConfigurationError("the password grant needs username and password")
+            return await self._core.password_async(username, password, scope)
+        if gt == "client_credentials":
+            return await self._core.client_credentials_async(scope)
+        if gt == "refresh_token":
+            return await self.refresh_token(params.pop("refresh_token", ""), scope=scope)
+        if scope is not None:
+            params["scope"] = scope
+        return await self._core.extension_grant_async(gt, params)
+
+    async def exchange_code(self, code: str, *, request: AuthorizationRequest) -> Token:
+        """Exchanges an authorization code (the caller checked the state)."""
+        return await self._core.exchange_code_async(request, code)
+
+    async def handle_callback(self, authorization_response: str, *, request: AuthorizationRequest) -> Token:
+        """Checks the redirect URL (state, issuer, error) and exchanges its code."""
+        return await self._core.exchange_redirect_async(request, authorization_response)
+
+    async def client_credentials(self, scope: Optional[str] = None) -> Token:
+        """Client credentials grant (RFC 6749 §4.4)."""
+        return await self._core.client_credentials_async(scope)
+
+    async def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
+        """Resource owner password grant (legacy; RFC 6749 §4.3)."""
+        return await self._core.password_async(username, password, scope)
+
+    async def refresh_token(self, refresh_token: TokenLike, *, scope: Optional[str] = None) -> Token:
+        """Refreshes (RFC 6749 §6); raises ``ReauthorizationRequired`` when the refresh token is dead."""
+        return await self._core.refresh_async(_refresh_value(refresh_token), scope)
+
+    async def extension_grant(self, grant_type: str, params: Optional[Mapping[str, str]] = None, **kwargs: str) -> Token:
+        """Any grant by its ``grant_type`` URI with its parameters."""
+        return await self._core.extension_grant_async(grant_type, {**(params or {}), **kwargs})
+
+    async def revoke_token(self, token: TokenLike, *, token_type_hint: Optional[str] = None) -> None:
+        """Revokes a token (RFC 7009)."""
+        value, hint = _token_value(token, token_type_hint)
+        await self._core.revoke_async(value, hint)
+
+    async def introspect_token(self, token: TokenLike, *, token_type_hint: Optional[str] = None) -> Dict[str, Any]:
+        """Introspects a token (RFC 7662)."""
+        value, hint = _token_value(token, token_type_hint)
+        result: Dict[str, Any] = await self._core.introspect_async(value, hint)
+        return result
+
+    async def validate(self, token: Token) -> bool:
+        """Asks the profile's validation endpoint whether ``token`` is valid."""
+        return await self._core.validate_async(token)
+
+    async def device_authorization(self, *, scope: Optional[str] = None) -> DeviceAuthorization:
+        """Starts the device authorization grant (RFC 8628): show the result's
+        ``user_code`` and ``verification_uri``, then ``poll_device_token``."""
+        return await self._core.device_authorization_async(scope)
+
+    async def poll_device_token(
+        self, authorization: DeviceAuthorization, *, on_progress: Optional[ProgressCallback] = None, cancel: Optional[CancelToken] = None
+    ) -> Token:
+        """Polls until the user approves. ``on_progress(PollProgress)`` reports
+        each wait; ``cancel.cancel()`` (from another thread) stops it with
+        ``OperationCancelledError``; expiry raises ``ExpiredError``."""
+        return await self._core.poll_device_token_async(authorization, on_progress=on_progress, cancel=cancel)
+
+    async def ciba_authorization(self, *, scope: Optional[str] = None, login_hint: Optional[str] = None, id_token_hint: Optional[str] = None,
+                           login_hint_token: Optional[str] = None, binding_message: Optional[str] = None,
+                           requested_expiry: Optional[int] = None, **params: str) -> CibaAuthorization:
+        """Starts a CIBA (poll mode) request; give exactly one of the three hints."""
+        return await self._core.ciba_authorization_async(scope=scope, login_hint=login_hint, id_token_hint=id_token_hint, login_hint_token=login_hint_token,
+                                             binding_message=binding_message, requested_expiry=requested_expiry, extra=params or None)
+
+    async def poll_ciba_token(
+        self, authorization: CibaAuthorization, *, on_progress: Optional[ProgressCallback] = None, cancel: Optional[CancelToken] = None
+    ) -> Token:
+        """Polls a CIBA request until it is approved, denied, expired or cancelled."""
+        return await self._core.poll_ciba_token_async(authorization, on_progress=on_progress, cancel=cancel)
+
+    async def token_exchange(self, subject_token: str, subject_token_type: str, *, actor_token: Optional[str] = None,
+                       actor_token_type: Optional[str] = None, requested_token_type: Optional[str] = None,
+                       audience: Sequence[str] = (), resource: Sequence[str] = (), scope: Optional[str] = None) -> Token:
+        """Token exchange (RFC 8693); token types are URIs such as
+        ``urn:ietf:params:oauth:token-type:access_token``."""
+        return await self._core.token_exchange_async(subject_token, subject_token_type, actor_token=actor_token, actor_token_type=actor_token_type,
+                                         requested_token_type=requested_token_type, audience=list(audience), resource=list(resource), scope=scope)
+
+    async def jwt_bearer(self, assertion: Optional[str] = None, *, private_key: Optional[str] = None, private_key_jwk: Optional[str] = None,
+                   issuer: Optional[str] = None, subject: Optional[str] = None, audience: Optional[str] = None,
+                   lifetime: int = 300, claims: Optional[Dict[str, Any]] = None, scope: Optional[str] = None) -> Token:
+        """JWT bearer grant (RFC 7523 §2.1): a ready ``assertion``, or one signed
+        here with ``private_key`` (PEM) or ``private_key_jwk`` for ``issuer``/``subject``/``audience``."""
+        return await self._core.jwt_bearer_async(assertion, private_key=private_key, private_key_jwk=private_key_jwk, issuer=issuer, subject=subject,
+                                     audience=audience, lifetime=lifetime, claims=claims, scope=scope)
+
+    async def saml2_bearer(self, assertion: str, *, scope: Optional[str] = None) -> Token:
+        """SAML 2.0 bearer grant (RFC 7522); ``assertion`` base64url-encoded."""
+        return await self._core.saml2_bearer_async(assertion, scope)
+
+
+def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
+    """Reads an issuer's metadata (RFC 8414, then OpenID Connect discovery);
+    its ``issuer`` must equal the one asked for."""
+    return CoreClient.discover(issuer, timeout=timeout)
+
+
+async def discover_async(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
+    """Async ``discover``."""
+    return await CoreClient.discover_async(issuer, timeout=timeout)

@@ -1,0 +1,59 @@
+"""``requests`` integration: ``OAuth2Auth(session)`` puts a valid token on
+every request where the client's profile says (``Authorization: Bearer …`` or
+e.g. ``x-access-token``), renews it before expiry, and on a 401 invalidates
+it and retries the request once with a new token.
+
+>>> import requests, oauth2kit
+>>> from oauth2kit.requests_auth import OAuth2Auth
+>>> session = oauth2kit.Session(oauth2kit.Client("id", "secret", token_url=...))
+>>> requests.get("https://api.example/items", auth=OAuth2Auth(session))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from requests.auth import AuthBase
+
+from ._session import Session
+
+__all__ = ["OAuth2Auth"]
+
+_TOKEN_ATTR = "_oauth2kit_token"
+_RETRIED_ATTR = "_oauth2kit_retried"
+
+
+class OAuth2Auth(AuthBase):
+    """A ``requests`` auth that presents ``session``'s token and retries once after a 401."""
+
+    def __init__(self, session: Session) -> None:
+        """Uses ``session`` (a ``oauth2kit.Session``) for tokens."""
+        self.session = session
+
+    def _apply(self, r: requests.PreparedRequest) -> None:
+        token = self.session.token()
+        name, value = self.session.client.authorization_header(token)
+        r.headers[name] = value
+        setattr(r, _TOKEN_ATTR, token)
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        self._apply(r)
+        r.register_hook("response", self._on_response)
+        return r
+
+    def _on_response(self, resp: requests.Response, **kwargs: Any) -> requests.Response:
+        req = resp.request
+        if resp.status_code != 401 or getattr(req, _RETRIED_ATTR, False):
+            return resp
+        self.session.invalidate(getattr(req, _TOKEN_ATTR, None))
+        retry = req.copy()
+        self._apply(retry)
+        setattr(retry, _RETRIED_ATTR, True)
+        # Release the first connection before reusing the adapter (same as requests' digest auth).
+        resp.content
+        resp.close()
+        new = resp.connection.send(retry, **kwargs)
+        new.history.append(resp)
+        new.request = retry
+        return new

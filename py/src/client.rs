@@ -1,0 +1,666 @@
+//! `CoreClient`: the core's client with every operation twice — a sync method
+//! that releases the GIL while it blocks on the shared runtime, and an
+//! `*_async` method that returns an awaitable. The Python `Client` and
+//! `AsyncClient` classes wrap it with keyword-rich, documented methods.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use oauth2kit::blocking;
+use oauth2kit::pkce::PkceMethod;
+use oauth2kit::{
+    AuthMethod, AuthorizeOptions, HttpOptions, OAuthClient, Secret, SigningKey, TokenTypeHint,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert::{Json, json_to_py};
+use crate::errors::{config, to_pyerr};
+use crate::runtime::spawn;
+use crate::token::{Token, TokenOut};
+use crate::types::{AuthorizationRequest, Profile, ServerMetadata, string_pairs};
+
+/// The core client (sans-IO configuration + reqwest transport). Immutable,
+/// cheap to share across threads and tasks.
+#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+#[derive(Debug)]
+pub struct CoreClient {
+    pub(crate) inner: blocking::Client,
+}
+
+/// One optional builder setting, applied when the Python argument was given.
+type Setter = fn(oauth2kit::OAuthClientBuilder, String) -> oauth2kit::OAuthClientBuilder;
+
+fn auth_method(py: Python<'_>, name: &str) -> PyResult<AuthMethod> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        config(
+            py,
+            format!(
+                "unknown auth_method {name:?}; use client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none"
+            ),
+        )
+    })
+}
+
+fn hint(py: Python<'_>, h: Option<&str>) -> PyResult<Option<TokenTypeHint>> {
+    match h {
+        None => Ok(None),
+        Some("access_token") => Ok(Some(TokenTypeHint::AccessToken)),
+        Some("refresh_token") => Ok(Some(TokenTypeHint::RefreshToken)),
+        Some(other) => Err(config(
+            py,
+            format!("token_type_hint must be access_token or refresh_token, not {other:?}"),
+        )),
+    }
+}
+
+fn profile_of(py: Python<'_>, p: &Bound<'_, PyAny>) -> PyResult<oauth2kit::Profile> {
+    if let Ok(p) = p.cast::<Profile>() {
+        return Ok(p.get().inner.clone());
+    }
+    let path: PathBuf = p
+        .extract()
+        .map_err(|_| config(py, "profile must be a name, a path or a Profile"))?;
+    let s = path
+        .to_str()
+        .ok_or_else(|| config(py, "profile path is not valid UTF-8"))?;
+    oauth2kit::Profile::load(s).map_err(|e| to_pyerr(py, e))
+}
+
+fn http_options(
+    py: Python<'_>,
+    timeout: f64,
+    connect_timeout: f64,
+    max_response_bytes: Option<usize>,
+    user_agent: Option<String>,
+    ca_certificates: Vec<String>,
+) -> PyResult<HttpOptions> {
+    let secs = |what: &str, s: f64| {
+        Duration::try_from_secs_f64(s)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| config(py, format!("{what} must be a positive number of seconds")))
+    };
+    let mut o = HttpOptions {
+        timeout: secs("timeout", timeout)?,
+        connect_timeout: secs("connect_timeout", connect_timeout)?,
+        ..Default::default()
+    };
+    if let Some(m) = max_response_bytes {
+        o.max_response_bytes = m;
+    }
+    if let Some(ua) = user_agent {
+        o.user_agent = ua;
+    }
+    o.extra_root_certificates_pem = ca_certificates;
+    Ok(o)
+}
+
+fn pkce(py: Python<'_>, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Option<PkceMethod>>> {
+    let Some(v) = v else { return Ok(None) };
+    if v.is_none() {
+        return Ok(None);
+    }
+    if let Ok(b) = v.extract::<bool>() {
+        return Ok(if b {
+            Some(Some(PkceMethod::S256))
+        } else {
+            Some(None)
+        });
+    }
+    match v.extract::<String>().as_deref() {
+        Ok("S256") => Ok(Some(Some(PkceMethod::S256))),
+        Ok("plain") => Ok(Some(Some(PkceMethod::Plain))),
+        _ => Err(config(
+            py,
+            "pkce must be True, False, None, \"S256\" or \"plain\"",
+        )),
+    }
+}
+
+#[pymethods]
+impl CoreClient {
+    /// See `oauth2kit.Client` for the meaning of each argument.
+    #[new]
+    #[pyo3(signature = (client_id, client_secret = None, *, profile = None, auth_method = None,
+        private_key = None, private_key_jwk = None, private_key_algorithm = None, key_id = None,
+        token_url = None, authorization_url = None, refresh_url = None, introspection_url = None,
+        revocation_url = None, device_authorization_url = None, userinfo_url = None, validate_url = None,
+        issuer = None, metadata = None, base_url = None, redirect_uri = None, scope = None,
+        assertion_audience = None, allow_insecure_http = false, timeout = 30.0, connect_timeout = 10.0,
+        max_response_bytes = None, user_agent = None, ca_certificates = Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        client_id: String,
+        client_secret: Option<String>,
+        profile: Option<&Bound<'_, PyAny>>,
+        auth_method: Option<&str>,
+        private_key: Option<&str>,
+        private_key_jwk: Option<&str>,
+        private_key_algorithm: Option<&str>,
+        key_id: Option<String>,
+        token_url: Option<String>,
+        authorization_url: Option<String>,
+        refresh_url: Option<String>,
+        introspection_url: Option<String>,
+        revocation_url: Option<String>,
+        device_authorization_url: Option<String>,
+        userinfo_url: Option<String>,
+        validate_url: Option<String>,
+        issuer: Option<String>,
+        metadata: Option<&Bound<'_, ServerMetadata>>,
+        base_url: Option<String>,
+        redirect_uri: Option<String>,
+        scope: Option<String>,
+        assertion_audience: Option<String>,
+        allow_insecure_http: bool,
+        timeout: f64,
+        connect_timeout: f64,
+        max_response_bytes: Option<usize>,
+        user_agent: Option<String>,
+        ca_certificates: Vec<String>,
+    ) -> PyResult<Self> {
+        let err = |e| to_pyerr(py, e);
+        let mut b = OAuthClient::builder(client_id).allow_insecure_http(allow_insecure_http);
+        if let Some(s) = client_secret {
+            b = b.client_secret(Secret::new(s));
+        }
+        if let Some(p) = profile {
+            b = b.profile(profile_of(py, p)?);
+        }
+        if let Some(m) = auth_method {
+            b = b.auth_method(self::auth_method(py, m)?);
+        }
+        let key = match (private_key, private_key_jwk, private_key_algorithm) {
+            (Some(_), Some(_), _) => {
+                return Err(config(
+                    py,
+                    "give private_key (PEM) or private_key_jwk, not both",
+                ));
+            }
+            (Some(pem), None, None) => Some(SigningKey::from_pem(pem).map_err(err)?),
+            (Some(pem), None, Some(alg)) => {
+                Some(SigningKey::from_pem_with_algorithm(pem, alg).map_err(err)?)
+            }
+            (None, Some(jwk), _) => Some(SigningKey::from_jwk(jwk).map_err(err)?),
+            (None, None, _) => None,
+        };
+        if let Some(mut k) = key {
+            if let Some(kid) = key_id {
+                k = k.with_kid(kid);
+            }
+            b = b.private_key(k);
+        }
+        let urls: [(Option<String>, Setter); 8] = [
+            (token_url, |b, u| b.token_url(u)),
+            (authorization_url, |b, u| b.authorization_url(u)),
+            (refresh_url, |b, u| b.refresh_url(u)),
+            (introspection_url, |b, u| b.introspection_url(u)),
+            (revocation_url, |b, u| b.revocation_url(u)),
+            (device_authorization_url, |b, u| {
+                b.device_authorization_url(u)
+            }),
+            (userinfo_url, |b, u| b.userinfo_url(u)),
+            (validate_url, |b, u| b.validate_url(u)),
+        ];
+        for (url, set) in urls {
+            if let Some(u) = url {
+                b = set(b, u);
+            }
+        }
+        let strings: [(Option<String>, Setter); 5] = [
+            (issuer, |b, v| b.issuer(v)),
+            (base_url, |b, v| b.base_url(v)),
+            (redirect_uri, |b, v| b.redirect_uri(v)),
+            (scope, |b, v| b.scope(v)),
+            (assertion_audience, |b, v| b.assertion_audience(v)),
+        ];
+        for (value, set) in strings {
+            if let Some(v) = value {
+                b = set(b, v);
+            }
+        }
+        if let Some(m) = metadata {
+            b = b.metadata(m.get().inner.clone());
+        }
+        let oauth = b.build().map_err(err)?;
+        let options = http_options(
+            py,
+            timeout,
+            connect_timeout,
+            max_response_bytes,
+            user_agent,
+            ca_certificates,
+        )?;
+        let inner = blocking::Client::with_options(oauth, options).map_err(err)?;
+        Ok(CoreClient { inner })
+    }
+
+    /// Reads server metadata (RFC 8414, then OpenID Connect discovery). Releases the GIL.
+    #[staticmethod]
+    #[pyo3(signature = (issuer, *, timeout = 30.0))]
+    fn discover(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<ServerMetadata> {
+        let options = http_options(py, timeout, timeout.min(10.0), None, None, Vec::new())?;
+        py.detach(|| blocking::Client::discover(&issuer, options))
+            .map(|inner| ServerMetadata { inner })
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Async `discover`.
+    #[staticmethod]
+    #[pyo3(signature = (issuer, *, timeout = 30.0))]
+    fn discover_async(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<Bound<'_, PyAny>> {
+        let options = http_options(py, timeout, timeout.min(10.0), None, None, Vec::new())?;
+        // The transport must be made inside the runtime it will run on.
+        let rt = oauth2kit::blocking::runtime().map_err(|e| to_pyerr(py, e))?;
+        let transport = {
+            let _guard = rt.enter();
+            oauth2kit::transport::ReqwestTransport::new(options).map_err(|e| to_pyerr(py, e))?
+        };
+        spawn(py, async move {
+            let m = oauth2kit::Client::discover(&transport, &issuer).await?;
+            Ok(MetaOut(m))
+        })
+    }
+
+    /// The client id.
+    #[getter]
+    fn client_id(&self) -> &str {
+        self.inner.oauth().client_id()
+    }
+
+    /// The profile in use.
+    #[getter]
+    fn profile(&self) -> Profile {
+        Profile {
+            inner: self.inner.oauth().profile().clone(),
+        }
+    }
+
+    /// The client authentication method in use (RFC 8414 name).
+    #[getter]
+    fn auth_method(&self) -> &'static str {
+        self.inner.oauth().auth_method().as_str()
+    }
+
+    /// The endpoints in use, as `{name: url}`.
+    #[getter]
+    fn endpoints<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = self.inner.oauth().endpoints();
+        let d = PyDict::new(py);
+        d.set_item("issuer", e.issuer.as_deref())?;
+        for (k, v) in [
+            ("authorization", &e.authorization),
+            ("token", &e.token),
+            ("refresh", &e.refresh),
+            ("introspection", &e.introspection),
+            ("revocation", &e.revocation),
+            ("device_authorization", &e.device_authorization),
+            ("userinfo", &e.userinfo),
+            ("validate", &e.validate),
+        ] {
+            d.set_item(k, v.as_ref().map(url_str))?;
+        }
+        Ok(d)
+    }
+
+    /// The authorization URL (state and PKCE S256 by default).
+    #[pyo3(signature = (*, scope = None, redirect_uri = None, state = None, pkce = None, nonce = false, implicit = false, extra = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn authorization_url(
+        &self,
+        py: Python<'_>,
+        scope: Option<String>,
+        redirect_uri: Option<String>,
+        state: Option<String>,
+        pkce: Option<&Bound<'_, PyAny>>,
+        nonce: bool,
+        implicit: bool,
+        extra: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<AuthorizationRequest> {
+        let opts = AuthorizeOptions {
+            scope,
+            redirect_uri,
+            state,
+            pkce: self::pkce(py, pkce)?,
+            nonce,
+            implicit,
+            extra: string_pairs(py, extra)?,
+        };
+        self.inner
+            .authorization_url(opts)
+            .map(Into::into)
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// The header presenting `token` to APIs, as the profile says: `(name, value)`.
+    fn authorization_header(&self, token: &Bound<'_, Token>) -> (String, String) {
+        self.inner.oauth().authorization_header(&token.get().inner)
+    }
+
+    // ---- network operations: `name` blocks with the GIL released, `name_async` returns an awaitable ----
+
+    /// Verifies the redirect (state, `iss`, error) and exchanges its code.
+    fn exchange_redirect(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, AuthorizationRequest>,
+        redirect: &str,
+    ) -> PyResult<Token> {
+        let pending = &request.get().pending;
+        token(
+            py,
+            py.detach(|| self.inner.exchange_redirect(pending, redirect)),
+        )
+    }
+
+    /// Awaitable `exchange_redirect` (call it from a coroutine: it needs the running loop).
+    fn exchange_redirect_async<'py>(
+        &self,
+        py: Python<'py>,
+        request: &Bound<'_, AuthorizationRequest>,
+        redirect: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, pending) = (self.inner.clone(), request.get().pending.clone());
+        spawn(py, async move {
+            c.as_async()
+                .exchange_redirect(&pending, &redirect)
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Exchanges a code taken from the redirect by the caller (who checked the state).
+    fn exchange_code(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, AuthorizationRequest>,
+        code: &str,
+    ) -> PyResult<Token> {
+        let pending = &request.get().pending;
+        token(py, py.detach(|| self.inner.exchange_code(pending, code)))
+    }
+
+    /// Awaitable `exchange_code` (call it from a coroutine: it needs the running loop).
+    fn exchange_code_async<'py>(
+        &self,
+        py: Python<'py>,
+        request: &Bound<'_, AuthorizationRequest>,
+        code: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, pending) = (self.inner.clone(), request.get().pending.clone());
+        spawn(py, async move {
+            c.as_async()
+                .exchange_code(&pending, &code)
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Client credentials grant.
+    #[pyo3(signature = (scope = None))]
+    fn client_credentials(&self, py: Python<'_>, scope: Option<String>) -> PyResult<Token> {
+        token(
+            py,
+            py.detach(|| self.inner.client_credentials(scope.as_deref())),
+        )
+    }
+
+    /// Awaitable `client_credentials` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (scope = None))]
+    fn client_credentials_async<'py>(
+        &self,
+        py: Python<'py>,
+        scope: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.inner.clone();
+        spawn(py, async move {
+            c.as_async()
+                .client_credentials(scope.as_deref())
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Resource owner password grant (legacy).
+    #[pyo3(signature = (username, password, scope = None))]
+    fn password(
+        &self,
+        py: Python<'_>,
+        username: &str,
+        password: &str,
+        scope: Option<String>,
+    ) -> PyResult<Token> {
+        token(
+            py,
+            py.detach(|| self.inner.password(username, password, scope.as_deref())),
+        )
+    }
+
+    /// Awaitable `password` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (username, password, scope = None))]
+    fn password_async<'py>(
+        &self,
+        py: Python<'py>,
+        username: String,
+        password: String,
+        scope: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.inner.clone();
+        let password = Secret::new(password);
+        spawn(py, async move {
+            c.as_async()
+                .password(&username, password.expose(), scope.as_deref())
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Refresh. `invalid_grant` raises `ReauthorizationRequired`.
+    #[pyo3(signature = (refresh_token, scope = None))]
+    fn refresh(
+        &self,
+        py: Python<'_>,
+        refresh_token: &str,
+        scope: Option<String>,
+    ) -> PyResult<Token> {
+        let rt = Secret::new(refresh_token);
+        token(py, py.detach(|| self.inner.refresh(&rt, scope.as_deref())))
+    }
+
+    /// Awaitable `refresh` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (refresh_token, scope = None))]
+    fn refresh_async<'py>(
+        &self,
+        py: Python<'py>,
+        refresh_token: &str,
+        scope: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, rt) = (self.inner.clone(), Secret::new(refresh_token));
+        spawn(py, async move {
+            c.as_async()
+                .refresh(&rt, scope.as_deref())
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Any grant by its `grant_type` URI, with its parameters.
+    #[pyo3(signature = (grant_type, params = None))]
+    fn extension_grant(
+        &self,
+        py: Python<'_>,
+        grant_type: &str,
+        params: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Token> {
+        let params = string_pairs(py, params)?;
+        let refs: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        token(
+            py,
+            py.detach(|| self.inner.extension_grant(grant_type, &refs)),
+        )
+    }
+
+    /// Awaitable `extension_grant` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (grant_type, params = None))]
+    fn extension_grant_async<'py>(
+        &self,
+        py: Python<'py>,
+        grant_type: String,
+        params: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, params) = (self.inner.clone(), string_pairs(py, params)?);
+        spawn(py, async move {
+            let refs: Vec<(&str, &str)> = params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            c.as_async()
+                .extension_grant(&grant_type, &refs)
+                .await
+                .map(TokenOut)
+        })
+    }
+
+    /// Token introspection (RFC 7662): the answer as a dict (`active` always present).
+    #[pyo3(signature = (token, token_type_hint = None))]
+    fn introspect<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        token_type_hint: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let h = hint(py, token_type_hint)?;
+        let i = py
+            .detach(|| self.inner.introspect(token, h))
+            .map_err(|e| to_pyerr(py, e))?;
+        json_to_py(py, &introspection_json(i))
+    }
+
+    /// Awaitable `introspect` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (token, token_type_hint = None))]
+    fn introspect_async<'py>(
+        &self,
+        py: Python<'py>,
+        token: String,
+        token_type_hint: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, h) = (self.inner.clone(), hint(py, token_type_hint)?);
+        spawn(py, async move {
+            c.as_async()
+                .introspect(&token, h)
+                .await
+                .map(|i| Json(introspection_json(i)))
+        })
+    }
+
+    /// Token revocation (RFC 7009).
+    #[pyo3(signature = (token, token_type_hint = None))]
+    fn revoke(&self, py: Python<'_>, token: &str, token_type_hint: Option<&str>) -> PyResult<()> {
+        let h = hint(py, token_type_hint)?;
+        py.detach(|| self.inner.revoke(token, h))
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable `revoke` (call it from a coroutine: it needs the running loop).
+    #[pyo3(signature = (token, token_type_hint = None))]
+    fn revoke_async<'py>(
+        &self,
+        py: Python<'py>,
+        token: String,
+        token_type_hint: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, h) = (self.inner.clone(), hint(py, token_type_hint)?);
+        spawn(py, async move { c.as_async().revoke(&token, h).await })
+    }
+
+    /// Asks the profile's validation endpoint whether `token` is valid.
+    fn validate(&self, py: Python<'_>, token: &Bound<'_, Token>) -> PyResult<bool> {
+        let t = &token.get().inner;
+        py.detach(|| self.inner.validate(t))
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable `validate` (call it from a coroutine: it needs the running loop).
+    fn validate_async<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'_, Token>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, t) = (self.inner.clone(), token.get().inner.clone());
+        spawn(py, async move { c.as_async().validate(&t).await })
+    }
+
+    fn __repr__(&self) -> String {
+        let o = self.inner.oauth();
+        format!(
+            "CoreClient(client_id={:?}, profile={:?}, auth_method={:?})",
+            o.client_id(),
+            o.profile().name,
+            o.auth_method().as_str()
+        )
+    }
+
+    /// Verifies an implicit-grant redirect (state, issuer, error) and reads its token.
+    fn implicit_token(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, AuthorizationRequest>,
+        redirect: &str,
+    ) -> PyResult<Token> {
+        let t = self
+            .inner
+            .oauth()
+            .implicit_token(&request.get().pending, redirect)
+            .map_err(|e| to_pyerr(py, e))?;
+        Ok(Token::new(py, t))
+    }
+}
+
+pub(crate) fn token(py: Python<'_>, r: oauth2kit::Result<oauth2kit::TokenSet>) -> PyResult<Token> {
+    r.map(|t| Token::new(py, t)).map_err(|e| to_pyerr(py, e))
+}
+
+fn introspection_json(i: oauth2kit::Introspection) -> serde_json::Value {
+    let mut m = i.extra;
+    m.insert("active".into(), i.active.into());
+    let opt_s = |v: Option<String>| v.map(serde_json::Value::from);
+    let opt_n = |v: Option<u64>| v.map(serde_json::Value::from);
+    for (k, v) in [
+        ("scope", opt_s(i.scope)),
+        ("client_id", opt_s(i.client_id)),
+        ("username", opt_s(i.username)),
+        ("token_type", opt_s(i.token_type)),
+        ("exp", opt_n(i.exp)),
+        ("iat", opt_n(i.iat)),
+        ("nbf", opt_n(i.nbf)),
+        ("sub", opt_s(i.sub)),
+        ("aud", i.aud),
+        ("iss", opt_s(i.iss)),
+        ("jti", opt_s(i.jti)),
+    ] {
+        if let Some(v) = v {
+            m.insert(k.into(), v);
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
+fn url_str(u: &url::Url) -> String {
+    u.to_string()
+}
+
+struct MetaOut(oauth2kit::ServerMetadata);
+
+impl<'py> IntoPyObject<'py> for MetaOut {
+    type Target = ServerMetadata;
+    type Output = Bound<'py, ServerMetadata>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        Bound::new(py, ServerMetadata { inner: self.0 })
+    }
+}

@@ -1,0 +1,400 @@
+//! The core's token session (`oauth2kit::session::Session`) in Python:
+//! single-flight renewal across threads and asyncio tasks, rotation-safe
+//! persistence, fleet locking through Redis. Stores: the core's memory, file
+//! and Redis stores, or any Python object with `load()` / `save(token)` /
+//! optional `clear()` — sync, or coroutines when used from an `AsyncSession`.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use oauth2kit::session::Session;
+use oauth2kit::store::{
+    FileStore as CoreFileStore, MemoryStore, RedisStore as CoreRedisStore, TokenStore,
+};
+use oauth2kit::transport::BoxFuture;
+use oauth2kit::{Error, TokenSet};
+use pyo3::prelude::*;
+use pyo3_async_runtimes::TaskLocals;
+
+use crate::client::CoreClient;
+use crate::errors::{config, to_pyerr};
+use crate::runtime::{spawn, with_python};
+use crate::token::Token;
+
+/// A token file written atomically (a crash never leaves a torn or lost refresh token).
+#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+#[derive(Debug)]
+pub struct FileStore {
+    inner: Arc<CoreFileStore>,
+}
+
+#[pymethods]
+impl FileStore {
+    #[new]
+    fn new(path: std::path::PathBuf) -> Self {
+        FileStore {
+            inner: Arc::new(CoreFileStore::new(path)),
+        }
+    }
+
+    /// The file's path.
+    #[getter]
+    fn path(&self) -> std::path::PathBuf {
+        self.inner.path().to_path_buf()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("FileStore({:?})", self.inner.path())
+    }
+}
+
+/// Redis, for a fleet of processes sharing one token: one refreshes (under a
+/// lock), the others wait and read its result.
+#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+#[derive(Debug)]
+pub struct RedisStore {
+    inner: Arc<CoreRedisStore>,
+    key: String,
+}
+
+#[pymethods]
+impl RedisStore {
+    /// Connects to `url` (`redis://host:port/db`) and keeps the token under `key`.
+    #[new]
+    fn new(py: Python<'_>, url: String, key: String) -> PyResult<Self> {
+        let k = key.clone();
+        let store = py
+            .detach(|| {
+                oauth2kit::blocking::block_on(async move { CoreRedisStore::connect(&url, k).await })
+            })
+            .and_then(|r| r)
+            .map_err(|e| to_pyerr(py, e))?;
+        Ok(RedisStore {
+            inner: Arc::new(store),
+            key,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("RedisStore(key={:?})", self.key)
+    }
+}
+
+/// Loop of the `AsyncSession` using this store (set at its first async call),
+/// so that coroutine `load`/`save`/`on_update` run on that loop.
+type Locals = Arc<OnceLock<TaskLocals>>;
+
+/// A Python object as a core `TokenStore`.
+struct PyStore {
+    obj: Py<PyAny>,
+    locals: Locals,
+}
+
+impl std::fmt::Debug for PyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PyStore")
+    }
+}
+
+/// Calls `obj.method(*args)`; awaits the result on the session's loop when it is awaitable.
+async fn call_py(
+    obj: Py<PyAny>,
+    locals: Locals,
+    method: &'static str,
+    token: Option<TokenSet>,
+) -> Result<Py<PyAny>, Error> {
+    let gone = || Error::Store("the interpreter is shutting down".into());
+    let store_err = |e: PyErr| {
+        with_python(|py| Error::Store(format!("{method}() failed: {}", e.value(py)))).unwrap_or_else(gone)
+    };
+    let awaited = with_python(|py| -> PyResult<Result<Py<PyAny>, _>> {
+        let args = match token {
+            Some(t) => vec![Bound::new(py, Token::new(py, t))?.into_any()],
+            None => vec![],
+        };
+        let out = obj
+            .bind(py)
+            .call_method1(method, pyo3::types::PyTuple::new(py, args)?)?;
+        if out.hasattr("__await__")? {
+            let Some(l) = locals.get() else {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "{method}() returned a coroutine: async stores work with AsyncSession only"
+                )));
+            };
+            Ok(Err(pyo3_async_runtimes::into_future_with_locals(l, out)?))
+        } else {
+            Ok(Ok(out.unbind()))
+        }
+    })
+    .ok_or_else(gone)?
+    .map_err(store_err)?;
+    match awaited {
+        Ok(v) => Ok(v),
+        Err(fut) => fut.await.map_err(store_err),
+    }
+}
+
+impl TokenStore for PyStore {
+    fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
+        let pair = with_python(|py| (self.obj.clone_ref(py), self.locals.clone()));
+        Box::pin(async move {
+            let (obj, locals) = pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            let v = call_py(obj, locals, "load", None).await?;
+            with_python(|py| {
+                let v = v.bind(py);
+                if v.is_none() {
+                    Ok(None)
+                } else if let Ok(t) = v.cast::<Token>() {
+                    Ok(Some(t.get().inner.clone()))
+                } else {
+                    Err(Error::Store("load() must return a Token or None".into()))
+                }
+            })
+            .unwrap_or_else(|| Err(Error::Store("the interpreter is shutting down".into())))
+        })
+    }
+
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, oauth2kit::Result<()>> {
+        let pair = with_python(|py| (self.obj.clone_ref(py), self.locals.clone()));
+        let t = tokens.clone();
+        Box::pin(async move {
+            let (obj, locals) = pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            call_py(obj, locals, "save", Some(t)).await.map(|_| ())
+        })
+    }
+
+    fn clear(&self) -> BoxFuture<'_, oauth2kit::Result<()>> {
+        let triple = with_python(|py| {
+            (
+                self.obj.clone_ref(py),
+                self.locals.clone(),
+                self.obj.bind(py).hasattr("clear").unwrap_or(false),
+            )
+        });
+        Box::pin(async move {
+            let (obj, locals, has) = triple.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            if has {
+                call_py(obj, locals, "clear", None).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The core session. The Python `Session`/`AsyncSession` wrap it.
+#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+pub struct CoreSession {
+    inner: Session,
+    locals: Locals,
+    /// The Python `Token` of the last set handed out: a cached read returns
+    /// the same object (no copy, no allocation).
+    last: Mutex<Option<(Arc<TokenSet>, Py<Token>)>>,
+}
+
+impl std::fmt::Debug for CoreSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+fn secs(py: Python<'_>, what: &str, s: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(s).map_err(|_| {
+        config(
+            py,
+            format!("{what} must be a non-negative number of seconds"),
+        )
+    })
+}
+
+impl CoreSession {
+    fn as_py(&self, py: Python<'_>, t: Arc<TokenSet>) -> PyResult<Py<Token>> {
+        let mut last = self
+            .last
+            .lock()
+            .map_err(|_| config(py, "session cache poisoned"))?;
+        if let Some((arc, tok)) = last.as_ref() {
+            if Arc::ptr_eq(arc, &t) {
+                return Ok(tok.clone_ref(py));
+            }
+        }
+        let tok = Py::new(py, Token::new(py, (*t).clone()))?;
+        *last = Some((t, tok.clone_ref(py)));
+        Ok(tok)
+    }
+}
+
+struct SessionToken(Arc<TokenSet>, Py<CoreSession>);
+
+impl<'py> IntoPyObject<'py> for SessionToken {
+    type Target = Token;
+    type Output = Bound<'py, Token>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        Ok(self.1.get().as_py(py, self.0)?.into_bound(py))
+    }
+}
+
+#[pymethods]
+impl CoreSession {
+    /// See `oauth2kit.Session`.
+    #[new]
+    #[pyo3(signature = (client, tokens = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        client: &Bound<'_, CoreClient>,
+        tokens: Option<&Bound<'_, Token>>,
+        scope: Option<String>,
+        client_credentials: Option<bool>,
+        leeway: f64,
+        retry_deadline: f64,
+        validate_every: f64,
+        store: Option<&Bound<'_, PyAny>>,
+        on_update: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let locals: Locals = Arc::new(OnceLock::new());
+        let mut b = Session::builder(client.get().inner.as_async().clone())
+            .refresh_margin(secs(py, "leeway", leeway)?)
+            .retry_deadline(secs(py, "retry_deadline", retry_deadline)?)
+            .validate_every(secs(py, "validate_every", validate_every)?);
+        if client_credentials.unwrap_or(tokens.is_none()) {
+            b = b.client_credentials(scope.as_deref());
+        }
+        if let Some(t) = tokens {
+            b = b.tokens(t.get().inner.clone());
+        }
+        let store: Arc<dyn TokenStore> = match store {
+            None => Arc::new(MemoryStore::new()),
+            Some(s) => {
+                if let Ok(f) = s.cast::<FileStore>() {
+                    f.get().inner.clone()
+                } else if let Ok(r) = s.cast::<RedisStore>() {
+                    r.get().inner.clone()
+                } else if s.hasattr("load")? && s.hasattr("save")? {
+                    Arc::new(PyStore {
+                        obj: s.clone().unbind(),
+                        locals: locals.clone(),
+                    })
+                } else {
+                    return Err(config(
+                        py,
+                        "store must be a FileStore, a RedisStore or an object with load() and save(token)",
+                    ));
+                }
+            }
+        };
+        // Shared through an Arc with every clone of the store.
+        b = b.store(store);
+        if let Some(cb) = on_update {
+            let locals = locals.clone();
+            b = b.on_change(move |t: &TokenSet| {
+                with_python(|py| {
+                    let run = || -> PyResult<()> {
+                        let out = cb.call1(py, (Token::new(py, t.clone()),))?;
+                        let out = out.bind(py);
+                        if out.hasattr("__await__")? {
+                            // A coroutine callback runs on the session's loop; nobody waits for it.
+                            let Some(l) = locals.get() else {
+                                return Err(pyo3::exceptions::PyTypeError::new_err(
+                                    "a coroutine on_update needs an AsyncSession",
+                                ));
+                            };
+                            py.import("asyncio")?.call_method1(
+                                "run_coroutine_threadsafe",
+                                (out, l.event_loop(py)),
+                            )?;
+                        }
+                        Ok(())
+                    };
+                    if let Err(e) = run() {
+                        e.write_unraisable(py, Some(cb.bind(py)));
+                    }
+                });
+            });
+        }
+        Ok(CoreSession {
+            inner: b.build(),
+            locals,
+            last: Mutex::new(None),
+        })
+    }
+
+    /// A valid token (cached, or renewed once for all callers). Releases the GIL while renewing.
+    fn token(slf: &Bound<'_, Self>) -> PyResult<Py<Token>> {
+        let py = slf.py();
+        let me = slf.get();
+        if let Some(t) = me.inner.cached() {
+            return me.as_py(py, t);
+        }
+        let s = me.inner.clone();
+        let t = py
+            .detach(|| oauth2kit::blocking::block_on(async move { s.token().await }))
+            .and_then(|r| r)
+            .map_err(|e| to_pyerr(py, e))?;
+        me.as_py(py, t)
+    }
+
+    /// The cached token if it is valid without any I/O, else None.
+    fn cached(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
+        self.inner.cached().map(|t| self.as_py(py, t)).transpose()
+    }
+
+    /// Awaitable `token()`; binds coroutine stores and callbacks to the running loop.
+    fn token_async<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        if me.locals.get().is_none() {
+            let _ = me
+                .locals
+                .set(pyo3_async_runtimes::tokio::get_current_locals(py)?);
+        }
+        let (s, this) = (me.inner.clone(), slf.clone().unbind());
+        spawn(
+            py,
+            async move { s.token().await.map(|t| SessionToken(t, this)) },
+        )
+    }
+
+    /// Forgets that the current token is valid: the next call renews it.
+    fn invalidate(&self) {
+        self.inner.invalidate();
+    }
+
+    /// Reports a 401 for `access_token`; only the token still held is
+    /// invalidated, so many 401s on one old token cause one renewal.
+    fn on_unauthorized(&self, access_token: &str) -> bool {
+        self.inner.on_unauthorized(access_token)
+    }
+
+    /// Replaces the tokens (after a code exchange, say) and saves them.
+    fn set_tokens(&self, py: Python<'_>, tokens: &Bound<'_, Token>) -> PyResult<()> {
+        let (s, t) = (self.inner.clone(), tokens.get().inner.clone());
+        py.detach(|| oauth2kit::blocking::block_on(async move { s.set_tokens(t).await }))
+            .and_then(|r| r)
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable `set_tokens` (call it from a coroutine: it needs the running loop).
+    fn set_tokens_async<'py>(
+        &self,
+        py: Python<'py>,
+        tokens: &Bound<'_, Token>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (s, t) = (self.inner.clone(), tokens.get().inner.clone());
+        spawn(py, async move { s.set_tokens(t).await })
+    }
+
+    /// Forgets the tokens, here and in the store.
+    fn clear(&self, py: Python<'_>) -> PyResult<()> {
+        let s = self.inner.clone();
+        py.detach(|| oauth2kit::blocking::block_on(async move { s.clear().await }))
+            .and_then(|r| r)
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable `clear` (call it from a coroutine: it needs the running loop).
+    fn clear_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let s = self.inner.clone();
+        spawn(py, async move { s.clear().await })
+    }
+}

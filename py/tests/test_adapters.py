@@ -1,0 +1,70 @@
+"""requests and httpx adapters against the devserver's protected /resource."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import requests
+
+import oauth2kit
+from oauth2kit.httpx_auth import OAuth2Auth as HttpxAuth
+from oauth2kit.requests_auth import OAuth2Auth as RequestsAuth
+from conftest import DevServer
+
+
+def test_requests_auth_presents_refreshes_and_retries_once(basic: oauth2kit.Client, dev: DevServer) -> None:
+    session = oauth2kit.Session(basic)
+    auth = RequestsAuth(session)
+    with requests.Session() as http:
+        r = http.get(f"{dev.url}/resource", auth=auth)
+        assert r.status_code == 200 and r.json()["client_id"] == "basic-client"
+        assert http.get(f"{dev.url}/resource", auth=auth).status_code == 200
+        assert dev.count("token") == 1  # cached between calls
+        basic.revoke_token(session.token())  # the resource server now rejects it
+        r = http.get(f"{dev.url}/resource", auth=auth)
+        assert r.status_code == 200 and len(r.history) == 1 and r.history[0].status_code == 401
+        assert dev.count("token") == 2
+
+
+def test_requests_auth_retries_only_once(basic: oauth2kit.Client, dev: DevServer) -> None:
+    dev.fault("resource", status=401, body='{"error":"invalid_token"}', times=5)
+    r = requests.get(f"{dev.url}/resource", auth=RequestsAuth(oauth2kit.Session(basic)))
+    assert r.status_code == 401 and len(r.history) == 1
+    assert dev.count("token") == 2 and dev.count("resource") == 2
+
+
+def test_requests_auth_renews_before_expiry(basic: oauth2kit.Client, dev: DevServer) -> None:
+    dev.token_lifetime(10)
+    session = oauth2kit.Session(basic, leeway=30)  # 10 s tokens are always inside the leeway
+    auth = RequestsAuth(session)
+    for _ in range(3):
+        assert requests.get(f"{dev.url}/resource", auth=auth).status_code == 200
+    assert dev.count("token") == 3
+
+
+def test_httpx_sync_auth(basic: oauth2kit.Client, dev: DevServer) -> None:
+    session = oauth2kit.Session(basic)
+    with httpx.Client(auth=HttpxAuth(session)) as http:
+        assert http.get(f"{dev.url}/resource").status_code == 200
+        basic.revoke_token(session.token())
+        r = http.get(f"{dev.url}/resource")
+        assert r.status_code == 200 and dev.count("token") == 2 and dev.count("resource") == 3
+
+
+async def test_httpx_async_auth(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
+    session = oauth2kit.AsyncSession(abasic)
+    async with httpx.AsyncClient(auth=HttpxAuth(session)) as http:
+        assert (await http.get(f"{dev.url}/resource")).status_code == 200
+        await abasic.revoke_token(await session.token())
+        r = await http.get(f"{dev.url}/resource")
+        assert r.status_code == 200 and dev.count("token") == 2
+        import asyncio
+
+        rs = await asyncio.gather(*(http.get(f"{dev.url}/resource") for _ in range(20)))
+        assert all(x.status_code == 200 for x in rs) and dev.count("token") == 2
+
+
+def test_httpx_sync_client_rejects_async_session(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
+    with httpx.Client(auth=HttpxAuth(oauth2kit.AsyncSession(abasic))) as http:
+        with pytest.raises(TypeError):
+            http.get(f"{dev.url}/resource")
