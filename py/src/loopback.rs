@@ -22,7 +22,9 @@ impl LoopbackListener {
     #[new]
     #[pyo3(signature = (redirect_uri = "http://127.0.0.1/callback"))]
     fn new(py: Python<'_>, redirect_uri: &str) -> PyResult<Self> {
-        Core::bind(redirect_uri).map(|inner| LoopbackListener { inner }).map_err(|e| to_pyerr(py, e))
+        Core::bind(redirect_uri)
+            .map(|inner| LoopbackListener { inner })
+            .map_err(|e| to_pyerr(py, e))
     }
 
     /// The redirect URI with the port actually bound: use it in the authorization request.
@@ -35,7 +37,9 @@ impl LoopbackListener {
     /// `TimeoutError`) and returns it as a full URL for `fetch_token`.
     #[pyo3(signature = (timeout = 300.0))]
     fn wait(&self, py: Python<'_>, timeout: f64) -> PyResult<String> {
-        let t = Duration::try_from_secs_f64(timeout).map_err(|_| config(py, "timeout must be a non-negative number of seconds"))?;
-        py.detach(|| self.inner.wait(t)).map_err(|e| to_pyerr(py, e))
+        let t = Duration::try_from_secs_f64(timeout)
+            .map_err(|_| config(py, "timeout must be a non-negative number of seconds"))?;
+        py.detach(|| self.inner.wait(t))
+            .map_err(|e| to_pyerr(py, e))
     }
 }

@@ -52,7 +52,10 @@ static HELPERS: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
 fn helpers(py: Python<'_>) -> PyResult<&(Py<PyAny>, Py<PyAny>)> {
     HELPERS.get_or_try_init(py, || {
         let m = py.import("oauth2kit._aio")?;
-        Ok((m.getattr("_set_result")?.unbind(), m.getattr("_set_exception")?.unbind()))
+        Ok((
+            m.getattr("_set_result")?.unbind(),
+            m.getattr("_set_exception")?.unbind(),
+        ))
     })
 }
 
@@ -89,18 +92,27 @@ where
         with_python(|py| {
             let deliver = || -> PyResult<()> {
                 let (set_result, set_exception) = helpers(py)?;
-                let (setter, arg) = match out.map_err(|e| to_pyerr(py, e)).and_then(|v| v.into_bound_py_any(py)) {
+                let (setter, arg) = match out
+                    .map_err(|e| to_pyerr(py, e))
+                    .and_then(|v| v.into_bound_py_any(py))
+                {
                     Ok(v) => (set_result, v),
                     Err(e) => (set_exception, e.into_value(py).into_bound(py).into_any()),
                 };
-                lp.bind(py).call_method1("call_soon_threadsafe", (setter.bind(py), pf.bind(py), arg))?;
+                lp.bind(py)
+                    .call_method1("call_soon_threadsafe", (setter.bind(py), pf.bind(py), arg))?;
                 Ok(())
             };
             // A closed loop cannot take the result any more; nobody is waiting for it.
             let _ = deliver();
         });
     });
-    let abort = Py::new(py, AbortOnCancel { handle: task.abort_handle() })?;
+    let abort = Py::new(
+        py,
+        AbortOnCancel {
+            handle: task.abort_handle(),
+        },
+    )?;
     py_fut.call_method1("add_done_callback", (abort,))?;
     Ok(py_fut)
 }

@@ -105,7 +105,8 @@ async fn call_py(
 ) -> Result<Py<PyAny>, Error> {
     let gone = || Error::Store("the interpreter is shutting down".into());
     let store_err = |e: PyErr| {
-        with_python(|py| Error::Store(format!("{method}() failed: {}", e.value(py)))).unwrap_or_else(gone)
+        with_python(|py| Error::Store(format!("{method}() failed: {}", e.value(py))))
+            .unwrap_or_else(gone)
     };
     let awaited = with_python(|py| -> PyResult<Result<Py<PyAny>, _>> {
         let args = match token {
@@ -138,7 +139,8 @@ impl TokenStore for PyStore {
     fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
         let pair = with_python(|py| (self.obj.clone_ref(py), self.locals.clone()));
         Box::pin(async move {
-            let (obj, locals) = pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            let (obj, locals) =
+                pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
             let v = call_py(obj, locals, "load", None).await?;
             with_python(|py| {
                 let v = v.bind(py);
@@ -158,7 +160,8 @@ impl TokenStore for PyStore {
         let pair = with_python(|py| (self.obj.clone_ref(py), self.locals.clone()));
         let t = tokens.clone();
         Box::pin(async move {
-            let (obj, locals) = pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            let (obj, locals) =
+                pair.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
             call_py(obj, locals, "save", Some(t)).await.map(|_| ())
         })
     }
@@ -172,7 +175,8 @@ impl TokenStore for PyStore {
             )
         });
         Box::pin(async move {
-            let (obj, locals, has) = triple.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
+            let (obj, locals, has) =
+                triple.ok_or_else(|| Error::Store("the interpreter is shutting down".into()))?;
             if has {
                 call_py(obj, locals, "clear", None).await?;
             }
