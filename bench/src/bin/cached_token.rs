@@ -20,30 +20,31 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// ns per call of `f`, run by `threads` threads at once (median of rounds).
+/// Wall-clock ns per call of `f` when `threads` threads call it at once:
+/// (time from the start signal until the last thread is done) / (all calls).
+/// With more threads than cores this is the aggregate cost, contention included
+/// (per-thread timings would mostly measure the scheduler). Median of rounds.
 fn measure(threads: usize, f: Arc<dyn Fn() + Send + Sync>) -> f64 {
     let rounds = (0..ROUNDS)
         .map(|_| {
-            let barrier = Arc::new(Barrier::new(threads));
+            let barrier = Arc::new(Barrier::new(threads + 1));
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     let (f, b) = (f.clone(), barrier.clone());
                     std::thread::spawn(move || {
                         b.wait();
-                        let start = Instant::now();
                         for _ in 0..ITERS {
                             f();
                         }
-                        start.elapsed()
                     })
                 })
                 .collect();
-            let per_thread: Vec<Duration> = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect();
-            let mean = per_thread.iter().sum::<Duration>() / threads as u32;
-            mean.as_nanos() as f64 / ITERS as f64
+            barrier.wait();
+            let start = Instant::now();
+            for h in handles {
+                let _ = h.join();
+            }
+            start.elapsed().as_nanos() as f64 / (ITERS as f64 * threads as f64)
         })
         .collect();
     median(rounds)
