@@ -78,6 +78,19 @@ done
 "$WORK/client_credentials_pc" "$URL"
 "$WORK/ex-cpp/grants" "$URL"
 
+# The whole C and C++ suites again, built outside this build against the
+# installed package: with CMake (find_package) and with pkg-config.
+say "C and C++ suites built against the installed package (CMake and pkg-config)"
+cmake -S ffi-c/tests/installed -B "$WORK/installed" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/installed" >/dev/null
+export OAUTH2KIT_KEYS_DIR="$REPO/devserver/keys"
+"$WORK/installed/test_c_installed"
+"$WORK/installed/test_cpp_installed"
+PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" sh -c 'cc -o "$1/test_c_pc" "$2/c/test_c.c" "$2/c/devhttp.c" -I"$2/c" \
+  $(pkg-config --cflags oauth2kit) $(pkg-config --libs oauth2kit) -Wl,-rpath,$(pkg-config --variable=libdir oauth2kit) -lpthread' \
+  _ "$WORK" "$REPO/ffi-c/tests"
+"$WORK/test_c_pc"
+
 if [ "${1:-}" = "--figures" ]; then
   say "figures"
   strip -o "$WORK/so" "$PREFIX/lib/liboauth2kit.so.0.1.0"; strip -g -o "$WORK/a" "$PREFIX/lib/liboauth2kit.a"
