@@ -172,7 +172,13 @@ pub(crate) fn body_object(resp: &HttpResponse) -> Option<Map<String, Value>> {
 
 /// A string field; numbers and booleans are turned into text (some servers send them).
 fn text_field(obj: &Map<String, Value>, name: &str) -> Option<String> {
-    match obj.get(name)? {
+    obj.get(name).and_then(value_text)
+}
+
+/// A JSON value as text: strings as they are, numbers and booleans printed,
+/// arrays of strings joined by spaces; `None` for null and objects.
+fn value_text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -278,7 +284,7 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     let f = how.fields;
     let has_token = match obj.get(&f.access_token) {
         Some(Value::String(t)) => !t.is_empty(),
-        Some(other) => text_field(&Map::from_iter([(String::new(), other.clone())]), "").is_some(),
+        Some(other) => value_text(other).is_some(),
         None => false,
     };
     if !has_token {
@@ -323,11 +329,7 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
 fn take_text(obj: &mut Map<String, Value>, name: &str) -> Option<String> {
     match obj.remove(name)? {
         Value::String(s) => Some(s),
-        other => {
-            let mut one = Map::new();
-            one.insert(String::new(), other);
-            text_field(&one, "")
-        }
+        other => value_text(&other),
     }
 }
 
