@@ -901,6 +901,29 @@ oauth2kit_status oauth2kit_introspection_field(const oauth2kit_introspection *in
  */
 void oauth2kit_introspection_free(oauth2kit_introspection *intro);
 
+/**
+ * Stops oauth2kit's background runtime: its worker threads exit and pending
+ * background work (a session's renewal in progress, say) is dropped, waiting
+ * at most `timeout_ms` milliseconds for it. Call it from a plugin's unload
+ * hook, before `dlclose()`, once every other oauth2kit call has returned.
+ *
+ * If `was_running` is not NULL it receives whether a runtime was running.
+ *
+ * Handles stay valid: a later call starts a new runtime and opens new
+ * connections, so a plugin that is loaded again works as before. Freeing
+ * every handle first is still the tidy order (a session's store may hold a
+ * file or a connection).
+ *
+ * Errors: `OAUTH2KIT_STATUS_RUNTIME` when called from an oauth2kit callback
+ * (a store or `on_change` callback runs on a runtime thread, which cannot
+ * stop its own runtime).
+ *
+ * Thread safety: safe to call from any thread except a runtime thread;
+ * calls racing with it on other threads may fail with
+ * `OAUTH2KIT_STATUS_RUNTIME` or a transport error, never crash.
+ */
+oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
+
 extern void free(void *p);
 
 /**

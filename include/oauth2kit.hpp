@@ -17,6 +17,7 @@
 // Tokens are copied into std::string on request: those copies are not zeroed.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -485,5 +486,16 @@ class Session {
  private:
   rust::Box<bridge::Session> inner_;
 };
+
+// Stops oauth2kit's background runtime (see oauth2kit_shutdown in oauth2kit.h):
+// call it from a plugin's unload hook, before dlclose(), once no other
+// oauth2kit call is running. Objects stay usable; a later call starts a new
+// runtime. Returns whether a runtime was running. Throws oauth2kit::Error
+// (Status::Runtime) when called from a store or on_change callback.
+inline bool shutdown(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto ms = timeout.count() < 0 ? 0 : timeout.count();
+  auto capped = static_cast<std::uint32_t>(ms > 0xFFFFFFFFLL ? 0xFFFFFFFFLL : ms);
+  return detail::call([&] { return bridge::shutdown_runtime(capped); });
+}
 
 }  // namespace oauth2kit

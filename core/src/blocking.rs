@@ -1,20 +1,17 @@
 //! A blocking client with the same methods as [`crate::Client`], for callers
 //! without an async runtime (C, synchronous Python, scripts).
 //!
-//! All blocking clients share one tokio runtime, built on first use. Two rules
-//! keep it safe: a blocking call made from inside an async runtime fails with
-//! [`Error::Runtime`] instead of panicking, and after `fork()` the child gets
-//! [`Error::Runtime`] instead of a hang (a runtime's threads do not survive a fork).
+//! All blocking clients share one tokio runtime (see [`handle`], [`shutdown`]).
+//! A blocking call made from inside an async runtime fails with
+//! [`crate::Error::Runtime`] instead of panicking.
 
-use std::future::Future;
-use std::sync::OnceLock;
 
 use crate::assertion_grants::{JwtBearer, TokenExchange};
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;
 use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::introspect::Introspection;
@@ -24,48 +21,7 @@ use crate::secret::Secret;
 use crate::token::TokenSet;
 use crate::transport::HttpOptions;
 
-struct SharedRuntime {
-    runtime: tokio::runtime::Runtime,
-    pid: u32,
-}
-
-static RUNTIME: OnceLock<std::result::Result<SharedRuntime, String>> = OnceLock::new();
-
-/// The process-wide runtime of the blocking API (also used by the bindings).
-pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    let shared = RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("oauth2kit")
-            .enable_all()
-            .build()
-            .map(|runtime| SharedRuntime {
-                runtime,
-                pid: std::process::id(),
-            })
-            .map_err(|e| e.to_string())
-    });
-    match shared {
-        Ok(s) if s.pid == std::process::id() => Ok(&s.runtime),
-        Ok(_) => Err(Error::Runtime(
-            "oauth2kit was initialised before fork(); create clients in the child process or use it before forking only".into(),
-        )),
-        Err(e) => Err(Error::Runtime(format!("cannot start the runtime: {e}"))),
-    }
-}
-
-/// Runs a future to completion on the shared runtime.
-pub fn block_on<F: Future + Send>(fut: F) -> Result<F::Output>
-where
-    F::Output: Send,
-{
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::Runtime(
-            "a blocking oauth2kit call was made from inside an async runtime; use oauth2kit::Client there".into(),
-        ));
-    }
-    Ok(runtime()?.block_on(fut))
-}
+pub use crate::shared_runtime::{block_on, handle, shutdown};
 
 /// The blocking client. Cheap to clone; safe to share across threads.
 #[derive(Clone, Debug)]
@@ -82,7 +38,7 @@ impl Client {
     /// A client with transport options.
     pub fn with_options(oauth: OAuthClient, options: HttpOptions) -> Result<Self> {
         // The reqwest client must be created with the runtime it will run on.
-        let rt = runtime()?;
+        let rt = handle()?;
         let _guard = rt.enter();
         Ok(Client {
             inner: crate::Client::with_options(oauth, options)?,
@@ -106,7 +62,7 @@ impl Client {
 
     /// Reads server metadata (RFC 8414, then OpenID Connect).
     pub fn discover(issuer: &str, options: HttpOptions) -> Result<ServerMetadata> {
-        let rt = runtime()?;
+        let rt = handle()?;
         let transport = {
             let _guard = rt.enter();
             crate::transport::ReqwestTransport::new(options)?

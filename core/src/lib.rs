@@ -69,6 +69,8 @@ pub mod revoke;
 mod secret;
 #[cfg(feature = "reqwest")]
 pub mod session;
+#[cfg(feature = "blocking")]
+mod shared_runtime;
 pub mod store;
 pub mod token;
 pub mod transport;

@@ -31,6 +31,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -52,6 +53,18 @@ pub type ChangeCallback = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 
 type Renewal = Shared<BoxFuture<'static, Result<Arc<TokenSet>>>>;
 
+/// A cached token with how long it stays valid without I/O; see
+/// [`Session::cached_fresh`].
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    /// The token set.
+    pub tokens: Arc<TokenSet>,
+    /// How long it may be handed out from now (`Duration::MAX`: no known end).
+    pub fresh_for: Duration,
+    /// The [`Session::generation`] it belongs to.
+    pub generation: u64,
+}
+
 #[derive(Default)]
 struct State {
     tokens: Option<Arc<TokenSet>>,
@@ -70,6 +83,9 @@ struct Inner {
     validate_every: Duration,
     on_change: Vec<ChangeCallback>,
     state: RwLock<State>,
+    /// Bumped on every change of `state`: lets a binding keep its own copy of
+    /// the current token and know, with one atomic load, that it is still current.
+    generation: AtomicU64,
     renewal: Mutex<Option<Renewal>>,
 }
 
@@ -196,12 +212,13 @@ impl SessionBuilder {
                     loaded,
                     ..Default::default()
                 }),
+                generation: AtomicU64::new(0),
                 renewal: Mutex::new(None),
             }),
         };
         if loaded {
             // Tokens just handed over count as validated.
-            if let Ok(mut s) = session.inner.state.write() {
+            if let Some(mut s) = session.inner.write_state() {
                 s.validated_at = Some(Instant::now());
             }
         }
@@ -256,9 +273,36 @@ impl Session {
         (s.loaded && !s.invalid && !self.inner.due(t, s.validated_at)).then(|| t.clone())
     }
 
+    /// The cached set, if it can be handed out without any I/O, with how long
+    /// it stays so and the [`generation`](Self::generation) it belongs to.
+    ///
+    /// For bindings that keep their own copy of the token (a Python object,
+    /// say): the copy may be handed out while `generation()` is unchanged and
+    /// `fresh_for` has not run out — no lock, no clock read of the session's.
+    pub fn cached_fresh(&self) -> Option<Fresh> {
+        let s = self.inner.state.read().ok()?;
+        let t = s.tokens.as_ref()?;
+        if !s.loaded || s.invalid {
+            return None;
+        }
+        let fresh_for = self.inner.fresh_for(t, s.validated_at)?;
+        Some(Fresh {
+            tokens: t.clone(),
+            fresh_for,
+            // Read under the lock: a writer bumps it while holding the lock.
+            generation: self.inner.generation.load(Ordering::Acquire),
+        })
+    }
+
+    /// A number that changes whenever the session's tokens or their validity
+    /// change (renewal, invalidation, `set_tokens`, `clear`).
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
+    }
+
     /// Forgets that the current token is valid: the next call renews it.
     pub fn invalidate(&self) {
-        if let Ok(mut s) = self.inner.state.write() {
+        if let Some(mut s) = self.inner.write_state() {
             s.invalid = true;
         }
     }
@@ -267,8 +311,8 @@ impl Session {
     /// currently held is invalidated, so a hundred requests failing with the
     /// same old token cause one renewal, not a hundred. Returns whether it did.
     pub fn on_unauthorized(&self, access_token: &str) -> bool {
-        match self.inner.state.write() {
-            Ok(mut s)
+        match self.inner.write_state() {
+            Some(mut s)
                 if s.tokens
                     .as_ref()
                     .is_some_and(|t| t.access_token.ct_eq(access_token)) =>
@@ -287,7 +331,7 @@ impl Session {
 
     /// Forgets the tokens, here and in the store.
     pub async fn clear(&self) -> Result<()> {
-        if let Ok(mut s) = self.inner.state.write() {
+        if let Some(mut s) = self.inner.write_state() {
             *s = State {
                 loaded: true,
                 ..Default::default()
@@ -340,6 +384,26 @@ impl Inner {
         }
     }
 
+    /// How long `t` can be handed out before it is due (None: due now).
+    fn fresh_for(&self, t: &TokenSet, validated_at: Option<Instant>) -> Option<Duration> {
+        let left = match t.expires_at {
+            Some(at) => at.duration_since(SystemTime::now() + self.margin).ok(),
+            None if self.client.oauth().profile().validate.is_some() => {
+                (validated_at? + self.validate_every).checked_duration_since(Instant::now())
+            }
+            None => Some(Duration::MAX),
+        };
+        left.filter(|d| !d.is_zero())
+    }
+
+    /// Locks the state for a change, announcing the change to
+    /// [`Session::generation`] readers.
+    fn write_state(&self) -> Option<std::sync::RwLockWriteGuard<'_, State>> {
+        let guard = self.state.write().ok()?;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Some(guard)
+    }
+
     fn validation_due(&self, validated_at: Option<Instant>) -> bool {
         self.client.oauth().profile().validate.is_some()
             && validated_at.is_none_or(|v| v.elapsed() >= self.validate_every)
@@ -356,7 +420,7 @@ impl Inner {
         let (mut current, loaded, invalid, validated_at) = self.snapshot();
         if !loaded {
             current = self.store.load().await?.map(Arc::new);
-            if let Ok(mut s) = self.state.write() {
+            if let Some(mut s) = self.write_state() {
                 s.tokens.clone_from(&current);
                 s.loaded = true;
             }
@@ -373,7 +437,7 @@ impl Inner {
             if self.validation_due(validated_at) {
                 match self.client.validate(t).await {
                     Ok(true) => {
-                        if let Ok(mut s) = self.state.write() {
+                        if let Some(mut s) = self.write_state() {
                             s.validated_at = Some(Instant::now());
                         }
                         return Ok(t.clone());
@@ -425,7 +489,7 @@ impl Inner {
     }
 
     fn set_state(&self, tokens: Arc<TokenSet>) {
-        if let Ok(mut s) = self.state.write() {
+        if let Some(mut s) = self.write_state() {
             s.tokens = Some(tokens);
             s.loaded = true;
             s.invalid = false;

@@ -247,3 +247,44 @@ async fn dead_refresh_token_means_reauthorization_and_401_invalidates_once() {
         ("Authorization", true)
     );
 }
+
+#[tokio::test]
+async fn cached_fresh_says_how_long_and_generation_tracks_every_change() {
+    let srv = server();
+    let c = client(&srv, clients::BASIC_CLIENT_ID);
+    let mut start = c.client_credentials(None).await.unwrap();
+    start.expires_at = Some(SystemTime::now() + Duration::from_secs(90));
+    let session = Session::builder(c)
+        .client_credentials(None)
+        .refresh_margin(Duration::from_secs(60))
+        .tokens(start)
+        .build();
+
+    let fresh = session.cached_fresh().expect("fresh");
+    // 90 s to expiry, renewed 60 s ahead: about 30 s left.
+    assert!(fresh.fresh_for > Duration::from_secs(28) && fresh.fresh_for <= Duration::from_secs(30));
+    assert_eq!(fresh.generation, session.generation());
+    assert!(Arc::ptr_eq(&fresh.tokens, &session.cached().unwrap()));
+
+    // Reads change nothing; each kind of change moves the generation.
+    let g0 = session.generation();
+    session.cached_fresh();
+    assert_eq!(session.generation(), g0);
+    session.invalidate();
+    let g1 = session.generation();
+    assert!(g1 > g0);
+    assert!(session.cached_fresh().is_none());
+    let renewed = session.token().await.unwrap();
+    let g2 = session.generation();
+    assert!(g2 > g1);
+    assert!(Arc::ptr_eq(&session.cached_fresh().unwrap().tokens, &renewed));
+    session.clear().await.unwrap();
+    assert!(session.generation() > g2);
+    assert!(session.cached_fresh().is_none());
+
+    // Within the margin already: not fresh at all.
+    let mut due = renewed.as_ref().clone();
+    due.expires_at = Some(SystemTime::now() + Duration::from_secs(30));
+    session.set_tokens(due).await.unwrap();
+    assert!(session.cached_fresh().is_none());
+}

@@ -158,6 +158,7 @@ pub(crate) mod ffi {
         fn field(self: &CibaAuth, name: &str) -> OptString;
 
         fn take_last_error() -> ErrorInfo;
+        fn shutdown_runtime(timeout_ms: u32) -> Result<bool>;
 
         // Sessions and stores (cxx_session.rs).
         type Store;
@@ -612,6 +613,14 @@ impl CibaAuth {
     fn field(&self, name: &str) -> OptString {
         opt_string(crate::device::ciba_field(&self.0, name))
     }
+}
+
+/// See `oauth2kit_shutdown`.
+fn shutdown_runtime(timeout_ms: u32) -> Result<bool, BridgeError> {
+    bridged("shutdown", || {
+        oauth2kit::blocking::shutdown(std::time::Duration::from_millis(timeout_ms.into()))
+            .map_err(Fail::from)
+    })
 }
 
 fn take_last_error() -> ErrorInfo {

@@ -1233,6 +1233,8 @@ private:
 
 ::oauth2kit::bridge::ErrorInfo take_last_error() noexcept;
 
+bool shutdown_runtime(::std::uint32_t timeout_ms);
+
 ::rust::Box<::oauth2kit::bridge::Store> memory_store() noexcept;
 
 ::rust::Box<::oauth2kit::bridge::Store> file_store(::rust::Str path) noexcept;

@@ -253,7 +253,7 @@ impl CoreClient {
     fn discover_async(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<Bound<'_, PyAny>> {
         let options = http_options(py, timeout, timeout.min(10.0), None, None, Vec::new())?;
         // The transport must be made inside the runtime it will run on.
-        let rt = oauth2kit::blocking::runtime().map_err(|e| to_pyerr(py, e))?;
+        let rt = oauth2kit::blocking::handle().map_err(|e| to_pyerr(py, e))?;
         let transport = {
             let _guard = rt.enter();
             oauth2kit::transport::ReqwestTransport::new(options).map_err(|e| to_pyerr(py, e))?

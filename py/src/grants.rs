@@ -239,6 +239,55 @@ fn exchange(
     x
 }
 
+/// The JWT bearer grant described by a dict of `Client.jwt_bearer`'s keyword
+/// arguments (for a session that fetches anew with it).
+pub(crate) fn jwt_grant_from_dict(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<JwtBearer> {
+    const KEYS: &[&str] = &[
+        "assertion",
+        "private_key",
+        "private_key_jwk",
+        "issuer",
+        "subject",
+        "audience",
+        "lifetime",
+        "claims",
+        "scope",
+    ];
+    for key in d.keys() {
+        let key: String = key.extract()?;
+        if !KEYS.contains(&key.as_str()) {
+            return Err(config(
+                py,
+                format!("jwt_bearer: unknown key {key:?} (known: {})", KEYS.join(", ")),
+            ));
+        }
+    }
+    let get = |k: &str| -> PyResult<Option<String>> {
+        match d.get_item(k)? {
+            Some(v) if !v.is_none() => Ok(Some(v.extract()?)),
+            _ => Ok(None),
+        }
+    };
+    let lifetime = match d.get_item("lifetime")? {
+        Some(v) if !v.is_none() => v.extract()?,
+        _ => 300,
+    };
+    let claims = d.get_item("claims")?.filter(|v| !v.is_none());
+    let claims = claims.as_ref().map(|c| c.cast::<PyDict>()).transpose()?;
+    jwt_grant(
+        py,
+        get("assertion")?,
+        get("private_key")?.as_deref(),
+        get("private_key_jwk")?.as_deref(),
+        get("issuer")?,
+        get("subject")?,
+        get("audience")?,
+        lifetime,
+        claims,
+        get("scope")?,
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn jwt_grant(
     py: Python<'_>,

@@ -1,7 +1,7 @@
 //! The asyncio bridge and the finalization gate.
 //!
 //! Async methods run their core future on the core's shared runtime
-//! (`oauth2kit::blocking::runtime()`, the one the sync calls block on) and
+//! (`oauth2kit::blocking::handle()`, the one the sync calls block on) and
 //! resolve an asyncio future through `loop.call_soon_threadsafe`. Cancelling
 //! the asyncio future aborts the Rust task (the request is dropped).
 //!
@@ -83,7 +83,7 @@ where
     F: Future<Output = oauth2kit::Result<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let rt = oauth2kit::blocking::runtime().map_err(|e| to_pyerr(py, e))?;
+    let rt = oauth2kit::blocking::handle().map_err(|e| to_pyerr(py, e))?;
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let py_fut = event_loop.call_method0("create_future")?;
     let (lp, pf) = (event_loop.unbind(), py_fut.clone().unbind());

@@ -191,9 +191,27 @@ pub struct CoreSession {
     inner: Session,
     locals: Locals,
     /// The Python `Token` of the last set handed out: a cached read returns
-    /// the same object (no copy, no allocation).
-    last: Mutex<Option<(Arc<TokenSet>, Py<Token>)>>,
+    /// the same object (no copy, no allocation) and, while it is current, is
+    /// answered from here alone (see [`Handed`]).
+    last: Mutex<Option<Handed>>,
 }
+
+/// The last token handed out and how long it may be handed out again without
+/// asking the core: while the session's generation is unchanged (no renewal,
+/// invalidation, `set_tokens` or `clear`) and a coarse monotonic clock (a few
+/// ns to read) is before `until`. `until` is capped at one second ahead, so a
+/// jump of the wall clock (which expiry times are in) is seen within a second.
+struct Handed {
+    arc: Arc<TokenSet>,
+    token: Py<Token>,
+    generation: u64,
+    until: coarsetime::Instant,
+}
+
+/// Longest time a token is handed out from `Handed` without the core's check.
+const FAST_PATH_HORIZON: Duration = Duration::from_secs(1);
+/// Resolution of the coarse clock is a few ms; stop this much early.
+const COARSE_SLACK: Duration = Duration::from_millis(20);
 
 impl std::fmt::Debug for CoreSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -211,19 +229,68 @@ fn secs(py: Python<'_>, what: &str, s: f64) -> PyResult<Duration> {
 }
 
 impl CoreSession {
-    fn as_py(&self, py: Python<'_>, t: Arc<TokenSet>) -> PyResult<Py<Token>> {
+    /// The current token if it may be handed out without asking the core.
+    fn handed(&self, py: Python<'_>) -> Option<Py<Token>> {
+        let last = self.last.lock().ok()?;
+        let h = last.as_ref()?;
+        (h.generation == self.inner.generation()
+            && coarsetime::Instant::now_without_cache_update() < h.until)
+            .then(|| h.token.clone_ref(py))
+    }
+
+    /// `t` as a Python `Token`, reusing the object handed out last when it is
+    /// the same set, and remembering it for [`Self::handed`] when `fresh`.
+    fn as_py(
+        &self,
+        py: Python<'_>,
+        t: Arc<TokenSet>,
+        fresh: Option<oauth2kit::session::Fresh>,
+    ) -> PyResult<Py<Token>> {
         let mut last = self
             .last
             .lock()
             .map_err(|_| config(py, "session cache poisoned"))?;
-        if let Some((arc, tok)) = last.as_ref() {
-            if Arc::ptr_eq(arc, &t) {
-                return Ok(tok.clone_ref(py));
+        let token = match last.as_ref() {
+            Some(h) if Arc::ptr_eq(&h.arc, &t) => h.token.clone_ref(py),
+            _ => Py::new(py, Token::new(py, (*t).clone()))?,
+        };
+        let (generation, until) = match fresh.filter(|f| Arc::ptr_eq(&f.tokens, &t)) {
+            Some(f) => {
+                let ahead = f
+                    .fresh_for
+                    .saturating_sub(COARSE_SLACK)
+                    .min(FAST_PATH_HORIZON);
+                let now = coarsetime::Instant::now_without_cache_update();
+                let ahead = coarsetime::Duration::from_millis(ahead.as_millis() as u64);
+                (f.generation, now + ahead)
             }
+            // Not known to be fresh: the next read asks the core.
+            None => (u64::MAX, coarsetime::Instant::now_without_cache_update()),
+        };
+        *last = Some(Handed {
+            arc: t,
+            token: token.clone_ref(py),
+            generation,
+            until,
+        });
+        Ok(token)
+    }
+
+    /// The core's cached set as a Python `Token`, if it is valid without I/O.
+    fn cached_py(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
+        if let Some(t) = self.handed(py) {
+            return Ok(Some(t));
         }
-        let tok = Py::new(py, Token::new(py, (*t).clone()))?;
-        *last = Some((t, tok.clone_ref(py)));
-        Ok(tok)
+        match self.inner.cached_fresh() {
+            Some(f) => self.as_py(py, f.tokens.clone(), Some(f)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A renewed set as a Python `Token`.
+    fn renewed_py(&self, py: Python<'_>, t: Arc<TokenSet>) -> PyResult<Py<Token>> {
+        let fresh = self.inner.cached_fresh();
+        self.as_py(py, t, fresh)
     }
 }
 
@@ -234,7 +301,7 @@ impl<'py> IntoPyObject<'py> for SessionToken {
     type Output = Bound<'py, Token>;
     type Error = PyErr;
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        Ok(self.1.get().as_py(py, self.0)?.into_bound(py))
+        Ok(self.1.get().renewed_py(py, self.0)?.into_bound(py))
     }
 }
 
@@ -242,7 +309,7 @@ impl<'py> IntoPyObject<'py> for SessionToken {
 impl CoreSession {
     /// See `oauth2kit.Session`.
     #[new]
-    #[pyo3(signature = (client, tokens = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None))]
+    #[pyo3(signature = (client, tokens = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None, jwt_bearer = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -255,13 +322,22 @@ impl CoreSession {
         validate_every: f64,
         store: Option<&Bound<'_, PyAny>>,
         on_update: Option<Py<PyAny>>,
+        jwt_bearer: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<Self> {
         let locals: Locals = Arc::new(OnceLock::new());
         let mut b = Session::builder(client.get().inner.as_async().clone())
             .refresh_margin(secs(py, "leeway", leeway)?)
             .retry_deadline(secs(py, "retry_deadline", retry_deadline)?)
             .validate_every(secs(py, "validate_every", validate_every)?);
-        if client_credentials.unwrap_or(tokens.is_none()) {
+        if let Some(d) = jwt_bearer {
+            if client_credentials == Some(true) {
+                return Err(config(
+                    py,
+                    "give jwt_bearer or client_credentials=True, not both: a session fetches with one grant",
+                ));
+            }
+            b = b.jwt_bearer(crate::grants::jwt_grant_from_dict(py, d)?);
+        } else if client_credentials.unwrap_or(tokens.is_none()) {
             b = b.client_credentials(scope.as_deref());
         }
         if let Some(t) = tokens {
@@ -324,23 +400,21 @@ impl CoreSession {
     }
 
     /// A valid token (cached, or renewed once for all callers). Releases the GIL while renewing.
-    fn token(slf: &Bound<'_, Self>) -> PyResult<Py<Token>> {
-        let py = slf.py();
-        let me = slf.get();
-        if let Some(t) = me.inner.cached() {
-            return me.as_py(py, t);
+    fn token(&self, py: Python<'_>) -> PyResult<Py<Token>> {
+        if let Some(t) = self.cached_py(py)? {
+            return Ok(t);
         }
-        let s = me.inner.clone();
+        let s = self.inner.clone();
         let t = py
             .detach(|| oauth2kit::blocking::block_on(async move { s.token().await }))
             .and_then(|r| r)
             .map_err(|e| to_pyerr(py, e))?;
-        me.as_py(py, t)
+        self.renewed_py(py, t)
     }
 
     /// The cached token if it is valid without any I/O, else None.
     fn cached(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
-        self.inner.cached().map(|t| self.as_py(py, t)).transpose()
+        self.cached_py(py)
     }
 
     /// Awaitable `token()`; binds coroutine stores and callbacks to the running loop.

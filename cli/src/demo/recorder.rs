@@ -19,7 +19,7 @@ pub struct Recorder {
 impl Recorder {
     /// Must be created with the blocking runtime entered (reqwest binds to it).
     pub fn new() -> Result<Arc<Self>> {
-        let rt = oauth2kit::blocking::runtime()?;
+        let rt = oauth2kit::blocking::handle()?;
         let _guard = rt.enter();
         Ok(Arc::new(Recorder {
             inner: ReqwestTransport::new(HttpOptions::default())?,

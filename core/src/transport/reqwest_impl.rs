@@ -15,6 +15,10 @@ pub struct ReqwestTransport {
     no_redirects: reqwest::Client,
     with_redirects: reqwest::Client,
     options: Arc<HttpOptions>,
+    /// The process that created the connection pool. In a child of `fork()`
+    /// the pool's connections are driven by tasks that stayed in the parent:
+    /// using them would wait until the timeout, so the child is refused.
+    pid: u32,
 }
 
 impl ReqwestTransport {
@@ -37,10 +41,17 @@ impl ReqwestTransport {
             no_redirects: build(reqwest::redirect::Policy::none())?,
             with_redirects: build(reqwest::redirect::Policy::limited(5))?,
             options: Arc::new(options),
+            pid: std::process::id(),
         })
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
+        if std::process::id() != self.pid {
+            return Err(Error::Runtime(
+                "this client was created before fork(); create a new client in the child process"
+                    .into(),
+            ));
+        }
         let client = if req.follow_redirects {
             &self.with_redirects
         } else {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "devhttp.h"
@@ -803,6 +804,86 @@ static void test_shared_client_threads(void) {
   oauth2kit_client_free(c);
 }
 
+/* ---- shutdown before unloading ---- */
+
+/* Threads of this process named "oauth2kit" (the runtime's workers and blocking pool). */
+static int runtime_threads(void) {
+  int n = 0;
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return -1;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char path[300], name[64] = {0};
+    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f) continue; /* the thread has just exited */
+    if (fgets(name, sizeof name, f) && strncmp(name, "oauth2kit", 9) == 0) n++;
+    fclose(f);
+  }
+  closedir(d);
+  return n;
+}
+
+static int runtime_threads_settled(void) { /* exiting threads leave /proc a moment later */
+  int n = runtime_threads();
+  for (int i = 0; i < 200 && n > 0; i++) {
+    usleep(10000);
+    n = runtime_threads();
+  }
+  return n;
+}
+
+static oauth2kit_status shutdown_status_in_callback = OAUTH2KIT_STATUS_OK;
+static bool store_save_that_shuts_down(void *ud, const char *json) {
+  (void)ud;
+  (void)json;
+  shutdown_status_in_callback = oauth2kit_shutdown(100, NULL);
+  return true;
+}
+
+static void test_shutdown(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  oauth2kit_token_set_free(t);
+  CHECK(runtime_threads() > 0);
+  bool was_running = false;
+  OK(oauth2kit_shutdown(5000, &was_running));
+  CHECK(was_running);
+  CHECK(runtime_threads_settled() == 0); /* every runtime thread has exited */
+  was_running = true;
+  OK(oauth2kit_shutdown(5000, &was_running));
+  CHECK(!was_running); /* nothing left to stop */
+  OK(oauth2kit_shutdown(0, NULL));
+
+  /* The same client works afterwards: a new runtime, new connections. */
+  t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  CHECK(t != NULL);
+  oauth2kit_token_set_free(t);
+
+  /* A callback runs on a runtime thread, which cannot stop its own runtime. */
+  struct c_store cs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  oauth2kit_store_callbacks cbs = {&cs, store_load, store_save_that_shuts_down, store_clear, NULL};
+  oauth2kit_store *store = NULL;
+  OK(oauth2kit_store_callbacks_new(&cbs, &store));
+  oauth2kit_session_options o = {0};
+  o.store = store;
+  o.client_credentials = true;
+  oauth2kit_session *s = NULL;
+  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_store_free(store);
+  char *at = NULL;
+  OK(oauth2kit_session_access_token(s, &at));
+  CHECK(at != NULL);
+  oauth2kit_string_free(at);
+  CHECK(shutdown_status_in_callback == OAUTH2KIT_STATUS_RUNTIME);
+  oauth2kit_session_free(s);
+  oauth2kit_client_free(c);
+}
+
 int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
@@ -822,7 +903,10 @@ int main(void) {
   test_desko_and_profile_file();
   test_shared_client_threads();
   test_session_threads_and_c_store();
+  test_shutdown();
   oauth2kit_last_error_clear();
+  /* As a plugin's unload hook would: valgrind then sees every thread joined. */
+  OK(oauth2kit_shutdown(5000, NULL));
   printf("C suite: %d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;
 }

@@ -417,6 +417,30 @@ int main() {
     CHECK(dev_count(BASE.c_str(), "deskera-v2/token") == before + 1);
   });
 
+  test("shutdown before unloading", [] {
+    Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    c.client_credentials();
+    CHECK(oauth2kit::shutdown());    // a runtime was running
+    CHECK(!oauth2kit::shutdown());   // and is gone
+    CHECK(!c.client_credentials().access_token().empty());  // the client still works
+    // A store runs on a runtime thread, which cannot stop its own runtime.
+    struct ShuttingStore : CountingStore {
+      void save(const std::string& json) override {
+        try {
+          oauth2kit::shutdown(std::chrono::milliseconds(100));
+        } catch (const oauth2kit::Error& e) {
+          status = e.status();
+        }
+        CountingStore::save(json);
+      }
+      Status status = Status::Ok;
+    };
+    auto store = std::make_shared<ShuttingStore>();
+    oauth2kit::Session s(c, oauth2kit::SessionOptions().client_credentials().store(oauth2kit::Store::custom(store)));
+    CHECK(!s.access_token().empty());
+    CHECK(store->status == Status::Runtime);
+  });
+
   std::printf("C++ suite: %d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;
 }

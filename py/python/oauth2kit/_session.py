@@ -15,7 +15,7 @@ optionally ``clear()``); with ``AsyncSession`` these may be coroutines.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Mapping, Optional, Protocol, Tuple, Union
 
 from ._client import AsyncClient, Client
 from ._oauth2kit import CoreSession, FileStore, RedisStore, Token
@@ -69,11 +69,16 @@ class _Base:
         validate_every: float = 300.0,
         store: StoreArg = None,
         on_update: Optional[Callable[[Token], Any]] = None,
+        jwt_bearer: Optional[Mapping[str, Any]] = None,
     ) -> None:
         """A session over ``client``, starting from ``token`` (else from the store).
 
-        ``client_credentials`` (default: True when no ``token`` is given) lets
-        it fetch new tokens with the client credentials grant and ``scope``;
+        ``client_credentials`` (default: True when no ``token`` and no
+        ``jwt_bearer`` is given) lets it fetch new tokens with the client
+        credentials grant and ``scope``; ``jwt_bearer`` (a dict of
+        ``Client.jwt_bearer``'s keyword arguments, e.g. ``private_key``,
+        ``issuer``, ``subject``, ``audience``) makes it fetch with the JWT
+        bearer grant instead, signing a new assertion each time;
         ``leeway`` is how many seconds before expiry a token is renewed;
         ``retry_deadline`` how long transient failures (5xx, 429, network)
         are retried; ``validate_every`` how often a token of unknown lifetime
@@ -90,7 +95,16 @@ class _Base:
             validate_every=validate_every,
             store=store,
             on_update=on_update,
+            jwt_bearer=None if jwt_bearer is None else dict(jwt_bearer),
         )
+        self._bind_fast_paths()
+
+    def _bind_fast_paths(self) -> None:
+        # The hot path: `session.cached()` (and `Session.token()`) go straight
+        # to the Rust methods, with no Python frame in between. The methods
+        # defined below document them and are what type checkers see; an
+        # instance attribute takes precedence over them.
+        self.cached = self._core.cached  # type: ignore[method-assign]
 
     def invalidate(self, token: Optional[Token] = None) -> None:
         """Marks ``token`` (default: the current one) as rejected (say, after a
@@ -112,6 +126,10 @@ class Session(_Base):
     >>> session = Session(client, scope="read", store=FileStore("tokens.json"))
     >>> session.token().access_token
     """
+
+    def _bind_fast_paths(self) -> None:
+        super()._bind_fast_paths()
+        self.token = self._core.token  # type: ignore[method-assign]
 
     def token(self) -> Token:
         """A valid token; renews it (once for all waiting threads) when needed.

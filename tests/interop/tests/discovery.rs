@@ -73,7 +73,7 @@ fn rfc8414_and_openid_documents_agree() -> R {
     assert!(meta.extra.contains_key("response_types_supported"));
 
     // Each document on its own, through the sans-IO layer and a transport.
-    let rt = oauth2kit::blocking::runtime()?;
+    let rt = oauth2kit::blocking::handle()?;
     let transport = {
         let _guard = rt.enter();
         ReqwestTransport::new(HttpOptions::default())?
