@@ -13,6 +13,7 @@ mod client;
 mod convert;
 mod errors;
 mod grants;
+mod handed;
 mod loopback;
 mod runtime;
 mod session;

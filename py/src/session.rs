@@ -4,7 +4,7 @@
 //! and Redis stores, or any Python object with `load()` / `save(token)` /
 //! optional `clear()` — sync, or coroutines when used from an `AsyncSession`.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use oauth2kit::session::Session;
@@ -18,6 +18,7 @@ use pyo3_async_runtimes::TaskLocals;
 
 use crate::client::CoreClient;
 use crate::errors::{config, to_pyerr};
+use crate::handed::HandedToken;
 use crate::runtime::{spawn, with_python};
 use crate::token::Token;
 
@@ -190,28 +191,9 @@ impl TokenStore for PyStore {
 pub struct CoreSession {
     inner: Session,
     locals: Locals,
-    /// The Python `Token` of the last set handed out: a cached read returns
-    /// the same object (no copy, no allocation) and, while it is current, is
-    /// answered from here alone (see [`Handed`]).
-    last: Mutex<Option<Handed>>,
+    /// The last `Token` handed out: the fast path of `token()`.
+    handed: HandedToken,
 }
-
-/// The last token handed out and how long it may be handed out again without
-/// asking the core: while the session's generation is unchanged (no renewal,
-/// invalidation, `set_tokens` or `clear`) and a coarse monotonic clock (a few
-/// ns to read) is before `until`. `until` is capped at one second ahead, so a
-/// jump of the wall clock (which expiry times are in) is seen within a second.
-struct Handed {
-    arc: Arc<TokenSet>,
-    token: Py<Token>,
-    generation: u64,
-    until: coarsetime::Instant,
-}
-
-/// Longest time a token is handed out from `Handed` without the core's check.
-const FAST_PATH_HORIZON: Duration = Duration::from_secs(1);
-/// Resolution of the coarse clock is a few ms; stop this much early.
-const COARSE_SLACK: Duration = Duration::from_millis(20);
 
 impl std::fmt::Debug for CoreSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -229,60 +211,13 @@ fn secs(py: Python<'_>, what: &str, s: f64) -> PyResult<Duration> {
 }
 
 impl CoreSession {
-    /// The current token if it may be handed out without asking the core.
-    fn handed(&self, py: Python<'_>) -> Option<Py<Token>> {
-        let last = self.last.lock().ok()?;
-        let h = last.as_ref()?;
-        (h.generation == self.inner.generation()
-            && coarsetime::Instant::now_without_cache_update() < h.until)
-            .then(|| h.token.clone_ref(py))
-    }
-
-    /// `t` as a Python `Token`, reusing the object handed out last when it is
-    /// the same set, and remembering it for [`Self::handed`] when `fresh`.
-    fn as_py(
-        &self,
-        py: Python<'_>,
-        t: Arc<TokenSet>,
-        fresh: Option<oauth2kit::session::Fresh>,
-    ) -> PyResult<Py<Token>> {
-        let mut last = self
-            .last
-            .lock()
-            .map_err(|_| config(py, "session cache poisoned"))?;
-        let token = match last.as_ref() {
-            Some(h) if Arc::ptr_eq(&h.arc, &t) => h.token.clone_ref(py),
-            _ => Py::new(py, Token::new(py, (*t).clone()))?,
-        };
-        let (generation, until) = match fresh.filter(|f| Arc::ptr_eq(&f.tokens, &t)) {
-            Some(f) => {
-                let ahead = f
-                    .fresh_for
-                    .saturating_sub(COARSE_SLACK)
-                    .min(FAST_PATH_HORIZON);
-                let now = coarsetime::Instant::now_without_cache_update();
-                let ahead = coarsetime::Duration::from_millis(ahead.as_millis() as u64);
-                (f.generation, now + ahead)
-            }
-            // Not known to be fresh: the next read asks the core.
-            None => (u64::MAX, coarsetime::Instant::now_without_cache_update()),
-        };
-        *last = Some(Handed {
-            arc: t,
-            token: token.clone_ref(py),
-            generation,
-            until,
-        });
-        Ok(token)
-    }
-
     /// The core's cached set as a Python `Token`, if it is valid without I/O.
     fn cached_py(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
-        if let Some(t) = self.handed(py) {
+        if let Some(t) = self.handed.get(py, self.inner.generation()) {
             return Ok(Some(t));
         }
         match self.inner.cached_fresh() {
-            Some(f) => self.as_py(py, f.tokens.clone(), Some(f)).map(Some),
+            Some(f) => self.handed.remember(py, f.tokens.clone(), Some(f)).map(Some),
             None => Ok(None),
         }
     }
@@ -290,7 +225,7 @@ impl CoreSession {
     /// A renewed set as a Python `Token`.
     fn renewed_py(&self, py: Python<'_>, t: Arc<TokenSet>) -> PyResult<Py<Token>> {
         let fresh = self.inner.cached_fresh();
-        self.as_py(py, t, fresh)
+        self.handed.remember(py, t, fresh)
     }
 }
 
@@ -395,7 +330,7 @@ impl CoreSession {
         Ok(CoreSession {
             inner: b.build(),
             locals,
-            last: Mutex::new(None),
+            handed: HandedToken::new(py),
         })
     }
 
