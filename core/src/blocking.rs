@@ -5,7 +5,6 @@
 //! A blocking call made from inside an async runtime fails with
 //! [`crate::Error::Runtime`] instead of panicking.
 
-
 use crate::assertion_grants::{JwtBearer, TokenExchange};
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
 use crate::client::OAuthClient;

@@ -80,10 +80,7 @@ pub fn shutdown(timeout: Duration) -> Result<bool> {
                 .into(),
         ));
     }
-    let taken = SHARED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
+    let taken = SHARED.lock().unwrap_or_else(PoisonError::into_inner).take();
     match taken {
         Some(shared) if shared.pid == std::process::id() => {
             shared.runtime.shutdown_timeout(timeout);

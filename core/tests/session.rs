@@ -262,7 +262,9 @@ async fn cached_fresh_says_how_long_and_generation_tracks_every_change() {
 
     let fresh = session.cached_fresh().expect("fresh");
     // 90 s to expiry, renewed 60 s ahead: about 30 s left.
-    assert!(fresh.fresh_for > Duration::from_secs(28) && fresh.fresh_for <= Duration::from_secs(30));
+    assert!(
+        fresh.fresh_for > Duration::from_secs(28) && fresh.fresh_for <= Duration::from_secs(30)
+    );
     assert_eq!(fresh.generation, session.generation());
     assert!(Arc::ptr_eq(&fresh.tokens, &session.cached().unwrap()));
 
@@ -277,7 +279,10 @@ async fn cached_fresh_says_how_long_and_generation_tracks_every_change() {
     let renewed = session.token().await.unwrap();
     let g2 = session.generation();
     assert!(g2 > g1);
-    assert!(Arc::ptr_eq(&session.cached_fresh().unwrap().tokens, &renewed));
+    assert!(Arc::ptr_eq(
+        &session.cached_fresh().unwrap().tokens,
+        &renewed
+    ));
     session.clear().await.unwrap();
     assert!(session.generation() > g2);
     assert!(session.cached_fresh().is_none());

@@ -258,7 +258,10 @@ pub(crate) fn jwt_grant_from_dict(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyRe
         if !KEYS.contains(&key.as_str()) {
             return Err(config(
                 py,
-                format!("jwt_bearer: unknown key {key:?} (known: {})", KEYS.join(", ")),
+                format!(
+                    "jwt_bearer: unknown key {key:?} (known: {})",
+                    KEYS.join(", ")
+                ),
             ));
         }
     }

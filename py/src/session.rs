@@ -217,7 +217,10 @@ impl CoreSession {
             return Ok(Some(t));
         }
         match self.inner.cached_fresh() {
-            Some(f) => self.handed.remember(py, f.tokens.clone(), Some(f)).map(Some),
+            Some(f) => self
+                .handed
+                .remember(py, f.tokens.clone(), Some(f))
+                .map(Some),
             None => Ok(None),
         }
     }
