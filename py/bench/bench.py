@@ -19,7 +19,7 @@ import time
 import timeit
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 REPO = Path(__file__).resolve().parents[2]
 CLIENT_ID, SECRET = "post-client", "post-secret"  # client_secret_post: every library sends it the same way
@@ -36,6 +36,7 @@ def best_ns(stmt: Callable[[], Any], reads: int) -> float:
 
 
 RETRIES = 0
+CHUNKS = 5
 
 
 def retry_once(fetch: Callable[[], Any], errors: Tuple[type, ...] = ()) -> Callable[[], Any]:
@@ -56,7 +57,7 @@ def retry_once(fetch: Callable[[], Any], errors: Tuple[type, ...] = ()) -> Calla
     return run
 
 
-def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Callable[[], Any]]:
+def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], Any]]]:
     """(fetch, cached read) for one library, each through that library's own API."""
     token_url = f"{url}/token"
     if lib == "oauth2kit":
@@ -99,25 +100,63 @@ def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Callable[[], Any]]:
 
         fetch()
         return retry_once(fetch), lambda: ro.token["access_token"]
-    if lib == "dict":
-        d = {"access_token": "x" * 40, "token_type": "Bearer"}
-        return (lambda: None), lambda: d["access_token"]
+    if lib == "raw-socket":
+        return raw_socket_fetch(url), None
     raise SystemExit(f"unknown library {lib}")
+
+
+def raw_socket_fetch(url: str) -> Callable[[], Any]:
+    """The least any client can take against this server: one kept-alive
+    socket, a fixed request written at once, the answer read up to its
+    Content-Length, nothing parsed. Not a usable client; a floor."""
+    import socket
+
+    host, port = url[len("http://"):].split(":")
+    s = socket.create_connection((host, int(port)))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    body = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={SECRET}".encode()
+    request = (b"POST /token HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               b"Content-Length: %d\r\n\r\n" % (host.encode(), len(body))) + body
+
+    def fetch() -> None:
+        s.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(65536)
+        head, rest = data.split(b"\r\n\r\n", 1)
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        while len(rest) < length:
+            rest += s.recv(65536)
+
+    return fetch
 
 
 def child(lib: str, url: str, n: int, reads: int) -> None:
     fetch, read = setup(lib, url)
     out: Dict[str, Any] = {"lib": lib, "n": n}
-    if lib != "dict":
-        for _ in range(50):
-            fetch()
+    for _ in range(50):
+        fetch()
+    # CHUNKS timed slices of n/CHUNKS fetches; the best slice is the least
+    # disturbed by the rest of the (shared, 2-core) machine, as for reads.
+    per = max(1, n // CHUNKS)
+    slices = []
+    for _ in range(CHUNKS):
         start = time.perf_counter()
-        for _ in range(n):
+        for _ in range(per):
             fetch()
-        secs = time.perf_counter() - start
-        out.update(seconds=secs, us_per_call=secs * 1e6 / n, rps=n / secs)
+        slices.append(time.perf_counter() - start)
+    best = min(slices) / per
+    mean = sum(slices) / (per * CHUNKS)
+    out.update(us_per_call=best * 1e6, us_per_call_mean=mean * 1e6, rps=1 / best)
     out["retries"] = RETRIES
-    out["read_ns"] = best_ns(read, reads)
+    # The library's read and a dict lookup, alternately in this process, so
+    # both see the same machine (the report divides by the smallest dict time
+    # of the whole run, which can only make the ratios look worse).
+    d = {"access_token": "x" * 40, "token_type": "Bearer"}
+    if read is not None:
+        out["read_ns"] = min(best_ns(read, reads // 2) for _ in range(2))
+    out["dict_ns"] = min(best_ns(lambda: d["access_token"], reads // 2) for _ in range(2))
     out["peak_rss_kb"] = peak_rss_kb()
     print(json.dumps(out))
 
@@ -147,6 +186,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--reads", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--child", default=None)
     ap.add_argument("--url", default=None)
     a = ap.parse_args()
@@ -158,8 +198,8 @@ def main() -> None:
         for mode in ("issued", "canned"):
             if mode == "canned":
                 canned(url)
-            rows = run_all(url, a.n, a.reads)
-            report(mode, rows)
+            rows = run_all(url, a.n, a.reads, a.rounds)
+            report(mode, rows, a.rounds)
     finally:
         if proc.stdin:
             proc.stdin.close()
@@ -176,26 +216,43 @@ def canned(url: str) -> None:
     urllib.request.urlopen(req, timeout=10).close()
 
 
-def run_all(url: str, n: int, reads: int) -> List[Dict[str, Any]]:
-    libs = ["dict", "oauth2kit", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib"]
+def run_all(url: str, n: int, reads: int, rounds: int) -> List[Dict[str, Any]]:
+    """Every library `rounds` times, round-robin (so a burst of load on the
+    machine hits all of them alike); per library the best of its rounds."""
+    libs = ["oauth2kit", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib", "raw-socket"]
+    runs: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs + ["rust-blocking"]}
+    for _ in range(rounds):
+        for lib in libs:
+            p = subprocess.run([sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                raise SystemExit(f"{lib} failed:\n{p.stderr}")
+            runs[lib].append(json.loads(p.stdout.strip().splitlines()[-1]))
+        runs["rust-blocking"].append(rust_baseline(url, n))
     rows: List[Dict[str, Any]] = []
-    for lib in libs:
-        p = subprocess.run([sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            raise SystemExit(f"{lib} failed:\n{p.stderr}")
-        rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
-    rows.append(rust_baseline(url, n))
+    dict_ns = min(r["dict_ns"] for lib in libs for r in runs[lib])
+    rows.append({"lib": "dict", "n": n, "read_ns": dict_ns})
+    for lib, rs in runs.items():
+        best = min(rs, key=lambda r: r["us_per_call"])
+        row = dict(best)
+        row["us_per_call_mean"] = sum(r["us_per_call_mean"] for r in rs) / len(rs)
+        row["peak_rss_kb"] = max(r["peak_rss_kb"] for r in rs)
+        if "read_ns" in best:
+            row["read_ns"] = min(r["read_ns"] for r in rs)
+        row["retries"] = sum(r.get("retries", 0) for r in rs)
+        rows.append(row)
     return rows
 
 
-def report(mode: str, rows: List[Dict[str, Any]]) -> None:
+def report(mode: str, rows: List[Dict[str, Any]], rounds: int) -> None:
     by = {r["lib"]: r for r in rows}
     ours = by["oauth2kit"]["us_per_call"]
+    ours_mean = by["oauth2kit"]["us_per_call_mean"]
     dict_ns = by["dict"]["read_ns"]
     what = {"issued": "tokens issued by the devserver (RS256-signed JWTs)", "canned": "a canned token answer (client-bound)"}[mode]
     print(f"\n### {what}\n\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-          f"n = {rows[1]['n']} sequential fetches each\n")
+          f"n = {rows[1]['n']} sequential fetches each, timed in {CHUNKS} slices, "
+          f"{rounds} rounds: best slice (mean of all)\n")
     print("| library | req/s | µs/call | oauth2kit speed-up | cached read (ns) | read vs dict | peak RSS (MiB) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
@@ -203,11 +260,11 @@ def report(mode: str, rows: List[Dict[str, Any]]) -> None:
         cols = [
             r["lib"],
             f"{r['rps']:.0f}" if fetch else "–",
-            f"{fetch:.1f}" if fetch else "–",
-            f"{fetch / ours:.2f}×" if fetch else "–",
+            f"{fetch:.1f} ({r['us_per_call_mean']:.1f})" if fetch else "–",
+            f"{fetch / ours:.2f}× ({r['us_per_call_mean'] / ours_mean:.2f}×)" if fetch else "–",
             f"{r['read_ns']:.0f}" if "read_ns" in r else "–",
             f"{r['read_ns'] / dict_ns:.2f}×" if "read_ns" in r else "–",
-            f"{r['peak_rss_kb'] / 1024:.1f}",
+            f"{r['peak_rss_kb'] / 1024:.1f}" if "peak_rss_kb" in r else "–",
         ]
         print("| " + " | ".join(cols) + " |")
 

@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +100,79 @@ long dev_count(const char *base, const char *name) {
   snprintf(key, sizeof key, "\"%s\":", name);
   const char *p = strstr(body, key);
   return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+struct dev_listener {
+  int fd;
+  int port;
+  int timeout_ms;
+  int got;
+  char path[2048];
+  pthread_t thread;
+};
+
+static void *listener_main(void *arg) {
+  dev_listener *l = arg;
+  struct pollfd p = {.fd = l->fd, .events = POLLIN};
+  if (poll(&p, 1, l->timeout_ms) != 1) return NULL;
+  int c = accept(l->fd, NULL, NULL);
+  if (c < 0) return NULL;
+  char req[4096];
+  size_t n = 0;
+  while (n < sizeof req - 1) { /* up to the end of the request line */
+    ssize_t r = read(c, req + n, sizeof req - 1 - n);
+    if (r <= 0) break;
+    n += (size_t)r;
+    req[n] = 0;
+    if (strstr(req, "\r\n")) break;
+  }
+  req[n] = 0;
+  char *sp1 = strchr(req, ' ');
+  char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+  if (sp1 && sp2 && (size_t)(sp2 - sp1 - 1) < sizeof l->path) {
+    memcpy(l->path, sp1 + 1, (size_t)(sp2 - sp1 - 1));
+    l->path[sp2 - sp1 - 1] = 0;
+    l->got = 1;
+  }
+  const char *answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+  ssize_t w = write(c, answer, strlen(answer));
+  (void)w;
+  close(c);
+  return NULL;
+}
+
+dev_listener *dev_listener_start(void) {
+  dev_listener *l = calloc(1, sizeof *l);
+  if (!l) return NULL;
+  l->fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(l->fd, 4) != 0 ||
+      getsockname(l->fd, (struct sockaddr *)&addr, &len) != 0) {
+    if (l->fd >= 0) close(l->fd);
+    free(l);
+    return NULL;
+  }
+  l->port = ntohs(addr.sin_port);
+  l->timeout_ms = 10000;
+  if (pthread_create(&l->thread, NULL, listener_main, l) != 0) {
+    close(l->fd);
+    free(l);
+    return NULL;
+  }
+  return l;
+}
+
+int dev_listener_port(const dev_listener *l) { return l ? l->port : -1; }
+
+int dev_listener_finish(dev_listener *l, char *path, size_t path_len) {
+  if (!l) return -1;
+  pthread_join(l->thread, NULL);
+  int rc = l->got ? 0 : -1;
+  if (path && path_len) snprintf(path, path_len, "%s", l->got ? l->path : "");
+  close(l->fd);
+  free(l);
+  return rc;
 }

@@ -14,4 +14,17 @@ int dev_http(const char *method, const char *url, const char *json_body, char *l
 /* The count of a devserver endpoint ("token", "deskera-v2/token"...) from /control/counts. */
 long dev_count(const char *base, const char *name);
 
+/* A one-shot HTTP listener on 127.0.0.1, for Deskera V1's server-to-server
+ * callback: it answers the first GET with 200 and keeps its path. */
+typedef struct dev_listener dev_listener;
+
+/* Starts listening on an ephemeral port (NULL on failure). */
+dev_listener *dev_listener_start(void);
+/* The port it listens on. */
+int dev_listener_port(const dev_listener *l);
+/* Waits for the request (the listener gives up 10 s after it started),
+ * copies its path (e.g. "/cb?code=...") into `path`, stops and frees the
+ * listener. Returns 0 when a request came. */
+int dev_listener_finish(dev_listener *l, char *path, size_t path_len);
+
 #endif

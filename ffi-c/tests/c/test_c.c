@@ -580,6 +580,63 @@ static void test_deskera_v2(void) {
   oauth2kit_client_free(c);
 }
 
+static void test_deskera_v1(void) {
+  /* The server calls the app's callback_uri (server to server) with the code. */
+  dev_listener *l = dev_listener_start();
+  CHECK(l != NULL);
+  char cb[128], body[512];
+  snprintf(cb, sizeof cb, "http://127.0.0.1:%d/deskera-callback", dev_listener_port(l));
+  snprintf(body, sizeof body, "{\"client_id\":\"deskera-v1-client\",\"uri\":\"%s\"}", cb);
+  CHECK(dev_http("POST", url("/control/callback-uri"), body, NULL, 0, NULL, 0) == 200);
+  oauth2kit_client *c = make_client("deskera-v1-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "deskera-v1-secret",
+                                    OAUTH2KIT_OPTION_PROFILE, "deskera-v1", OAUTH2KIT_OPTION_BASE_URL,
+                                    url("/deskera-v1"), OAUTH2KIT_OPTION_REDIRECT_URI,
+                                    "http://127.0.0.1:9/after-connect", 0);
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, NULL, NULL, NULL, 0, &a));
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(u && strstr(u, "scope=write") && strstr(u, "code_challenge") == NULL);
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302); /* after the callback answered 2xx */
+  CHECK(strncmp(location, "http://127.0.0.1:9/after-connect", 32) == 0);
+  char path[2048], callback_url[2300];
+  CHECK(dev_listener_finish(l, path, sizeof path) == 0);
+  CHECK(strstr(path, "code=") != NULL);
+  snprintf(callback_url, sizeof callback_url, "http://127.0.0.1%s", path);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, a, callback_url, &t)); /* state checked here */
+  char *rt = NULL, *name = NULL, *value = NULL;
+  OK(oauth2kit_token_set_refresh_token(t, &rt));
+  CHECK(rt != NULL);
+  OK(oauth2kit_client_authorization_header(c, t, &name, &value));
+  CHECK(name && strcasecmp(name, "x-access-token") == 0 && value && strlen(value) > 0);
+  bool valid = false;
+  OK(oauth2kit_client_validate(c, t, &valid));
+  CHECK(valid);
+  /* Refresh: JSON camelCase body at its own endpoint; both tokens rotate. */
+  long before = dev_count(BASE, "deskera-v1/refresh");
+  oauth2kit_token_set *t2 = NULL;
+  OK(oauth2kit_client_refresh(c, rt, NULL, &t2));
+  CHECK(dev_count(BASE, "deskera-v1/refresh") == before + 1);
+  char *rt2 = NULL, *at1 = access_token(t), *at2 = access_token(t2);
+  OK(oauth2kit_token_set_refresh_token(t2, &rt2));
+  CHECK(at1 && at2 && strcmp(at1, at2) != 0 && rt2 && strcmp(rt, rt2) != 0);
+  OK(oauth2kit_client_validate(c, t2, &valid));
+  CHECK(valid);
+  oauth2kit_string_free(at1);
+  oauth2kit_string_free(at2);
+  oauth2kit_string_free(rt);
+  oauth2kit_string_free(rt2);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_token_set_free(t);
+  oauth2kit_token_set_free(t2);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+}
+
 static void test_desko_and_profile_file(void) {
   oauth2kit_client *c = make_client("desko-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "desko-secret",
                                     OAUTH2KIT_OPTION_PROFILE, "desko", OAUTH2KIT_OPTION_BASE_URL, url("/desko"), 0);
@@ -900,6 +957,7 @@ int main(void) {
   test_device_flow();
   test_ciba();
   test_deskera_v2();
+  test_deskera_v1();
   test_desko_and_profile_file();
   test_shared_client_threads();
   test_session_threads_and_c_store();

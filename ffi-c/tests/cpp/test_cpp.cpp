@@ -236,6 +236,33 @@ int main() {
     CHECK(!desko.client_credentials().access_token().empty());
   });
 
+  test("deskera v1: server-to-server callback, code, JSON refresh", [] {
+    dev_listener* l = dev_listener_start();
+    CHECK(l != nullptr);
+    std::string cb = "http://127.0.0.1:" + std::to_string(dev_listener_port(l)) + "/deskera-callback";
+    std::string body = "{\"client_id\":\"deskera-v1-client\",\"uri\":\"" + cb + "\"}";
+    CHECK(dev_http("POST", (BASE + "/control/callback-uri").c_str(), body.c_str(), nullptr, 0, nullptr, 0) == 200);
+    Client c(Config("deskera-v1-client")
+                 .client_secret("deskera-v1-secret")
+                 .profile("deskera-v1")
+                 .base_url(BASE + "/deskera-v1")
+                 .redirect_uri("http://127.0.0.1:9/after-connect"));
+    auto a = c.authorize();
+    char location[2048] = {0};
+    CHECK(dev_http("GET", a.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);
+    char path[2048] = {0};
+    CHECK(dev_listener_finish(l, path, sizeof path) == 0);
+    auto t = c.exchange_redirect(a, std::string("http://127.0.0.1") + path);
+    CHECK(t.refresh_token().has_value());
+    CHECK(c.validate(t));
+    CHECK(c.authorization_header(t).first == "x-access-token");
+    long before = dev_count(BASE.c_str(), "deskera-v1/refresh");
+    auto t2 = c.refresh(*t.refresh_token());
+    CHECK(dev_count(BASE.c_str(), "deskera-v1/refresh") == before + 1);
+    CHECK(t2.access_token() != t.access_token() && t2.refresh_token() != t.refresh_token());
+    CHECK(c.validate(t2));
+  });
+
   test("16 threads share a client", [] {
     Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
     std::vector<std::thread> threads;
