@@ -186,9 +186,14 @@ impl TokenStore for PyStore {
     }
 }
 
-/// The core session. The Python `Session`/`AsyncSession` wrap it.
-#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+/// The core session. The Python `Session` is a subclass (so `token()`,
+/// `cached()` and `access_token` are these methods, with no Python frame in
+/// between); `AsyncSession` wraps one.
+#[pyclass(frozen, subclass, module = "oauth2kit._oauth2kit")]
 pub struct CoreSession {
+    /// The client object the session was made with (Python `Client`,
+    /// `AsyncClient` or `CoreClient`), for `session.client`.
+    client: Py<PyAny>,
     inner: Session,
     locals: Locals,
     /// The last `Token` handed out: the fast path of `token()`.
@@ -247,12 +252,12 @@ impl<'py> IntoPyObject<'py> for SessionToken {
 impl CoreSession {
     /// See `oauth2kit.Session`.
     #[new]
-    #[pyo3(signature = (client, tokens = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None, jwt_bearer = None))]
+    #[pyo3(signature = (client, token = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None, jwt_bearer = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        client: &Bound<'_, CoreClient>,
-        tokens: Option<&Bound<'_, Token>>,
+        client: &Bound<'_, PyAny>,
+        token: Option<&Bound<'_, Token>>,
         scope: Option<String>,
         client_credentials: Option<bool>,
         leeway: f64,
@@ -260,25 +265,34 @@ impl CoreSession {
         validate_every: f64,
         store: Option<&Bound<'_, PyAny>>,
         on_update: Option<Py<PyAny>>,
-        jwt_bearer: Option<&Bound<'_, pyo3::types::PyDict>>,
+        jwt_bearer: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let locals: Locals = Arc::new(OnceLock::new());
-        let mut b = Session::builder(client.get().inner.as_async().clone())
+        let core_client = match client.cast::<CoreClient>() {
+            Ok(c) => c.clone(),
+            Err(_) => client
+                .getattr("_core")
+                .ok()
+                .and_then(|c| c.cast_into::<CoreClient>().ok())
+                .ok_or_else(|| config(py, "client must be an oauth2kit Client or AsyncClient"))?,
+        };
+        let mut b = Session::builder(core_client.get().inner.as_async().clone())
             .refresh_margin(secs(py, "leeway", leeway)?)
             .retry_deadline(secs(py, "retry_deadline", retry_deadline)?)
             .validate_every(secs(py, "validate_every", validate_every)?);
         if let Some(d) = jwt_bearer {
+            let d = pyo3::types::PyDict::from_sequence(&d.call_method0("items")?)?;
             if client_credentials == Some(true) {
                 return Err(config(
                     py,
                     "give jwt_bearer or client_credentials=True, not both: a session fetches with one grant",
                 ));
             }
-            b = b.jwt_bearer(crate::grants::jwt_grant_from_dict(py, d)?);
-        } else if client_credentials.unwrap_or(tokens.is_none()) {
+            b = b.jwt_bearer(crate::grants::jwt_grant_from_dict(py, &d)?);
+        } else if client_credentials.unwrap_or(token.is_none()) {
             b = b.client_credentials(scope.as_deref());
         }
-        if let Some(t) = tokens {
+        if let Some(t) = token {
             b = b.tokens(t.get().inner.clone());
         }
         let store: Arc<dyn TokenStore> = match store {
@@ -331,6 +345,7 @@ impl CoreSession {
             });
         }
         Ok(CoreSession {
+            client: client.clone().unbind(),
             inner: b.build(),
             locals,
             handed: HandedToken::new(py),
@@ -350,9 +365,22 @@ impl CoreSession {
         self.renewed_py(py, t)
     }
 
-    /// The cached token if it is valid without any I/O, else None.
+    /// The current token if it is valid without any network call, else None.
     fn cached(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
         self.cached_py(py)
+    }
+
+    /// The access token of `token()` (renewed first when needed): the
+    /// cheapest way to read it.
+    #[getter]
+    fn access_token(&self, py: Python<'_>) -> PyResult<Py<pyo3::types::PyString>> {
+        Ok(self.token(py)?.get().access_token.clone_ref(py))
+    }
+
+    /// The client the session was made with.
+    #[getter]
+    fn client(&self, py: Python<'_>) -> Py<PyAny> {
+        self.client.clone_ref(py)
     }
 
     /// Awaitable `token()`; binds coroutine stores and callbacks to the running loop.

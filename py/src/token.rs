@@ -29,7 +29,7 @@ pub struct Token {
     /// The access token as a Python `str`, made once: reading it is the hot
     /// path of every API call (a cached-token read costs one attribute fetch).
     #[pyo3(get)]
-    access_token: Py<PyString>,
+    pub access_token: Py<PyString>,
 }
 
 /// Debug shows the core's redacted view only (never the cached `str`).

@@ -20,6 +20,7 @@ def test_fresh_token_is_the_same_object_and_costs_no_request(basic: oauth2kit.Cl
     assert all(s.token() is first for _ in range(10_000))
     assert s.cached() is first and s.access_token == first.access_token
     assert dev.count("token") == before
+    assert s.client is basic and isinstance(s, oauth2kit.Session)
 
 
 def test_expiry_is_noticed_by_the_cached_read_alone(basic: oauth2kit.Client, dev: DevServer) -> None:
@@ -28,7 +29,7 @@ def test_expiry_is_noticed_by_the_cached_read_alone(basic: oauth2kit.Client, dev
     assert s.token().access_token == "initial-token"
     before = dev.count("token")
     deadline = time.monotonic() + 5
-    while s.token().access_token == "initial-token":  # nothing but reads
+    while s.access_token == "initial-token":  # nothing but reads
         assert time.monotonic() < deadline, "the expired token was still handed out"
     assert dev.count("token") == before + 1
     assert s.cached() is not None and s.cached().access_token != "initial-token"  # type: ignore[union-attr]

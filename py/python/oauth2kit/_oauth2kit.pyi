@@ -4,6 +4,8 @@ mapped into Python). Use the friendlier ``oauth2kit.Client`` / ``AsyncClient``."
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
+from typing_extensions import Self
+
 __version__: str
 __all__ = [
     "AuthorizationRequest",
@@ -364,14 +366,13 @@ class RedisStore:
 
     def __new__(cls, url: str, key: str) -> RedisStore: ...
 
-@final
 class CoreSession:
-    """The core's single-flight token session."""
+    """The core's single-flight token session (``oauth2kit.Session`` extends it)."""
 
     def __new__(
         cls,
-        client: CoreClient,
-        tokens: Optional[Token] = None,
+        client: Any,
+        token: Optional[Token] = None,
         *,
         scope: Optional[str] = None,
         client_credentials: Optional[bool] = None,
@@ -380,8 +381,12 @@ class CoreSession:
         validate_every: float = 300.0,
         store: Any = None,
         on_update: Optional[Callable[[Token], Any]] = None,
-        jwt_bearer: Optional[Dict[str, Any]] = None,
-    ) -> CoreSession: ...
+        jwt_bearer: Optional[Mapping[str, Any]] = None,
+    ) -> Self: ...
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def client(self) -> Any: ...
     def token(self) -> Token: ...
     def cached(self) -> Optional[Token]: ...
     def token_async(self) -> Awaitable[Token]: ...

@@ -15,7 +15,7 @@ optionally ``clear()``); with ``AsyncSession`` these may be coroutines.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Mapping, Optional, Protocol, Tuple, Union, cast
 
 from ._client import AsyncClient, Client
 from ._oauth2kit import CoreSession, FileStore, RedisStore, Token
@@ -54,12 +54,67 @@ class MemoryStore:
         self._token = None
 
 
-class _Base:
-    _core: CoreSession
+_OPTIONS_DOC = """
+    ``token``: the tokens to start from (else the store's, else none).
+    ``client_credentials`` (default: True when no ``token`` and no
+    ``jwt_bearer`` is given) lets it fetch new tokens with the client
+    credentials grant and ``scope``; ``jwt_bearer`` (a dict of
+    ``Client.jwt_bearer``'s keyword arguments, e.g. ``private_key``,
+    ``issuer``, ``subject``, ``audience``) makes it fetch with the JWT bearer
+    grant instead, signing a new assertion each time; ``leeway`` is how many
+    seconds before expiry a token is renewed; ``retry_deadline`` how long
+    transient failures (5xx, 429, network) are retried; ``validate_every`` how
+    often a token of unknown lifetime is checked at the profile's validation
+    endpoint; ``store`` where tokens are kept; ``on_update(token)`` is called
+    with every new token.
+"""
+
+
+class Session(CoreSession):
+    """A token that stays valid, for a ``Client``. Share it between threads.
+
+    ``Session(client, token=None, *, scope=None, client_credentials=None,
+    leeway=60.0, retry_deadline=30.0, validate_every=300.0, store=None,
+    on_update=None, jwt_bearer=None)``
+
+    >>> session = Session(client, scope="read", store=FileStore("tokens.json"))
+    >>> session.access_token          # or session.token().access_token
+
+    ``token()``, ``cached()`` and ``access_token`` are the Rust core's own
+    methods (this class extends it), so a cached read costs about two dict
+    lookups; ``set_tokens(token)`` and ``clear()`` too.
+    """
+
+    @property
+    def client(self) -> Client:
+        """The client the session was made with."""
+        return cast(Client, super().client)
+
+    def invalidate(self, token: Optional[Token] = None) -> None:
+        """Marks ``token`` (default: the current one) as rejected (say, after a
+        401), so the next ``token()`` renews it. A token already replaced is
+        left alone: a hundred 401s on one old token cause one renewal."""
+        if token is None:
+            super().invalidate()
+        else:
+            self.on_unauthorized(token.access_token)
+
+    def authorization_header(self) -> Tuple[str, str]:
+        """``(name, value)`` for the current token, as the client's profile presents it."""
+        return self.client.authorization_header(self.token())
+
+
+Session.__doc__ = (Session.__doc__ or "") + _OPTIONS_DOC
+
+
+class AsyncSession:
+    """``Session`` for asyncio: ``await session.token()``. Tasks (and threads)
+    share one renewal. Coroutine stores and ``on_update`` run on the loop of
+    the first ``await``."""
 
     def __init__(
         self,
-        client: Union[Client, AsyncClient],
+        client: AsyncClient,
         token: Optional[Token] = None,
         *,
         scope: Optional[str] = None,
@@ -71,22 +126,10 @@ class _Base:
         on_update: Optional[Callable[[Token], Any]] = None,
         jwt_bearer: Optional[Mapping[str, Any]] = None,
     ) -> None:
-        """A session over ``client``, starting from ``token`` (else from the store).
-
-        ``client_credentials`` (default: True when no ``token`` and no
-        ``jwt_bearer`` is given) lets it fetch new tokens with the client
-        credentials grant and ``scope``; ``jwt_bearer`` (a dict of
-        ``Client.jwt_bearer``'s keyword arguments, e.g. ``private_key``,
-        ``issuer``, ``subject``, ``audience``) makes it fetch with the JWT
-        bearer grant instead, signing a new assertion each time;
-        ``leeway`` is how many seconds before expiry a token is renewed;
-        ``retry_deadline`` how long transient failures (5xx, 429, network)
-        are retried; ``validate_every`` how often a token of unknown lifetime
-        is checked at the profile's validation endpoint.
-        """
+        """A session over ``client``; the options are those of ``Session``."""
         self.client = client
         self._core = CoreSession(
-            client._core,
+            client,
             token,
             scope=scope,
             client_credentials=client_credentials,
@@ -95,69 +138,21 @@ class _Base:
             validate_every=validate_every,
             store=store,
             on_update=on_update,
-            jwt_bearer=None if jwt_bearer is None else dict(jwt_bearer),
+            jwt_bearer=jwt_bearer,
         )
-        self._bind_fast_paths()
-
-    def _bind_fast_paths(self) -> None:
-        # The hot path: `session.cached()` (and `Session.token()`) go straight
-        # to the Rust methods, with no Python frame in between. The methods
-        # defined below document them and are what type checkers see; an
-        # instance attribute takes precedence over them.
+        # No Python frame between the caller and the core's check.
         self.cached = self._core.cached  # type: ignore[method-assign]
-
-    def invalidate(self, token: Optional[Token] = None) -> None:
-        """Marks ``token`` (default: the current one) as rejected (say, after a
-        401), so the next ``token()`` renews it. A token already replaced is
-        left alone: a hundred 401s on one old token cause one renewal."""
-        if token is None:
-            self._core.invalidate()
-        else:
-            self._core.on_unauthorized(token.access_token)
 
     def cached(self) -> Optional[Token]:
         """The current token if it is valid without any network call, else None."""
         return self._core.cached()
 
-
-class Session(_Base):
-    """A token that stays valid, for a ``Client``. Share it between threads.
-
-    >>> session = Session(client, scope="read", store=FileStore("tokens.json"))
-    >>> session.token().access_token
-    """
-
-    def _bind_fast_paths(self) -> None:
-        super()._bind_fast_paths()
-        self.token = self._core.token  # type: ignore[method-assign]
-
-    def token(self) -> Token:
-        """A valid token; renews it (once for all waiting threads) when needed.
-        The GIL is released while renewing."""
-        return self._core.token()
-
-    @property
-    def access_token(self) -> str:
-        """The access token of ``token()``."""
-        return self._core.token().access_token
-
-    def authorization_header(self) -> Tuple[str, str]:
-        """``(name, value)`` for the current token, as the client's profile presents it."""
-        return self.client.authorization_header(self._core.token())
-
-    def set_tokens(self, token: Token) -> None:
-        """Replaces the tokens (after a code exchange, say) and saves them."""
-        self._core.set_tokens(token)
-
-    def clear(self) -> None:
-        """Forgets the tokens, here and in the store."""
-        self._core.clear()
-
-
-class AsyncSession(_Base):
-    """``Session`` for asyncio: ``await session.token()``. Tasks (and threads)
-    share one renewal. Coroutine stores and ``on_update`` run on the loop of
-    the first ``await``."""
+    def invalidate(self, token: Optional[Token] = None) -> None:
+        """As ``Session.invalidate``."""
+        if token is None:
+            self._core.invalidate()
+        else:
+            self._core.on_unauthorized(token.access_token)
 
     async def token(self) -> Token:
         """A valid token; renews it (once for all waiting tasks) when needed."""
@@ -181,5 +176,3 @@ class AsyncSession(_Base):
     async def clear(self) -> None:
         """Forgets the tokens, here and in the store."""
         await self._core.clear_async()
-
-
