@@ -1,9 +1,12 @@
 //! A blocking client with the same methods as [`crate::Client`], for callers
 //! without an async runtime (C, synchronous Python, scripts).
 //!
-//! All blocking clients share one tokio runtime (see [`handle`], [`shutdown`]).
-//! A blocking call made from inside an async runtime fails with
-//! [`crate::Error::Runtime`] instead of panicking.
+//! A request runs on the calling thread ([`block_on_here`]: its own
+//! current-thread runtime and connection pool, so it never crosses threads);
+//! what outlives a call — a session's renewal — runs on one shared runtime
+//! ([`handle`], [`block_on`], stopped by [`shutdown`]). A blocking call made
+//! from inside an async runtime fails with [`crate::Error::Runtime`] instead
+//! of panicking.
 
 use crate::assertion_grants::{JwtBearer, TokenExchange};
 use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
@@ -20,7 +23,7 @@ use crate::secret::Secret;
 use crate::token::TokenSet;
 use crate::transport::HttpOptions;
 
-pub use crate::shared_runtime::{block_on, handle, shutdown};
+pub use crate::shared_runtime::{block_on, block_on_here, handle, shutdown};
 
 /// The blocking client. Cheap to clone; safe to share across threads.
 #[derive(Clone, Debug)]
@@ -66,17 +69,17 @@ impl Client {
             let _guard = rt.enter();
             crate::transport::ReqwestTransport::new(options)?
         };
-        block_on(async move { crate::Client::discover(&transport, issuer).await })?
+        block_on_here(async move { crate::Client::discover(&transport, issuer).await })?
     }
 
     /// Sends a request built by the sans-IO layer.
     pub fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
-        block_on(self.inner.send(request))?
+        block_on_here(self.inner.send(request))?
     }
 
     /// Sends any grant.
     pub fn request_token(&self, grant: &Grant) -> Result<TokenSet> {
-        block_on(self.inner.request_token(grant))?
+        block_on_here(self.inner.request_token(grant))?
     }
 
     /// The authorization URL.
@@ -86,7 +89,7 @@ impl Client {
 
     /// The authorization URL through a pushed authorization request (RFC 9126).
     pub fn pushed_authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
-        block_on(self.inner.pushed_authorization_url(opts))?
+        block_on_here(self.inner.pushed_authorization_url(opts))?
     }
 
     /// Verifies the redirect and exchanges its code.
@@ -95,17 +98,17 @@ impl Client {
         pending: &PendingAuthorization,
         redirect: &str,
     ) -> Result<TokenSet> {
-        block_on(self.inner.exchange_redirect(pending, redirect))?
+        block_on_here(self.inner.exchange_redirect(pending, redirect))?
     }
 
     /// Exchanges a code.
     pub fn exchange_code(&self, pending: &PendingAuthorization, code: &str) -> Result<TokenSet> {
-        block_on(self.inner.exchange_code(pending, code))?
+        block_on_here(self.inner.exchange_code(pending, code))?
     }
 
     /// Client credentials grant.
     pub fn client_credentials(&self, scope: Option<&str>) -> Result<TokenSet> {
-        block_on(self.inner.client_credentials(scope))?
+        block_on_here(self.inner.client_credentials(scope))?
     }
 
     /// Password grant.
@@ -115,22 +118,22 @@ impl Client {
         password: &str,
         scope: Option<&str>,
     ) -> Result<TokenSet> {
-        block_on(self.inner.password(username, password, scope))?
+        block_on_here(self.inner.password(username, password, scope))?
     }
 
     /// Refresh.
     pub fn refresh(&self, refresh_token: &Secret, scope: Option<&str>) -> Result<TokenSet> {
-        block_on(self.inner.refresh(refresh_token, scope))?
+        block_on_here(self.inner.refresh(refresh_token, scope))?
     }
 
     /// Extension grant.
     pub fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
-        block_on(self.inner.extension_grant(grant_type, params))?
+        block_on_here(self.inner.extension_grant(grant_type, params))?
     }
 
     /// Starts a device authorization.
     pub fn device_authorization(&self, scope: Option<&str>) -> Result<DeviceAuthorization> {
-        block_on(self.inner.device_authorization(scope))?
+        block_on_here(self.inner.device_authorization(scope))?
     }
 
     /// Polls a device authorization until done; cancel from another thread with `opts.cancel`.
@@ -139,12 +142,12 @@ impl Client {
         auth: &DeviceAuthorization,
         opts: &PollOptions,
     ) -> Result<TokenSet> {
-        block_on(self.inner.poll_device_token(auth, opts))?
+        block_on_here(self.inner.poll_device_token(auth, opts))?
     }
 
     /// Starts a CIBA request.
     pub fn ciba_authorization(&self, request: &CibaRequest) -> Result<CibaAuthorization> {
-        block_on(self.inner.ciba_authorization(request))?
+        block_on_here(self.inner.ciba_authorization(request))?
     }
 
     /// Polls a CIBA request.
@@ -153,37 +156,37 @@ impl Client {
         auth: &CibaAuthorization,
         opts: &PollOptions,
     ) -> Result<TokenSet> {
-        block_on(self.inner.poll_ciba_token(auth, opts))?
+        block_on_here(self.inner.poll_ciba_token(auth, opts))?
     }
 
     /// Token exchange (RFC 8693).
     pub fn token_exchange(&self, exchange: &TokenExchange) -> Result<TokenSet> {
-        block_on(self.inner.token_exchange(exchange))?
+        block_on_here(self.inner.token_exchange(exchange))?
     }
 
     /// JWT bearer grant (RFC 7523).
     pub fn jwt_bearer(&self, grant: &JwtBearer) -> Result<TokenSet> {
-        block_on(self.inner.jwt_bearer(grant))?
+        block_on_here(self.inner.jwt_bearer(grant))?
     }
 
     /// SAML 2.0 bearer grant (RFC 7522).
     pub fn saml2_bearer(&self, assertion_b64url: &str, scope: Option<&str>) -> Result<TokenSet> {
-        block_on(self.inner.saml2_bearer(assertion_b64url, scope))?
+        block_on_here(self.inner.saml2_bearer(assertion_b64url, scope))?
     }
 
     /// Introspection.
     pub fn introspect(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<Introspection> {
-        block_on(self.inner.introspect(token, hint))?
+        block_on_here(self.inner.introspect(token, hint))?
     }
 
     /// Revocation.
     pub fn revoke(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<()> {
-        block_on(self.inner.revoke(token, hint))?
+        block_on_here(self.inner.revoke(token, hint))?
     }
 
     /// Validation through the profile's endpoint.
     pub fn validate(&self, token: &TokenSet) -> Result<bool> {
-        block_on(self.inner.validate(token))?
+        block_on_here(self.inner.validate(token))?
     }
 }
 

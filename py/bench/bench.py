@@ -224,12 +224,17 @@ def canned(url: str) -> None:
 
 
 def run_all(url: str, n: int, reads: int, rounds: int) -> List[Dict[str, Any]]:
-    """Every library `rounds` times, round-robin (so a burst of load on the
-    machine hits all of them alike); per library the best of its rounds."""
+    """Every library `rounds` times, round-robin in a rotating order (so a
+    burst of load on the machine hits all of them alike); per library the
+    best of its rounds."""
     libs = ["oauth2kit", "oauth2kit-session-token", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib", "raw-socket"]
     runs: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs + ["rust-blocking"]}
-    for _ in range(rounds):
-        for lib in libs:
+    warm = raw_socket_fetch(url)  # the server's caches and allocator, before anyone is timed
+    for _ in range(2000):
+        warm()
+    for r in range(rounds):
+        # The order rotates each round: no library is always the first after a pause.
+        for lib in libs[r % len(libs):] + libs[:r % len(libs)]:
             p = subprocess.run([sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
                                capture_output=True, text=True)
             if p.returncode != 0:

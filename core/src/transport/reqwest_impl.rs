@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use thread_local::ThreadLocal;
+
 use super::{BoxFuture, HttpOptions, Transport};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -14,6 +16,11 @@ use crate::http::{HttpRequest, HttpResponse, Method};
 pub struct ReqwestTransport {
     no_redirects: reqwest::Client,
     with_redirects: reqwest::Client,
+    /// One client per thread for blocking requests run on their caller's own
+    /// thread (`blocking::block_on_here`): its connections are driven by that
+    /// thread alone, so a request never crosses threads.
+    per_thread: Arc<ThreadLocal<reqwest::Client>>,
+    tls: Arc<rustls::ClientConfig>,
     options: Arc<HttpOptions>,
     /// The process that created the connection pool. In a child of `fork()`
     /// the pool's connections are driven by tasks that stayed in the parent:
@@ -24,25 +31,35 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A transport with these options.
     pub fn new(options: HttpOptions) -> Result<Self> {
-        let build = |policy: reqwest::redirect::Policy| -> Result<reqwest::Client> {
-            reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config(&options)?)
-                .connect_timeout(options.connect_timeout)
-                .timeout(options.timeout)
-                .redirect(policy)
-                .user_agent(options.user_agent.clone())
-                .pool_idle_timeout(std::time::Duration::from_secs(60))
-                .build()
-                .map_err(|e| {
-                    Error::config(format!("cannot build the HTTP client: {}", describe(&e)))
-                })
-        };
+        let tls = tls_config(&options)?;
         Ok(ReqwestTransport {
-            no_redirects: build(reqwest::redirect::Policy::none())?,
-            with_redirects: build(reqwest::redirect::Policy::limited(5))?,
+            no_redirects: build(&options, &tls, reqwest::redirect::Policy::none(), false)?,
+            with_redirects: build(&options, &tls, reqwest::redirect::Policy::limited(5), false)?,
+            per_thread: Arc::new(ThreadLocal::new()),
+            tls: Arc::new(tls),
             options: Arc::new(options),
             pid: std::process::id(),
         })
+    }
+
+    /// The client for a request: this thread's own one inside a blocking call
+    /// on the caller's thread, else the shared one.
+    fn client_for(&self, req: &HttpRequest) -> Result<&reqwest::Client> {
+        if req.follow_redirects {
+            return Ok(&self.with_redirects);
+        }
+        #[cfg(feature = "blocking")]
+        if crate::shared_runtime::on_caller_thread() {
+            return self.per_thread.get_or_try(|| {
+                build(
+                    &self.options,
+                    &self.tls,
+                    reqwest::redirect::Policy::none(),
+                    true,
+                )
+            });
+        }
+        Ok(&self.no_redirects)
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
@@ -52,11 +69,7 @@ impl ReqwestTransport {
                     .into(),
             ));
         }
-        let client = if req.follow_redirects {
-            &self.with_redirects
-        } else {
-            &self.no_redirects
-        };
+        let client = self.client_for(&req)?;
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -113,6 +126,45 @@ impl ReqwestTransport {
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse>> {
         Box::pin(self.exchange(request))
+    }
+}
+
+/// A reqwest client with the transport's options. `inline_dns`: resolve
+/// names on the calling thread instead of on a runtime's blocking pool (for
+/// the per-thread clients, whose runtimes have no threads).
+fn build(
+    options: &HttpOptions,
+    tls: &rustls::ClientConfig,
+    policy: reqwest::redirect::Policy,
+    inline_dns: bool,
+) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls.clone())
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout)
+        .redirect(policy)
+        .user_agent(options.user_agent.clone())
+        .pool_idle_timeout(std::time::Duration::from_secs(60));
+    if inline_dns {
+        builder = builder.dns_resolver(Arc::new(InlineResolver));
+    }
+    builder
+        .build()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {}", describe(&e))))
+}
+
+/// Resolves with the system resolver right where it is polled: on the thread
+/// of a blocking call, which is blocked anyway.
+struct InlineResolver;
+
+impl reqwest::dns::Resolve for InlineResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        use std::net::ToSocketAddrs;
+        let found = (name.as_str(), 0)
+            .to_socket_addrs()
+            .map(|addrs| Box::new(addrs.collect::<Vec<_>>().into_iter()) as reqwest::dns::Addrs)
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>);
+        Box::pin(std::future::ready(found))
     }
 }
 
