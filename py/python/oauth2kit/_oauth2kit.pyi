@@ -4,7 +4,7 @@ mapped into Python). Use the friendlier ``oauth2kit.Client`` / ``AsyncClient``."
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
-from typing_extensions import Self
+from typing_extensions import Self, disjoint_base
 
 __version__: str
 __all__ = [
@@ -366,6 +366,7 @@ class RedisStore:
 
     def __new__(cls, url: str, key: str) -> RedisStore: ...
 
+@disjoint_base
 class CoreSession:
     """The core's single-flight token session (``oauth2kit.Session`` extends it)."""
 
