@@ -53,15 +53,22 @@ pub fn handle() -> Result<Handle> {
     Ok(handle)
 }
 
-/// Runs a future to completion on the shared runtime, from synchronous code.
-/// Fails with [`Error::Runtime`] (instead of tokio's panic) when called from
-/// inside an async runtime.
-pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
+/// Blocking inside a runtime would stall its thread (tokio panics instead):
+/// an error says what to use there.
+fn refuse_inside_a_runtime() -> Result<()> {
     if Handle::try_current().is_ok() {
         return Err(Error::Runtime(
             "a blocking oauth2kit call was made from inside an async runtime; use oauth2kit::Client there".into(),
         ));
     }
+    Ok(())
+}
+
+/// Runs a future to completion on the shared runtime, from synchronous code.
+/// Fails with [`Error::Runtime`] (instead of tokio's panic) when called from
+/// inside an async runtime.
+pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
+    refuse_inside_a_runtime()?;
     Ok(handle()?.block_on(fut))
 }
 
@@ -131,11 +138,7 @@ pub(crate) fn on_caller_thread() -> bool {
 /// Runs a request to completion on the calling thread (see above). Fails
 /// with [`Error::Runtime`] when called from inside an async runtime.
 pub fn block_on_here<F: Future>(fut: F) -> Result<F::Output> {
-    if Handle::try_current().is_ok() {
-        return Err(Error::Runtime(
-            "a blocking oauth2kit call was made from inside an async runtime; use oauth2kit::Client there".into(),
-        ));
-    }
+    refuse_inside_a_runtime()?;
     LOCAL.with(|slot| {
         let mut slot = slot
             .try_borrow_mut()

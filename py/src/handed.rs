@@ -68,23 +68,18 @@ impl HandedToken {
 
     /// `t` as a Python `Token` (the object handed out last when it is the
     /// same set), remembered for [`Self::get`] when `fresh` describes it.
+    ///
+    /// No Python code may run while `set` is locked (it could let another
+    /// thread in, which would then wait on the lock holding the GIL): the new
+    /// object is made before, and the list calls inside allocate nothing the
+    /// garbage collector tracks.
     pub fn remember(
         &self,
         py: Python<'_>,
         t: Arc<TokenSet>,
         fresh: Option<Fresh>,
     ) -> PyResult<Py<Token>> {
-        let mut set = self.set.lock().unwrap_or_else(|e| e.into_inner());
-        let list = self.slot.bind(py);
-        let reuse = match (set.as_ref(), list.get_item(0)) {
-            (Some(prev), Ok(obj)) if Arc::ptr_eq(prev, &t) => obj.cast_into::<Token>().ok(),
-            _ => None,
-        };
-        let token = match reuse {
-            Some(obj) => obj.unbind(),
-            None => Py::new(py, Token::new(py, (*t).clone()))?,
-        };
-        let (generation, until) = match fresh.filter(|f| Arc::ptr_eq(&f.tokens, &t)) {
+        let (generation, until) = match fresh.as_ref().filter(|f| Arc::ptr_eq(&f.tokens, &t)) {
             Some(f) => {
                 let ahead = f.fresh_for.saturating_sub(COARSE_SLACK).min(HORIZON);
                 let ahead = coarsetime::Duration::from_millis(ahead.as_millis() as u64);
@@ -94,6 +89,19 @@ impl HandedToken {
             // Not known to be fresh: the next read asks the core.
             None => (u64::MAX, 0),
         };
+        let list = self.slot.bind(py);
+        {
+            let set = self.set.lock().unwrap_or_else(|e| e.into_inner());
+            if set.as_ref().is_some_and(|prev| Arc::ptr_eq(prev, &t)) {
+                if let Ok(same) = list.get_item(0).and_then(|o| Ok(o.cast_into::<Token>()?)) {
+                    self.generation.store(generation, Ordering::Relaxed);
+                    self.until.store(until, Ordering::Relaxed);
+                    return Ok(same.unbind());
+                }
+            }
+        }
+        let token = Py::new(py, Token::new(py, (*t).clone()))?;
+        let mut set = self.set.lock().unwrap_or_else(|e| e.into_inner());
         if list.is_empty() {
             list.append(token.bind(py))?;
         } else {
