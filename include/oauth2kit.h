@@ -978,6 +978,20 @@ oauth2kit_status oauth2kit_session_new(const oauth2kit_client *client,
 oauth2kit_status oauth2kit_session_access_token(const oauth2kit_session *session, char **out);
 
 /**
+ * Copies a valid access token (as `oauth2kit_session_access_token`) into the
+ * caller's buffer `buf` of `len` bytes, NUL-terminated, allocating nothing:
+ * the cheap read for a plugin that presents the token on every call. If
+ * `needed` is not NULL it receives the size the token needs, NUL included.
+ * Errors: `INVALID_ARGUMENT` when `len` is too small (then only `*needed` is
+ * written; `buf` may be NULL to ask for the size), and those of
+ * `oauth2kit_session_access_token`. Thread-safe.
+ */
+oauth2kit_status oauth2kit_session_access_token_into(const oauth2kit_session *session,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *needed);
+
+/**
  * The whole valid token set (as `oauth2kit_session_access_token`). `*out`
  * receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
  */

@@ -1,6 +1,9 @@
-//! Side-by-side: a cached token read through the Rust API and through the C
-//! ABI (`oauth2kit_session_access_token` + `oauth2kit_string_free`), in one
-//! process against one session. Prints nanoseconds per read and the ratio.
+//! Side-by-side, in one process: a cached token read through the Rust API and
+//! through the C ABI, two ways each — as a new string (Rust
+//! `access_token()`, C `oauth2kit_session_access_token` +
+//! `oauth2kit_string_free`) and without allocating (Rust `token()`, C
+//! `oauth2kit_session_access_token_into` a caller's buffer). Prints
+//! nanoseconds per read and the ratios.
 //!
 //!   cargo run --release -p oauth2kit-ffi --example cached_token_bench -- http://127.0.0.1:PORT
 
@@ -91,9 +94,32 @@ fn main() {
             oauth2kit_string_free(black_box(out));
         }
         let c_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
+
+        let t = Instant::now();
+        for _ in 0..N {
+            let tokens = rust_session.token().expect("token");
+            black_box(tokens.access_token.expose().len());
+        }
+        let rust_borrow_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
+
+        let mut buf = [0 as c_char; 4096];
+        let t = Instant::now();
+        for _ in 0..N {
+            let st = oauth2kit_session_access_token_into(
+                black_box(session),
+                buf.as_mut_ptr(),
+                buf.len(),
+                std::ptr::null_mut(),
+            );
+            debug_assert_eq!(st, oauth2kit_status::Ok);
+            black_box(&buf);
+        }
+        let c_into_ns = t.elapsed().as_nanos() as f64 / f64::from(N);
         println!(
-            "round {round}: Rust {rust_ns:.0} ns/read, C ABI {c_ns:.0} ns/read, C/Rust = {:.2}",
-            c_ns / rust_ns
+            "round {round}: new string: Rust {rust_ns:.0} ns/read, C {c_ns:.0} ns/read, C/Rust = {:.2}; \
+             no allocation: Rust {rust_borrow_ns:.0} ns/read, C {c_into_ns:.0} ns/read, C/Rust = {:.2}",
+            c_ns / rust_ns,
+            c_into_ns / rust_borrow_ns
         );
     }
     oauth2kit_session_free(session);

@@ -337,6 +337,45 @@ pub extern "C" fn oauth2kit_session_access_token(
     })
 }
 
+/// Copies a valid access token (as `oauth2kit_session_access_token`) into the
+/// caller's buffer `buf` of `len` bytes, NUL-terminated, allocating nothing:
+/// the cheap read for a plugin that presents the token on every call. If
+/// `needed` is not NULL it receives the size the token needs, NUL included.
+/// Errors: `INVALID_ARGUMENT` when `len` is too small (then only `*needed` is
+/// written; `buf` may be NULL to ask for the size), and those of
+/// `oauth2kit_session_access_token`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_access_token_into(
+    session: *const oauth2kit_session,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_access_token_into", || {
+        // SAFETY: handle checked by the helper.
+        let s = unsafe { oauth2kit_session::get(session, "session") }?;
+        let tokens = s.token()?;
+        let token = tokens.access_token.expose().as_bytes();
+        let size = token.len() + 1;
+        if !needed.is_null() {
+            // SAFETY: checked non-NULL; the caller passes a writable size_t.
+            unsafe { *needed = size };
+        }
+        if buf.is_null() || len < size {
+            return Err(crate::error::Fail::invalid(format!(
+                "buf holds {len} bytes; the access token needs {size}"
+            )));
+        }
+        // SAFETY: `buf` is non-NULL and, per the contract, writable for
+        // `len >= size` bytes; the token is not inside it.
+        unsafe {
+            std::ptr::copy_nonoverlapping(token.as_ptr(), buf.cast::<u8>(), token.len());
+            *buf.add(token.len()) = 0;
+        }
+        Ok(())
+    })
+}
+
 /// The whole valid token set (as `oauth2kit_session_access_token`). `*out`
 /// receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
 #[unsafe(no_mangle)]

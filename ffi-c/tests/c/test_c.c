@@ -861,6 +861,34 @@ static void test_shared_client_threads(void) {
   oauth2kit_client_free(c);
 }
 
+/* ---- reading the token into the caller's buffer ---- */
+
+static void test_session_access_token_into(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_session_options o = {0};
+  o.client_credentials = true;
+  oauth2kit_session *s = NULL;
+  OK(oauth2kit_session_new(c, &o, &s));
+  char *at = NULL;
+  OK(oauth2kit_session_access_token(s, &at));
+  size_t need = 0;
+  /* Asking for the size: NULL buffer, INVALID_ARGUMENT, *needed written. */
+  CHECK(oauth2kit_session_access_token_into(s, NULL, 0, &need) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(at && need == strlen(at) + 1);
+  char small[8] = "unused";
+  CHECK(oauth2kit_session_access_token_into(s, small, sizeof small, NULL) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  STREQ(small, "unused"); /* nothing written on failure */
+  char *buf = malloc(need);
+  OK(oauth2kit_session_access_token_into(s, buf, need, NULL));
+  STREQ(buf, at);
+  CHECK(oauth2kit_session_access_token_into(NULL, buf, need, NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  free(buf);
+  oauth2kit_string_free(at);
+  oauth2kit_session_free(s);
+  oauth2kit_client_free(c);
+}
+
 /* ---- shutdown before unloading ---- */
 
 /* Threads of this process named "oauth2kit" (the runtime's workers and blocking pool). */
@@ -961,6 +989,7 @@ int main(void) {
   test_desko_and_profile_file();
   test_shared_client_threads();
   test_session_threads_and_c_store();
+  test_session_access_token_into();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */
