@@ -17,40 +17,64 @@ use tokio::runtime::{Handle, Runtime};
 
 use crate::error::{Error, Result};
 
-struct Shared {
+/// A runtime and the process that built it: a child of `fork()` must not
+/// use its parent's one, nor drop it (dropping waits for worker threads that
+/// stayed in the parent).
+struct Owned {
     runtime: Runtime,
-    /// The process that built it: a child of `fork()` must not use it.
     pid: u32,
 }
 
-static SHARED: Mutex<Option<Shared>> = Mutex::new(None);
+impl Owned {
+    fn ours(&self) -> bool {
+        self.pid == std::process::id()
+    }
 
-fn build() -> Result<Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("oauth2kit")
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start the runtime: {e}")))
+    /// Drops the runtime, or forgets it when it was inherited through fork().
+    fn release(self) {
+        if !self.ours() {
+            std::mem::forget(self);
+        }
+    }
 }
+
+/// The runtime in `slot` when it belongs to this process, else a new one
+/// from `build` (an inherited one is released first).
+fn ours_or_new(
+    slot: &mut Option<Owned>,
+    build: impl FnOnce() -> std::io::Result<Runtime>,
+) -> Result<&Runtime> {
+    if !slot.as_ref().is_some_and(Owned::ours) {
+        if let Some(inherited) = slot.take() {
+            inherited.release();
+        }
+        let runtime =
+            build().map_err(|e| Error::Runtime(format!("cannot start the runtime: {e}")))?;
+        *slot = Some(Owned {
+            runtime,
+            pid: std::process::id(),
+        });
+    }
+    match slot {
+        Some(owned) => Ok(&owned.runtime),
+        None => Err(Error::Runtime("cannot start the runtime".into())),
+    }
+}
+
+static SHARED: Mutex<Option<Owned>> = Mutex::new(None);
 
 /// A handle to the shared runtime, started on first use (and again after
 /// [`shutdown`] or in a forked child).
 pub fn handle() -> Result<Handle> {
     let mut slot = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    let pid = std::process::id();
-    if let Some(shared) = slot.as_ref().filter(|s| s.pid == pid) {
-        return Ok(shared.runtime.handle().clone());
-    }
-    if let Some(inherited) = slot.take() {
-        // Inherited through fork(): its worker threads stayed in the parent,
-        // so dropping it would wait for them forever.
-        std::mem::forget(inherited);
-    }
-    let runtime = build()?;
-    let handle = runtime.handle().clone();
-    *slot = Some(Shared { runtime, pid });
-    Ok(handle)
+    let runtime = ours_or_new(&mut slot, || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("oauth2kit")
+            .enable_all()
+            .build()
+    })?;
+    Ok(runtime.handle().clone())
 }
 
 /// Blocking inside a runtime would stall its thread (tokio panics instead):
@@ -93,12 +117,12 @@ pub fn shutdown(timeout: Duration) -> Result<bool> {
     drop_local_runtime();
     let taken = SHARED.lock().unwrap_or_else(PoisonError::into_inner).take();
     match taken {
-        Some(shared) if shared.pid == std::process::id() => {
+        Some(shared) if shared.ours() => {
             shared.runtime.shutdown_timeout(timeout);
             Ok(true)
         }
         Some(inherited) => {
-            std::mem::forget(inherited);
+            inherited.release();
             Ok(false)
         }
         None => Ok(false),
@@ -110,7 +134,7 @@ pub fn shutdown(timeout: Duration) -> Result<bool> {
 // A request driven by the shared runtime crosses threads several times (the
 // caller hands it to a worker that owns the connection, the worker wakes the
 // caller with the answer). On a small or busy machine each crossing costs tens
-// of µs: measured on the 2-core CI machine against the devserver, 100-130 µs
+// of µs: measured on a 2-core machine against the devserver, 100-130 µs
 // per token request that way against 29-35 µs with everything on the calling
 // thread. So a blocking request runs on a current-thread runtime owned by the
 // calling thread, with that thread's own connection pool (see
@@ -119,13 +143,8 @@ pub fn shutdown(timeout: Duration) -> Result<bool> {
 // must outlive the call (a session's renewal, a Redis connection's driver)
 // still goes to the shared runtime through [`block_on`] or [`handle`].
 
-struct Local {
-    runtime: tokio::runtime::Runtime,
-    pid: u32,
-}
-
 thread_local! {
-    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+    static LOCAL: RefCell<Option<Owned>> = const { RefCell::new(None) };
     static ON_CALLER_THREAD: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -143,21 +162,11 @@ pub fn block_on_here<F: Future>(fut: F) -> Result<F::Output> {
         let mut slot = slot
             .try_borrow_mut()
             .map_err(|_| Error::Runtime("a blocking oauth2kit call re-entered itself".into()))?;
-        let pid = std::process::id();
-        if slot.as_ref().is_none_or(|l| l.pid != pid) {
-            if let Some(inherited) = slot.take() {
-                // From before fork(): not ours to drop in this process.
-                std::mem::forget(inherited);
-            }
-            let runtime = tokio::runtime::Builder::new_current_thread()
+        let runtime = ours_or_new(&mut slot, || {
+            tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .map_err(|e| Error::Runtime(format!("cannot start the runtime: {e}")))?;
-            *slot = Some(Local { runtime, pid });
-        }
-        let Some(local) = slot.as_ref() else {
-            return Err(Error::Runtime("no runtime".into()));
-        };
+        })?;
         struct Flag;
         impl Drop for Flag {
             fn drop(&mut self) {
@@ -166,21 +175,15 @@ pub fn block_on_here<F: Future>(fut: F) -> Result<F::Output> {
         }
         ON_CALLER_THREAD.with(|f| f.set(true));
         let _flag = Flag;
-        Ok(local.runtime.block_on(fut))
+        Ok(runtime.block_on(fut))
     })
 }
 
 /// Drops the calling thread's own runtime (part of [`shutdown`]).
 fn drop_local_runtime() {
     let _ = LOCAL.try_with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            if let Some(local) = slot.take() {
-                if local.pid == std::process::id() {
-                    drop(local);
-                } else {
-                    std::mem::forget(local);
-                }
-            }
+        if let Some(local) = slot.try_borrow_mut().ok().and_then(|mut s| s.take()) {
+            local.release();
         }
     });
 }

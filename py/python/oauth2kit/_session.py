@@ -140,8 +140,6 @@ class AsyncSession:
             on_update=on_update,
             jwt_bearer=jwt_bearer,
         )
-        # No Python frame between the caller and the core's check.
-        self.cached = self._core.cached  # type: ignore[method-assign]
 
     def cached(self) -> Optional[Token]:
         """The current token if it is valid without any network call, else None."""
