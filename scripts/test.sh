@@ -10,6 +10,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export CARGO_TERM_COLOR=never
+# A test run builds each thing once: incremental state would only take disk
+# (about 2 GB for the whole run).
+export CARGO_INCREMENTAL=0
+
+free_disk() { df -Pk "$CARGO_TARGET_DIR" 2>/dev/null | awk 'NR==2 {printf "%.1f GB free", $4/1048576}'; }
+target_size() { du -sk "$CARGO_TARGET_DIR" 2>/dev/null | awk '{printf "%.1f GB", $1/1048576}'; }
 
 apt_install() {
     # Installs Debian packages whose command is missing (CI machines are fresh).
@@ -46,6 +52,8 @@ SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL[@]}")
 
 passed=0 failed=0 failures=() report=()
+mkdir -p "$CARGO_TARGET_DIR"
+echo "scripts/test.sh: target directory $CARGO_TARGET_DIR ($(target_size)), $(free_disk)"
 for s in "${SUITES[@]}"; do
     echo
     echo "################ suite: $s"
@@ -55,7 +63,8 @@ for s in "${SUITES[@]}"; do
     else
         failed=$((failed + 1)); failures+=("$s"); verdict=FAILED
     fi
-    report+=("$(printf '%-8s %-6s %4ss' "$s" "$verdict" $(( $(date +%s) - started )))")
+    mkdir -p "$CARGO_TARGET_DIR"
+    report+=("$(printf '%-8s %-6s %4ss   target %s, %s' "$s" "$verdict" $(( $(date +%s) - started )) "$(target_size)" "$(free_disk)")")
 done
 
 echo
