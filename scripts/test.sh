@@ -50,10 +50,17 @@ suite_mobile() { bash mobile/test.sh; }
 ALL=(rust cli interop c py mobile)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL[@]}")
+for s in "${SUITES[@]}"; do
+    [[ " ${ALL[*]} " == *" $s "* ]] || { echo "scripts/test.sh: no suite '$s' (suites: ${ALL[*]})" >&2; exit 2; }
+done
 
 passed=0 failed=0 failures=() report=()
 mkdir -p "$CARGO_TARGET_DIR"
 echo "scripts/test.sh: target directory $CARGO_TARGET_DIR ($(target_size)), $(free_disk)"
+# A whole run from an empty target directory takes about 3.5 GB there.
+if [ "$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2 {print $4}')" -lt $((4 * 1024 * 1024)) ]; then
+    echo "scripts/test.sh: warning: less than 4 GB free; a whole run needs about 3.5 GB in $CARGO_TARGET_DIR" >&2
+fi
 for s in "${SUITES[@]}"; do
     echo
     echo "################ suite: $s"
