@@ -14,10 +14,10 @@ say() { printf '== ffi-c: %s\n' "$*"; }
 
 # ---- tools ---------------------------------------------------------------
 missing=()
-for t in cmake valgrind pkg-config gcc g++ make; do command -v "$t" >/dev/null || missing+=("$t"); done
+for t in cmake valgrind pkg-config gcc g++ make redis-server; do command -v "$t" >/dev/null || missing+=("$t"); done
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
-  pkgs=("${missing[@]}")
+  pkgs=("${missing[@]}")  # each tool's Debian package has its name
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
@@ -30,8 +30,12 @@ if ! cxxbridge --version 2>/dev/null | grep -q "$CXX_VERSION"; then
 fi
 
 WORK=$(mktemp -d /tmp/oauth2kit-ffi-test.XXXXXX)
-DS_PID=""
-cleanup() { [ -n "$DS_PID" ] && kill "$DS_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+DS_PID="" REDIS_PID=""
+cleanup() {
+  [ -n "$DS_PID" ] && kill "$DS_PID" 2>/dev/null || true
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # ---- headers are current -------------------------------------------------
@@ -59,6 +63,14 @@ DS_PID=$DS_PID
 read -r -t 30 URL <&"${DS[0]}"
 export OAUTH2KIT_DEVSERVER_URL="$URL"
 say "devserver at $URL"
+
+# ---- redis-server (the fleet store's tests) --------------------------------
+REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/redis.log" &
+REDIS_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+export OAUTH2KIT_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+say "redis-server at $OAUTH2KIT_REDIS_URL"
 
 # ---- ctest: C (plain, valgrind, ASan) and C++ ------------------------------
 ctest --test-dir "$WORK/build" --output-on-failure

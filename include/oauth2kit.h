@@ -940,6 +940,22 @@ oauth2kit_status oauth2kit_store_memory_new(oauth2kit_store **out);
 oauth2kit_status oauth2kit_store_file_new(const char *path, oauth2kit_store **out);
 
 /**
+ * A store in Redis under `key`, for a fleet: plugin instances on several
+ * hosts (or processes) that share one client and one token. Sessions over
+ * such stores renew under a lock kept in Redis (`<key>:lock`, with an expiry):
+ * one instance asks the server, the others wait and read what it saved — also
+ * when they use separate `oauth2kit_store` handles, as separate processes do.
+ * `url` is `redis://[:password@]host:port/db` (or `rediss://` for TLS); the
+ * password never appears in messages. Connects now (at most 5 s), so a wrong
+ * address fails here with `OAUTH2KIT_STATUS_STORE`. A command that meets a
+ * dropped connection (Redis restarted, or `oauth2kit_shutdown` stopped the
+ * runtime that drove it) is sent again on a new one.
+ * `*out` receives a new store (free with `oauth2kit_store_free`). Blocks;
+ * thread-safe; not from a runtime thread (`OAUTH2KIT_STATUS_RUNTIME`).
+ */
+oauth2kit_status oauth2kit_store_redis_new(const char *url, const char *key, oauth2kit_store **out);
+
+/**
  * A store made of C callbacks (copied from `*callbacks`). `load`, `save` and
  * `clear` must not be NULL. `destroy` (if any) is called when the last user is
  * gone: after `oauth2kit_store_free` and the end of every session using it.

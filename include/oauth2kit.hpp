@@ -369,6 +369,15 @@ class Store {
   // A file written atomically (a crash never leaves a torn or lost refresh
   // token), readable by its owner only. Nothing is read until needed.
   static Store file(const std::string& path) { return Store(bridge::file_store(path)); }
+  // Redis under `key`, for a fleet of plugin instances sharing one token:
+  // sessions renew under a lock kept in Redis, so one instance asks the server
+  // and the others read what it saved (see oauth2kit_store_redis_new). `url` is
+  // redis://[:password@]host:port/db or rediss://...; connects now (at most
+  // 5 s), so a wrong address throws here (Status::Store). Reconnects by
+  // itself after a Redis restart or oauth2kit::shutdown().
+  static Store redis(const std::string& url, const std::string& key) {
+    return Store(detail::call([&] { return bridge::redis_store(url, key); }));
+  }
   // Your own store; the session keeps `store` alive as long as it needs it
   // (the last reference may be released on an oauth2kit runtime thread).
   static Store custom(std::shared_ptr<TokenStore> store) {

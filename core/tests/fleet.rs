@@ -33,6 +33,10 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
+        Self::start_on(port)
+    }
+
+    fn start_on(port: u16) -> Self {
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -246,4 +250,45 @@ fn a_killed_lock_holder_lets_another_process_finish_within_the_ttl() {
         .block_on(async { RedisStore::connect("redis://127.0.0.1:1/", "k").await })
         .unwrap_err();
     assert!(matches!(err, oauth2kit::Error::Store(_)), "{err:?}");
+}
+
+#[test]
+fn a_redis_restart_costs_the_caller_nothing() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let redis = RedisServer::start();
+    let port: u16 = redis
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(RedisStore::connect(&redis.url, "restart:test"))
+        .unwrap();
+    let tokens = TokenSet::bearer("restart-token");
+    rt.block_on(store.save(&tokens)).unwrap();
+
+    // Redis restarts (as in a failover): its connection is gone, its data too.
+    drop(redis);
+    let _redis = RedisServer::start_on(port);
+    assert_eq!(
+        rt.block_on(store.load()).unwrap(),
+        None,
+        "the first command after the restart"
+    );
+    rt.block_on(store.save(&tokens)).unwrap();
+    assert_eq!(rt.block_on(store.load()).unwrap(), Some(tokens));
+
+    drop(_redis);
+    let _redis = RedisServer::start_on(port);
+    let lock = rt
+        .block_on(store.lock(Duration::from_secs(5), Duration::from_secs(1)))
+        .expect("the lock, taken on the new connection");
+    rt.block_on(lock.release()).unwrap();
+    rt.block_on(store.clear()).unwrap();
 }

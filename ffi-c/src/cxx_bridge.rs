@@ -18,7 +18,7 @@ use crate::authorize::Authorization as AuthorizationData;
 use crate::config::ConfigData;
 use crate::cxx_session::{
     Session, SessionOptions, Store, cpp_store, file_store, memory_store, new_session,
-    new_session_options,
+    new_session_options, redis_store,
 };
 use crate::error::{Fail, oauth2kit_status, set_last_error, with_last_error};
 
@@ -169,6 +169,7 @@ pub(crate) mod ffi {
 
         fn memory_store() -> Box<Store>;
         fn file_store(path: &str) -> Box<Store>;
+        fn redis_store(url: &str, key: &str) -> Result<Box<Store>>;
         fn cpp_store(adapter: UniquePtr<StoreAdapter>) -> Result<Box<Store>>;
         fn clone_store(self: &Store) -> Box<Store>;
         fn load_json(self: &Store) -> Result<OptString>;

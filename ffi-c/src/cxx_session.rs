@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use oauth2kit::store::{FileStore, MemoryStore, TokenStore};
+use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
 use oauth2kit::transport::BoxFuture;
 use oauth2kit::{Error, TokenSet};
 
@@ -28,6 +28,13 @@ pub(crate) fn memory_store() -> Box<Store> {
 
 pub(crate) fn file_store(path: &str) -> Box<Store> {
     Box::new(Store(Arc::new(FileStore::new(path))))
+}
+
+pub(crate) fn redis_store(url: &str, key: &str) -> Result<Box<Store>, BridgeError> {
+    bridged("redis_store", || {
+        let store = oauth2kit::blocking::block_on(RedisStore::connect(url, key))??;
+        Ok(Box::new(Store(Arc::new(store))))
+    })
 }
 
 pub(crate) fn cpp_store(adapter: cxx::UniquePtr<StoreAdapter>) -> Result<Box<Store>, BridgeError> {

@@ -1,5 +1,5 @@
 //! `oauth2kit_session` (a valid access token, always: single-flight renewal,
-//! rotation-safe persistence) and `oauth2kit_store` (memory, file, or C callbacks).
+//! rotation-safe persistence) and `oauth2kit_store` (memory, file, Redis, or C callbacks).
 
 use std::ffi::{c_char, c_void};
 use std::fmt;
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2kit::blocking::Session;
-use oauth2kit::store::{FileStore, MemoryStore, TokenStore};
+use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
 use oauth2kit::transport::BoxFuture;
 use oauth2kit::{Error, TokenSet};
 
@@ -172,6 +172,34 @@ pub extern "C" fn oauth2kit_store_file_new(
         // SAFETY: string checked by the helper.
         let path = unsafe { str_arg(path, "path") }?;
         out.write(oauth2kit_store::into_raw(Arc::new(FileStore::new(path))));
+        Ok(())
+    })
+}
+
+/// A store in Redis under `key`, for a fleet: plugin instances on several
+/// hosts (or processes) that share one client and one token. Sessions over
+/// such stores renew under a lock kept in Redis (`<key>:lock`, with an expiry):
+/// one instance asks the server, the others wait and read what it saved — also
+/// when they use separate `oauth2kit_store` handles, as separate processes do.
+/// `url` is `redis://[:password@]host:port/db` (or `rediss://` for TLS); the
+/// password never appears in messages. Connects now (at most 5 s), so a wrong
+/// address fails here with `OAUTH2KIT_STATUS_STORE`. A command that meets a
+/// dropped connection (Redis restarted, or `oauth2kit_shutdown` stopped the
+/// runtime that drove it) is sent again on a new one.
+/// `*out` receives a new store (free with `oauth2kit_store_free`). Blocks;
+/// thread-safe; not from a runtime thread (`OAUTH2KIT_STATUS_RUNTIME`).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_store_redis_new(
+    url: *const c_char,
+    key: *const c_char,
+    out: *mut *mut oauth2kit_store,
+) -> oauth2kit_status {
+    guard("oauth2kit_store_redis_new", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: strings checked by the helper.
+        let (url, key) = unsafe { (str_arg(url, "url")?, str_arg(key, "key")?) };
+        let store = oauth2kit::blocking::block_on(RedisStore::connect(url, key))??;
+        out.write(oauth2kit_store::into_raw(Arc::new(store)));
         Ok(())
     })
 }

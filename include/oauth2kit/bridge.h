@@ -1239,6 +1239,8 @@ bool shutdown_runtime(::std::uint32_t timeout_ms);
 
 ::rust::Box<::oauth2kit::bridge::Store> file_store(::rust::Str path) noexcept;
 
+::rust::Box<::oauth2kit::bridge::Store> redis_store(::rust::Str url, ::rust::Str key);
+
 ::rust::Box<::oauth2kit::bridge::Store> cpp_store(::std::unique_ptr<::oauth2kit::bridge::StoreAdapter> adapter);
 
 ::rust::Box<::oauth2kit::bridge::SessionOptions> new_session_options() noexcept;

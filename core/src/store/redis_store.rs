@@ -5,13 +5,21 @@
 //! only if the value is still ours — so a holder that outlived its TTL cannot
 //! free another's lock. A holder that dies lets the lock expire after the TTL.
 //!
+//! A command that meets a dropped connection (Redis restarted or failed over,
+//! or the runtime that drove the connection was shut down) is sent once more
+//! on the connection the manager makes anew, so a restart costs callers
+//! nothing. Only commands that are safe to repeat are repeated; a lock taken
+//! by a `SET NX` whose answer was lost is recognised as ours by its value.
+//!
 //! When Redis is unreachable every call fails with [`Error::Store`]; a session
 //! keeps serving a still-valid token it holds in memory, but will not refresh
 //! without the lock (that would break the one-refresh-per-expiry promise).
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
 
 use super::{RefreshLock, TokenStore, decode, encode};
 use crate::error::{Error, Result};
@@ -42,6 +50,20 @@ impl std::fmt::Debug for RedisStore {
 
 fn store_error(what: &str, e: redis::RedisError) -> Error {
     Error::Store(format!("redis {what}: {e}"))
+}
+
+/// Runs `command`, and once more if the connection was dropped under it (the
+/// manager reconnects on that error). Only for commands safe to run twice.
+async fn repeatable<T, F, Fut>(conn: &ConnectionManager, what: &str, command: F) -> Result<T>
+where
+    F: Fn(ConnectionManager) -> Fut,
+    Fut: Future<Output = redis::RedisResult<T>>,
+{
+    match command(conn.clone()).await {
+        Err(e) if e.is_connection_dropped() => command(conn.clone()).await,
+        other => other,
+    }
+    .map_err(|e| store_error(what, e))
 }
 
 impl RedisStore {
@@ -87,14 +109,15 @@ struct RedisLock {
 impl RefreshLock for RedisLock {
     fn release(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
-            let mut conn = self.conn.clone();
-            redis::Script::new(RELEASE_SCRIPT)
-                .key(&self.key)
-                .arg(&self.value)
-                .invoke_async::<i64>(&mut conn)
-                .await
-                .map(|_| ())
-                .map_err(|e| store_error("unlock", e))
+            // Deletes only while the value is ours, so running it twice is safe.
+            let script = redis::Script::new(RELEASE_SCRIPT);
+            repeatable(&self.conn, "unlock", |mut conn| {
+                let mut invocation = script.key(&self.key);
+                invocation.arg(&self.value);
+                async move { invocation.invoke_async::<i64>(&mut conn).await }
+            })
+            .await
+            .map(|_| ())
         })
     }
 }
@@ -102,11 +125,14 @@ impl RefreshLock for RedisLock {
 impl TokenStore for RedisStore {
     fn load(&self) -> BoxFuture<'_, Result<Option<TokenSet>>> {
         Box::pin(async move {
-            let mut conn = self.conn.clone();
-            let bytes: Option<Vec<u8>> = conn
-                .get(&self.key)
-                .await
-                .map_err(|e| store_error("GET", e))?;
+            let key = &self.key;
+            let bytes: Option<Vec<u8>> =
+                repeatable(
+                    &self.conn,
+                    "GET",
+                    |mut conn| async move { conn.get(key).await },
+                )
+                .await?;
             bytes
                 .map(|b| decode(&b, &format!("redis key {:?}", self.key)))
                 .transpose()
@@ -115,20 +141,21 @@ impl TokenStore for RedisStore {
 
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let bytes = encode(tokens)?;
-            let mut conn = self.conn.clone();
-            conn.set::<_, _, ()>(&self.key, bytes)
-                .await
-                .map_err(|e| store_error("SET", e))
+            let (key, bytes) = (&self.key, &encode(tokens)?);
+            repeatable(&self.conn, "SET", |mut conn| async move {
+                conn.set::<_, _, ()>(key, bytes).await
+            })
+            .await
         })
     }
 
     fn clear(&self) -> BoxFuture<'_, Result<()>> {
         Box::pin(async move {
-            let mut conn = self.conn.clone();
-            conn.del::<_, ()>(&self.key)
-                .await
-                .map_err(|e| store_error("DEL", e))
+            let key = &self.key;
+            repeatable(&self.conn, "DEL", |mut conn| async move {
+                conn.del::<_, ()>(key).await
+            })
+            .await
         })
     }
 
@@ -138,15 +165,29 @@ impl TokenStore for RedisStore {
             let key = self.lock_key();
             let mut conn = self.conn.clone();
             let started = Instant::now();
+            // Set when a SET NX met a dropped connection: the server may have
+            // taken it without us hearing the answer.
+            let mut maybe_taken = false;
             loop {
                 let opts = redis::SetOptions::default()
                     .conditional_set(redis::ExistenceCheck::NX)
                     .with_expiration(redis::SetExpiry::PX(ttl.as_millis() as u64));
-                let got: Option<String> = conn
-                    .set_options(&key, &value, opts)
-                    .await
-                    .map_err(|e| store_error("SET NX", e))?;
-                if got.is_some() {
+                let got: Option<String> = match conn.set_options(&key, &value, opts).await {
+                    Err(e) if e.is_connection_dropped() && !maybe_taken => {
+                        maybe_taken = true;
+                        continue;
+                    }
+                    other => other.map_err(|e| store_error("SET NX", e))?,
+                };
+                let ours = got.is_some()
+                    || (maybe_taken
+                        && conn
+                            .get::<_, Option<String>>(&key)
+                            .await
+                            .map_err(|e| store_error("GET", e))?
+                            .as_deref()
+                            == Some(value.as_str()));
+                if ours {
                     return Ok(Box::new(RedisLock {
                         conn: self.conn.clone(),
                         key,

@@ -18,6 +18,7 @@
 
 static const char *BASE;
 static const char *KEYS;
+static const char *REDIS; /* redis://127.0.0.1:port/0 of a real redis-server */
 static int failures, checks;
 
 #define CHECK(cond)                                                                            \
@@ -723,7 +724,7 @@ static void on_change(void *ud, const oauth2kit_token_set *t) {
 struct worker {
   const oauth2kit_session *session;
   int ok;
-  char first[256];
+  char first[4096]; /* a whole JWT access token */
 };
 
 static void *worker_main(void *arg) {
@@ -737,6 +738,76 @@ static void *worker_main(void *arg) {
     oauth2kit_string_free(at);
   }
   return NULL;
+}
+
+/* Redis: two store handles and two clients, as two plugin instances on two
+ * hosts would have; 8 threads on each. Only the lock in Redis keeps them from
+ * asking the server twice. */
+static void test_redis_fleet(void) {
+  char key[64];
+  snprintf(key, sizeof key, "oauth2kit-c-test:%ld", (long)getpid());
+  oauth2kit_client *c[2];
+  oauth2kit_store *store[2];
+  oauth2kit_session *s[2];
+  for (int i = 0; i < 2; i++) {
+    c[i] = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                       OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+    OK(oauth2kit_store_redis_new(REDIS, key, &store[i]));
+    oauth2kit_session_options o = {0};
+    o.store = store[i];
+    o.client_credentials = true;
+    o.scope = "read";
+    OK(oauth2kit_session_new(c[i], &o, &s[i]));
+    oauth2kit_store_free(store[i]);
+  }
+  long before = dev_count(BASE, "token");
+  enum { N = 16 };
+  pthread_t th[N];
+  struct worker w[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = (struct worker){.session = s[i % 2]};
+    pthread_create(&th[i], NULL, worker_main, &w[i]);
+  }
+  for (int i = 0; i < N; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < N; i++) {
+    CHECK(w[i].ok == 20);
+    CHECK(strcmp(w[i].first, w[0].first) == 0);
+  }
+  CHECK(dev_count(BASE, "token") - before == 1); /* one grant for the whole fleet */
+
+  /* What one instance saved, a third handle reads from Redis. */
+  oauth2kit_store *reader = NULL;
+  OK(oauth2kit_store_redis_new(REDIS, key, &reader));
+  oauth2kit_token_set *loaded = NULL;
+  OK(oauth2kit_store_load(reader, &loaded));
+  char *at = NULL;
+  CHECK(loaded && oauth2kit_token_set_access_token(loaded, &at) == OAUTH2KIT_STATUS_OK);
+  if (at) STREQ(at, w[0].first);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(loaded);
+  /* Sign-out from one instance empties the key for all. */
+  OK(oauth2kit_session_clear(s[0]));
+  loaded = NULL;
+  OK(oauth2kit_store_load(reader, &loaded));
+  CHECK(loaded == NULL);
+  /* Its connection dies with the runtime; the store reconnects by itself. */
+  OK(oauth2kit_shutdown(5000, NULL));
+  OK(oauth2kit_store_load(reader, &loaded));
+  CHECK(loaded == NULL);
+  oauth2kit_store_free(reader);
+  for (int i = 0; i < 2; i++) {
+    oauth2kit_session_free(s[i]);
+    oauth2kit_client_free(c[i]);
+  }
+
+  /* Nothing listens on port 1: STORE at once, and the password is not told. */
+  oauth2kit_store *bad = (oauth2kit_store *)0x1;
+  CHECK(oauth2kit_store_redis_new("redis://:hunter2@127.0.0.1:1/0", key, &bad) == OAUTH2KIT_STATUS_STORE);
+  CHECK(strstr(oauth2kit_last_error_message(), "hunter2") == NULL);
+  CHECK(oauth2kit_store_redis_new("http://127.0.0.1/", key, &bad) == OAUTH2KIT_STATUS_STORE);
+  CHECK(oauth2kit_store_redis_new(NULL, key, &bad) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_store_redis_new(REDIS, "\xff", &bad) == OAUTH2KIT_STATUS_INVALID_UTF8);
+  CHECK(bad == (oauth2kit_store *)0x1); /* out-params are written on success only */
 }
 
 static void test_session_threads_and_c_store(void) {
@@ -972,8 +1043,9 @@ static void test_shutdown(void) {
 int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
-  if (!BASE || !KEYS) {
-    fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL and OAUTH2KIT_KEYS_DIR\n");
+  REDIS = getenv("OAUTH2KIT_REDIS_URL");
+  if (!BASE || !KEYS || !REDIS) {
+    fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL, OAUTH2KIT_KEYS_DIR and OAUTH2KIT_REDIS_URL\n");
     return 2;
   }
   test_bad_input();
@@ -989,6 +1061,7 @@ int main(void) {
   test_desko_and_profile_file();
   test_shared_client_threads();
   test_session_threads_and_c_store();
+  test_redis_fleet();
   test_session_access_token_into();
   test_shutdown();
   oauth2kit_last_error_clear();

@@ -27,7 +27,7 @@ static int failures = 0, checks = 0;
     }                                                                          \
   } while (0)
 
-static std::string BASE, KEYS;
+static std::string BASE, KEYS, REDIS;
 
 template <class F>
 static void test(const char* name, F f) {
@@ -89,9 +89,14 @@ static std::string read_file(const std::string& path) {
 int main() {
   const char* b = std::getenv("OAUTH2KIT_DEVSERVER_URL");
   const char* k = std::getenv("OAUTH2KIT_KEYS_DIR");
-  if (!b || !k) return 2;
+  const char* r = std::getenv("OAUTH2KIT_REDIS_URL");
+  if (!b || !k || !r) {
+    std::fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL, OAUTH2KIT_KEYS_DIR and OAUTH2KIT_REDIS_URL\n");
+    return 2;
+  }
   BASE = b;
   KEYS = k;
+  REDIS = r;
   using oauth2kit::Client;
   using oauth2kit::Config;
   using oauth2kit::Status;
@@ -442,6 +447,34 @@ int main() {
     CHECK(renewed.access_token() != value);
     CHECK(c.validate(renewed));
     CHECK(dev_count(BASE.c_str(), "deskera-v2/token") == before + 1);
+  });
+
+  test("redis store: two instances, 12 threads, one token request", [] {
+    const std::string key = "oauth2kit-cpp-test:" + std::to_string(::getpid());
+    // Two clients and two store handles: what two plugin hosts would have.
+    Client c1(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    Client c2(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    oauth2kit::Session s1(c1, oauth2kit::SessionOptions().store(oauth2kit::Store::redis(REDIS, key)).client_credentials());
+    oauth2kit::Session s2(c2, oauth2kit::SessionOptions().store(oauth2kit::Store::redis(REDIS, key)).client_credentials());
+    long before = dev_count(BASE.c_str(), "token");
+    std::vector<std::thread> threads;
+    std::vector<std::string> seen(12);
+    for (int i = 0; i < 12; ++i)
+      threads.emplace_back([&, i] {
+        try {
+          seen[i] = (i % 2 ? s1 : s2).access_token();
+        } catch (const oauth2kit::Error& e) {
+          seen[i] = std::string("error: ") + e.what();
+        }
+      });
+    for (auto& t : threads) t.join();
+    for (const auto& t : seen) CHECK(t == seen[0] && t.rfind("error", 0) != 0);
+    CHECK(dev_count(BASE.c_str(), "token") == before + 1);
+    auto stored = oauth2kit::Store::redis(REDIS, key).load();
+    CHECK(stored && stored->access_token() == seen[0]);
+    s1.clear();
+    CHECK(!oauth2kit::Store::redis(REDIS, key).load());
+    CHECK(status_of([] { oauth2kit::Store::redis("redis://127.0.0.1:1/0", "k"); }) == Status::Store);
   });
 
   test("shutdown before unloading", [] {
