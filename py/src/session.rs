@@ -50,7 +50,8 @@ impl FileStore {
 }
 
 /// Redis, for a fleet of processes sharing one token: one refreshes (under a
-/// lock), the others wait and read its result.
+/// lock), the others wait and read its result. Connects at once; after a
+/// Redis restart or failover the next command reconnects by itself.
 #[pyclass(frozen, module = "oauth2kit._oauth2kit")]
 #[derive(Debug)]
 pub struct RedisStore {

@@ -362,7 +362,11 @@ class FileStore:
 
 @final
 class RedisStore:
-    """Redis: a fleet shares one token and refreshes it once, under a lock."""
+    """Redis: a fleet shares one token and refreshes it once, under a lock.
+
+    Connects at once (a wrong address raises ``StoreError`` here); after a
+    Redis restart or failover the next command reconnects by itself.
+    """
 
     def __new__(cls, url: str, key: str) -> RedisStore: ...
 
