@@ -79,12 +79,18 @@ ctest --test-dir "$WORK/build" --output-on-failure
 say "install + examples against the installed package"
 PREFIX="$WORK/prefix"
 cmake --install "$WORK/build" --prefix "$PREFIX" >/dev/null
+# Sources copied out of the repository first, so nothing of it but the
+# installed package can be found.
+OUTSIDE="$WORK/outside"
+mkdir -p "$OUTSIDE/examples" "$OUTSIDE/tests"
+cp -r examples/c examples/cpp "$OUTSIDE/examples/"
+cp -r ffi-c/tests/installed ffi-c/tests/c ffi-c/tests/cpp "$OUTSIDE/tests/"
 for lang in c cpp; do
-  cmake -S "examples/$lang" -B "$WORK/ex-$lang" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+  cmake -S "$OUTSIDE/examples/$lang" -B "$WORK/ex-$lang" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
   cmake --build "$WORK/ex-$lang" >/dev/null
 done
-(cd "$WORK" && PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" make -s -f "$REPO/examples/c/Makefile.pkgconfig" \
-  VPATH="$REPO/examples/c" client_credentials_pc)
+(cd "$WORK" && PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" make -s -f "$OUTSIDE/examples/c/Makefile.pkgconfig" \
+  VPATH="$OUTSIDE/examples/c" client_credentials_pc)
 "$WORK/ex-c/client_credentials" "$URL"
 "$WORK/ex-c/client_credentials_shared" "$URL"
 "$WORK/client_credentials_pc" "$URL"
@@ -93,14 +99,14 @@ done
 # The whole C and C++ suites again, built outside this build against the
 # installed package: with CMake (find_package) and with pkg-config.
 say "C and C++ suites built against the installed package (CMake and pkg-config)"
-cmake -S ffi-c/tests/installed -B "$WORK/installed" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake -S "$OUTSIDE/tests/installed" -B "$WORK/installed" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/installed" >/dev/null
 export OAUTH2KIT_KEYS_DIR="$REPO/devserver/keys"
 "$WORK/installed/test_c_installed"
 "$WORK/installed/test_cpp_installed"
 PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" sh -c 'cc -o "$1/test_c_pc" "$2/c/test_c.c" "$2/c/devhttp.c" -I"$2/c" \
   $(pkg-config --cflags oauth2kit) $(pkg-config --libs oauth2kit) -Wl,-rpath,$(pkg-config --variable=libdir oauth2kit) -lpthread' \
-  _ "$WORK" "$REPO/ffi-c/tests"
+  _ "$WORK" "$OUTSIDE/tests"
 "$WORK/test_c_pc"
 
 if [ "${1:-}" = "--figures" ]; then
