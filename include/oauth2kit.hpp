@@ -372,7 +372,8 @@ class Store {
   // Redis under `key`, for a fleet of plugin instances sharing one token:
   // sessions renew under a lock kept in Redis, so one instance asks the server
   // and the others read what it saved (see oauth2kit_store_redis_new). `url` is
-  // redis://[:password@]host:port/db or rediss://...; connects now (at most
+  // redis://[:password@]host:port/db or rediss://... (TLS, trusting the
+  // system's certificates; SSL_CERT_FILE adds a private CA); connects now (at most
   // 5 s), so a wrong address throws here (Status::Store). Reconnects by
   // itself after a Redis restart or oauth2kit::shutdown().
   static Store redis(const std::string& url, const std::string& key) {

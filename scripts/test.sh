@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test suite of oauth2kit, from a fresh clone. Installs what it needs
-# (apt: redis-server; npm: oidc-provider; pip: the package and test tools;
+# (apt: redis-server, openssl; npm: oidc-provider; pip: the package and test tools;
 # Maven: Kotlin, JNA, coroutines, JUnit), runs each suite, and ends with one
 # line "N passed, M failed" counting suites. Exit status: 0 only if all pass.
 #
@@ -34,7 +34,7 @@ apt_install() {
 }
 
 suite_rust() {
-    apt_install redis-server:redis-server || return 1
+    apt_install redis-server:redis-server openssl:openssl || return 1
     cargo fmt --all --check || { echo "cargo fmt: run 'cargo fmt --all'"; return 1; }
     cargo clippy -q --workspace --all-targets --all-features -- -D warnings || return 1
     cargo test -q -p oauth2kit --all-features || return 1

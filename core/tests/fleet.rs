@@ -28,26 +28,42 @@ struct RedisServer {
 
 impl RedisServer {
     fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        Self::start_on(port)
+        Self::start_on(free_port())
     }
 
     fn start_on(port: u16) -> Self {
+        Self::start_with(port, &["--port", &port.to_string()], "redis")
+    }
+
+    /// TLS only, with the certificate and key in `dir` (see `test_ca`).
+    fn start_tls(dir: &std::path::Path) -> Self {
+        let port = free_port();
+        let file = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+        let args = [
+            "--port".to_owned(),
+            "0".to_owned(),
+            "--tls-port".to_owned(),
+            port.to_string(),
+            "--tls-cert-file".to_owned(),
+            file("server.pem"),
+            "--tls-key-file".to_owned(),
+            file("server.key"),
+            "--tls-ca-cert-file".to_owned(),
+            file("ca.pem"),
+            "--tls-auth-clients".to_owned(),
+            "no".to_owned(),
+        ];
+        Self::start_with(
+            port,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            "rediss",
+        )
+    }
+
+    fn start_with(port: u16, args: &[&str], scheme: &str) -> Self {
         let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
+            .args(args)
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server on PATH (the README's test command installs it)");
@@ -61,9 +77,91 @@ impl RedisServer {
         }
         RedisServer {
             child,
-            url: format!("redis://127.0.0.1:{port}/"),
+            url: format!("{scheme}://127.0.0.1:{port}/"),
         }
     }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A throw-away CA and a server certificate for 127.0.0.1 it signed, made
+/// with the openssl command (the test command installs it when missing).
+fn test_ca(dir: &std::path::Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("the openssl command (the README's test command installs it)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=oauth2kit test CA",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(dir.join("san.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "san.cnf",
+    ]);
 }
 
 impl Drop for RedisServer {
@@ -119,6 +217,20 @@ async fn fleet_child() {
     };
     let base = std::env::var("OAUTH2KIT_FLEET_AS").unwrap();
     let redis = std::env::var("OAUTH2KIT_FLEET_REDIS").unwrap();
+    if role == "tls" {
+        // Whether the store trusts the server is up to SSL_CERT_FILE, which is
+        // read once per process: hence a child.
+        match RedisStore::connect(&redis, "tls:test").await {
+            Ok(store) => {
+                let tokens = TokenSet::bearer("over-tls");
+                store.save(&tokens).await.unwrap();
+                assert_eq!(store.load().await.unwrap(), Some(tokens));
+                println!("TLS OK");
+            }
+            Err(e) => println!("REFUSED {e}"),
+        }
+        return;
+    }
     let store = RedisStore::connect(&redis, "fleet:test").await.unwrap();
     match role.as_str() {
         "worker" => {
@@ -291,4 +403,45 @@ fn a_redis_restart_costs_the_caller_nothing() {
         .expect("the lock, taken on the new connection");
     rt.block_on(lock.release()).unwrap();
     rt.block_on(store.clear()).unwrap();
+}
+
+#[test]
+fn rediss_trusts_the_system_store_and_nothing_else() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("oauth2kit-rediss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    test_ca(&dir);
+    let redis = RedisServer::start_tls(&dir);
+    let run = |ca_file: Option<&std::path::Path>| {
+        let mut child = Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "fleet_child", "--nocapture", "--test-threads=1"])
+            .env(ROLE, "tls")
+            .env("OAUTH2KIT_FLEET_AS", "unused")
+            .env("OAUTH2KIT_FLEET_REDIS", &redis.url)
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR");
+        if let Some(ca) = ca_file {
+            child.env("SSL_CERT_FILE", ca);
+        }
+        let out = child.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The test CA added to what the process trusts: a TLS store that works.
+    let trusted = run(Some(&dir.join("ca.pem")));
+    assert!(trusted.contains("TLS OK"), "{trusted}");
+    // The system's roots alone do not know it: refused, as a store error.
+    let untrusted = run(None);
+    assert!(
+        untrusted.contains("REFUSED token store error: redis connect: invalid peer certificate"),
+        "{untrusted}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

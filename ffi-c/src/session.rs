@@ -181,7 +181,8 @@ pub extern "C" fn oauth2kit_store_file_new(
 /// such stores renew under a lock kept in Redis (`<key>:lock`, with an expiry):
 /// one instance asks the server, the others wait and read what it saved — also
 /// when they use separate `oauth2kit_store` handles, as separate processes do.
-/// `url` is `redis://[:password@]host:port/db` (or `rediss://` for TLS); the
+/// `url` is `redis://[:password@]host:port/db` (or `rediss://` for TLS,
+/// trusting the system's certificates; `SSL_CERT_FILE` adds a private CA); the
 /// password never appears in messages. Connects now (at most 5 s), so a wrong
 /// address fails here with `OAUTH2KIT_STATUS_STORE`. A command that meets a
 /// dropped connection (Redis restarted, or `oauth2kit_shutdown` stopped the

@@ -67,7 +67,9 @@ where
 }
 
 impl RedisStore {
-    /// Connects to `url` (`redis://host:port/db`, `rediss://…`) and uses `key`.
+    /// Connects to `url` (`redis://host:port/db`, or `rediss://…` for TLS, which
+    /// trusts the system's certificate store — `SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR` are honoured) and uses `key`.
     pub async fn connect(url: &str, key: impl Into<String>) -> Result<Self> {
         let client = redis::Client::open(url).map_err(|e| store_error("URL", e))?;
         let config = redis::aio::ConnectionManagerConfig::new()

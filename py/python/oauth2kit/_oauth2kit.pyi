@@ -364,6 +364,8 @@ class FileStore:
 class RedisStore:
     """Redis: a fleet shares one token and refreshes it once, under a lock.
 
+    ``url`` is ``redis://[:password@]host:port/db``, or ``rediss://`` for TLS
+    (trusting the system's certificates; ``SSL_CERT_FILE`` adds a private CA).
     Connects at once (a wrong address raises ``StoreError`` here); after a
     Redis restart or failover the next command reconnects by itself.
     """
