@@ -437,10 +437,12 @@ fn rediss_trusts_the_system_store_and_nothing_else() {
     // The test CA added to what the process trusts: a TLS store that works.
     let trusted = run(Some(&dir.join("ca.pem")));
     assert!(trusted.contains("TLS OK"), "{trusted}");
-    // The system's roots alone do not know it: refused, as a store error.
+    // The system's roots alone do not know it: refused, as a store error
+    // (here "invalid peer certificate: UnknownIssuer"; a machine without a
+    // system store refuses with another message, so only the kind is checked).
     let untrusted = run(None);
     assert!(
-        untrusted.contains("REFUSED token store error: redis connect: invalid peer certificate"),
+        untrusted.contains("REFUSED token store error: redis connect"),
         "{untrusted}"
     );
     let _ = std::fs::remove_dir_all(&dir);
