@@ -107,24 +107,34 @@ def test_threads_with_their_own_loops_share_one_renewal(abasic: oauth2kit.AsyncC
     assert len(values) == 1 and dev.count("token") == 1
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
+def start_redis(port: int) -> "subprocess.Popen[bytes]":
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return proc
         except OSError:
             time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    port = free_port()
+    proc = start_redis(port)
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(5)
@@ -142,3 +152,43 @@ def test_redis_fleet_refreshes_once(dev: DevServer, redis_url: str) -> None:
     with ThreadPoolExecutor(8) as pool:
         tokens = list(pool.map(lambda i: sessions[i % 4].token().access_token, range(8)))
     assert len(set(tokens)) == 1 and dev.count("token") == 1
+
+
+def test_redis_fleet_of_async_sessions_refreshes_once(dev: DevServer, redis_url: str) -> None:
+    dev.fault("token", delay_ms=300)
+    key = f"oauth2kit-test-async-{time.monotonic_ns()}"
+
+    async def go() -> List[str]:
+        sessions = [
+            oauth2kit.AsyncSession(oauth2kit.AsyncClient(BASIC_ID, BASIC_SECRET, **std_options(dev.url)),
+                                   store=oauth2kit.RedisStore(redis_url, key))
+            for _ in range(3)
+        ]
+        tokens = await asyncio.gather(*(sessions[i % 3].token() for i in range(9)))
+        return [t.access_token for t in tokens]
+
+    tokens = asyncio.run(go())
+    assert len(set(tokens)) == 1 and dev.count("token") == 1
+
+
+def test_redis_restart_costs_the_session_nothing(basic: oauth2kit.Client, dev: DevServer) -> None:
+    port = free_port()
+    proc = start_redis(port)
+    try:
+        session = oauth2kit.Session(basic, store=oauth2kit.RedisStore(f"redis://127.0.0.1:{port}/0", "restart"))
+        first = session.token()
+        proc.terminate()
+        proc.wait(5)
+        proc = start_redis(port)  # a restart, as in a failover: the connection and the data are gone
+        session.invalidate(first)
+        assert session.token().access_token != first.access_token  # renewed and saved without an error
+        assert dev.count("token") == 2
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+def test_unreachable_redis_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(oauth2kit.StoreError) as caught:
+        oauth2kit.RedisStore("redis://:hunter2@127.0.0.1:1/0", "k")
+    assert "hunter2" not in str(caught.value) and "hunter2" not in repr(caught.value)
