@@ -189,6 +189,7 @@ impl TokenStore for RedisStore {
                             .map_err(|e| store_error("GET", e))?
                             .as_deref()
                             == Some(value.as_str()));
+                maybe_taken = false; // answered: a later wait needs no check
                 if ours {
                     return Ok(Box::new(RedisLock {
                         conn: self.conn.clone(),
