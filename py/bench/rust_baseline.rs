@@ -46,11 +46,16 @@ fn main() -> oauth2kit::Result<()> {
     }
     let best = slices.iter().copied().fold(f64::INFINITY, f64::min) / f64::from(per);
     let mean = slices.iter().sum::<f64>() / f64::from(per * CHUNKS);
+    let slices_us: Vec<String> = slices
+        .iter()
+        .map(|t| format!("{}", t / f64::from(per) * 1e6))
+        .collect();
     println!(
-        "{{\"lib\": \"rust-blocking\", \"n\": {n}, \"us_per_call\": {}, \"us_per_call_mean\": {}, \"rps\": {}, \"peak_rss_kb\": {}}}",
+        "{{\"lib\": \"rust-blocking\", \"n\": {n}, \"us_per_call\": {}, \"us_per_call_mean\": {}, \"rps\": {}, \"slices_us\": [{}], \"peak_rss_kb\": {}}}",
         best * 1e6,
         mean * 1e6,
         1.0 / best,
+        slices_us.join(", "),
         peak_rss_kb()
     );
     Ok(())
