@@ -2,7 +2,7 @@
 client_credentials fetches and a cached token read, per library, each in its
 own subprocess (so peak RSS is the library's own).
 
-    python py/bench/bench.py [--n 2000] [--reads 1000000]
+    python py/bench/bench.py [--n 2000] [--reads 1000000] [--rounds 4] [--modes issued,canned,canned-one-cpu]
 
 Prints a Markdown table of req/s, µs per call, ratios and peak RSS.
 """
@@ -205,11 +205,11 @@ def start_devserver() -> Tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip()
 
 
-def rust_baseline(url: str, n: int) -> Dict[str, Any]:
+def rust_baseline(url: str, n: int, prefix: List[str]) -> Dict[str, Any]:
     """The Rust blocking client (examples/rust_baseline) on the same server, built before the timing."""
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-py", "--example", "rust_baseline"], cwd=REPO, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    out = subprocess.run(PIN + [str(target / "release" / "examples" / "rust_baseline"), url, str(n)],
+    out = subprocess.run(prefix + [str(target / "release" / "examples" / "rust_baseline"), url, str(n)],
                          check=True, capture_output=True, text=True).stdout
     result: Dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
@@ -239,8 +239,7 @@ def main() -> None:
             # which makes a constant floor of every fetch; see README.
             cpus = "0" if mode == "canned-one-cpu" else all_cpus
             pin(proc.pid, cpus)
-            PIN[:] = ["taskset", "-c", cpus]
-            rows = run_all(url, a.n, a.reads, a.rounds, mode)
+            rows = run_all(url, a.n, a.reads, a.rounds, mode, ["taskset", "-c", cpus])
             report(mode, rows, a.rounds)
     finally:
         if proc.stdin:
@@ -260,18 +259,15 @@ def canned(url: str) -> None:
     urllib.request.urlopen(req, timeout=10).close()
 
 
-PIN: List[str] = []  # a `taskset -c CPU` prefix for every process timed, when pinned
-
-
 def pin(proc_pid: int, cpus: str) -> None:
     """Moves every thread of a running process (the devserver) to `cpus`."""
     subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(proc_pid)], check=True, capture_output=True)
 
 
-def run_all(url: str, n: int, reads: int, rounds: int, mode: str) -> List[Dict[str, Any]]:
+def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[str]) -> List[Dict[str, Any]]:
     """Every library `rounds` times, round-robin in a rotating order (so a
     burst of load on the machine hits all of them alike); per library the
-    best of its rounds."""
+    best of its rounds. `prefix` starts each process (`taskset -c CPUS`)."""
     libs = ["oauth2kit", "oauth2kit-session-token", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib", "raw-socket"]
     if mode.startswith("canned"):
         libs.append("loopback-floor")
@@ -282,12 +278,12 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str) -> List[Dict[s
     for r in range(rounds):
         # The order rotates each round: no library is always the first after a pause.
         for lib in libs[r % len(libs):] + libs[:r % len(libs)]:
-            p = subprocess.run(PIN + [sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
+            p = subprocess.run(prefix + [sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
                                capture_output=True, text=True)
             if p.returncode != 0:
                 raise SystemExit(f"{lib} failed:\n{p.stderr}")
             runs[lib].append(json.loads(p.stdout.strip().splitlines()[-1]))
-        runs["rust-blocking"].append(rust_baseline(url, n))
+        runs["rust-blocking"].append(rust_baseline(url, n, prefix))
     rows: List[Dict[str, Any]] = []
     dict_ns = min(r["dict_ns"] for lib in libs for r in runs[lib])
     rows.append({"lib": "dict", "n": n, "read_ns": dict_ns})
