@@ -23,6 +23,7 @@ const ROLE: &str = "OAUTH2KIT_FLEET_ROLE";
 
 struct RedisServer {
     child: Child,
+    port: u16,
     url: String,
 }
 
@@ -77,6 +78,7 @@ impl RedisServer {
         }
         RedisServer {
             child,
+            port,
             url: format!("{scheme}://127.0.0.1:{port}/"),
         }
     }
@@ -370,14 +372,7 @@ fn a_redis_restart_costs_the_caller_nothing() {
         return;
     }
     let redis = RedisServer::start();
-    let port: u16 = redis
-        .url
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
+    let port = redis.port;
     let rt = tokio::runtime::Runtime::new().unwrap();
     let store = rt
         .block_on(RedisStore::connect(&redis.url, "restart:test"))
@@ -387,7 +382,7 @@ fn a_redis_restart_costs_the_caller_nothing() {
 
     // Redis restarts (as in a failover): its connection is gone, its data too.
     drop(redis);
-    let _redis = RedisServer::start_on(port);
+    let restarted = RedisServer::start_on(port);
     assert_eq!(
         rt.block_on(store.load()).unwrap(),
         None,
@@ -396,8 +391,8 @@ fn a_redis_restart_costs_the_caller_nothing() {
     rt.block_on(store.save(&tokens)).unwrap();
     assert_eq!(rt.block_on(store.load()).unwrap(), Some(tokens));
 
-    drop(_redis);
-    let _redis = RedisServer::start_on(port);
+    drop(restarted);
+    let _restarted_again = RedisServer::start_on(port);
     let lock = rt
         .block_on(store.lock(Duration::from_secs(5), Duration::from_secs(1)))
         .expect("the lock, taken on the new connection");
