@@ -14,7 +14,8 @@ export CARGO_TERM_COLOR=never
 # (about 2 GB for the whole run).
 export CARGO_INCREMENTAL=0
 
-free_disk() { df -Pk "$CARGO_TARGET_DIR" 2>/dev/null | awk 'NR==2 {printf "%.1f GB free", $4/1048576}'; }
+free_kb() { df -Pk "$CARGO_TARGET_DIR" 2>/dev/null | awk 'NR==2 {print $4}'; }
+free_disk() { awk -v kb="$(free_kb)" 'BEGIN {printf "%.1f GB free", kb/1048576}'; }
 target_size() { du -sk "$CARGO_TARGET_DIR" 2>/dev/null | awk '{printf "%.1f GB", $1/1048576}'; }
 
 apt_install() {
@@ -58,7 +59,7 @@ passed=0 failed=0 failures=() report=()
 mkdir -p "$CARGO_TARGET_DIR"
 echo "scripts/test.sh: target directory $CARGO_TARGET_DIR ($(target_size)), $(free_disk)"
 # A whole run from an empty target directory takes about 3.5 GB there.
-if [ "$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2 {print $4}')" -lt $((4 * 1024 * 1024)) ]; then
+if [ "$(free_kb)" -lt $((4 * 1024 * 1024)) ]; then
     echo "scripts/test.sh: warning: less than 4 GB free; a whole run needs about 3.5 GB in $CARGO_TARGET_DIR" >&2
 fi
 for s in "${SUITES[@]}"; do
