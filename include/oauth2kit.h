@@ -44,7 +44,10 @@
 /**
  * The result of every fallible function. `OAUTH2KIT_STATUS_OK` (0) is success;
  * anything else is a failure whose details are in the `oauth2kit_last_error_*`
- * accessors of the calling thread.
+ * accessors of the calling thread. Codes 1 to 99 are the core's error codes, the
+ * same numbers in every binding; a code this header does not list comes from a
+ * newer library: treat it as a failure of unknown kind (`oauth2kit_status_name`
+ * gives `"unknown"`).
  */
 typedef enum {
   /**
@@ -52,16 +55,15 @@ typedef enum {
    */
   OAUTH2KIT_STATUS_OK = 0,
   /**
-   * The authorization server answered with an OAuth error (RFC 6749 §5.2);
-   * read `oauth2kit_last_error_oauth_error()` and friends.
+   * The server answered with an OAuth error (RFC 6749 §5.2).
    */
   OAUTH2KIT_STATUS_OAUTH = 1,
   /**
-   * The refresh token (or grant) is no longer usable: the user must authorize again.
+   * The refresh token or grant is no longer usable: authorize again.
    */
   OAUTH2KIT_STATUS_REAUTHORIZATION_REQUIRED = 2,
   /**
-   * An HTTP error status whose body is not an OAuth error.
+   * An error status whose body is not an OAuth error.
    */
   OAUTH2KIT_STATUS_HTTP = 3,
   /**
@@ -69,7 +71,7 @@ typedef enum {
    */
   OAUTH2KIT_STATUS_INVALID_RESPONSE = 4,
   /**
-   * A token, introspection or revocation endpoint answered with a redirect.
+   * An endpoint answered with a redirect (never followed).
    */
   OAUTH2KIT_STATUS_UNEXPECTED_REDIRECT = 5,
   /**
@@ -85,19 +87,19 @@ typedef enum {
    */
   OAUTH2KIT_STATUS_TIMEOUT = 8,
   /**
-   * The `state` of the redirect is not the one sent (possible CSRF).
+   * The redirect's state is not the one sent (possible CSRF).
    */
   OAUTH2KIT_STATUS_STATE_MISMATCH = 9,
   /**
-   * The `iss` of the redirect is not the expected issuer (RFC 9207).
+   * The redirect's iss is not the expected issuer (RFC 9207).
    */
   OAUTH2KIT_STATUS_ISSUER_MISMATCH = 10,
   /**
-   * Invalid configuration or input (bad URL, missing endpoint, unusable key, unknown profile).
+   * Invalid configuration or input.
    */
   OAUTH2KIT_STATUS_CONFIG = 11,
   /**
-   * A token store failed.
+   * A token store failed to load or save.
    */
   OAUTH2KIT_STATUS_STORE = 12,
   /**
@@ -109,7 +111,7 @@ typedef enum {
    */
   OAUTH2KIT_STATUS_EXPIRED = 14,
   /**
-   * The runtime cannot serve the call (after fork(), or from inside an async runtime).
+   * The runtime cannot serve this call (after fork, inside async).
    */
   OAUTH2KIT_STATUS_RUNTIME = 15,
   /**
@@ -121,7 +123,8 @@ typedef enum {
    */
   OAUTH2KIT_STATUS_INVALID_UTF8 = 101,
   /**
-   * An argument has an invalid value (unknown option, bad number…).
+   * An argument the C boundary itself checks is invalid (an unknown token hint, a
+   * string with an interior NUL to return, a JSON document that is not the expected kind).
    */
   OAUTH2KIT_STATUS_INVALID_ARGUMENT = 102,
   /**
@@ -133,10 +136,6 @@ typedef enum {
    * An internal error (a Rust panic) was caught at the boundary.
    */
   OAUTH2KIT_STATUS_PANIC = 104,
-  /**
-   * The core reported an error kind this library version does not know.
-   */
-  OAUTH2KIT_STATUS_UNKNOWN_ERROR = 199,
 } oauth2kit_status;
 
 /**
@@ -158,121 +157,203 @@ typedef enum {
 } oauth2kit_poll_event_kind;
 
 /**
- * The options of `oauth2kit_config_set`. Values are strings; each option says
- * how it is read.
+ * The options of `oauth2kit_config_set`. Every value is given as text and read as
+ * the option's type: durations in seconds (`"2.5"`), booleans `"true"`/`"false"`,
+ * counts as whole numbers; repeatable options are set once per value.
  */
 typedef enum {
   /**
-   * The client secret (`client_secret_basic`, `_post`, `_jwt`).
+   * The client secret (for `client_secret_basic`, `client_secret_post`, `client_secret_jwt`).
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_CLIENT_SECRET = 1,
   /**
-   * `client_secret_basic`, `client_secret_post`, `client_secret_jwt`,
-   * `private_key_jwt` or `none`. Default: follows the credentials and the profile.
+   * How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or `none`.
+   *
+   * Type: an auth method name; default: follows the credentials and the profile.
    */
   OAUTH2KIT_OPTION_AUTH_METHOD = 2,
   /**
-   * A built-in profile name (`rfc6749`, `generic`, `deskera-v2`, `deskera-v1`,
-   * `desko`) or the path of a TOML/JSON profile file. Read at once.
+   * A built-in profile (`rfc6749`, `generic`, `deskera-v2`, `deskera-v1`, `desko`) or the path of a TOML/JSON profile file. Read at once.
+   *
+   * Type: a profile name or file path; default: rfc6749.
    */
   OAUTH2KIT_OPTION_PROFILE = 3,
   /**
    * A profile given as TOML or JSON text.
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_PROFILE_TEXT = 4,
   /**
    * Authorization endpoint URL.
+   *
+   * Type: text; default: the profile's or the metadata's.
    */
   OAUTH2KIT_OPTION_AUTHORIZATION_URL = 5,
   /**
    * Token endpoint URL.
+   *
+   * Type: text; default: the profile's or the metadata's.
    */
   OAUTH2KIT_OPTION_TOKEN_URL = 6,
   /**
-   * Refresh endpoint URL (when the provider refreshes elsewhere).
+   * Refresh endpoint URL, when the provider refreshes elsewhere than the token endpoint.
+   *
+   * Type: text; default: the token endpoint.
    */
   OAUTH2KIT_OPTION_REFRESH_URL = 7,
   /**
    * Introspection endpoint URL (RFC 7662).
+   *
+   * Type: text; default: the profile's or the metadata's.
    */
   OAUTH2KIT_OPTION_INTROSPECTION_URL = 8,
   /**
    * Revocation endpoint URL (RFC 7009).
+   *
+   * Type: text; default: the profile's or the metadata's.
    */
   OAUTH2KIT_OPTION_REVOCATION_URL = 9,
   /**
    * Device authorization endpoint URL (RFC 8628).
+   *
+   * Type: text; default: the profile's or the metadata's.
    */
   OAUTH2KIT_OPTION_DEVICE_AUTHORIZATION_URL = 10,
   /**
    * The profile's token validation endpoint URL.
+   *
+   * Type: text; default: the profile's.
    */
   OAUTH2KIT_OPTION_VALIDATE_URL = 11,
   /**
-   * The issuer identifier (RFC 9207 `iss` check, JWT audience).
+   * The issuer identifier: checked against `iss` in redirects (RFC 9207), default JWT audience.
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_ISSUER = 12,
   /**
-   * Discover the endpoints from this issuer (RFC 8414, then OpenID Connect)
-   * when the client is created. Explicit URLs still win.
+   * Discover the endpoints from this issuer (RFC 8414, then OpenID Connect) when the client is created: a network call. Explicit URLs still win.
+   *
+   * Type: text; default: none (no discovery).
    */
   OAUTH2KIT_OPTION_DISCOVERY_ISSUER = 13,
   /**
-   * Moves the profile's default endpoints to another origin (staging, test servers).
+   * Moves the profile's default endpoints to another origin, keeping their paths (staging hosts, test servers).
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_BASE_URL = 14,
   /**
    * Default redirect URI.
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_REDIRECT_URI = 15,
   /**
    * Default scope (space-separated).
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_SCOPE = 16,
   /**
-   * A PEM private key for `private_key_jwt` (RSA → RS256, P-256 → ES256, Ed25519 → EdDSA).
+   * A PEM private key for `private_key_jwt` (RSA: RS256, P-256: ES256, Ed25519: EdDSA).
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_PRIVATE_KEY_PEM = 17,
   /**
    * A private JWK (JSON) for `private_key_jwt`.
+   *
+   * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_PRIVATE_KEY_JWK = 18,
   /**
    * The `kid` put in client assertion headers.
+   *
+   * Type: text; default: the JWK's kid, else none.
    */
   OAUTH2KIT_OPTION_PRIVATE_KEY_ID = 19,
   /**
-   * The `aud` of client assertions (default: the token endpoint URL).
+   * The `aud` of client assertions.
+   *
+   * Type: text; default: the token endpoint URL.
    */
   OAUTH2KIT_OPTION_ASSERTION_AUDIENCE = 20,
   /**
-   * `"true"` allows plain-HTTP endpoints off loopback (default `"false"`).
+   * Allow plain `http://` endpoints that are not loopback (never in production).
+   *
+   * Type: true or false; default: false.
    */
   OAUTH2KIT_OPTION_ALLOW_INSECURE_HTTP = 21,
   /**
-   * Whole-exchange timeout in milliseconds (default 30000).
-   */
-  OAUTH2KIT_OPTION_TIMEOUT_MS = 22,
-  /**
-   * Connect timeout in milliseconds (default 10000).
-   */
-  OAUTH2KIT_OPTION_CONNECT_TIMEOUT_MS = 23,
-  /**
-   * `User-Agent` header.
+   * The `User-Agent` header.
+   *
+   * Type: text; default: oauth2kit/<version>.
    */
   OAUTH2KIT_OPTION_USER_AGENT = 24,
   /**
-   * A PEM root certificate to trust besides the bundled Mozilla roots (repeatable).
+   * A PEM root certificate to trust besides the bundled Mozilla roots (repeatable; a company CA).
+   *
+   * Type: text (repeatable); default: none.
    */
-  OAUTH2KIT_OPTION_EXTRA_ROOT_CERTIFICATE_PEM = 25,
+  OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM = 25,
   /**
    * CIBA backchannel authentication endpoint URL.
+   *
+   * Type: text; default: the metadata's.
    */
   OAUTH2KIT_OPTION_BACKCHANNEL_AUTHENTICATION_URL = 26,
   /**
-   * Largest response body accepted, in bytes (default 1 MiB).
+   * Largest response body accepted, in bytes.
+   *
+   * Type: a non-negative whole number; default: 1048576.
    */
   OAUTH2KIT_OPTION_MAX_RESPONSE_BYTES = 27,
+  /**
+   * Time for one whole HTTP exchange, in seconds.
+   *
+   * Type: a number of seconds; default: 30.
+   */
+  OAUTH2KIT_OPTION_TIMEOUT = 28,
+  /**
+   * Time to establish a connection, in seconds.
+   *
+   * Type: a number of seconds; default: 10.
+   */
+  OAUTH2KIT_OPTION_CONNECT_TIMEOUT = 29,
+  /**
+   * Pushed authorization request endpoint URL (RFC 9126).
+   *
+   * Type: text; default: the metadata's.
+   */
+  OAUTH2KIT_OPTION_PAR_URL = 30,
+  /**
+   * UserInfo endpoint URL (OpenID Connect).
+   *
+   * Type: text; default: the metadata's.
+   */
+  OAUTH2KIT_OPTION_USERINFO_URL = 31,
+  /**
+   * A resource indicator (RFC 8707) sent with authorization and token requests (repeatable).
+   *
+   * Type: text (repeatable); default: none.
+   */
+  OAUTH2KIT_OPTION_RESOURCE = 32,
+  /**
+   * The JWS algorithm for a PEM key, when its type allows several (`RS256`, `RS384`, `RS512`, `PS256`, `ES256`, `EdDSA`…).
+   *
+   * Type: text; default: from the key type.
+   */
+  OAUTH2KIT_OPTION_PRIVATE_KEY_ALGORITHM = 33,
+  /**
+   * Endpoints from discovered server metadata (explicit URLs still win).
+   *
+   * Type: server metadata (JSON); default: none.
+   */
+  OAUTH2KIT_OPTION_METADATA = 34,
 } oauth2kit_option;
 
 /**
@@ -575,7 +656,7 @@ void oauth2kit_client_free(oauth2kit_client *client);
  * Builds an authorization URL (authorization code grant, PKCE S256 unless the
  * profile turns it off, a random state). `scope` and `redirect_uri` may be
  * NULL for the configured defaults; `params`/`params_len` add parameters
- * (`prompt`, `login_hint`…; NULL/0 for none). No network.
+ * (`prompt`, `login_hint`, `resource`…; NULL/0 for none). No network.
  * `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
  * Errors: `CONFIG` (no authorization endpoint…), `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
  */
@@ -585,6 +666,22 @@ oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
                                             const oauth2kit_param *params,
                                             size_t params_len,
                                             oauth2kit_authorization **out);
+
+/**
+ * Like `oauth2kit_client_authorize`, through a pushed authorization request
+ * (RFC 9126): the parameters go authenticated in a back-channel POST to the
+ * PAR endpoint (`OAUTH2KIT_OPTION_PAR_URL` or discovery), and the URL of
+ * `*out` carries only `client_id` and `request_uri`. Blocks for the POST.
+ * `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
+ * Errors: `CONFIG` (no PAR endpoint…), `OAUTH` (the server refused), transport
+ * errors, `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_pushed_authorization_url(const oauth2kit_client *client,
+                                                           const char *scope,
+                                                           const char *redirect_uri,
+                                                           const oauth2kit_param *params,
+                                                           size_t params_len,
+                                                           oauth2kit_authorization **out);
 
 /**
  * Handles the redirect back: checks `state` (and `iss`), turns an error
@@ -697,10 +794,15 @@ oauth2kit_status oauth2kit_config_new(const char *client_id, oauth2kit_config **
 /**
  * Sets option `option` (an `oauth2kit_option`) to `value`, copied.
  *
- * Profiles, keys and numbers are checked at once: an unknown profile or an
- * unusable key gives `OAUTH2KIT_STATUS_CONFIG`, an unknown option or a bad number
- * `OAUTH2KIT_STATUS_INVALID_ARGUMENT`. URLs are checked by `oauth2kit_client_new`.
- * Setting an option twice keeps the last value.
+ * Every value is text, read as the option's type (see each option):
+ * durations in seconds (`"2.5"`), booleans `"true"`/`"false"`, counts as
+ * whole numbers. Profiles, keys, names and numbers are checked at once; an
+ * unknown option, a retired option number or a bad value gives
+ * `OAUTH2KIT_STATUS_CONFIG` (the same code as every other binding), with the
+ * option named in the message. URLs are checked by `oauth2kit_client_new`.
+ * Setting an option twice keeps the last value; repeatable options
+ * (`OAUTH2KIT_OPTION_RESOURCE`, `OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM`) add one
+ * value per call.
  * Thread safety: not with other calls on the same config.
  */
 oauth2kit_status oauth2kit_config_set(oauth2kit_config *config, int32_t option, const char *value);
@@ -866,9 +968,10 @@ uint16_t oauth2kit_last_error_http_status(void);
 bool oauth2kit_last_error_is_transient(void);
 
 /**
- * The server's `Retry-After` of the last failure in milliseconds, or -1 when none.
+ * The server's `Retry-After` of the last failure in seconds (fractions
+ * possible, as everywhere in oauth2kit), or -1 when it sent none.
  */
-int64_t oauth2kit_last_error_retry_after_ms(void);
+double oauth2kit_last_error_retry_after_seconds(void);
 
 /**
  * Forgets the last error of this thread (and frees its strings).
@@ -877,8 +980,8 @@ void oauth2kit_last_error_clear(void);
 
 /**
  * A short, stable, lowercase name for a status (`"ok"`, `"oauth"`,
- * `"null_argument"`…). The string is static: do not free it. Unknown values
- * give `"unknown_error"`.
+ * `"null_argument"`…): the core's code names, the same in every binding. The
+ * string is static: do not free it. Unknown values give `"unknown"`.
  */
 const char *oauth2kit_status_name(int32_t status);
 

@@ -31,16 +31,9 @@
 // rust/cxx.h first: it declares rust::Error, which the generated header leaves out.
 #include "rust/cxx.h"
 #include "oauth2kit/bridge.h"
+#include "oauth2kit/generated.hpp"
 
 namespace oauth2kit {
-
-// Status codes: the same numbers as oauth2kit_status in oauth2kit.h.
-enum class Status : std::int32_t {
-  Ok = 0, OAuth = 1, ReauthorizationRequired = 2, Http = 3, InvalidResponse = 4, UnexpectedRedirect = 5,
-  ResponseTooLarge = 6, Transport = 7, Timeout = 8, StateMismatch = 9, IssuerMismatch = 10, Config = 11,
-  Store = 12, Cancelled = 13, Expired = 14, Runtime = 15, NullArgument = 100, InvalidUtf8 = 101,
-  InvalidArgument = 102, WrongHandle = 103, Panic = 104, UnknownError = 199,
-};
 
 // A failed call. what() is the message (never contains a secret).
 class Error : public std::runtime_error {
@@ -48,7 +41,7 @@ class Error : public std::runtime_error {
   explicit Error(const bridge::ErrorInfo& e)
       : std::runtime_error(std::string(e.message)), status_(static_cast<Status>(e.status)),
         name_(e.name), error_(e.error), description_(e.description), uri_(e.uri), body_(e.body),
-        http_status_(e.http_status), transient_(e.transient), retry_after_ms_(e.retry_after_ms) {}
+        http_status_(e.http_status), transient_(e.transient), retry_after_seconds_(e.retry_after_seconds) {}
   Status status() const noexcept { return status_; }
   // Stable lowercase name of the status ("oauth", "timeout"...).
   const std::string& name() const noexcept { return name_; }
@@ -61,15 +54,15 @@ class Error : public std::runtime_error {
   // HTTP status of the answer, 0 when there was none.
   std::uint16_t http_status() const noexcept { return http_status_; }
   bool is_transient() const noexcept { return transient_; }
-  // Retry-After in milliseconds, -1 when none.
-  std::int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
+  // Retry-After in seconds (fractions possible), -1 when none.
+  double retry_after_seconds() const noexcept { return retry_after_seconds_; }
 
  private:
   Status status_;
   std::string name_, error_, description_, uri_, body_;
   std::uint16_t http_status_;
   bool transient_;
-  std::int64_t retry_after_ms_;
+  double retry_after_seconds_;
 };
 
 namespace detail {
@@ -98,34 +91,18 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // Token type hints for introspect/revoke.
 enum class TokenHint : std::int32_t { None = 0, AccessToken = 1, RefreshToken = 2 };
 
-// Client settings; each setter copies its value and returns *this.
-// Option names and meanings are those of oauth2kit_option in oauth2kit.h.
-class Config {
+// Client settings; each setter copies its value and returns *this. The typed
+// setters (token_url, timeout(std::chrono::seconds(5)), allow_insecure_http(true),
+// resource(...) once per value...) are generated from the binding layer's option
+// table (oauth2kit/generated.hpp); set(name, text) takes any option by name, its
+// value as text, as oauth2kit_config_set does.
+class Config : public detail::ConfigSetters<Config> {
  public:
   explicit Config(const std::string& client_id) : inner_(bridge::new_config(client_id)) {}
   Config& set(const std::string& option, const std::string& value) {
     detail::call([&] { inner_->set(option, value); });
     return *this;
   }
-  Config& client_secret(const std::string& v) { return set("client_secret", v); }
-  Config& auth_method(const std::string& v) { return set("auth_method", v); }
-  Config& profile(const std::string& name_or_path) { return set("profile", name_or_path); }
-  Config& profile_text(const std::string& v) { return set("profile_text", v); }
-  Config& authorization_url(const std::string& v) { return set("authorization_url", v); }
-  Config& token_url(const std::string& v) { return set("token_url", v); }
-  Config& refresh_url(const std::string& v) { return set("refresh_url", v); }
-  Config& introspection_url(const std::string& v) { return set("introspection_url", v); }
-  Config& revocation_url(const std::string& v) { return set("revocation_url", v); }
-  Config& device_authorization_url(const std::string& v) { return set("device_authorization_url", v); }
-  Config& validate_url(const std::string& v) { return set("validate_url", v); }
-  Config& issuer(const std::string& v) { return set("issuer", v); }
-  Config& discover(const std::string& issuer) { return set("discovery_issuer", issuer); }
-  Config& base_url(const std::string& v) { return set("base_url", v); }
-  Config& redirect_uri(const std::string& v) { return set("redirect_uri", v); }
-  Config& scope(const std::string& v) { return set("scope", v); }
-  Config& private_key_pem(const std::string& v) { return set("private_key_pem", v); }
-  Config& private_key_jwk(const std::string& v) { return set("private_key_jwk", v); }
-  Config& timeout_ms(std::uint64_t ms) { return set("timeout_ms", std::to_string(ms)); }
   const bridge::Config& raw() const { return *inner_; }
 
  private:
@@ -257,6 +234,13 @@ class Client {
                           const Params& params = {}) const {
     auto p = detail::params(params);
     return Authorization(detail::call([&] { return inner_->authorize(scope, redirect_uri, p); }));
+  }
+  // Through a pushed authorization request (RFC 9126): a back-channel POST to the
+  // PAR endpoint; the returned URL carries only client_id and request_uri.
+  Authorization pushed_authorization_url(const std::string& scope = "", const std::string& redirect_uri = "",
+                                         const Params& params = {}) const {
+    auto p = detail::params(params);
+    return Authorization(detail::call([&] { return inner_->pushed_authorization_url(scope, redirect_uri, p); }));
   }
   Tokens exchange_redirect(const Authorization& a, const std::string& redirect_url) const {
     return Tokens(detail::call([&] { return inner_->exchange_redirect(a.raw(), redirect_url); }));

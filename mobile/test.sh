@@ -22,6 +22,11 @@ LIB="$("$MOBILE/scripts/generate.sh" | tail -n 1)"
 LIB_DIR="$(dirname "$LIB")"
 (cd "$ROOT" && cargo build -q -p oauth2kit-devserver)
 
+echo "mobile: parity of the generated Kotlin and Swift with the binding layer (bind/manifest.json)"
+python3 "$ROOT/scripts/parity.py" --mobile-only \
+  --kotlin "$MOBILE/kotlin/target/generated-sources/uniffi/oauth2kit/oauth2kit.kt" \
+  --swift "$MOBILE/swift/Sources/OAuth2Kit/OAuth2Kit.swift"
+
 echo "mobile: Rust unit tests of the binding (conversions, error codes, runtime, cancellation)"
 (cd "$ROOT" && cargo test -q -p oauth2kit-mobile --lib)
 

@@ -41,6 +41,12 @@ suite_rust() {
     cargo test -q -p oauth2kit --all-features || return 1
     cargo test -q -p oauth2kit-devserver || return 1
     cargo test -q -p oauth2kit --doc || return 1
+    # The sans-IO core alone (no reqwest, no tokio), as the README promises.
+    cargo test -q -p oauth2kit --no-default-features --lib || return 1
+    # The binding layer: its tests, its generated files current, every binding at parity.
+    cargo test -q -p oauth2kit-bind || return 1
+    cargo run -q -p oauth2kit-bind --bin oauth2kit-bind-gen -- --check || return 1
+    python3 scripts/parity.py || return 1
 }
 suite_cli() { bash cli/test.sh; }
 suite_interop() { bash tests/interop/test.sh; }

@@ -129,6 +129,71 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in numeric order. Bindings build their tables from this list
+    /// (or are checked against it), so a new code cannot miss a language.
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::OAuth,
+        ErrorCode::ReauthorizationRequired,
+        ErrorCode::Http,
+        ErrorCode::InvalidResponse,
+        ErrorCode::UnexpectedRedirect,
+        ErrorCode::ResponseTooLarge,
+        ErrorCode::Transport,
+        ErrorCode::Timeout,
+        ErrorCode::StateMismatch,
+        ErrorCode::IssuerMismatch,
+        ErrorCode::Config,
+        ErrorCode::Store,
+        ErrorCode::Cancelled,
+        ErrorCode::Expired,
+        ErrorCode::Runtime,
+    ];
+
+    /// The name every binding gives a code it does not know (a library older
+    /// than the code): the number is kept, the kind is `"unknown"`, and the
+    /// binding's base error type stands for it.
+    pub const UNKNOWN_NAME: &'static str = "unknown";
+
+    /// The code with this number, if this version knows it.
+    pub fn from_i32(n: i32) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| *c as i32 == n)
+    }
+
+    /// The code with this [`name`](Self::name), if this version knows it.
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The name of the code numbered `n`, or [`UNKNOWN_NAME`](Self::UNKNOWN_NAME).
+    pub fn name_of(n: i32) -> &'static str {
+        ErrorCode::from_i32(n).map_or(ErrorCode::UNKNOWN_NAME, ErrorCode::name)
+    }
+
+    /// One line saying what the code means (the same text in every binding's docs).
+    pub fn summary(self) -> &'static str {
+        match self {
+            ErrorCode::OAuth => "the server answered with an OAuth error (RFC 6749 §5.2)",
+            ErrorCode::ReauthorizationRequired => {
+                "the refresh token or grant is no longer usable: authorize again"
+            }
+            ErrorCode::Http => "an error status whose body is not an OAuth error",
+            ErrorCode::InvalidResponse => "a success status with an unusable body",
+            ErrorCode::UnexpectedRedirect => {
+                "an endpoint answered with a redirect (never followed)"
+            }
+            ErrorCode::ResponseTooLarge => "the response body exceeded the size cap",
+            ErrorCode::Transport => "the connection failed (refused, reset, DNS, TLS)",
+            ErrorCode::Timeout => "the server did not answer in time",
+            ErrorCode::StateMismatch => "the redirect's state is not the one sent (possible CSRF)",
+            ErrorCode::IssuerMismatch => "the redirect's iss is not the expected issuer (RFC 9207)",
+            ErrorCode::Config => "invalid configuration or input",
+            ErrorCode::Store => "a token store failed to load or save",
+            ErrorCode::Cancelled => "the operation was cancelled by the caller",
+            ErrorCode::Expired => "a polling flow expired before it was approved",
+            ErrorCode::Runtime => "the runtime cannot serve this call (after fork, inside async)",
+        }
+    }
+
     /// A short, stable, lowercase name (`"oauth"`, `"timeout"`…).
     pub fn name(self) -> &'static str {
         match self {
@@ -381,6 +446,19 @@ mod tests {
         let e = body_excerpt(big.as_bytes());
         assert!(e.len() < BODY_EXCERPT_LIMIT + 40);
         assert!(e.ends_with("[10000 bytes]"));
+    }
+
+    #[test]
+    fn the_code_table_is_complete_and_round_trips() {
+        for (i, c) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(*c as i32, i as i32 + 1, "codes are dense from 1");
+            assert_eq!(ErrorCode::from_i32(*c as i32), Some(*c));
+            assert_eq!(ErrorCode::from_name(c.name()), Some(*c));
+            assert!(!c.summary().is_empty());
+        }
+        assert_eq!(ErrorCode::from_i32(0), None);
+        assert_eq!(ErrorCode::from_i32(16), None);
+        assert_eq!(ErrorCode::name_of(999), ErrorCode::UNKNOWN_NAME);
     }
 
     #[test]

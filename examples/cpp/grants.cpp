@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     oauth2kit::Client client(oauth2kit::Config("post-client")
                                  .client_secret("post-secret")
                                  .auth_method("client_secret_post")
-                                 .discover(issuer));
+                                 .discovery_issuer(issuer));
     auto cc = client.client_credentials("read");
     std::cout << "client credentials: token expires at " << cc.expires_at() << "\n";
 

@@ -127,10 +127,32 @@ pub extern "C" fn oauth2kit_client_free(client: *mut oauth2kit_client) {
     guard_void(|| unsafe { oauth2kit_client::free(client) });
 }
 
+/// The authorization options from the C arguments.
+///
+/// # Safety
+/// The pointers follow the contract of the functions below.
+unsafe fn authorize_options(
+    scope: *const c_char,
+    redirect_uri: *const c_char,
+    params: *const oauth2kit_param,
+    params_len: usize,
+) -> Result<AuthorizeOptions, Fail> {
+    // SAFETY: strings and array checked by the helpers (caller's contract).
+    Ok(AuthorizeOptions {
+        scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
+        redirect_uri: unsafe { opt_str_arg(redirect_uri, "redirect_uri") }?.map(str::to_string),
+        extra: unsafe { params_arg(params, params_len) }?
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    })
+}
+
 /// Builds an authorization URL (authorization code grant, PKCE S256 unless the
 /// profile turns it off, a random state). `scope` and `redirect_uri` may be
 /// NULL for the configured defaults; `params`/`params_len` add parameters
-/// (`prompt`, `login_hint`…; NULL/0 for none). No network.
+/// (`prompt`, `login_hint`, `resource`…; NULL/0 for none). No network.
 /// `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
 /// Errors: `CONFIG` (no authorization endpoint…), `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
 #[unsafe(no_mangle)]
@@ -146,16 +168,37 @@ pub extern "C" fn oauth2kit_client_authorize(
         let out = out_arg(out, "out")?;
         // SAFETY: handle, strings and array checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
-        let opts = AuthorizeOptions {
-            scope: unsafe { opt_str_arg(scope, "scope") }?.map(str::to_string),
-            redirect_uri: unsafe { opt_str_arg(redirect_uri, "redirect_uri") }?.map(str::to_string),
-            extra: unsafe { params_arg(params, params_len) }?
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Default::default()
-        };
+        let opts = unsafe { authorize_options(scope, redirect_uri, params, params_len) }?;
         let request = c.authorization_url(opts)?;
+        out.write(oauth2kit_authorization::into_raw(Authorization::from(
+            request,
+        )));
+        Ok(())
+    })
+}
+
+/// Like `oauth2kit_client_authorize`, through a pushed authorization request
+/// (RFC 9126): the parameters go authenticated in a back-channel POST to the
+/// PAR endpoint (`OAUTH2KIT_OPTION_PAR_URL` or discovery), and the URL of
+/// `*out` carries only `client_id` and `request_uri`. Blocks for the POST.
+/// `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
+/// Errors: `CONFIG` (no PAR endpoint…), `OAUTH` (the server refused), transport
+/// errors, `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_pushed_authorization_url(
+    client: *const oauth2kit_client,
+    scope: *const c_char,
+    redirect_uri: *const c_char,
+    params: *const oauth2kit_param,
+    params_len: usize,
+    out: *mut *mut oauth2kit_authorization,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_pushed_authorization_url", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle, strings and array checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let opts = unsafe { authorize_options(scope, redirect_uri, params, params_len) }?;
+        let request = c.pushed_authorization_url(opts)?;
         out.write(oauth2kit_authorization::into_raw(Authorization::from(
             request,
         )));

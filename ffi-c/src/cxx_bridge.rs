@@ -57,7 +57,8 @@ pub(crate) mod ffi {
         body: String,
         http_status: u16,
         transient: bool,
-        retry_after_ms: i64,
+        /// The server's Retry-After in seconds, -1 when none.
+        retry_after_seconds: f64,
     }
 
     extern "Rust" {
@@ -74,6 +75,12 @@ pub(crate) mod ffi {
 
         fn new_client(config: &Config) -> Result<Box<Client>>;
         fn authorize(
+            self: &Client,
+            scope: &str,
+            redirect_uri: &str,
+            params: &Vec<Param>,
+        ) -> Result<Box<Authorization>>;
+        fn pushed_authorization_url(
             self: &Client,
             scope: &str,
             redirect_uri: &str,
@@ -333,6 +340,19 @@ fn new_client(config: &Config) -> Result<Box<Client>, BridgeError> {
 
 type TokensResult = Result<Box<Tokens>, BridgeError>;
 
+/// Authorization options from the C++ arguments (empty strings are absent).
+fn cpp_authorize_options(scope: &str, redirect_uri: &str, params: &[Param]) -> AuthorizeOptions {
+    AuthorizeOptions {
+        scope: opt(scope).map(str::to_string),
+        redirect_uri: opt(redirect_uri).map(str::to_string),
+        extra: params
+            .iter()
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect(),
+        ..Default::default()
+    }
+}
+
 impl Client {
     fn tokens(
         &self,
@@ -349,17 +369,23 @@ impl Client {
         params: &Vec<Param>,
     ) -> Result<Box<Authorization>, BridgeError> {
         bridged("Client::authorize", || {
-            let opts = AuthorizeOptions {
-                scope: opt(scope).map(str::to_string),
-                redirect_uri: opt(redirect_uri).map(str::to_string),
-                extra: params
-                    .iter()
-                    .map(|p| (p.name.clone(), p.value.clone()))
-                    .collect(),
-                ..Default::default()
-            };
+            let opts = cpp_authorize_options(scope, redirect_uri, params);
             Ok(Box::new(Authorization(
                 self.0.authorization_url(opts)?.into(),
+            )))
+        })
+    }
+
+    fn pushed_authorization_url(
+        &self,
+        scope: &str,
+        redirect_uri: &str,
+        params: &Vec<Param>,
+    ) -> Result<Box<Authorization>, BridgeError> {
+        bridged("Client::pushed_authorization_url", || {
+            let opts = cpp_authorize_options(scope, redirect_uri, params);
+            Ok(Box::new(Authorization(
+                self.0.pushed_authorization_url(opts)?.into(),
             )))
         })
     }
@@ -640,15 +666,16 @@ fn take_last_error() -> ErrorInfo {
             body: String::new(),
             http_status: 0,
             transient: false,
-            retry_after_ms: -1,
+            retry_after_seconds: -1.0,
         },
         Some(l) => ErrorInfo {
             status: l.status as i32,
             // SAFETY: `oauth2kit_status_name` returns a static NUL-terminated string.
-            name: unsafe {
-                std::ffi::CStr::from_ptr(crate::error::oauth2kit_status_name(l.status as i32))
-            }
-            .to_string_lossy()
+            name: String::from_utf8_lossy(
+                crate::error::oauth2kit_status::name_of(l.status as i32)
+                    .strip_suffix(b"\0")
+                    .unwrap_or_default(),
+            )
             .into_owned(),
             message: text(Some(&l.message)),
             error: text(l.error.as_ref()),
@@ -657,7 +684,7 @@ fn take_last_error() -> ErrorInfo {
             body: text(l.body.as_ref()),
             http_status: l.http_status,
             transient: l.transient,
-            retry_after_ms: l.retry_after_ms,
+            retry_after_seconds: l.retry_after_seconds,
         },
     });
     crate::error::oauth2kit_last_error_clear();

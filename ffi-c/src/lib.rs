@@ -34,7 +34,9 @@ mod guard;
 mod handle;
 mod introspect;
 mod lifecycle;
+mod option_enum;
 mod session;
+mod status_enum;
 mod strings;
 mod tokens;
 

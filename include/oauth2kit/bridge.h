@@ -1030,7 +1030,8 @@ struct ErrorInfo final {
   ::rust::String body;
   ::std::uint16_t http_status CXX_DEFAULT_VALUE(0);
   bool transient CXX_DEFAULT_VALUE(false);
-  ::std::int64_t retry_after_ms CXX_DEFAULT_VALUE(0);
+  // The server's Retry-After in seconds, -1 when none.
+  double retry_after_seconds CXX_DEFAULT_VALUE(0);
 
   using IsRelocatable = ::std::true_type;
 };
@@ -1055,6 +1056,7 @@ private:
 #define CXXBRIDGE1_STRUCT_oauth2kit$bridge$Client
 struct Client final : public ::rust::Opaque {
   ::rust::Box<::oauth2kit::bridge::Authorization> authorize(::rust::Str scope, ::rust::Str redirect_uri, ::rust::Vec<::oauth2kit::bridge::Param> const &params) const;
+  ::rust::Box<::oauth2kit::bridge::Authorization> pushed_authorization_url(::rust::Str scope, ::rust::Str redirect_uri, ::rust::Vec<::oauth2kit::bridge::Param> const &params) const;
   ::rust::Box<::oauth2kit::bridge::Tokens> exchange_redirect(::oauth2kit::bridge::Authorization const &auth, ::rust::Str redirect_url) const;
   ::rust::Box<::oauth2kit::bridge::Tokens> exchange_code(::oauth2kit::bridge::Authorization const &auth, ::rust::Str code) const;
   ::rust::Box<::oauth2kit::bridge::Tokens> client_credentials(::rust::Str scope) const;

@@ -5,15 +5,15 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use oauth2kit as kit;
 
+use crate::ClientConfig;
 use crate::error::{OAuth2KitError, config};
 use crate::runtime::run;
 use crate::types::{
-    AuthorizeOptions, ClientConfig, HttpHeader, Introspection, Parameter, TokenSet, TokenTypeHint,
-    json_error, pairs,
+    AuthorizeOptions, HttpHeader, Introspection, Parameter, TokenSet, TokenTypeHint, json_error,
+    pairs,
 };
 
 /// What to keep between opening the browser and the redirect back: state,
@@ -100,82 +100,6 @@ impl fmt::Display for OAuthClient {
     }
 }
 
-fn non_negative(v: Option<i64>, what: &str) -> Result<Option<u64>, OAuth2KitError> {
-    v.map(|v| u64::try_from(v).map_err(|_| config(format!("{what} must not be negative"))))
-        .transpose()
-}
-
-fn http_options(c: &ClientConfig) -> Result<kit::HttpOptions, OAuth2KitError> {
-    let mut o = kit::HttpOptions::default();
-    if let Some(ms) = non_negative(c.timeout_ms, "timeoutMs")? {
-        o.timeout = Duration::from_millis(ms);
-    }
-    if let Some(n) = non_negative(c.max_response_bytes, "maxResponseBytes")? {
-        o.max_response_bytes = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    o.extra_root_certificates_pem = c.extra_root_certificates_pem.clone();
-    Ok(o)
-}
-
-/// Sets one URL of the core builder.
-type UrlSetter = fn(kit::OAuthClientBuilder, String) -> kit::OAuthClientBuilder;
-
-/// The core configuration from the record; `metadata` from discovery, if any.
-fn build_oauth(
-    c: &ClientConfig,
-    metadata: Option<kit::ServerMetadata>,
-) -> Result<kit::OAuthClient, OAuth2KitError> {
-    let mut b = kit::OAuthClient::builder(c.client_id.clone());
-    let profile = match (&c.profile, &c.profile_text) {
-        (Some(_), Some(_)) => return Err(config("give either profile or profileText, not both")),
-        (Some(name), None) => Some(kit::Profile::load(name)?),
-        (None, Some(text)) => Some(kit::Profile::from_text(text, "profileText")?),
-        (None, None) => None,
-    };
-    if let Some(p) = profile {
-        b = b.profile(p);
-    }
-    if let Some(s) = &c.client_secret {
-        b = b.client_secret(s.as_str());
-    }
-    if let Some(pem) = &c.private_key_pem {
-        b = b.private_key(kit::SigningKey::from_pem(pem)?);
-    }
-    if let Some(m) = c.auth_method {
-        b = b.auth_method(m.into());
-    }
-    if let Some(m) = metadata {
-        b = b.metadata(m);
-    }
-    let urls: [(&Option<String>, UrlSetter); 12] = [
-        (&c.issuer, |b, v| b.issuer(v)),
-        (&c.base_url, |b, v| b.base_url(v)),
-        (&c.authorization_url, |b, v| b.authorization_url(v)),
-        (&c.token_url, |b, v| b.token_url(v)),
-        (&c.refresh_url, |b, v| b.refresh_url(v)),
-        (&c.introspection_url, |b, v| b.introspection_url(v)),
-        (&c.revocation_url, |b, v| b.revocation_url(v)),
-        (&c.device_authorization_url, |b, v| {
-            b.device_authorization_url(v)
-        }),
-        (&c.validate_url, |b, v| b.validate_url(v)),
-        (&c.backchannel_authentication_url, |b, v| {
-            b.backchannel_authentication_url(v)
-        }),
-        (&c.par_url, |b, v| b.par_url(v)),
-        (&c.redirect_uri, |b, v| b.redirect_uri(v)),
-    ];
-    for (value, set) in urls {
-        if let Some(v) = value {
-            b = set(b, v.clone());
-        }
-    }
-    if let Some(s) = &c.scope {
-        b = b.scope(s.clone());
-    }
-    Ok(b.allow_insecure_http(c.allow_insecure_http).build()?)
-}
-
 impl OAuthClient {
     pub(crate) fn core(&self) -> kit::Client {
         self.inner.clone()
@@ -184,30 +108,21 @@ impl OAuthClient {
 
 #[uniffi::export]
 impl OAuthClient {
-    /// A client from explicit endpoints or a profile. Makes no request.
+    /// A client from explicit endpoints or a profile. Makes no request
+    /// (`discoveryIssuer` needs `discover`).
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, OAuth2KitError> {
-        let oauth = build_oauth(&config, None)?;
-        let inner = kit::Client::with_options(oauth, http_options(&config)?)?;
+        let inner = config.to_layer()?.build_without_network()?;
         Ok(Arc::new(OAuthClient { inner }))
     }
 
-    /// A client whose endpoints are read from the `issuer`'s metadata
-    /// (RFC 8414, then OpenID Connect discovery); explicit URLs still win.
+    /// A client whose endpoints are read from `discoveryIssuer` (or, when it
+    /// is not set, `issuer`): RFC 8414, then OpenID Connect discovery;
+    /// explicit URLs still win.
     #[uniffi::constructor]
     pub async fn discover(config: ClientConfig) -> Result<Arc<Self>, OAuth2KitError> {
-        let issuer = config
-            .issuer
-            .clone()
-            .ok_or_else(|| crate::error::config("discover needs an issuer"))?;
-        let options = http_options(&config)?;
-        let transport_options = options.clone();
-        let metadata = run(async move {
-            let transport = kit::transport::ReqwestTransport::new(transport_options)?;
-            kit::Client::discover(&transport, &issuer).await
-        })
-        .await?;
-        let inner = kit::Client::with_options(build_oauth(&config, Some(metadata))?, options)?;
+        let layer = config.to_layer()?;
+        let inner = run(async move { layer.discover_and_build().await }).await?;
         Ok(Arc::new(OAuthClient { inner }))
     }
 

@@ -7,7 +7,8 @@
 //! generated Kotlin); every case carries `detail`, the core's own text, which
 //! never contains a secret.
 
-use oauth2kit::{Error, ErrorCode, OAuthError};
+use oauth2kit::{Error, ErrorCode};
+use oauth2kit_bind::ErrorRecord;
 
 /// Everything that can go wrong.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -29,8 +30,8 @@ pub enum OAuth2KitError {
         body: Option<String>,
         /// Non-standard fields of the error body, as a JSON object.
         extra_json: String,
-        /// The server's `Retry-After`, in seconds.
-        retry_after_seconds: Option<i64>,
+        /// The server's `Retry-After`, in seconds (fractions possible).
+        retry_after_seconds: Option<f64>,
         /// Whether trying again later may succeed (`temporarily_unavailable`, 5xx, 429).
         transient: bool,
         /// A readable summary.
@@ -60,8 +61,8 @@ pub enum OAuth2KitError {
         status: i32,
         /// The body (truncated, token values redacted).
         body: String,
-        /// The server's `Retry-After`, in seconds.
-        retry_after_seconds: Option<i64>,
+        /// The server's `Retry-After`, in seconds (fractions possible).
+        retry_after_seconds: Option<f64>,
         /// Whether trying again later may succeed (5xx, 429).
         transient: bool,
         /// A readable summary.
@@ -106,8 +107,8 @@ pub enum OAuth2KitError {
     /// The server did not answer in time. Transient.
     #[error("{detail}")]
     Timeout {
-        /// The timeout that ran out, in milliseconds.
-        after_ms: i64,
+        /// The timeout that ran out, in seconds.
+        timeout_seconds: f64,
         /// A readable summary.
         detail: String,
     },
@@ -159,91 +160,93 @@ pub enum OAuth2KitError {
         /// A readable summary.
         detail: String,
     },
-}
-
-fn status(s: Option<u16>) -> Option<i32> {
-    s.map(i32::from)
-}
-
-fn secs(d: Option<std::time::Duration>) -> Option<i64> {
-    d.map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-fn extra_json(o: &OAuthError) -> String {
-    serde_json::Value::Object(o.extra.clone()).to_string()
+    /// An error kind this version of the bindings does not list (the
+    /// documented fallback of every binding: the number and name are kept).
+    #[error("{detail}")]
+    Unknown {
+        /// The core's numeric code.
+        code: i32,
+        /// The core's name for it.
+        kind: String,
+        /// A readable summary.
+        detail: String,
+    },
 }
 
 impl From<Error> for OAuth2KitError {
     fn from(e: Error) -> Self {
-        let detail = e.to_string();
-        let transient = e.is_transient();
-        let retry_after_seconds = secs(e.retry_after());
-        match e {
-            Error::OAuth(o) => OAuth2KitError::OAuth {
-                extra_json: extra_json(&o),
-                error: o.error,
-                description: o.description,
-                uri: o.uri,
-                status: status(o.status),
-                body: o.body,
-                retry_after_seconds,
-                transient,
-                detail,
-            },
-            Error::ReauthorizationRequired(o) => OAuth2KitError::ReauthorizationRequired {
-                error: o.error,
-                description: o.description,
-                uri: o.uri,
-                status: status(o.status),
-                body: o.body,
-                detail,
-            },
-            Error::Http { status, body, .. } => OAuth2KitError::Http {
-                status: status.into(),
-                body,
-                retry_after_seconds,
-                transient,
-                detail,
-            },
-            Error::InvalidResponse {
+        // Fields and units come from the binding layer's record (seconds).
+        let r = ErrorRecord::from(&e);
+        let status = r.status.map(i32::from);
+        let extra_json = r.extra_json();
+        let code = r.error_code();
+        let detail = r.message;
+        let text = |o: Option<String>| o.unwrap_or_default();
+        match code {
+            Some(ErrorCode::OAuth) => OAuth2KitError::OAuth {
+                error: text(r.error),
+                description: r.description,
+                uri: r.uri,
                 status,
-                reason,
-                body,
-            } => OAuth2KitError::InvalidResponse {
-                status: status.into(),
-                reason,
-                body,
+                body: r.body,
+                extra_json,
+                retry_after_seconds: r.retry_after_seconds,
+                transient: r.transient,
                 detail,
             },
-            Error::UnexpectedRedirect { status, location } => OAuth2KitError::UnexpectedRedirect {
-                status: status.into(),
-                location,
+            Some(ErrorCode::ReauthorizationRequired) => OAuth2KitError::ReauthorizationRequired {
+                error: text(r.error),
+                description: r.description,
+                uri: r.uri,
+                status,
+                body: r.body,
                 detail,
             },
-            Error::ResponseTooLarge { limit } => OAuth2KitError::ResponseTooLarge {
-                limit: i64::try_from(limit).unwrap_or(i64::MAX),
+            Some(ErrorCode::Http) => OAuth2KitError::Http {
+                status: status.unwrap_or(0),
+                body: text(r.body),
+                retry_after_seconds: r.retry_after_seconds,
+                transient: r.transient,
                 detail,
             },
-            Error::Transport(_) => OAuth2KitError::Transport { detail },
-            Error::Timeout(d) => OAuth2KitError::Timeout {
-                after_ms: i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Some(ErrorCode::InvalidResponse) => OAuth2KitError::InvalidResponse {
+                status: status.unwrap_or(0),
+                reason: text(r.reason),
+                body: text(r.body),
                 detail,
             },
-            Error::StateMismatch => OAuth2KitError::StateMismatch { detail },
-            Error::IssuerMismatch { expected, actual } => OAuth2KitError::IssuerMismatch {
-                expected,
-                actual,
+            Some(ErrorCode::UnexpectedRedirect) => OAuth2KitError::UnexpectedRedirect {
+                status: status.unwrap_or(0),
+                location: r.location,
                 detail,
             },
-            Error::Config(_) => OAuth2KitError::Config { detail },
-            Error::Store(_) => OAuth2KitError::Store { detail },
-            Error::Cancelled => OAuth2KitError::Cancelled { detail },
-            Error::Expired => OAuth2KitError::Expired { detail },
-            Error::Runtime(_) => OAuth2KitError::Runtime { detail },
-            // The core's enum is non-exhaustive: a kind added there later still
-            // reaches the app, as a runtime error naming it, until mapped here.
-            other => OAuth2KitError::Runtime {
-                detail: format!("{} ({})", other, other.code().name()),
+            Some(ErrorCode::ResponseTooLarge) => OAuth2KitError::ResponseTooLarge {
+                limit: r
+                    .limit_bytes
+                    .map_or(0, |l| i64::try_from(l).unwrap_or(i64::MAX)),
+                detail,
+            },
+            Some(ErrorCode::Transport) => OAuth2KitError::Transport { detail },
+            Some(ErrorCode::Timeout) => OAuth2KitError::Timeout {
+                timeout_seconds: r.timeout_seconds.unwrap_or(0.0),
+                detail,
+            },
+            Some(ErrorCode::StateMismatch) => OAuth2KitError::StateMismatch { detail },
+            Some(ErrorCode::IssuerMismatch) => OAuth2KitError::IssuerMismatch {
+                expected: text(r.expected_issuer),
+                actual: r.actual_issuer,
+                detail,
+            },
+            Some(ErrorCode::Config) => OAuth2KitError::Config { detail },
+            Some(ErrorCode::Store) => OAuth2KitError::Store { detail },
+            Some(ErrorCode::Cancelled) => OAuth2KitError::Cancelled { detail },
+            Some(ErrorCode::Expired) => OAuth2KitError::Expired { detail },
+            Some(ErrorCode::Runtime) => OAuth2KitError::Runtime { detail },
+            // The documented fallback: a kind this table does not list.
+            _ => OAuth2KitError::Unknown {
+                code: r.code,
+                kind: r.kind.to_string(),
+                detail,
             },
         }
     }
@@ -260,8 +263,8 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for OAuth2KitError {
 }
 
 impl OAuth2KitError {
-    fn core_code(&self) -> ErrorCode {
-        match self {
+    fn core_code(&self) -> Option<ErrorCode> {
+        Some(match self {
             OAuth2KitError::OAuth { .. } => ErrorCode::OAuth,
             OAuth2KitError::ReauthorizationRequired { .. } => ErrorCode::ReauthorizationRequired,
             OAuth2KitError::Http { .. } => ErrorCode::Http,
@@ -277,7 +280,8 @@ impl OAuth2KitError {
             OAuth2KitError::Cancelled { .. } => ErrorCode::Cancelled,
             OAuth2KitError::Expired { .. } => ErrorCode::Expired,
             OAuth2KitError::Runtime { .. } => ErrorCode::Runtime,
-        }
+            OAuth2KitError::Unknown { .. } => return None,
+        })
     }
 }
 
@@ -285,12 +289,20 @@ impl OAuth2KitError {
 impl OAuth2KitError {
     /// The stable numeric code shared by every binding (1 = oauth … 15 = runtime).
     pub fn code(&self) -> i32 {
-        self.core_code() as i32
+        match (self, self.core_code()) {
+            (OAuth2KitError::Unknown { code, .. }, _) => *code,
+            (_, Some(c)) => c as i32,
+            (_, None) => 0,
+        }
     }
 
     /// The stable short name of the kind (`"oauth"`, `"timeout"`…).
     pub fn code_name(&self) -> String {
-        self.core_code().name().to_string()
+        match (self, self.core_code()) {
+            (OAuth2KitError::Unknown { kind, .. }, _) => kind.clone(),
+            (_, Some(c)) => c.name().to_string(),
+            (_, None) => ErrorCode::UNKNOWN_NAME.to_string(),
+        }
     }
 }
 
@@ -303,6 +315,7 @@ pub(crate) fn config(detail: impl Into<String>) -> OAuth2KitError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oauth2kit::OAuthError;
     use std::time::Duration;
 
     #[test]
@@ -342,6 +355,7 @@ mod tests {
             Error::Expired,
             Error::Runtime("z".into()),
         ];
+        assert_eq!(cases.len(), ErrorCode::ALL.len(), "one case per core code");
         for e in cases {
             let (code, name, text) = (e.code() as i32, e.code().name(), e.to_string());
             let mapped = OAuth2KitError::from(e);
@@ -376,7 +390,7 @@ mod tests {
                 transient,
                 ..
             } => {
-                assert_eq!(retry_after_seconds, Some(7));
+                assert_eq!(retry_after_seconds, Some(7.0));
                 assert!(transient);
             }
             other => panic!("{other:?}"),

@@ -11,7 +11,7 @@
 //! TLS: the core's reqwest transport uses rustls with the bundled Mozilla
 //! roots (webpki-roots), so Android needs no JNI initialisation of a platform
 //! verifier; the price is that user-installed CAs are not trusted (add a
-//! company CA with `ClientConfig.extraRootCertificatesPem`).
+//! company CA with `ClientConfig.caCertificatesPem`).
 
 // The error enum is large (an OAuth error carries its fields), but it crosses
 // the FFI as a serialized buffer, once per failed call: boxing buys nothing.
@@ -20,6 +20,7 @@
 uniffi::setup_scaffolding!("oauth2kit");
 
 pub mod client;
+mod config_record;
 pub mod error;
 pub mod flows;
 mod runtime;
@@ -27,10 +28,11 @@ pub mod session;
 pub mod types;
 
 pub use client::{AuthorizationRequest, OAuthClient, PendingAuthorization};
+pub use config_record::ClientConfig;
 pub use error::OAuth2KitError;
 pub use types::{
-    AuthMethod, AuthorizeOptions, ClientConfig, HttpHeader, Introspection, Parameter, Pkce,
-    TokenSet, TokenTypeHint,
+    AuthMethod, AuthorizeOptions, HttpHeader, Introspection, Parameter, Pkce, TokenSet,
+    TokenTypeHint,
 };
 
 /// The version of this library.

@@ -1,38 +1,20 @@
-//! The one tokio runtime of this library.
+//! Where the core's futures run: the core's own shared runtime
+//! (`oauth2kit::blocking::handle`), the same one the C and Python bindings use —
+//! one runtime policy for every binding, with the core's fork detection and
+//! `oauth2kit::blocking::shutdown`.
 //!
 //! Kotlin and Swift poll Rust futures from their own executors (coroutines,
 //! Swift concurrency), where no tokio reactor exists; reqwest needs one. So
-//! every core future is spawned on a runtime owned here and the foreign side
-//! awaits only the join handle, which needs no reactor.
+//! every core future is spawned on that runtime and the foreign side awaits
+//! only the join handle, which needs no reactor.
 //!
 //! Cancellation: when a Kotlin coroutine or Swift task is cancelled, UniFFI
 //! drops the future it was polling. Dropping [`run`]'s future aborts the
 //! spawned task, so the HTTP request is abandoned instead of running on.
 
 use std::future::Future;
-use std::sync::OnceLock;
 
 use crate::error::OAuth2KitError;
-
-static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-
-/// The runtime, built on first use. Two workers: token requests are few and
-/// small, and a phone has better uses for its cores.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, OAuth2KitError> {
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("oauth2kit-mobile")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| OAuth2KitError::Runtime {
-            detail: format!("cannot start the tokio runtime: {e}"),
-        })
-}
 
 /// Aborts the spawned task when the awaiting future is dropped (cancelled).
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
@@ -49,7 +31,8 @@ where
     F: Future<Output = Result<T, oauth2kit::Error>> + Send + 'static,
     T: Send + 'static,
 {
-    let mut handle = AbortOnDrop(runtime()?.spawn(fut));
+    let runtime = oauth2kit::blocking::handle()?;
+    let mut handle = AbortOnDrop(runtime.spawn(fut));
     match (&mut handle.0).await {
         Ok(result) => result.map_err(OAuth2KitError::from),
         // A panic inside the core: reported, never unwound into the JVM or Swift.

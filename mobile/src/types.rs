@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use oauth2kit as kit;
 
+use crate::ClientConfig;
 use crate::error::{OAuth2KitError, config};
 
 /// Client authentication at the token endpoint (RFC 8414 names).
@@ -76,112 +77,6 @@ pub enum Pkce {
     Plain,
     /// No PKCE.
     Disabled,
-}
-
-/// How the client is set up. Give the endpoints, or a built-in profile name
-/// (`deskera-v2`, `desko`…) with an optional `baseUrl`, or profile text.
-/// `toString()` / `description` hide the secret and the key.
-#[derive(Clone, uniffi::Record)]
-#[uniffi::export(Display)]
-pub struct ClientConfig {
-    /// The client id.
-    pub client_id: String,
-    /// The client secret (confidential clients; mobile apps are usually public).
-    #[uniffi(default)]
-    pub client_secret: Option<String>,
-    /// A PEM private key (RSA, P-256 or Ed25519) for `private_key_jwt`.
-    #[uniffi(default)]
-    pub private_key_pem: Option<String>,
-    /// The client authentication method; by default it follows the
-    /// credentials and the profile (none when there is neither secret nor key).
-    #[uniffi(default)]
-    pub auth_method: Option<AuthMethod>,
-    /// A built-in profile name: `rfc6749` (default), `generic`, `deskera-v2`,
-    /// `deskera-v1`, `desko`.
-    #[uniffi(default)]
-    pub profile: Option<String>,
-    /// A profile of your own as TOML or JSON text (e.g. read from app assets).
-    #[uniffi(default)]
-    pub profile_text: Option<String>,
-    /// Issuer identifier: checked against `iss` in redirects (RFC 9207).
-    #[uniffi(default)]
-    pub issuer: Option<String>,
-    /// Moves the profile's default endpoints to this origin (staging, tests).
-    #[uniffi(default)]
-    pub base_url: Option<String>,
-    /// Authorization endpoint.
-    #[uniffi(default)]
-    pub authorization_url: Option<String>,
-    /// Token endpoint.
-    #[uniffi(default)]
-    pub token_url: Option<String>,
-    /// Refresh endpoint, when not the token endpoint.
-    #[uniffi(default)]
-    pub refresh_url: Option<String>,
-    /// Introspection endpoint.
-    #[uniffi(default)]
-    pub introspection_url: Option<String>,
-    /// Revocation endpoint.
-    #[uniffi(default)]
-    pub revocation_url: Option<String>,
-    /// Device authorization endpoint.
-    #[uniffi(default)]
-    pub device_authorization_url: Option<String>,
-    /// The profile's token validation endpoint.
-    #[uniffi(default)]
-    pub validate_url: Option<String>,
-    /// CIBA backchannel authentication endpoint.
-    #[uniffi(default)]
-    pub backchannel_authentication_url: Option<String>,
-    /// Pushed authorization request endpoint (RFC 9126).
-    #[uniffi(default)]
-    pub par_url: Option<String>,
-    /// Default redirect URI, e.g. `com.example.app:/oauth2redirect` or an app link.
-    #[uniffi(default)]
-    pub redirect_uri: Option<String>,
-    /// Default scope (space-separated).
-    #[uniffi(default)]
-    pub scope: Option<String>,
-    /// Allow `http://` endpoints that are not loopback (never in production).
-    #[uniffi(default)]
-    pub allow_insecure_http: bool,
-    /// Timeout of one HTTP exchange in milliseconds (default 30 000).
-    #[uniffi(default)]
-    pub timeout_ms: Option<i64>,
-    /// Largest response body accepted, in bytes (default 1 MiB).
-    #[uniffi(default)]
-    pub max_response_bytes: Option<i64>,
-    /// PEM root certificates to trust besides the bundled Mozilla roots (a
-    /// company CA: user-installed CAs of the device are not trusted).
-    #[uniffi(default)]
-    pub extra_root_certificates_pem: Vec<String>,
-}
-
-impl fmt::Display for ClientConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |o: &Option<String>| if o.is_some() { "[redacted]" } else { "null" };
-        write!(
-            f,
-            "ClientConfig(clientId={}, clientSecret={}, privateKeyPem={}, authMethod={:?}, profile={:?}, profileText={}, \
-             issuer={:?}, baseUrl={:?}, authorizationUrl={:?}, tokenUrl={:?}, redirectUri={:?}, scope={:?})",
-            self.client_id,
-            hidden(&self.client_secret),
-            hidden(&self.private_key_pem),
-            self.auth_method,
-            self.profile,
-            if self.profile_text.is_some() {
-                "[given]"
-            } else {
-                "null"
-            },
-            self.issuer,
-            self.base_url,
-            self.authorization_url,
-            self.token_url,
-            self.redirect_uri,
-            self.scope,
-        )
-    }
 }
 
 /// Options of one authorization request; everything optional.
@@ -523,26 +418,7 @@ mod tests {
             client_id: "app".into(),
             client_secret: Some("TOPSECRET".into()),
             private_key_pem: Some("PEMKEY".into()),
-            auth_method: None,
-            profile: None,
-            profile_text: None,
-            issuer: None,
-            base_url: None,
-            authorization_url: None,
-            token_url: None,
-            refresh_url: None,
-            introspection_url: None,
-            revocation_url: None,
-            device_authorization_url: None,
-            validate_url: None,
-            backchannel_authentication_url: None,
-            par_url: None,
-            redirect_uri: None,
-            scope: None,
-            allow_insecure_http: false,
-            timeout_ms: None,
-            max_response_bytes: None,
-            extra_root_certificates_pem: vec![],
+            ..Default::default()
         };
         let shown = format!("{c} {c:?}");
         assert!(

@@ -4,15 +4,14 @@
 //! `AsyncClient` classes wrap it with keyword-rich, documented methods.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use oauth2kit::blocking;
 use oauth2kit::pkce::PkceMethod;
-use oauth2kit::{
-    AuthMethod, AuthorizeOptions, HttpOptions, OAuthClient, Secret, SigningKey, TokenTypeHint,
-};
+use oauth2kit::{AuthorizeOptions, HttpOptions, Secret, TokenTypeHint};
+use oauth2kit_bind::{ClientConfig, ClientOption, Value, ValueType};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBool, PyDict};
 
 use crate::convert::{Json, json_to_py};
 use crate::errors::{config, to_pyerr};
@@ -28,20 +27,6 @@ pub struct CoreClient {
     pub(crate) inner: blocking::Client,
 }
 
-/// One optional builder setting, applied when the Python argument was given.
-type Setter = fn(oauth2kit::OAuthClientBuilder, String) -> oauth2kit::OAuthClientBuilder;
-
-fn auth_method(py: Python<'_>, name: &str) -> PyResult<AuthMethod> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        config(
-            py,
-            format!(
-                "unknown auth_method {name:?}; use client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none"
-            ),
-        )
-    })
-}
-
 fn hint(py: Python<'_>, h: Option<&str>) -> PyResult<Option<TokenTypeHint>> {
     match h {
         None => Ok(None),
@@ -54,46 +39,107 @@ fn hint(py: Python<'_>, h: Option<&str>) -> PyResult<Option<TokenTypeHint>> {
     }
 }
 
-fn profile_of(py: Python<'_>, p: &Bound<'_, PyAny>) -> PyResult<oauth2kit::Profile> {
-    if let Ok(p) = p.cast::<Profile>() {
-        return Ok(p.get().inner.clone());
-    }
-    let path: PathBuf = p
-        .extract()
-        .map_err(|_| config(py, "profile must be a name, a path or a Profile"))?;
-    let s = path
-        .to_str()
-        .ok_or_else(|| config(py, "profile path is not valid UTF-8"))?;
-    oauth2kit::Profile::load(s).map_err(|e| to_pyerr(py, e))
+/// A Python value as the binding layer's [`Value`] for an option of type `ty`
+/// (the layer reads and checks it; this only translates types).
+fn option_value(name: &str, ty: ValueType, v: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let wrong = |what: &str| {
+        PyTypeError::new_err(format!(
+            "option {name} takes {what}, not {}",
+            v.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    };
+    Ok(match ty {
+        ValueType::Bool => Value::Bool(
+            v.cast::<PyBool>()
+                .map_err(|_| wrong("True or False"))?
+                .is_true(),
+        ),
+        ValueType::Seconds | ValueType::Count => {
+            if v.is_instance_of::<PyBool>() {
+                return Err(wrong("a number"));
+            }
+            Value::Number(v.extract::<f64>().map_err(|_| wrong("a number"))?)
+        }
+        ValueType::TextList => match v.extract::<String>() {
+            Ok(one) => Value::Text(one),
+            Err(_) => Value::TextList(
+                v.extract::<Vec<String>>()
+                    .map_err(|_| wrong("a str or a list of str"))?,
+            ),
+        },
+        ValueType::Profile => {
+            if let Ok(p) = v.cast::<Profile>() {
+                Value::Profile(Box::new(p.get().inner.clone()))
+            } else {
+                let path: PathBuf = v
+                    .extract()
+                    .map_err(|_| wrong("a name, a path or a Profile"))?;
+                Value::Text(
+                    path.to_str()
+                        .ok_or_else(|| wrong("a UTF-8 path"))?
+                        .to_owned(),
+                )
+            }
+        }
+        ValueType::Metadata => match v.cast::<ServerMetadata>() {
+            Ok(m) => Value::Metadata(Box::new(m.get().inner.clone())),
+            Err(_) => Value::Text(
+                v.extract::<String>()
+                    .map_err(|_| wrong("a ServerMetadata"))?,
+            ),
+        },
+        _ => Value::Text(v.extract::<String>().map_err(|_| wrong("a str"))?),
+    })
 }
 
-fn http_options(
+/// The binding layer's configuration from Python keywords (`None` means unset).
+pub(crate) fn layer_config(
     py: Python<'_>,
-    timeout: f64,
-    connect_timeout: f64,
-    max_response_bytes: Option<usize>,
-    user_agent: Option<String>,
-    ca_certificates: Vec<String>,
-) -> PyResult<HttpOptions> {
-    let secs = |what: &str, s: f64| {
-        Duration::try_from_secs_f64(s)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| config(py, format!("{what} must be a positive number of seconds")))
-    };
-    let mut o = HttpOptions {
-        timeout: secs("timeout", timeout)?,
-        connect_timeout: secs("connect_timeout", connect_timeout)?,
-        ..Default::default()
-    };
-    if let Some(m) = max_response_bytes {
-        o.max_response_bytes = m;
+    client_id: String,
+    client_secret: Option<String>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<ClientConfig> {
+    let mut c = ClientConfig::new(client_id);
+    if let Some(s) = client_secret {
+        c.set(ClientOption::ClientSecret, Value::Text(s))
+            .map_err(|e| to_pyerr(py, e))?;
     }
-    if let Some(ua) = user_agent {
-        o.user_agent = ua;
+    for (k, v) in options.into_iter().flat_map(|d| d.iter()) {
+        if v.is_none() {
+            continue;
+        }
+        let name: String = k.extract()?;
+        let option = ClientOption::from_name(&name).ok_or_else(|| {
+            let near = oauth2kit_bind::options::closest(
+                &name,
+                oauth2kit_bind::options::CLIENT_OPTIONS
+                    .iter()
+                    .map(|s| s.name),
+            );
+            PyTypeError::new_err(match near {
+                Some(n) => format!("unexpected keyword argument {name:?}; did you mean {n:?}?"),
+                None => format!("unexpected keyword argument {name:?}"),
+            })
+        })?;
+        let value = option_value(&name, option.spec().ty, &v)?;
+        c.set(option, value).map_err(|e| to_pyerr(py, e))?;
     }
-    o.extra_root_certificates_pem = ca_certificates;
-    Ok(o)
+    Ok(c)
+}
+
+/// Transport options for a discovery call: `timeout` seconds, connecting in at most 10.
+fn discovery_http_options(py: Python<'_>, timeout: f64) -> PyResult<HttpOptions> {
+    let mut c = ClientConfig::new("discovery");
+    for (o, v) in [
+        (ClientOption::Timeout, timeout),
+        (ClientOption::ConnectTimeout, timeout.min(10.0)),
+    ] {
+        c.set(o, Value::Number(v)).map_err(|e| to_pyerr(py, e))?;
+    }
+    Ok(c.http_options().clone())
 }
 
 fn pkce(py: Python<'_>, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Option<PkceMethod>>> {
@@ -120,120 +166,20 @@ fn pkce(py: Python<'_>, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Option<
 
 #[pymethods]
 impl CoreClient {
-    /// See `oauth2kit.Client` for the meaning of each argument.
+    /// See `oauth2kit.Client` for the meaning of each argument: every keyword
+    /// is an option of the binding layer's table (`bind/manifest.json`).
     #[new]
-    #[pyo3(signature = (client_id, client_secret = None, *, profile = None, auth_method = None,
-        private_key = None, private_key_jwk = None, private_key_algorithm = None, key_id = None,
-        token_url = None, authorization_url = None, refresh_url = None, introspection_url = None,
-        revocation_url = None, device_authorization_url = None, userinfo_url = None, validate_url = None,
-        issuer = None, metadata = None, base_url = None, redirect_uri = None, scope = None,
-        assertion_audience = None, allow_insecure_http = false, timeout = 30.0, connect_timeout = 10.0,
-        max_response_bytes = None, user_agent = None, ca_certificates = Vec::new()))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (client_id, client_secret = None, **options))]
     fn new(
         py: Python<'_>,
         client_id: String,
         client_secret: Option<String>,
-        profile: Option<&Bound<'_, PyAny>>,
-        auth_method: Option<&str>,
-        private_key: Option<&str>,
-        private_key_jwk: Option<&str>,
-        private_key_algorithm: Option<&str>,
-        key_id: Option<String>,
-        token_url: Option<String>,
-        authorization_url: Option<String>,
-        refresh_url: Option<String>,
-        introspection_url: Option<String>,
-        revocation_url: Option<String>,
-        device_authorization_url: Option<String>,
-        userinfo_url: Option<String>,
-        validate_url: Option<String>,
-        issuer: Option<String>,
-        metadata: Option<&Bound<'_, ServerMetadata>>,
-        base_url: Option<String>,
-        redirect_uri: Option<String>,
-        scope: Option<String>,
-        assertion_audience: Option<String>,
-        allow_insecure_http: bool,
-        timeout: f64,
-        connect_timeout: f64,
-        max_response_bytes: Option<usize>,
-        user_agent: Option<String>,
-        ca_certificates: Vec<String>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let err = |e| to_pyerr(py, e);
-        let mut b = OAuthClient::builder(client_id).allow_insecure_http(allow_insecure_http);
-        if let Some(s) = client_secret {
-            b = b.client_secret(Secret::new(s));
-        }
-        if let Some(p) = profile {
-            b = b.profile(profile_of(py, p)?);
-        }
-        if let Some(m) = auth_method {
-            b = b.auth_method(self::auth_method(py, m)?);
-        }
-        let key = match (private_key, private_key_jwk, private_key_algorithm) {
-            (Some(_), Some(_), _) => {
-                return Err(config(
-                    py,
-                    "give private_key (PEM) or private_key_jwk, not both",
-                ));
-            }
-            (Some(pem), None, None) => Some(SigningKey::from_pem(pem).map_err(err)?),
-            (Some(pem), None, Some(alg)) => {
-                Some(SigningKey::from_pem_with_algorithm(pem, alg).map_err(err)?)
-            }
-            (None, Some(jwk), _) => Some(SigningKey::from_jwk(jwk).map_err(err)?),
-            (None, None, _) => None,
-        };
-        if let Some(mut k) = key {
-            if let Some(kid) = key_id {
-                k = k.with_kid(kid);
-            }
-            b = b.private_key(k);
-        }
-        let urls: [(Option<String>, Setter); 8] = [
-            (token_url, |b, u| b.token_url(u)),
-            (authorization_url, |b, u| b.authorization_url(u)),
-            (refresh_url, |b, u| b.refresh_url(u)),
-            (introspection_url, |b, u| b.introspection_url(u)),
-            (revocation_url, |b, u| b.revocation_url(u)),
-            (device_authorization_url, |b, u| {
-                b.device_authorization_url(u)
-            }),
-            (userinfo_url, |b, u| b.userinfo_url(u)),
-            (validate_url, |b, u| b.validate_url(u)),
-        ];
-        for (url, set) in urls {
-            if let Some(u) = url {
-                b = set(b, u);
-            }
-        }
-        let strings: [(Option<String>, Setter); 5] = [
-            (issuer, |b, v| b.issuer(v)),
-            (base_url, |b, v| b.base_url(v)),
-            (redirect_uri, |b, v| b.redirect_uri(v)),
-            (scope, |b, v| b.scope(v)),
-            (assertion_audience, |b, v| b.assertion_audience(v)),
-        ];
-        for (value, set) in strings {
-            if let Some(v) = value {
-                b = set(b, v);
-            }
-        }
-        if let Some(m) = metadata {
-            b = b.metadata(m.get().inner.clone());
-        }
-        let oauth = b.build().map_err(err)?;
-        let options = http_options(
-            py,
-            timeout,
-            connect_timeout,
-            max_response_bytes,
-            user_agent,
-            ca_certificates,
-        )?;
-        let inner = blocking::Client::with_options(oauth, options).map_err(err)?;
+        let c = layer_config(py, client_id, client_secret, options)?;
+        let inner = py
+            .detach(|| c.build_blocking())
+            .map_err(|e| to_pyerr(py, e))?;
         Ok(CoreClient { inner })
     }
 
@@ -241,7 +187,7 @@ impl CoreClient {
     #[staticmethod]
     #[pyo3(signature = (issuer, *, timeout = 30.0))]
     fn discover(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<ServerMetadata> {
-        let options = http_options(py, timeout, timeout.min(10.0), None, None, Vec::new())?;
+        let options = discovery_http_options(py, timeout)?;
         py.detach(|| blocking::Client::discover(&issuer, options))
             .map(|inner| ServerMetadata { inner })
             .map_err(|e| to_pyerr(py, e))
@@ -251,7 +197,7 @@ impl CoreClient {
     #[staticmethod]
     #[pyo3(signature = (issuer, *, timeout = 30.0))]
     fn discover_async(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<Bound<'_, PyAny>> {
-        let options = http_options(py, timeout, timeout.min(10.0), None, None, Vec::new())?;
+        let options = discovery_http_options(py, timeout)?;
         // The transport must be made inside the runtime it will run on.
         let rt = oauth2kit::blocking::handle().map_err(|e| to_pyerr(py, e))?;
         let transport = {
@@ -332,6 +278,66 @@ impl CoreClient {
             .authorization_url(opts)
             .map(Into::into)
             .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// The authorization URL through a pushed authorization request (RFC 9126):
+    /// the parameters go authenticated in a back-channel POST (GIL released);
+    /// the browser sees only `client_id` and `request_uri`.
+    #[pyo3(signature = (*, scope = None, redirect_uri = None, state = None, pkce = None, nonce = false, extra = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn pushed_authorization_url(
+        &self,
+        py: Python<'_>,
+        scope: Option<String>,
+        redirect_uri: Option<String>,
+        state: Option<String>,
+        pkce: Option<&Bound<'_, PyAny>>,
+        nonce: bool,
+        extra: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<AuthorizationRequest> {
+        let opts = AuthorizeOptions {
+            scope,
+            redirect_uri,
+            state,
+            pkce: self::pkce(py, pkce)?,
+            nonce,
+            implicit: false,
+            extra: string_pairs(py, extra)?,
+        };
+        py.detach(|| self.inner.pushed_authorization_url(opts))
+            .map(Into::into)
+            .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable `pushed_authorization_url` (call it from a coroutine).
+    #[pyo3(signature = (*, scope = None, redirect_uri = None, state = None, pkce = None, nonce = false, extra = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn pushed_authorization_url_async<'py>(
+        &self,
+        py: Python<'py>,
+        scope: Option<String>,
+        redirect_uri: Option<String>,
+        state: Option<String>,
+        pkce: Option<&Bound<'_, PyAny>>,
+        nonce: bool,
+        extra: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let opts = AuthorizeOptions {
+            scope,
+            redirect_uri,
+            state,
+            pkce: self::pkce(py, pkce)?,
+            nonce,
+            implicit: false,
+            extra: string_pairs(py, extra)?,
+        };
+        let c = self.inner.clone();
+        spawn(py, async move {
+            c.as_async()
+                .pushed_authorization_url(opts)
+                .await
+                .map(AuthorizationRequestOut)
+        })
     }
 
     /// The header presenting `token` to APIs, as the profile says: `(name, value)`.
@@ -662,5 +668,17 @@ impl<'py> IntoPyObject<'py> for MetaOut {
     type Error = PyErr;
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         Bound::new(py, ServerMetadata { inner: self.0 })
+    }
+}
+
+/// An authorization request as the Python object (for awaitables).
+struct AuthorizationRequestOut(oauth2kit::AuthorizationRequest);
+
+impl<'py> IntoPyObject<'py> for AuthorizationRequestOut {
+    type Target = AuthorizationRequest;
+    type Output = Bound<'py, AuthorizationRequest>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        Bound::new(py, AuthorizationRequest::from(self.0))
     }
 }

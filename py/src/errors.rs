@@ -4,6 +4,7 @@
 //! which picks the class from the stable numeric code (`ErrorCode`, 1..=15).
 
 use oauth2kit::{Error, ErrorCode};
+use oauth2kit_bind::ErrorRecord;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -30,60 +31,50 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
             .getattr("_from_core")?
             .unbind())
     })?;
+    // Every field and unit comes from the binding layer's record (durations in seconds).
+    let r = ErrorRecord::from(e);
     let fields = PyDict::new(py);
-    fields.set_item("status", e.status())?;
-    fields.set_item("body", e.body())?;
-    fields.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
-    fields.set_item("transient", e.is_transient())?;
-    if let Some(o) = e.oauth() {
-        fields.set_item("error", &o.error)?;
-        fields.set_item("description", o.description.as_deref())?;
-        fields.set_item("uri", o.uri.as_deref())?;
-        fields.set_item("extra", json_object_to_py(py, &o.extra)?)?;
+    fields.set_item("status", r.status)?;
+    fields.set_item("body", r.body.as_deref())?;
+    fields.set_item("retry_after", r.retry_after_seconds)?;
+    fields.set_item("transient", r.transient)?;
+    if let Some(error) = &r.error {
+        fields.set_item("error", error)?;
+        fields.set_item("description", r.description.as_deref())?;
+        fields.set_item("uri", r.uri.as_deref())?;
+        fields.set_item("extra", json_object_to_py(py, &r.extra)?)?;
     }
-    match e {
-        Error::IssuerMismatch { expected, actual } => {
-            fields.set_item("expected", expected)?;
-            fields.set_item("actual", actual.as_deref())?;
+    let optional: [(&str, Option<&str>); 4] = [
+        ("reason", r.reason.as_deref()),
+        ("location", r.location.as_deref()),
+        ("expected", r.expected_issuer.as_deref()),
+        ("actual", r.actual_issuer.as_deref()),
+    ];
+    for (k, v) in optional {
+        if v.is_some() || (k == "actual" && r.expected_issuer.is_some()) {
+            fields.set_item(k, v)?;
         }
-        Error::UnexpectedRedirect { location, .. } => {
-            fields.set_item("location", location.as_deref())?
-        }
-        Error::ResponseTooLarge { limit } => fields.set_item("limit", *limit)?,
-        Error::Timeout(d) => fields.set_item("timeout", d.as_secs_f64())?,
-        _ => {}
+    }
+    if let Some(limit) = r.limit_bytes {
+        fields.set_item("limit", limit)?;
+    }
+    if let Some(t) = r.timeout_seconds {
+        fields.set_item("timeout", t)?;
     }
     let exc = factory
         .bind(py)
-        .call1((e.code() as i32, e.code().name(), e.to_string(), fields))?;
+        .call1((r.code, r.kind, r.message, fields))?;
     Ok(PyErr::from_value(exc))
 }
 
-/// The core's stable error codes as `{name: number}`; the Python side checks
-/// at import that it maps every one of them to a class.
+/// The core's stable error codes as `[(name, number)]` (from `ErrorCode::ALL`);
+/// the Python side checks at import that it maps every one of them to a class.
 #[pyfunction]
 pub fn error_codes() -> Vec<(&'static str, i32)> {
-    use ErrorCode::*;
-    [
-        OAuth,
-        ReauthorizationRequired,
-        Http,
-        InvalidResponse,
-        UnexpectedRedirect,
-        ResponseTooLarge,
-        Transport,
-        Timeout,
-        StateMismatch,
-        IssuerMismatch,
-        Config,
-        Store,
-        Cancelled,
-        Expired,
-        Runtime,
-    ]
-    .into_iter()
-    .map(|c| (c.name(), c as i32))
-    .collect()
+    ErrorCode::ALL
+        .into_iter()
+        .map(|c| (c.name(), c as i32))
+        .collect()
 }
 
 /// A configuration error raised by the binding itself (bad argument types or values).

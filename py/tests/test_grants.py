@@ -34,7 +34,7 @@ def test_client_auth_methods(dev: DevServer, method: str) -> None:
 @pytest.mark.parametrize("name", ["rsa-client", "ec-client", "ed-client"])
 def test_private_key_jwt(dev: DevServer, name: str) -> None:
     pem = (keys_dir() / f"{name}.pem").read_text()
-    c = oauth2kit.Client(name, private_key=pem, **std_options(dev.url))
+    c = oauth2kit.Client(name, private_key_pem=pem, **std_options(dev.url))
     assert c.auth_method == "private_key_jwt"
     assert c.client_credentials().access_token
     public_jwk = (keys_dir() / f"{name}.jwk.json").read_text()  # no private part: refused clearly

@@ -47,7 +47,7 @@ def test_post_and_private_key_jwt(issuer: str) -> None:
     post = oauth2kit.Client.discover(issuer, "post-client", "post-secret", auth_method="client_secret_post")
     assert post.client_credentials().access_token
     pem = (keys_dir() / "rsa-client.pem").read_text()
-    rsa = oauth2kit.Client.discover(issuer, "rsa-client", private_key=pem)
+    rsa = oauth2kit.Client.discover(issuer, "rsa-client", private_key_pem=pem)
     assert rsa.auth_method == "private_key_jwt" and rsa.client_credentials().access_token
 
 

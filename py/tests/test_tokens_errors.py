@@ -61,7 +61,7 @@ def test_configuration_errors() -> None:
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.Client("c", auth_method="magic")
     with pytest.raises(oauth2kit.ConfigurationError):
-        oauth2kit.Client("c", private_key="not a pem")
+        oauth2kit.Client("c", private_key_pem="not a pem")
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.Client("c", profile="no-such-profile")
     with pytest.raises(oauth2kit.ConfigurationError):

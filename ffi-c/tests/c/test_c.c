@@ -91,12 +91,21 @@ static void test_bad_input(void) {
   CHECK(oauth2kit_config_new("x", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
   CHECK(oauth2kit_config_new("\xff\xfe", &cfg) == OAUTH2KIT_STATUS_INVALID_UTF8);
   OK(oauth2kit_config_new("c", &cfg));
-  CHECK(oauth2kit_config_set(cfg, 9999, "x") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  /* Bad options and values are CONFIG errors, as in every binding, and name the option. */
+  CHECK(oauth2kit_config_set(cfg, 9999, "x") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_config_set(cfg, 22, "1000") == OAUTH2KIT_STATUS_CONFIG); /* retired: timeout_ms */
+  CHECK(strstr(oauth2kit_last_error_message(), "retired") != NULL);
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PROFILE, "no-such-profile") == OAUTH2KIT_STATUS_CONFIG);
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, "not a pem") == OAUTH2KIT_STATUS_CONFIG);
-  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT_MS, "soon") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
-  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, "telepathy") == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT, "soon") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "timeout") != NULL);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT, "1e19") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, "telepathy") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_ALLOW_INSECURE_HTTP, "yes") == OAUTH2KIT_STATUS_CONFIG);
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT, "2.5"));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_RESOURCE, "https://api.example/a"));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_RESOURCE, "https://api.example/b"));
   OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, "http://example.com/token"));
   oauth2kit_client *client = NULL;
   CHECK(oauth2kit_client_new(cfg, &client) == OAUTH2KIT_STATUS_CONFIG); /* plain HTTP off loopback */
@@ -123,6 +132,8 @@ static void test_bad_input(void) {
   CHECK(oauth2kit_token_set_from_json("{not json", &ts) == OAUTH2KIT_STATUS_INVALID_ARGUMENT);
   CHECK(oauth2kit_authorization_from_json("[]", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
   STREQ(oauth2kit_status_name(OAUTH2KIT_STATUS_WRONG_HANDLE), "wrong_handle");
+  STREQ(oauth2kit_status_name(OAUTH2KIT_STATUS_REAUTHORIZATION_REQUIRED), "reauthorization_required");
+  STREQ(oauth2kit_status_name(77), "unknown"); /* the documented fallback of every binding */
   STREQ(oauth2kit_status_name(-5), "unknown_error");
   oauth2kit_last_error_clear();
   CHECK(oauth2kit_last_error_status() == OAUTH2KIT_STATUS_OK && oauth2kit_last_error_message() == NULL);

@@ -133,7 +133,10 @@ int main() {
       CHECK(e.name() == "oauth");
     }
     CHECK(status_of([] { Config("x").profile("no-such-profile"); }) == Status::Config);
-    CHECK(status_of([] { Config("x").set("no_such_option", "1"); }) == Status::InvalidArgument);
+    CHECK(status_of([] { Config("x").set("no_such_option", "1"); }) == Status::Config);
+    CHECK(status_of([] { Config("x").auth_method("telepathy"); }) == Status::Config);
+    CHECK(status_of([] { Config("x").timeout(std::chrono::hours(24 * 365 * 1000)); }) == Status::Config);
+    Config("x").timeout(std::chrono::milliseconds(2500)).resource("https://api.example/a").resource("https://api.example/b");
     CHECK(status_of([] { Client(Config("x").token_url("http://example.com/t")); }) == Status::Config);
   });
 
@@ -146,7 +149,7 @@ int main() {
   });
 
   test("authorization code with PKCE", [] {
-    Client c(Config("public-client").discover(BASE).redirect_uri("http://127.0.0.1:8765/callback"));
+    Client c(Config("public-client").discovery_issuer(BASE).redirect_uri("http://127.0.0.1:8765/callback"));
     auto a = c.authorize("openid read", "", {{"login_hint", "alice"}});
     char location[2048] = {0};
     CHECK(dev_http("GET", a.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);

@@ -22,38 +22,10 @@ from ._oauth2kit import (
 )
 from .exceptions import ConfigurationError
 
+from ._options import OPTIONS_DOC, ClientOptions
+
 if TYPE_CHECKING:
-    from typing_extensions import TypedDict, Unpack
-
-    class ClientOptions(TypedDict, total=False):
-        """Keyword options of ``Client`` and ``AsyncClient`` (all optional)."""
-
-        profile: Union[str, "os.PathLike[str]", Profile]
-        auth_method: str
-        private_key: str
-        private_key_jwk: str
-        private_key_algorithm: str
-        key_id: str
-        token_url: str
-        authorization_url: str
-        refresh_url: str
-        introspection_url: str
-        revocation_url: str
-        device_authorization_url: str
-        userinfo_url: str
-        validate_url: str
-        issuer: str
-        metadata: ServerMetadata
-        base_url: str
-        redirect_uri: str
-        scope: str
-        assertion_audience: str
-        allow_insecure_http: bool
-        timeout: float
-        connect_timeout: float
-        max_response_bytes: int
-        user_agent: str
-        ca_certificates: "list[str]"
+    from typing_extensions import Unpack
 
 
 TokenLike = Union[Token, str]
@@ -88,25 +60,20 @@ class _Base:
     _core: CoreClient
 
     def __init__(self, client_id: str, client_secret: Optional[str] = None, **options: "Unpack[ClientOptions]") -> None:
-        """Configures a client.
+        """Configures a client: ``client_id``, ``client_secret`` (confidential
+        clients), and any of the keyword options below — the options of every
+        oauth2kit binding, under the same names (durations in seconds; ``None``
+        leaves an option at its default).
 
-        ``client_id`` and ``client_secret`` identify the client. Options:
-        ``profile`` (a built-in name such as ``"deskera-v2"``, a path to a
-        TOML/JSON profile, or a ``Profile``); endpoint URLs (``token_url``,
-        ``authorization_url``, ``introspection_url``, ``revocation_url``,
-        ``device_authorization_url``, ``refresh_url``, ``validate_url``…) or
-        ``metadata`` from ``discover()``; ``base_url`` to move a profile's
-        endpoints to another host; ``redirect_uri`` and ``scope`` defaults;
-        ``auth_method`` (``client_secret_basic``, ``client_secret_post``,
-        ``client_secret_jwt``, ``private_key_jwt``, ``none``; by default it
-        follows the credentials and the profile); ``private_key`` (PEM) or
-        ``private_key_jwk`` for ``private_key_jwt``; ``timeout`` and
-        ``connect_timeout`` in seconds; ``allow_insecure_http`` for plain HTTP
-        off loopback (refused by default).
+        Raises ``ConfigurationError`` for an invalid value and ``TypeError``
+        for an unknown keyword (with the closest option name).
 
-        Raises ``ConfigurationError`` for an invalid configuration.
+        Options:
+
         """
         self._core = CoreClient(client_id, client_secret, **options)
+
+    __init__.__doc__ = (__init__.__doc__ or "") + "\n".join("        " + line for line in OPTIONS_DOC.splitlines())
 
     @classmethod
     def from_metadata(cls: "type[_C]", metadata: ServerMetadata, client_id: str, client_secret: Optional[str] = None, /,
@@ -241,6 +208,25 @@ class Client(_Base):
     def client_credentials(self, scope: Optional[str] = None) -> Token:
         """Client credentials grant (RFC 6749 §4.4)."""
         return self._core.client_credentials(scope)
+
+    def pushed_authorization_url(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        state: Optional[str] = None,
+        pkce: Union[bool, str, None] = None,
+        nonce: bool = False,
+        **params: str,
+    ) -> AuthorizationRequest:
+        """Like ``create_authorization_url``, through a pushed authorization
+        request (RFC 9126): the parameters go authenticated in a back-channel
+        POST to ``par_url`` (or the discovered endpoint) and the returned URL
+        carries only ``client_id`` and ``request_uri``. Extra keyword arguments
+        are sent as parameters (``resource``, ``login_hint``…)."""
+        return self._core.pushed_authorization_url(
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, extra=params or None
+        )
 
     def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
         """Resource owner password grant (legacy; RFC 6749 §4.3)."""
@@ -379,6 +365,21 @@ class AsyncClient(_Base):
     async def client_credentials(self, scope: Optional[str] = None) -> Token:
         """Client credentials grant (RFC 6749 §4.4)."""
         return await self._core.client_credentials_async(scope)
+
+    async def pushed_authorization_url(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        state: Optional[str] = None,
+        pkce: Union[bool, str, None] = None,
+        nonce: bool = False,
+        **params: str,
+    ) -> AuthorizationRequest:
+        """``Client.pushed_authorization_url`` as a coroutine (RFC 9126)."""
+        return await self._core.pushed_authorization_url_async(
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, extra=params or None
+        )
 
     async def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
         """Resource owner password grant (legacy; RFC 6749 §4.3)."""

@@ -4,7 +4,9 @@ mapped into Python). Use the friendlier ``oauth2kit.Client`` / ``AsyncClient``."
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
-from typing_extensions import Self, disjoint_base
+from typing_extensions import Self, Unpack, disjoint_base
+
+from ._options import ClientOptions
 
 __version__: str
 __all__ = [
@@ -192,33 +194,7 @@ class CoreClient:
         cls,
         client_id: str,
         client_secret: Optional[str] = None,
-        *,
-        profile: Union[str, os.PathLike[str], Profile, None] = None,
-        auth_method: Optional[str] = None,
-        private_key: Optional[str] = None,
-        private_key_jwk: Optional[str] = None,
-        private_key_algorithm: Optional[str] = None,
-        key_id: Optional[str] = None,
-        token_url: Optional[str] = None,
-        authorization_url: Optional[str] = None,
-        refresh_url: Optional[str] = None,
-        introspection_url: Optional[str] = None,
-        revocation_url: Optional[str] = None,
-        device_authorization_url: Optional[str] = None,
-        userinfo_url: Optional[str] = None,
-        validate_url: Optional[str] = None,
-        issuer: Optional[str] = None,
-        metadata: Optional[ServerMetadata] = None,
-        base_url: Optional[str] = None,
-        redirect_uri: Optional[str] = None,
-        scope: Optional[str] = None,
-        assertion_audience: Optional[str] = None,
-        allow_insecure_http: bool = False,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_response_bytes: Optional[int] = None,
-        user_agent: Optional[str] = None,
-        ca_certificates: List[str] = ...,
+        **options: Unpack[ClientOptions],
     ) -> CoreClient: ...
     @staticmethod
     def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata: ...
@@ -243,6 +219,26 @@ class CoreClient:
         implicit: bool = False,
         extra: Optional[Mapping[str, str]] = None,
     ) -> AuthorizationRequest: ...
+    def pushed_authorization_url(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        state: Optional[str] = None,
+        pkce: Union[bool, str, None] = None,
+        nonce: bool = False,
+        extra: Optional[Mapping[str, str]] = None,
+    ) -> AuthorizationRequest: ...
+    def pushed_authorization_url_async(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        state: Optional[str] = None,
+        pkce: Union[bool, str, None] = None,
+        nonce: bool = False,
+        extra: Optional[Mapping[str, str]] = None,
+    ) -> Awaitable[AuthorizationRequest]: ...
     def authorization_header(self, token: Token) -> Tuple[str, str]: ...
     def implicit_token(self, request: AuthorizationRequest, redirect: str) -> Token: ...
     def exchange_redirect(self, request: AuthorizationRequest, redirect: str) -> Token: ...

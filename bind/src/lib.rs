@@ -1,0 +1,27 @@
+//! # oauth2kit-bind: the one binding layer
+//!
+//! Between the core (`oauth2kit`) and the language bindings sits this crate.
+//! It decides, once for every language:
+//!
+//! - **what can be configured** — [`options`]: one table of client options
+//!   (name, number, value type, default, doc). The C enum, the Kotlin/Swift
+//!   configuration record and the C++ setters are *generated* from it; the
+//!   Python keywords are checked against it. Values are read and checked here
+//!   ([`ClientConfig::set`]), so a bad value gives the same error, with the
+//!   same code, in every language.
+//! - **what an error looks like** — [`error`]: one [`ErrorRecord`] built from
+//!   the core's code table, with fixed units (durations in seconds, as `f64`,
+//!   everywhere).
+//! - **what each binding exports** — [`manifest`]: the operations and options
+//!   with each language's spelling, written to `bind/manifest.json`;
+//!   `scripts/parity.py` checks every binding's real exports against it.
+//!
+//! A binding translates its language's values into [`Value`]s and
+//! [`ErrorRecord`]s into its own errors, and decides nothing else.
+
+pub mod error;
+pub mod manifest;
+pub mod options;
+
+pub use error::ErrorRecord;
+pub use options::{ClientConfig, ClientOption, OptionSpec, Value, ValueType};
