@@ -84,13 +84,14 @@ enum Clients {
     static let basicSecret = "basic secret+/&=:%"
 
     static func standard(_ clientId: String, secret: String? = nil, pem: String? = nil,
-                         authMethod: AuthMethod? = nil, timeoutMs: Int64? = nil) -> ClientConfig {
-        ClientConfig(clientId: clientId, clientSecret: secret, privateKeyPem: pem, authMethod: authMethod,
-                     issuer: DevServer.url, authorizationUrl: DevServer.url + "/authorize",
+                         authMethod: AuthMethod? = nil, timeout: Double? = nil) -> ClientConfig {
+        // Labels in the record's declaration order (the binding layer's option table).
+        ClientConfig(clientId: clientId, clientSecret: secret, authMethod: authMethod,
+                     authorizationUrl: DevServer.url + "/authorize",
                      tokenUrl: DevServer.url + "/token", introspectionUrl: DevServer.url + "/introspect",
                      revocationUrl: DevServer.url + "/revoke",
                      deviceAuthorizationUrl: DevServer.url + "/device_authorization",
-                     redirectUri: customScheme, timeoutMs: timeoutMs)
+                     issuer: DevServer.url, redirectUri: customScheme, privateKeyPem: pem, timeout: timeout)
     }
 
     static func publicClient() throws -> OAuthClient { try OAuthClient(config: standard("public-client")) }

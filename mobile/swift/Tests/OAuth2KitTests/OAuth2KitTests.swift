@@ -127,7 +127,7 @@ final class OAuth2KitTests: XCTestCase {
         guard case .Transport? = e5 else { return XCTFail("\(String(describing: e5))") }
 
         DevServer.fault("token", delayMs: 3000)
-        let slow = try OAuthClient(config: Clients.standard("basic-client", secret: Clients.basicSecret, timeoutMs: 300))
+        let slow = try OAuthClient(config: Clients.standard("basic-client", secret: Clients.basicSecret, timeout: 0.3))
         let e6 = await expectError { _ = try await slow.clientCredentials() }
         guard case .Timeout? = e6 else { return XCTFail("\(String(describing: e6))") }
 

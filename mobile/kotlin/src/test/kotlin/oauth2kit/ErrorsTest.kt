@@ -48,7 +48,7 @@ class ErrorsTest {
         val e = fails<OAuth2KitException.Http> { Clients.basic().clientCredentials() }
         assertEquals(503, e.status)
         assertTrue(e.body.contains("maintenance"), e.body)
-        assertEquals(7L, e.retryAfterSeconds)
+        assertEquals(7.0, e.retryAfterSeconds)
         assertTrue(e.transient)
     }
 
@@ -87,9 +87,9 @@ class ErrorsTest {
     @Test
     fun `Timeout when the server is slower than the configured timeout`() {
         DevServer.fault("token", delayMs = 3000)
-        val client = OAuthClient(Clients.standard("basic-client", Clients.BASIC_SECRET).copy(timeoutMs = 300))
+        val client = OAuthClient(Clients.standard("basic-client", Clients.BASIC_SECRET).copy(timeout = 0.3))
         val e = fails<OAuth2KitException.Timeout> { client.clientCredentials() }
-        assertEquals(300L, e.afterMs)
+        assertEquals(0.3, e.timeoutSeconds, 1e-9)
     }
 
     @Test
@@ -123,7 +123,8 @@ class ErrorsTest {
         bad(ClientConfig(clientId = "c", profileText = "this is = = not toml"))
         bad(ClientConfig(clientId = "c", profile = "desko", profileText = "name = \"x\""))
         bad(ClientConfig(clientId = "c", privateKeyPem = "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----"))
-        bad(ClientConfig(clientId = "c", timeoutMs = -1))
+        bad(ClientConfig(clientId = "c", timeout = -1.0))
+        bad(ClientConfig(clientId = "c", authMethod = AuthMethod.CLIENT_SECRET_POST, profile = "deskra-v2"))
         val e = bad(ClientConfig(clientId = "c", authMethod = AuthMethod.CLIENT_SECRET_BASIC))
         assertEquals(11, e.code())
         // A client with no token endpoint fails the call, not the process.
