@@ -138,7 +138,7 @@ pub struct ClientConfig {
     ///
     /// Default: 1048576.
     #[uniffi(default)]
-    pub max_response_bytes: Option<u64>,
+    pub max_response_bytes: Option<i64>,
     /// Time for one whole HTTP exchange, in seconds.
     ///
     /// Default: 30.

@@ -282,7 +282,8 @@ fn mobile_type(ty: ValueType) -> (&'static str, &'static str) {
     match ty {
         ValueType::Bool => ("bool", "bool"),
         ValueType::Seconds => ("Option<f64>", "number"),
-        ValueType::Count => ("Option<u64>", "count"),
+        // Long, not ULong: Kotlin code rarely speaks unsigned; the layer refuses negatives.
+        ValueType::Count => ("Option<i64>", "count"),
         ValueType::TextList => ("Vec<String>", "list"),
         ValueType::AuthMethod => ("Option<crate::types::AuthMethod>", "auth_method"),
         _ => ("Option<String>", "text"),
