@@ -60,13 +60,25 @@ impl Client {
         }
     }
 
-    /// Reads server metadata (RFC 8414, then OpenID Connect discovery).
+    /// Reads server metadata (RFC 8414, then OpenID Connect discovery). The
+    /// issuer must be HTTPS (or loopback HTTP): the metadata chooses where
+    /// credentials go next. Nothing is sent otherwise.
     pub async fn discover(transport: &dyn Transport, issuer: &str) -> Result<ServerMetadata> {
+        Self::discover_with(transport, issuer, false).await
+    }
+
+    /// [`Client::discover`], with the caller's choice about plain HTTP off
+    /// loopback (`allow_insecure_http`, as [`crate::OAuthClientBuilder::allow_insecure_http`]).
+    pub async fn discover_with(
+        transport: &dyn Transport,
+        issuer: &str,
+        allow_insecure_http: bool,
+    ) -> Result<ServerMetadata> {
         let mut last = None;
         for kind in [MetadataKind::OAuth, MetadataKind::OpenId] {
-            let resp = transport
-                .send(discovery::metadata_request(issuer, kind)?)
-                .await?;
+            let request = discovery::metadata_request(issuer, kind)?;
+            crate::http::check_secure(&request.url, allow_insecure_http)?;
+            let resp = transport.send(request).await?;
             match discovery::parse_metadata(&resp, issuer) {
                 Ok(m) => return Ok(m),
                 Err(e) if resp.status == 404 => last = Some(e),
@@ -86,18 +98,39 @@ impl Client {
         &self.transport
     }
 
-    /// Sends a request built by the sans-IO layer.
+    /// Sends a request built by the sans-IO layer. Every request of this
+    /// client passes here, and here the transport-security rule is applied
+    /// ([`OAuthClient::check_request`]): HTTPS off loopback unless allowed.
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        self.oauth.check_request(&request)?;
         tracing::debug!(?request, "oauth2kit request");
         let resp = self.transport.send(request).await?;
         tracing::debug!(status = resp.status, "oauth2kit response");
         Ok(resp)
     }
 
+    /// Sends a request built by the sans-IO layer and parses its answer. The
+    /// one path of every operation: an error, from the transport or the
+    /// parser, leaves here without any secret the request carried
+    /// ([`OAuthClient::redact_error`]).
+    async fn call<T>(
+        &self,
+        request: HttpRequest,
+        parse: impl FnOnce(&HttpResponse) -> Result<T>,
+    ) -> Result<T> {
+        let sent = request.clone();
+        self.send(request)
+            .await
+            .and_then(|resp| parse(&resp))
+            .map_err(|e| self.oauth.redact_error(e, &sent))
+    }
+
     /// Sends any grant and parses the tokens.
     pub async fn request_token(&self, grant: &Grant) -> Result<TokenSet> {
-        let resp = self.send(self.oauth.token_request(grant)?).await?;
-        self.oauth.parse_token_response(grant, &resp)
+        self.call(self.oauth.token_request(grant)?, |resp| {
+            self.oauth.parse_token_response(grant, resp)
+        })
+        .await
     }
 
     /// The authorization URL (state and PKCE S256 by default).
@@ -113,11 +146,10 @@ impl Client {
         opts: AuthorizeOptions,
     ) -> Result<AuthorizationRequest> {
         let (request, pending) = self.oauth.par_request(opts)?;
-        let resp = self.send(request).await?;
-        Ok(AuthorizationRequest {
-            url: self.oauth.par_authorization_url(&resp)?,
-            pending,
-        })
+        let url = self
+            .call(request, |resp| self.oauth.par_authorization_url(resp))
+            .await?;
+        Ok(AuthorizationRequest { url, pending })
     }
 
     /// Verifies the redirect (state, `iss`, error) and exchanges its code.
@@ -139,7 +171,7 @@ impl Client {
         let grant = Grant::AuthorizationCode {
             code: Secret::new(code),
             redirect_uri: pending.redirect_uri.clone(),
-            code_verifier: pending.code_verifier.clone(),
+            code_verifier: pending.verifier()?,
         };
         self.request_token(&grant).await
     }
@@ -186,10 +218,9 @@ impl Client {
     /// Starts a device authorization (RFC 8628): show `user_code` and
     /// `verification_uri` to the user, then call [`Client::poll_device_token`].
     pub async fn device_authorization(&self, scope: Option<&str>) -> Result<DeviceAuthorization> {
-        let resp = self
-            .send(self.oauth.device_authorization_request(scope, &[])?)
-            .await?;
-        self.oauth.parse_device_authorization(&resp)
+        let request = self.oauth.device_authorization_request(scope, &[])?;
+        self.call(request, |resp| self.oauth.parse_device_authorization(resp))
+            .await
     }
 
     /// Polls until the user approves (or denies, or the codes expire, or `opts.cancel` fires).
@@ -204,8 +235,8 @@ impl Client {
 
     /// Starts a CIBA request (poll mode).
     pub async fn ciba_authorization(&self, request: &CibaRequest) -> Result<CibaAuthorization> {
-        let resp = self.send(self.oauth.ciba_request(request)?).await?;
-        self.oauth.parse_ciba(&resp)
+        let request = self.oauth.ciba_request(request)?;
+        self.call(request, |resp| self.oauth.parse_ciba(resp)).await
     }
 
     /// Polls a CIBA request with the same rules as the device grant.
@@ -256,23 +287,22 @@ impl Client {
         token: &str,
         hint: Option<TokenTypeHint>,
     ) -> Result<Introspection> {
-        let resp = self
-            .send(self.oauth.introspection_request(token, hint)?)
-            .await?;
-        self.oauth.parse_introspection(&resp)
+        let request = self.oauth.introspection_request(token, hint)?;
+        self.call(request, |resp| self.oauth.parse_introspection(resp))
+            .await
     }
 
     /// Token revocation (RFC 7009).
     pub async fn revoke(&self, token: &str, hint: Option<TokenTypeHint>) -> Result<()> {
-        let resp = self
-            .send(self.oauth.revocation_request(token, hint)?)
-            .await?;
-        self.oauth.parse_revocation(&resp)
+        let request = self.oauth.revocation_request(token, hint)?;
+        self.call(request, |resp| self.oauth.parse_revocation(resp))
+            .await
     }
 
     /// Asks the profile's validation endpoint whether a token is still valid.
     pub async fn validate(&self, token: &TokenSet) -> Result<bool> {
-        let resp = self.send(self.oauth.validation_request(token)?).await?;
-        self.oauth.parse_validation(&resp)
+        let request = self.oauth.validation_request(token)?;
+        self.call(request, |resp| self.oauth.parse_validation(resp))
+            .await
     }
 }

@@ -21,7 +21,9 @@ pub struct AuthorizeOptions {
     pub scope: Option<String>,
     /// Redirect URI; defaults to the client's configured one.
     pub redirect_uri: Option<String>,
-    /// A state of your own (random by default; it must be unguessable).
+    /// A state of your own (random by default). It must be unguessable: at
+    /// least [`MIN_STATE_LEN`] characters (128 bits as base64url), or
+    /// building the URL fails with [`Error::Config`].
     pub state: Option<String>,
     /// PKCE: `None` = the profile's choice (S256 unless disabled);
     /// `Some(None)` = no PKCE; `Some(Some(m))` = method `m`.
@@ -43,6 +45,12 @@ pub struct PendingAuthorization {
     pub state: Secret,
     /// The PKCE verifier, if PKCE was used.
     pub code_verifier: Option<Secret>,
+    /// Whether PKCE was used. A pending authorization that says so but has
+    /// lost its verifier (a store that dropped it, a tampered session) is
+    /// refused instead of exchanging the code without it. Absent in
+    /// documents written by older versions: read as false.
+    #[serde(default)]
+    pub pkce: bool,
     /// The redirect URI sent, which the code exchange must repeat.
     pub redirect_uri: Option<String>,
     /// The OpenID Connect nonce, if one was sent.
@@ -52,6 +60,28 @@ pub struct PendingAuthorization {
     /// Whether `iss` is required (the server advertises RFC 9207 support).
     pub require_issuer: bool,
 }
+
+impl PendingAuthorization {
+    /// The PKCE verifier to send with the code, checked: an error when PKCE
+    /// was used and the verifier is missing.
+    pub fn verifier(&self) -> Result<Option<Secret>> {
+        match (&self.code_verifier, self.pkce) {
+            (None, true) => Err(Error::config(
+                "the pending authorization used PKCE but its code_verifier is missing",
+            )),
+            (v, _) => Ok(v.clone()),
+        }
+    }
+}
+
+/// The shortest caller-supplied `state` accepted: 22 base64url characters
+/// carry 128 bits. A short state (or an empty one) is guessable, and then a
+/// forged redirect (`?code=X&state=`) passes the CSRF check.
+pub const MIN_STATE_LEN: usize = 22;
+
+/// Parameters of a redirect that may appear only once: with two `state`s,
+/// `code`s or `iss`es the last one would silently win.
+const SINGLE_PARAMS: [&str; 4] = ["code", "state", "iss", "error"];
 
 /// An authorization URL and what to keep until the redirect comes back.
 #[derive(Clone, Debug)]
@@ -111,6 +141,11 @@ impl Callback {
         }
         let mut cb = Callback::default();
         for (k, v) in url::form_urlencoded::parse(pairs.as_bytes()) {
+            if SINGLE_PARAMS.contains(&k.as_ref()) && cb.params.contains(&k) {
+                return Err(Error::config(format!(
+                    "the redirect carries `{k}` more than once"
+                )));
+            }
             let v = v.into_owned();
             match k.as_ref() {
                 "code" => cb.code = Some(Secret::new(v.clone())),
@@ -171,7 +206,7 @@ impl Callback {
         Ok(Grant::AuthorizationCode {
             code,
             redirect_uri: pending.redirect_uri.clone(),
-            code_verifier: pending.code_verifier.clone(),
+            code_verifier: pending.verifier()?,
         })
     }
 
@@ -208,6 +243,13 @@ pub(crate) fn build(
     issuer: Option<&str>,
     require_issuer: bool,
 ) -> Result<AuthorizationRequest> {
+    if let Some(s) = &opts.state {
+        if s.chars().count() < MIN_STATE_LEN {
+            return Err(Error::config(format!(
+                "a caller-supplied state must have at least {MIN_STATE_LEN} characters (128 bits); leave it unset for a random one"
+            )));
+        }
+    }
     let state = Secret::new(opts.state.clone().unwrap_or_else(|| pkce::random_token(24)));
     let redirect_uri = opts
         .redirect_uri
@@ -261,6 +303,7 @@ pub(crate) fn build(
         url,
         pending: PendingAuthorization {
             state,
+            pkce: verifier.is_some(),
             code_verifier: verifier,
             redirect_uri: if send_redirect_uri {
                 redirect_uri
@@ -282,6 +325,7 @@ mod tests {
         PendingAuthorization {
             state: state.into(),
             code_verifier: Some("v".into()),
+            pkce: true,
             redirect_uri: Some("http://127.0.0.1/cb".into()),
             nonce: None,
             issuer: Some("https://as".into()),
@@ -339,6 +383,93 @@ mod tests {
             Err(Error::IssuerMismatch { actual: None, .. })
         ));
         assert!(Callback::parse("http://x/cb").is_err());
+    }
+
+    #[test]
+    fn repeated_state_code_iss_or_error_is_refused() {
+        let p = pending("s1");
+        for redirect in [
+            "http://x/cb?code=c&state=s1&state=s1",
+            "http://x/cb?code=c&state=evil&state=s1",
+            "code=evil&code=c&state=s1",
+            "code=c&state=s1&iss=https://evil&iss=https%3A%2F%2Fas",
+            "http://x/cb#access_token=a&state=s1&state=s1",
+            "error=access_denied&error=x&state=s1",
+        ] {
+            match Callback::parse(redirect) {
+                Err(Error::Config(m)) => assert!(m.contains("more than once"), "{m}"),
+                other => panic!("{redirect}: {other:?}"),
+            }
+        }
+        // other parameters may repeat (`scope`, `resource`…)
+        assert!(
+            Callback::parse("code=c&state=s1&x=1&x=2")
+                .unwrap()
+                .into_grant(&p)
+                .is_ok()
+        );
+    }
+
+    fn build_with(opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        let ep = url::Url::parse("https://as/authorize").unwrap();
+        build(
+            &ep,
+            "c",
+            opts,
+            None,
+            Some("http://127.0.0.1/cb"),
+            true,
+            true,
+            &Default::default(),
+            None,
+            false,
+        )
+    }
+
+    #[test]
+    fn a_caller_state_needs_128_bits() {
+        for weak in ["", "x", "0123456789abcdefghij1"] {
+            let opts = AuthorizeOptions {
+                state: Some(weak.into()),
+                ..Default::default()
+            };
+            assert!(
+                matches!(build_with(opts), Err(Error::Config(_))),
+                "{weak:?}"
+            );
+        }
+        let opts = AuthorizeOptions {
+            state: Some("0123456789abcdefghij12".into()),
+            ..Default::default()
+        };
+        let req = build_with(opts).unwrap();
+        assert!(req.pending.state.ct_eq("0123456789abcdefghij12"));
+        let random = build_with(AuthorizeOptions::default()).unwrap();
+        assert!(random.pending.state.expose().len() >= MIN_STATE_LEN);
+    }
+
+    #[test]
+    fn a_pending_pkce_request_without_its_verifier_is_refused() {
+        let mut stored = build_with(AuthorizeOptions::default()).unwrap().pending;
+        assert!(stored.pkce && stored.code_verifier.is_some());
+        let json = serde_json::to_string(&stored).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        doc.as_object_mut().unwrap().remove("code_verifier");
+        let lost: PendingAuthorization = serde_json::from_value(doc).unwrap();
+        let redirect = format!("code=c&state={}", stored.state.expose());
+        match Callback::parse(&redirect).unwrap().into_grant(&lost) {
+            Err(Error::Config(m)) => assert!(m.contains("code_verifier"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // without PKCE there is nothing to lose
+        stored.pkce = false;
+        stored.code_verifier = None;
+        assert!(
+            Callback::parse(&redirect)
+                .unwrap()
+                .into_grant(&stored)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -418,7 +549,7 @@ mod tests {
         let none = std::collections::BTreeMap::new();
         let opts = AuthorizeOptions {
             implicit: true,
-            state: Some("st".into()),
+            state: Some("st-0123456789abcdefghij".into()),
             ..Default::default()
         };
         let req = build(
@@ -444,7 +575,7 @@ mod tests {
             zero_lifetime: p.zero_lifetime,
         };
         let t = Callback::parse(
-            "https://app/cb#access_token=AT&token_type=Bearer&expires_in=60&state=st",
+            "https://app/cb#access_token=AT&token_type=Bearer&expires_in=60&state=st-0123456789abcdefghij",
         )
         .unwrap()
         .into_implicit_token(&req.pending, how)

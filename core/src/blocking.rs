@@ -62,14 +62,18 @@ impl Client {
         self.inner.oauth()
     }
 
-    /// Reads server metadata (RFC 8414, then OpenID Connect).
+    /// Reads server metadata (RFC 8414, then OpenID Connect). A plain-HTTP
+    /// issuer off loopback is refused unless `options.allow_insecure_http`.
     pub fn discover(issuer: &str, options: HttpOptions) -> Result<ServerMetadata> {
+        let allow_insecure_http = options.allow_insecure_http;
         let rt = handle()?;
         let transport = {
             let _guard = rt.enter();
             crate::transport::ReqwestTransport::new(options)?
         };
-        block_on_here(async move { crate::Client::discover(&transport, issuer).await })?
+        block_on_here(async move {
+            crate::Client::discover_with(&transport, issuer, allow_insecure_http).await
+        })?
     }
 
     /// Sends a request built by the sans-IO layer.

@@ -75,6 +75,12 @@ impl CallbackHandler {
     /// Handles a call to the callback URL: `request_target` is its path and
     /// query (`/cb?code=…&state=…`) or a full URL. Checks the state (unknown,
     /// used or expired → [`Error::StateMismatch`]), then exchanges the code.
+    ///
+    /// The state is consumed only once the exchange has settled: on success
+    /// or a permanent failure. After a transient failure (network, 5xx, 429)
+    /// it is kept, so the provider's retry of the same callback can succeed.
+    /// While an exchange is in flight its state is held back: a concurrent
+    /// duplicate call gets [`Error::StateMismatch`].
     pub async fn handle(&self, request_target: &str) -> Result<CallbackOutcome> {
         let query = request_target
             .split_once('?')
@@ -82,20 +88,41 @@ impl CallbackHandler {
             .unwrap_or(request_target);
         let callback = Callback::parse(query)?;
         let state = callback.state.clone().ok_or(Error::StateMismatch)?;
-        let pending = {
-            let mut map = self
-                .pending
-                .lock()
-                .map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
-            match map.remove(&state) {
-                Some((p, at)) if at.elapsed() < PENDING_LIFETIME => p,
-                _ => return Err(Error::StateMismatch),
-            }
-        };
+        let (pending, started) = self.take(&state)?;
         let scope = callback.params.get("scope").map(str::to_string);
-        let grant = callback.into_grant(&pending)?;
-        let tokens = self.client.request_token(&grant).await?;
-        Ok(CallbackOutcome { tokens, scope })
+        let result = match callback.into_grant(&pending) {
+            Ok(grant) => self.client.request_token(&grant).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(tokens) => Ok(CallbackOutcome { tokens, scope }),
+            Err(e) => {
+                if e.is_transient() {
+                    self.put_back(state, pending, started);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes a live pending authorization by state.
+    fn take(&self, state: &str) -> Result<(PendingAuthorization, Instant)> {
+        let mut map = self
+            .pending
+            .lock()
+            .map_err(|_| Error::Runtime("callback handler poisoned".into()))?;
+        match map.remove(state) {
+            Some((p, at)) if at.elapsed() < PENDING_LIFETIME => Ok((p, at)),
+            _ => Err(Error::StateMismatch),
+        }
+    }
+
+    /// Returns a pending authorization after a transient failure, with its
+    /// original start time (a retry does not extend its life).
+    fn put_back(&self, state: String, pending: PendingAuthorization, started: Instant) {
+        if let Ok(mut map) = self.pending.lock() {
+            map.insert(state, (pending, started));
+        }
     }
 
     /// The HTTP status to answer the provider with: 200 once the tokens are

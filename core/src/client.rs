@@ -12,7 +12,7 @@ use crate::authorize::{
 use crate::client_auth::{self, ClientCredentials};
 use crate::device::{self, CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_secret_field, redact_text, redact_values};
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::introspect::{self, Introspection};
@@ -65,6 +65,8 @@ pub struct OAuthClient {
     assertion_audience: Option<String>,
     require_issuer: bool,
     resources: Vec<String>,
+    /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
+    allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
     basic_header: Option<Secret>,
 }
@@ -300,6 +302,7 @@ impl OAuthClientBuilder {
             scope: self.scope,
             assertion_audience: self.assertion_audience,
             resources: self.resources,
+            allow_insecure_http: self.allow_insecure_http,
         })
     }
 }
@@ -317,29 +320,15 @@ fn rebase_url(url: &str, base: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Parses an endpoint URL and refuses clear-text HTTP off loopback.
+/// Parses an endpoint URL and applies the transport-security rule
+/// ([`crate::http::check_secure`]) early, so a bad configuration fails at
+/// build time; the same rule runs again on every request sent.
 fn check_endpoint(name: &str, raw: &str, allow_insecure: bool) -> Result<url::Url> {
     let u = url::Url::parse(raw)
         .map_err(|e| Error::config(format!("invalid {name} endpoint {raw:?}: {e}")))?;
-    match u.scheme() {
-        "https" => Ok(u),
-        "http" if allow_insecure || is_loopback(&u) => Ok(u),
-        "http" => Err(Error::config(format!(
-            "{name} endpoint {raw:?} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)"
-        ))),
-        other => Err(Error::config(format!(
-            "{name} endpoint {raw:?}: unsupported scheme {other:?}"
-        ))),
-    }
-}
-
-fn is_loopback(u: &url::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
+    crate::http::check_secure(&u, allow_insecure)
+        .map_err(|e| Error::config(format!("{name} endpoint: {e}")))?;
+    Ok(u)
 }
 
 impl OAuthClient {
@@ -364,6 +353,13 @@ impl OAuthClient {
     /// The endpoints in use.
     pub fn endpoints(&self) -> &Endpoints {
         &self.endpoints
+    }
+
+    /// Refuses a request that would send clear-text HTTP off loopback while
+    /// this client does not allow it: the check every request goes through
+    /// before [`crate::Client`] sends it (call it yourself with your own HTTP stack).
+    pub fn check_request(&self, request: &HttpRequest) -> Result<()> {
+        crate::http::check_secure(&request.url, self.allow_insecure_http)
     }
 
     /// The client authentication method in use.
@@ -657,6 +653,72 @@ impl OAuthClient {
         } else {
             Err(token::error_from(resp, &self.profile.errors))
         }
+    }
+
+    /// Hides from an error every secret this client knows of: its client
+    /// secret and encoded Basic credentials, every credential, token, code or
+    /// verifier that `request` carried (body, query, authorization headers),
+    /// in the encodings a server echoes them in, and the values of the
+    /// profile's own token fields. Errors parsed from a response already have
+    /// the values of secret-bearing keys redacted; this also catches a secret
+    /// echoed anywhere else (a 500 that prints the request it got).
+    /// [`crate::Client`] applies it to every error of every request; call it
+    /// yourself when you send the requests with your own HTTP stack.
+    pub fn redact_error(&self, error: Error, request: &HttpRequest) -> Error {
+        let secrets = self.known_secrets(request);
+        let secrets: Vec<&str> = secrets.iter().map(|s| s.expose()).collect();
+        let keys = self.profile_token_fields();
+        error.map_text(&|text| redact_values(&redact_text(text, &keys), &secrets))
+    }
+
+    /// The names the profile gives its tokens (`deskera-token`, `accessToken`…).
+    fn profile_token_fields(&self) -> Vec<&str> {
+        let p = &*self.profile;
+        [&p.response, p.refresh_fields()]
+            .into_iter()
+            .flat_map(|f| [&f.access_token, &f.refresh_token, &f.id_token])
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The secret values a request carries, plus the client's own.
+    fn known_secrets(&self, request: &HttpRequest) -> Vec<Secret> {
+        let mut found: Vec<Secret> = self
+            .creds
+            .secret
+            .iter()
+            .chain(self.basic_header.iter())
+            .cloned()
+            .collect();
+        let keys = self.profile_token_fields();
+        let secret_param = |k: &str| {
+            (is_secret_field(k) || keys.contains(&k))
+                && !k.ends_with("_type")
+                && !matches!(k, "token_type_hint" | "code_challenge_method")
+        };
+        let body = String::from_utf8_lossy(&request.body);
+        let form = url::form_urlencoded::parse(body.as_bytes());
+        for (k, v) in form.chain(request.url.query_pairs()) {
+            if secret_param(&k) {
+                found.push(Secret::new(v.into_owned()));
+            }
+        }
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&request.body) {
+            for (k, v) in map {
+                if let (true, serde_json::Value::String(v)) = (secret_param(&k), v) {
+                    found.push(Secret::new(v));
+                }
+            }
+        }
+        for (name, value) in &request.headers {
+            if crate::http::is_sensitive_header(name) {
+                found.push(Secret::new(value.as_str()));
+                if let Some((_, credential)) = value.split_once(' ') {
+                    found.push(Secret::new(credential));
+                }
+            }
+        }
+        found
     }
 
     /// A POST to `ep` with `params` (shaped by `shape`) and client authentication.

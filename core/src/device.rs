@@ -104,13 +104,15 @@ impl CibaRequest {
     }
 }
 
+/// A number of seconds sent as a number or a numeric string. Negative counts
+/// as 0; more than [`crate::token::MAX_LIFETIME`] (100 years, e.g. 2^64-1) is
+/// clamped to it, so the polling deadline can always be computed.
 fn seconds(obj: &Map<String, Value>, name: &str) -> Option<Duration> {
     let v = obj.get(name)?;
-    let n = v
-        .as_u64()
-        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
-        .or_else(|| v.as_str()?.trim().parse().ok())?;
-    Some(Duration::from_secs(n))
+    let secs = v
+        .as_f64()
+        .or_else(|| v.as_str()?.trim().parse::<f64>().ok())?;
+    Some(crate::time::seconds_from_f64(secs))
 }
 
 fn string(obj: &Map<String, Value>, name: &str) -> Option<String> {
@@ -269,6 +271,29 @@ mod tests {
             p,
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d"
         );
+    }
+
+    #[test]
+    fn huge_and_negative_lifetimes_are_clamped() {
+        let e = ErrorFields::default();
+        for body in [
+            r#"{"device_code":"d","user_code":"U","verification_uri":"https://v","expires_in":18446744073709551615,"interval":18446744073709551615}"#,
+            r#"{"device_code":"d","user_code":"U","verification_uri":"https://v","expires_in":"1e300","interval":1e19}"#,
+        ] {
+            let a = parse_device_authorization(&HttpResponse::json(200, body), &e).unwrap();
+            assert_eq!(a.expires_in, crate::token::MAX_LIFETIME, "{body}");
+            assert_eq!(a.interval, crate::token::MAX_LIFETIME, "{body}");
+        }
+        let c = parse_ciba_authorization(
+            &HttpResponse::json(
+                200,
+                r#"{"auth_req_id":"a","expires_in":18446744073709551615,"interval":-3}"#,
+            ),
+            &e,
+        )
+        .unwrap();
+        assert_eq!(c.expires_in, crate::token::MAX_LIFETIME);
+        assert_eq!(c.interval, Duration::ZERO);
     }
 
     #[test]

@@ -373,52 +373,363 @@ fn excerpt_suffix(body: &str) -> String {
     }
 }
 
-/// Names of JSON fields whose values are never kept in an error.
+/// Names of fields whose values are never kept in an error: any name that,
+/// lowercased and without `_` and `-`, contains one of these words. Broad on
+/// purpose (`accessToken`, `deskera-refresh-token`, `client_secret`, `code`,
+/// `code_verifier`, `client_assertion`, `subject_token`, `device_code`,
+/// `auth_req_id`…): hiding a harmless value costs nothing.
 pub(crate) fn is_secret_field(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    let n: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     [
         "token",
         "secret",
         "password",
+        "passwd",
         "assertion",
         "code",
         "verifier",
+        "authreqid",
+        "apikey",
     ]
     .iter()
     .any(|s| n.contains(s))
 }
 
-/// A body fit for an error message: at most [`BODY_EXCERPT_LIMIT`] bytes, and
-/// for JSON objects every token-like value replaced by `[redacted]`.
+/// What replaces a secret value.
+const REDACTED: &str = "[redacted]";
+
+/// A body fit for an error message: every value of a secret-bearing key
+/// redacted (see [`redact_text`]), then cut to [`BODY_EXCERPT_LIMIT`] bytes.
+/// Redaction comes first, so a cut never leaves half a secret behind.
 pub fn body_excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let text = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(serde_json::Value::Object(mut map)) => {
-            for (k, v) in map.iter_mut() {
-                if is_secret_field(k) && !v.is_null() {
-                    *v = serde_json::Value::String("[redacted]".into());
-                }
-            }
-            serde_json::Value::Object(map).to_string()
-        }
-        _ => redact_form_like(&text),
-    };
-    truncate(text.trim(), BODY_EXCERPT_LIMIT)
+    truncate(redact_text(&text, &[]).trim(), BODY_EXCERPT_LIMIT)
 }
 
-/// Form-encoded bodies (`access_token=…&…`) get the same treatment as JSON.
-fn redact_form_like(text: &str) -> String {
-    let looks_like_form = !text.contains(['<', ' ', '{', '\n']) && text.contains('=');
-    if !looks_like_form {
-        return text.to_string();
+/// Redacts the value of every secret-bearing key ([`is_secret_field`], plus
+/// `extra_keys`) wherever it appears in `text`, without parsing it: valid,
+/// truncated or broken JSON (`"access_token": "…"`, numbers, nested objects,
+/// escaped JSON inside a string), form bodies (`code=…&`), `key: value`
+/// lines, and `Bearer`/`Basic` credentials. A parser would give up on exactly
+/// the bodies a hostile or broken server sends; a scanner does not.
+pub(crate) fn redact_text(text: &str, extra_keys: &[&str]) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut pos) = (0, 0);
+    while pos < bytes.len() {
+        if !is_key_byte(bytes[pos]) {
+            pos += 1;
+            continue;
+        }
+        let start = pos;
+        while pos < bytes.len() && is_key_byte(bytes[pos]) {
+            pos += 1;
+        }
+        let Some((from, to)) = secret_value_after(text, start, pos, extra_keys) else {
+            continue;
+        };
+        out.push_str(&text[copied..from]);
+        out.push_str(REDACTED);
+        (copied, pos) = (to, to);
     }
-    text.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if is_secret_field(k) => format!("{k}=[redacted]"),
-            _ => pair.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The byte range of the value that follows the word `text[start..end]`, when
+/// the word is a secret-bearing key followed by `=` or `:` (or is an HTTP
+/// authorization scheme followed by a space). Every bound found is an ASCII
+/// byte or the end, so the range is on character boundaries.
+fn secret_value_after(
+    text: &str,
+    start: usize,
+    end: usize,
+    extra_keys: &[&str],
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let word = &text[start..end];
+    if is_auth_scheme(word) && bytes.get(end) == Some(&b' ') {
+        return bare_value(bytes, end + 1, false);
+    }
+    let secret = is_secret_field(word) || extra_keys.iter().any(|k| k.eq_ignore_ascii_case(word));
+    if !secret {
+        return None;
+    }
+    let quoted_key = start > 0 && matches!(bytes[start - 1], b'"' | b'\'');
+    let mut i = end;
+    while i < bytes.len() && matches!(bytes[i], b'"' | b'\'' | b'\\') {
+        i += 1;
+    }
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    if !matches!(bytes.get(i), Some(b'=' | b':')) {
+        return None;
+    }
+    i += 1;
+    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+        i += 1;
+    }
+    // `Authorization: Bearer xyz` style: the scheme and its credential go together.
+    let value = value_span(bytes, i, quoted_key)?;
+    let scheme_end = text[value.0..].find(' ').map(|n| value.0 + n);
+    match scheme_end {
+        Some(n) if n == value.1 && is_auth_scheme(&text[value.0..n]) => {
+            bare_value(bytes, n + 1, quoted_key).map(|(_, to)| (value.0, to))
+        }
+        _ => Some(value),
+    }
+}
+
+fn is_auth_scheme(word: &str) -> bool {
+    ["bearer", "basic", "dpop"]
+        .iter()
+        .any(|s| word.eq_ignore_ascii_case(s))
+}
+
+/// The value starting at `i`: a quoted string (its inside), an escaped quoted
+/// string (`\"…\"`), a nested object or array (all of it), or a bare token.
+/// `null`, `true` and `false` are left alone. Unterminated: up to the end.
+fn value_span(bytes: &[u8], i: usize, quoted_key: bool) -> Option<(usize, usize)> {
+    match bytes.get(i)? {
+        q @ (b'"' | b'\'') => Some((i + 1, closing_quote(bytes, i + 1, *q))),
+        b'\\' if bytes.get(i + 1) == Some(&b'"') => {
+            let end = find(bytes, i + 2, b"\\\"").unwrap_or(bytes.len());
+            Some((i + 2, end))
+        }
+        b'{' | b'[' => Some((i, closing_bracket(bytes, i))),
+        _ => {
+            let (from, to) = bare_value(bytes, i, quoted_key)?;
+            let literal = &bytes[from..to];
+            (!matches!(literal, b"null" | b"true" | b"false")).then_some((from, to))
+        }
+    }
+}
+
+/// A bare value: up to a delimiter. Form values are percent-encoded, so `&`,
+/// whitespace, quotes and brackets end them; after a quoted (JSON) key a
+/// comma or a closing brace does too.
+fn bare_value(bytes: &[u8], i: usize, quoted_key: bool) -> Option<(usize, usize)> {
+    let ends = |b: u8| {
+        matches!(
+            b,
+            b'&' | b' '
+                | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'"'
+                | b'\''
+                | b'<'
+                | b'>'
+                | b';'
+                | b','
+                | b'}'
+                | b']'
+                | b')'
+        ) || (quoted_key && b == b'\\')
+    };
+    let end = bytes[i..]
+        .iter()
+        .position(|b| ends(*b))
+        .map_or(bytes.len(), |n| i + n);
+    (end > i).then_some((i, end))
+}
+
+/// The index of the quote `q` closing a string that starts at `i` (backslash
+/// escapes skipped), or the end of the text.
+fn closing_quote(bytes: &[u8], mut i: usize, q: u8) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == q => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the bracket closing the one at `i` (strings skipped),
+/// or the end of the text.
+fn closing_bracket(bytes: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b'"' => i = closing_quote(bytes, i + 1, b'"'),
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|n| from + n)
+}
+
+/// Secrets shorter than this are not searched for verbatim (they would match
+/// ordinary text); their keys still get them redacted.
+const MIN_VERBATIM: usize = 4;
+
+/// Replaces every occurrence of each secret (as is, percent-encoded and
+/// form-encoded, the ways a server echoes it) by `[redacted]`. A truncated
+/// excerpt may end in the first part of a secret: that part goes too.
+pub(crate) fn redact_values(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets.iter().filter(|s| s.len() >= MIN_VERBATIM) {
+        for form in encodings(secret) {
+            if out.contains(&form) {
+                out = out.replace(&form, REDACTED);
+            }
+            out = cut_partial_tail(out, &form);
+        }
+    }
+    out
+}
+
+/// A secret in the forms it travels in: raw, form-encoded, percent-encoded, JSON-escaped.
+fn encodings(secret: &str) -> Vec<String> {
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let percent = form.replace('+', "%20");
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json.trim_matches('"').to_string();
+    let mut all: Vec<String> = Vec::with_capacity(4);
+    for s in [secret.to_string(), form, percent, json] {
+        if !all.contains(&s) {
+            all.push(s);
+        }
+    }
+    all
+}
+
+/// The marker [`truncate`] puts after a cut excerpt.
+const CUT_MARK: &str = "… [";
+
+/// Where a cut excerpt ends with the first part of `secret`, redacts that part.
+fn cut_partial_tail(text: String, secret: &str) -> String {
+    let Some(mark) = text.rfind(CUT_MARK) else {
+        return text;
+    };
+    let kept = &text[..mark];
+    let longest = (MIN_VERBATIM..secret.len())
+        .rev()
+        .filter(|n| secret.is_char_boundary(*n))
+        .find(|n| kept.ends_with(&secret[..*n]));
+    match longest {
+        Some(n) => format!("{}{REDACTED}{}", &kept[..kept.len() - n], &text[mark..]),
+        None => text,
+    }
+}
+
+/// Redacts, inside a JSON value, every secret-bearing field (at any depth) and
+/// every secret the strings echo (see [`redact_text`]).
+pub(crate) fn redact_json(value: &mut serde_json::Value, extra_keys: &[&str]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                let secret =
+                    is_secret_field(k) || extra_keys.iter().any(|e| e.eq_ignore_ascii_case(k));
+                if secret && !v.is_null() {
+                    *v = serde_json::Value::String(REDACTED.into());
+                } else {
+                    redact_json(v, extra_keys);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|v| redact_json(v, extra_keys))
+        }
+        serde_json::Value::String(s) => *s = redact_text(s, extra_keys),
+        _ => {}
+    }
+}
+
+impl Error {
+    /// The same error with `f` applied to every text it carries (message
+    /// parts, body excerpt, redirect location, OAuth fields): the one place a
+    /// client scrubs what it knows to be secret.
+    pub(crate) fn map_text(self, f: &dyn Fn(&str) -> String) -> Error {
+        let opt = |o: Option<String>| o.map(|s| f(&s));
+        match self {
+            Error::OAuth(e) => Error::OAuth(Box::new(e.map_text(f))),
+            Error::ReauthorizationRequired(e) => {
+                Error::ReauthorizationRequired(Box::new(e.map_text(f)))
+            }
+            Error::Http {
+                status,
+                body,
+                retry_after,
+            } => Error::Http {
+                status,
+                body: f(&body),
+                retry_after,
+            },
+            Error::InvalidResponse {
+                status,
+                reason,
+                body,
+            } => Error::InvalidResponse {
+                status,
+                reason: f(&reason),
+                body: f(&body),
+            },
+            Error::UnexpectedRedirect { status, location } => Error::UnexpectedRedirect {
+                status,
+                location: opt(location),
+            },
+            Error::Transport(m) => Error::Transport(f(&m)),
+            Error::IssuerMismatch { expected, actual } => Error::IssuerMismatch {
+                expected,
+                actual: opt(actual),
+            },
+            Error::Config(m) => Error::Config(f(&m)),
+            Error::Store(m) => Error::Store(f(&m)),
+            Error::Runtime(m) => Error::Runtime(f(&m)),
+            other => other,
+        }
+    }
+}
+
+impl OAuthError {
+    fn map_text(mut self, f: &dyn Fn(&str) -> String) -> OAuthError {
+        self.error = f(&self.error);
+        self.description = self.description.map(|d| f(&d));
+        self.uri = self.uri.map(|u| f(&u));
+        self.body = self.body.map(|b| f(&b));
+        let mut extra = serde_json::Value::Object(std::mem::take(&mut self.extra));
+        map_json_strings(&mut extra, f);
+        if let serde_json::Value::Object(map) = extra {
+            self.extra = map;
+        }
+        self
+    }
+}
+
+fn map_json_strings(value: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+    match value {
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| map_json_strings(v, f)),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| map_json_strings(v, f)),
+        serde_json::Value::String(s) => *s = f(s),
+        _ => {}
+    }
 }
 
 fn truncate(text: &str, limit: usize) -> String {
@@ -446,6 +757,54 @@ mod tests {
         let e = body_excerpt(big.as_bytes());
         assert!(e.len() < BODY_EXCERPT_LIMIT + 40);
         assert!(e.ends_with("[10000 bytes]"));
+    }
+
+    #[test]
+    fn redaction_does_not_depend_on_parsing() {
+        for body in [
+            r#"{"access_token":"AT-1","token_type":"bearer","expires_in":1e309}"#,
+            r#"{"access_token": "AT-1", "scope": "x",}"#,
+            r#"{"error":"server_error","access_token":"AT-1"#,
+            r#"{"accessToken":"AT-1","refreshToken": "AT-1"}"#,
+            r#"{"code": 1234567, "client_secret": {"v": "AT-1"}}"#,
+            r#"{"message":"{\"refresh_token\":\"AT-1\"}"}"#,
+            "grant_type=client_credentials&client_secret=AT-1&client_id=c\n",
+            "client_secret=AT-1\n",
+            "<pre>code_verifier: AT-1</pre>",
+            "POST /token\nAuthorization: Basic AT-1\n\npassword=AT-1&assertion=AT-1",
+            "subject_token=AT-1 actor_token=AT-1 device_code=AT-1 auth_req_id=AT-1",
+            "deskera-token: AT-1",
+        ] {
+            let e = body_excerpt(body.as_bytes());
+            assert!(!e.contains("AT-1"), "{body} -> {e}");
+            assert!(e.contains(REDACTED), "{e}");
+        }
+        let e = redact_text("{\"jwt\":\"AT-1\"}", &["jwt"]);
+        assert!(!e.contains("AT-1"), "{e}");
+        // what is not secret stays readable
+        let e = body_excerpt(
+            br#"{"error":"invalid_grant","error_description":"used","token_type":null}"#,
+        );
+        assert_eq!(
+            e,
+            r#"{"error":"invalid_grant","error_description":"used","token_type":null}"#
+        );
+    }
+
+    #[test]
+    fn known_values_are_redacted_in_every_encoding_and_at_a_cut() {
+        let secret = "s3cr:t+ 1";
+        let text = "a s3cr:t+ 1 b s3cr%3At%2B+1 c s3cr%3At%2B%201 d";
+        assert_eq!(
+            redact_values(text, &[secret]),
+            "a [redacted] b [redacted] c [redacted] d"
+        );
+        let body = format!("{}SECRETVALUE-123", "x".repeat(BODY_EXCERPT_LIMIT - 6));
+        let cut = body_excerpt(body.as_bytes());
+        assert!(cut.contains("SECRET"));
+        let scrubbed = redact_values(&cut, &["SECRETVALUE-123"]);
+        assert!(!scrubbed.contains("SECRE"), "{scrubbed}");
+        assert!(scrubbed.ends_with(" bytes]"), "{scrubbed}");
     }
 
     #[test]

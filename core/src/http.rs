@@ -151,7 +151,7 @@ fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a s
         .map(|(_, v)| v.as_str())
 }
 
-fn is_sensitive_header(name: &str) -> bool {
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "authorization"
         || n == "cookie"
@@ -172,6 +172,51 @@ pub(crate) fn redacted_url(url: &url::Url) -> String {
     shown
 }
 
+/// The one transport-security rule, for every request the library sends
+/// (token, discovery, introspection, revocation, userinfo, validation,
+/// callbacks…): HTTPS, or plain HTTP to a loopback host (127.0.0.0/8, ::1,
+/// `localhost`), unless the caller opted out with `allow_insecure_http`.
+/// Credentials and tokens must not cross a network in clear text, and
+/// discovery answers choose where they go next.
+pub(crate) fn check_secure(url: &url::Url, allow_insecure_http: bool) -> crate::Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(url) => Ok(()),
+        "http" => Err(crate::Error::Config(format!(
+            "{} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)",
+            redacted_url(url)
+        ))),
+        other => Err(crate::Error::Config(format!(
+            "{}: unsupported scheme {other:?}",
+            redacted_url(url)
+        ))),
+    }
+}
+
+fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// A `Location` (absolute or relative) fit for an error: query values and
+/// the fragment removed. An implicit-grant redirect carries
+/// `#access_token=…`, and a relative one (`/cb#access_token=…`) is no URL to
+/// parse, so it is cut at the first `?` or `#`.
+pub(crate) fn redacted_location(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(u) => redacted_url(&u),
+        Err(_) => location
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +235,19 @@ mod tests {
         let shown = format!("{req:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(shown.contains("refresh_token=…"));
+    }
+
+    #[test]
+    fn locations_lose_query_values_and_fragments() {
+        for l in [
+            "/cb#access_token=SECRET",
+            "/cb?code=SECRET&state=x",
+            "cb?x=1#access_token=SECRET",
+            "https://app/cb#access_token=SECRET",
+            "https://app/cb?code=SECRET#access_token=SECRET",
+        ] {
+            let shown = redacted_location(l);
+            assert!(!shown.contains("SECRET") && !shown.contains('#'), "{shown}");
+        }
     }
 }

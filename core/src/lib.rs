@@ -72,6 +72,7 @@ pub mod session;
 #[cfg(feature = "blocking")]
 mod shared_runtime;
 pub mod store;
+mod time;
 pub mod token;
 pub mod transport;
 

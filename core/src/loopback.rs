@@ -86,7 +86,8 @@ impl LoopbackListener {
         timeout: Duration,
         answer: impl FnOnce(&str) -> (u16, String),
     ) -> Result<String> {
-        let deadline = Instant::now() + timeout;
+        // The timeout is the caller's: clamped to 100 years, never overflowing.
+        let deadline = crate::time::instant_after(Instant::now(), timeout);
         let mut answer = Some(answer);
         loop {
             match self.listener.accept() {
@@ -96,7 +97,7 @@ impl LoopbackListener {
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if Instant::now() >= deadline {
+                    if deadline.is_none_or(|d| Instant::now() >= d) {
                         return Err(Error::Timeout(timeout));
                     }
                     std::thread::sleep(Duration::from_millis(25));
@@ -191,6 +192,26 @@ mod tests {
         let got = l.wait(Duration::from_secs(5)).unwrap();
         browser.join().unwrap();
         assert_eq!(got, format!("{}?code=c&state=s", uri));
+    }
+
+    #[test]
+    fn a_huge_timeout_is_accepted() {
+        let l = LoopbackListener::bind("http://127.0.0.1/cb").unwrap();
+        let addr = l
+            .redirect_uri()
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let browser = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            write!(s, "GET /cb?code=c HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+        });
+        assert!(l.wait(Duration::MAX).unwrap().ends_with("/cb?code=c"));
+        browser.join().unwrap();
     }
 
     #[test]

@@ -155,20 +155,24 @@ where
             cb(&e);
         }
     };
-    let deadline = clock.now() + expires_in;
+    // `expires_in`, `interval` and `Retry-After` come from the server: every
+    // sum below saturates (the lifetime is clamped to 100 years), never panics.
+    let start = clock.now();
+    let deadline = crate::time::instant_after(start, expires_in).unwrap_or(start);
     let mut interval = interval;
     let mut wait = interval;
     let mut attempt = 0u32;
     loop {
         let now = clock.now();
-        if now + wait > deadline {
-            return Err(Error::Expired);
-        }
-        attempt += 1;
+        let remaining = match deadline.checked_duration_since(now) {
+            Some(left) if wait <= left => left,
+            _ => return Err(Error::Expired),
+        };
+        attempt = attempt.saturating_add(1);
         emit(PollEvent::Waiting {
             attempt,
             interval: wait,
-            remaining: deadline - now,
+            remaining,
         });
         tokio::select! {
             _ = clock.sleep(wait) => {}
@@ -184,13 +188,14 @@ where
             Err(e) => match classify_poll_error(e) {
                 Ok(PollAnswer::Pending) => {}
                 Ok(PollAnswer::SlowDown) => {
-                    interval += SLOW_DOWN_STEP;
+                    interval = interval.saturating_add(SLOW_DOWN_STEP);
                     wait = interval;
                     emit(PollEvent::SlowDown { interval });
                 }
                 // RFC 8628 §3.5: on connection failures, back off exponentially.
                 Err(e) if e.is_transient() => {
-                    wait = (wait * 2)
+                    wait = wait
+                        .saturating_mul(2)
                         .min(MAX_BACKOFF)
                         .max(e.retry_after().unwrap_or_default());
                     emit(PollEvent::Retrying { retry_in: wait });
@@ -238,11 +243,11 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        self.start + self.elapsed()
+        crate::time::instant_after(self.start, self.elapsed()).unwrap_or(self.start)
     }
     fn sleep(&self, d: Duration) -> BoxFuture<'_, ()> {
         if let (Ok(mut o), Ok(mut s)) = (self.offset.lock(), self.sleeps.lock()) {
-            *o += d;
+            *o = o.saturating_add(d);
             s.push(d);
         }
         Box::pin(async { tokio::task::yield_now().await })
@@ -338,6 +343,40 @@ mod tests {
         assert!(events.contains(&PollEvent::Retrying {
             retry_in: Duration::from_secs(10)
         }));
+    }
+
+    #[tokio::test]
+    async fn huge_interval_lifetime_and_retry_after_do_not_panic() {
+        let clock = Arc::new(ManualClock::new());
+        let opts = PollOptions {
+            clock: Some(clock.clone()),
+            ..Default::default()
+        };
+        // 2^64-1 seconds for both: the wait exceeds the (clamped) lifetime.
+        let r = poll_until(Duration::MAX, Duration::MAX, &opts, || async {
+            Ok(TokenSet::bearer("t"))
+        })
+        .await;
+        assert!(matches!(r, Err(Error::Expired)), "{r:?}");
+        // slow_down on a huge interval, then a huge Retry-After
+        let answers = Mutex::new(VecDeque::from(vec![
+            Err(oauth("slow_down")),
+            Err(Error::Http {
+                status: 503,
+                body: String::new(),
+                retry_after: Some(Duration::MAX),
+            }),
+        ]));
+        let r = poll_until(Duration::from_secs(1), Duration::MAX, &opts, || {
+            let next = answers
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or_else(|| Ok(TokenSet::bearer("t")));
+            async move { next }
+        })
+        .await;
+        assert!(matches!(r, Err(Error::Expired)), "{r:?}");
     }
 
     #[tokio::test]

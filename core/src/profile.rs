@@ -328,9 +328,10 @@ impl Profile {
 
     /// Reads a profile file; the format follows the extension (`.json`, else TOML).
     /// Unknown or ill-typed fields give an error naming the field and the file.
+    /// Only a regular file of at most [`MAX_PROFILE_BYTES`] is read: a
+    /// directory, a device such as `/dev/zero` or a larger file is a config error.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::config(format!("cannot read profile {}: {e}", path.display())))?;
+        let text = read_capped(path)?;
         let origin = path.display().to_string();
         if path
             .extension()
@@ -404,6 +405,36 @@ impl Profile {
     }
 }
 
+/// The largest profile file read: real profiles are a few KiB.
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a profile file as text, refusing what is not a regular file (a
+/// directory, `/dev/zero`, a FIFO) and anything over [`MAX_PROFILE_BYTES`].
+/// The size is checked on the opened file and the read itself is capped,
+/// so a file that grows (or lies about its size) cannot exhaust memory.
+fn read_capped(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let fail =
+        |why: String| Error::config(format!("cannot read profile {}: {why}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let too_big = || fail(format!("larger than {MAX_PROFILE_BYTES} bytes"));
+    if meta.len() > MAX_PROFILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
+}
+
 /// `name` has a default in code but must be written in every profile file.
 fn require_name(present: bool, origin: &str) -> Result<()> {
     if present {
@@ -435,6 +466,28 @@ impl SpanMessage for toml::de::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_small_regular_files_are_read() {
+        let refused = |path: &Path, why: &str| match Profile::from_file(path) {
+            Err(Error::Config(m)) => assert!(m.contains(why), "{m}"),
+            other => panic!("{}: {other:?}", path.display()),
+        };
+        if Path::new("/dev/zero").exists() {
+            refused(Path::new("/dev/zero"), "not a regular file");
+        }
+        refused(&std::env::temp_dir(), "not a regular file");
+        let big = std::env::temp_dir().join(format!("oauth2kit-big-{}.toml", std::process::id()));
+        let mut text = String::from("name = \"big\"\n#");
+        text.push_str(&"x".repeat(MAX_PROFILE_BYTES as usize));
+        std::fs::write(&big, &text).unwrap();
+        let r = Profile::from_file(&big);
+        std::fs::remove_file(&big).unwrap();
+        match r {
+            Err(Error::Config(m)) => assert!(m.contains("larger than"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn every_builtin_parses() {

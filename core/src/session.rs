@@ -33,7 +33,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
@@ -379,7 +379,7 @@ impl Inner {
     /// Whether a token must be renewed (or validated) before use.
     fn due(&self, t: &TokenSet, validated_at: Option<Instant>) -> bool {
         match t.expires_at {
-            Some(at) => at <= SystemTime::now() + self.margin,
+            Some(at) => crate::time::within(at, self.margin),
             None => self.validation_due(validated_at),
         }
     }
@@ -387,9 +387,9 @@ impl Inner {
     /// How long `t` can be handed out before it is due (None: due now).
     fn fresh_for(&self, t: &TokenSet, validated_at: Option<Instant>) -> Option<Duration> {
         let left = match t.expires_at {
-            Some(at) => at.duration_since(SystemTime::now() + self.margin).ok(),
+            Some(at) => crate::time::left_beyond(at, self.margin),
             None if self.client.oauth().profile().validate.is_some() => {
-                (validated_at? + self.validate_every).checked_duration_since(Instant::now())
+                self.validate_every.checked_sub(validated_at?.elapsed())
             }
             None => Some(Duration::MAX),
         };
@@ -458,7 +458,10 @@ impl Inner {
 
         let lock = self
             .store
-            .lock(self.lock_ttl, self.lock_ttl + self.retry_deadline)
+            .lock(
+                self.lock_ttl,
+                self.lock_ttl.saturating_add(self.retry_deadline),
+            )
             .await?;
         let result = self.renew_locked(current).await;
         let released = lock.release().await;
@@ -558,7 +561,7 @@ impl Inner {
             match attempt().await {
                 Err(e) if e.is_transient() => {
                     let wait = e.retry_after().unwrap_or(backoff).max(backoff);
-                    if started.elapsed() + wait > self.retry_deadline {
+                    if started.elapsed().saturating_add(wait) > self.retry_deadline {
                         return Err(e);
                     }
                     tracing::debug!(error = %e, ?wait, "transient token endpoint failure; retrying");

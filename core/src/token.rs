@@ -11,10 +11,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, OAuthError, Result, body_excerpt};
+use crate::error::{Error, OAuthError, Result, body_excerpt, redact_json, redact_text};
 use crate::http::HttpResponse;
 use crate::profile::{ErrorFields, TokenFields, ZeroLifetime};
 use crate::secret::Secret;
+use crate::time;
+
+pub use crate::time::MAX_LIFETIME;
 
 /// The tokens of one grant. `Debug` redacts every token and shows only the
 /// names of extra fields.
@@ -92,10 +95,11 @@ impl TokenSet {
         })
     }
 
-    /// Whether the token expires within `leeway` (false when the expiry is unknown).
+    /// Whether the token expires within `leeway` (false when the expiry is
+    /// unknown). Any leeway is accepted, `Duration::MAX` included: it means
+    /// "expired" for every token with a known expiry.
     pub fn is_expired(&self, leeway: Duration) -> bool {
-        self.expires_at
-            .is_some_and(|at| at <= SystemTime::now() + leeway)
+        self.expires_at.is_some_and(|at| time::within(at, leeway))
     }
 
     /// An extra field of the response, as a string when it is one.
@@ -140,9 +144,8 @@ mod unix_seconds {
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Option<SystemTime>, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| UNIX_EPOCH + Duration::from_millis((s * 1000.0).round() as u64)))
+        // A store is outside input too: absurd values are clamped, never a panic.
+        Ok(Option::<f64>::deserialize(d)?.and_then(time::unix_time))
     }
 }
 
@@ -205,16 +208,19 @@ pub(crate) fn oauth_error_in(
     for name in [&fields.error, &fields.description, &fields.uri] {
         extra.remove(name.as_str());
     }
-    // Keep every non-standard field but never a token-like value.
-    for (k, v) in extra.iter_mut() {
-        if crate::error::is_secret_field(k) {
-            *v = Value::String("[redacted]".into());
-        }
-    }
+    // Keep every non-standard field but never a token-like value, at any depth.
+    let mut extra = Value::Object(extra);
+    redact_json(&mut extra, &[]);
+    let extra = match extra {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    // A server may echo the request (and its secrets) in any text field.
+    let text = |name: &str| text_field(obj, name).map(|t| redact_text(&t, &[]));
     Some(OAuthError {
-        error,
-        description: text_field(obj, &fields.description),
-        uri: text_field(obj, &fields.uri),
+        error: redact_text(&error, &[]),
+        description: text(&fields.description),
+        uri: text(&fields.uri),
         status: Some(resp.status),
         body: Some(body_excerpt(&resp.body)),
         extra,
@@ -237,10 +243,7 @@ pub(crate) fn error_from(resp: &HttpResponse, fields: &ErrorFields) -> Error {
     if (300..400).contains(&resp.status) {
         return Error::UnexpectedRedirect {
             status: resp.status,
-            location: resp.header("location").map(|l| match url::Url::parse(l) {
-                Ok(u) => crate::http::redacted_url(&u),
-                Err(_) => l.split('?').next().unwrap_or_default().to_string(),
-            }),
+            location: resp.header("location").map(crate::http::redacted_location),
         };
     }
     match body_object(resp).and_then(|obj| oauth_error_in(&obj, fields, resp)) {
@@ -267,6 +270,12 @@ pub struct TokenParsing<'a> {
 }
 
 /// Parses a token endpoint answer into a [`TokenSet`] or a typed error.
+///
+/// `expires_in` is read as a number or a numeric string. A negative value
+/// means the token is already expired (`expires_at` is now); 0 follows the
+/// profile's [`ZeroLifetime`]; a lifetime longer than [`MAX_LIFETIME`]
+/// (100 years: `1e19`, `"1e300"`…) is clamped to it. A JWT `exp` used in
+/// place of `expires_in` is clamped the same way. No number makes this panic.
 pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Result<TokenSet> {
     let success = how.success.contains(&resp.status);
     let obj = match (success, body_object(resp)) {
@@ -308,12 +317,9 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
     let scope = take_text(&mut extra, &f.scope);
     let id_token = take_text(&mut extra, &f.id_token);
     extra.remove(f.expires_in.as_str());
-    let expires_at = match lifetime {
-        Some(0) if how.zero_lifetime == ZeroLifetime::Unknown => None,
-        Some(secs) => Some(SystemTime::now() + Duration::from_secs(secs)),
-        None => None,
-    }
-    .or_else(|| jwt_expiry(&access_token));
+    let expires_at = lifetime
+        .and_then(|secs| expiry_from_lifetime(secs, how.zero_lifetime))
+        .or_else(|| jwt_expiry(&access_token));
     Ok(TokenSet {
         access_token: Secret::new(access_token),
         token_type,
@@ -333,23 +339,36 @@ fn take_text(obj: &mut Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-/// `expires_in` as a number (integer or float), a numeric string, or absent.
-/// Negative values count as 0; anything else is an invalid response.
-fn parse_lifetime(v: Option<&Value>) -> std::result::Result<Option<u64>, String> {
-    let as_secs = |f: f64| Some(if f.is_sign_negative() { 0 } else { f as u64 });
+/// `expires_in` as a number (integer or float), a numeric string, or absent:
+/// the seconds as sent (any sign, any size); anything else is an invalid response.
+fn parse_lifetime(v: Option<&Value>) -> std::result::Result<Option<f64>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64().and_then(as_secs)),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => s
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|f| f.is_finite())
-            .map(as_secs)
+            .filter(|f| !f.is_nan())
+            .map(Some)
             .ok_or_else(|| format!("`expires_in` is not a number: {s:?}")),
         Some(other) => Err(format!("`expires_in` is not a number: {other}")),
     }
+}
+
+/// When a token sent with `expires_in = secs` expires. Negative: already
+/// expired (never "unknown", which would cache it forever). Below one second:
+/// the profile's meaning of 0. Longer than [`MAX_LIFETIME`]: clamped to it.
+fn expiry_from_lifetime(secs: f64, zero: ZeroLifetime) -> Option<SystemTime> {
+    if secs < 0.0 {
+        return Some(SystemTime::now());
+    }
+    let lifetime = time::seconds_from_f64(secs);
+    if lifetime.is_zero() && zero == ZeroLifetime::Unknown {
+        return None;
+    }
+    Some(time::from_now(lifetime))
 }
 
 /// The `exp` claim of a JWT, read without verifying the signature: used only to
@@ -360,7 +379,8 @@ pub fn jwt_expiry(token: &str) -> Option<SystemTime> {
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     let exp = claims.get("exp")?.as_f64()?;
-    (exp > 0.0).then(|| UNIX_EPOCH + Duration::from_secs(exp as u64))
+    // A server-chosen number: clamped to now + MAX_LIFETIME, never added blindly.
+    (exp > 0.0).then(|| time::unix_time(exp)).flatten()
 }
 
 #[cfg(test)]

@@ -99,3 +99,53 @@ fn parsers_never_panic() {
         let _ = oauth2kit::token::jwt_expiry(&String::from_utf8_lossy(&body));
     }
 }
+
+/// Numbers too large for a clock: every parser clamps or refuses them.
+#[test]
+fn huge_numbers_never_panic() {
+    use oauth2kit::token::jwt_expiry;
+    use std::time::Duration;
+    let c = OAuthClient::builder("c")
+        .token_url("https://as.example/token")
+        .build()
+        .unwrap();
+    let grant = Grant::client_credentials(None);
+    for n in [
+        "1e19",
+        "99999999999999999999",
+        "\"1e300\"",
+        "1e309",
+        "18446744073709551615",
+        "-18446744073709551615",
+        "\"-1e300\"",
+        "\"inf\"",
+        "\"NaN\"",
+    ] {
+        for body in [
+            format!(r#"{{"access_token":"a","expires_in":{n}}}"#),
+            format!(
+                r#"{{"device_code":"d","user_code":"U","verification_uri":"v","expires_in":{n},"interval":{n}}}"#
+            ),
+            format!(r#"{{"auth_req_id":"a","expires_in":{n},"interval":{n}}}"#),
+        ] {
+            let resp = HttpResponse::json(200, &body);
+            if let Ok(t) = c.parse_token_response(&grant, &resp) {
+                let _ = (t.expires_in(), t.is_expired(Duration::MAX));
+            }
+            let _ = c.parse_device_authorization(&resp);
+            let _ = c.parse_ciba(&resp);
+        }
+        let retry = HttpResponse::new(503, vec![("retry-after".into(), n.into())], "");
+        let _ = c.parse_token_response(&grant, &retry);
+    }
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    for exp in ["1e19", "1e300", "18446744073709551615", "-1", "1.5"] {
+        let jwt = format!("{}.{}.x", b64("{}"), b64(&format!("{{\"exp\":{exp}}}")));
+        let _ = jwt_expiry(&jwt);
+    }
+    // a store document is outside input too
+    let stored: oauth2kit::TokenSet =
+        serde_json::from_str(r#"{"access_token":"a","expires_at":1e300}"#).unwrap();
+    assert!(!stored.is_expired(Duration::from_secs(3600)));
+}

@@ -173,7 +173,9 @@ impl TokenStore for RedisStore {
             loop {
                 let opts = redis::SetOptions::default()
                     .conditional_set(redis::ExistenceCheck::NX)
-                    .with_expiration(redis::SetExpiry::PX(ttl.as_millis() as u64));
+                    .with_expiration(redis::SetExpiry::PX(
+                        u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
+                    ));
                 let got: Option<String> = match conn.set_options(&key, &value, opts).await {
                     Err(e) if e.is_connection_dropped() && !maybe_taken => {
                         maybe_taken = true;

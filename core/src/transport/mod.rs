@@ -36,6 +36,11 @@ pub struct HttpOptions {
     pub user_agent: String,
     /// Extra PEM root certificates to trust besides the bundled Mozilla roots.
     pub extra_root_certificates_pem: Vec<String>,
+    /// Allows discovery from a plain `http://` issuer that is not loopback
+    /// ([`crate::blocking::Client::discover`]). Off by default. Discovery runs
+    /// before there is an [`crate::OAuthClient`], whose own
+    /// `allow_insecure_http` governs every other request.
+    pub allow_insecure_http: bool,
 }
 
 impl Default for HttpOptions {
@@ -46,6 +51,7 @@ impl Default for HttpOptions {
             max_response_bytes: 1024 * 1024,
             user_agent: concat!("oauth2kit/", env!("CARGO_PKG_VERSION")).to_string(),
             extra_root_certificates_pem: Vec::new(),
+            allow_insecure_http: false,
         }
     }
 }
