@@ -208,6 +208,13 @@ impl Session {
         Session { inner }
     }
 
+    /// Builds the session and saves the tokens given to the builder
+    /// ([`crate::session::SessionBuilder::tokens`]) before returning: what
+    /// every binding's session constructor does.
+    pub fn start(builder: crate::session::SessionBuilder) -> Result<Self> {
+        Ok(Session::new(block_on(builder.start())??))
+    }
+
     /// The async session inside.
     pub fn as_async(&self) -> &crate::session::Session {
         &self.inner

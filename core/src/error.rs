@@ -57,9 +57,16 @@ pub enum Error {
         /// The cap in bytes.
         limit: usize,
     },
-    /// The connection failed (refused, reset, DNS, TLS…).
+    /// The connection failed (refused, reset, a temporary DNS failure…): trying
+    /// again may succeed.
     #[error("transport error: {0}")]
     Transport(String),
+    /// The server cannot be reached and trying again will not help: the host
+    /// name does not exist (DNS NXDOMAIN) or its TLS certificate is not
+    /// trusted. Code [`ErrorCode::Transport`], never transient, so a session
+    /// fails at once instead of retrying for its whole retry deadline.
+    #[error("transport error (permanent): {0}")]
+    Unreachable(String),
     /// The server did not answer within the timeout.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
@@ -80,6 +87,12 @@ pub enum Error {
     /// A token store failed to load or save.
     #[error("token store error: {0}")]
     Store(String),
+    /// The store holds something that is not a token set (a torn or foreign
+    /// file, bad JSON from an app's own store). Code [`ErrorCode::Store`]. A
+    /// session reports it once and then, when its grant can start over, carries
+    /// on as an empty session (the file store keeps the damaged file aside).
+    #[error("token store damaged: {0}")]
+    StoreDamaged(String),
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -226,12 +239,12 @@ impl Error {
             Error::InvalidResponse { .. } => ErrorCode::InvalidResponse,
             Error::UnexpectedRedirect { .. } => ErrorCode::UnexpectedRedirect,
             Error::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
-            Error::Transport(_) => ErrorCode::Transport,
+            Error::Transport(_) | Error::Unreachable(_) => ErrorCode::Transport,
             Error::Timeout(_) => ErrorCode::Timeout,
             Error::StateMismatch => ErrorCode::StateMismatch,
             Error::IssuerMismatch { .. } => ErrorCode::IssuerMismatch,
             Error::Config(_) => ErrorCode::Config,
-            Error::Store(_) => ErrorCode::Store,
+            Error::Store(_) | Error::StoreDamaged(_) => ErrorCode::Store,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Expired => ErrorCode::Expired,
             Error::Runtime(_) => ErrorCode::Runtime,
@@ -266,8 +279,8 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed: connection failures, timeouts,
-    /// 5xx, 429, and the `temporarily_unavailable` / `server_error` OAuth errors.
+    /// Whether trying again later may succeed: connection failures (but not
+    /// [`Error::Unreachable`]: unknown host, untrusted certificate), timeouts, 5xx, 429, and the `temporarily_unavailable` / `server_error` OAuth errors.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Transport(_) | Error::Timeout(_) => true,

@@ -86,6 +86,11 @@ struct Inner {
     /// Bumped on every change of `state`: lets a binding keep its own copy of
     /// the current token and know, with one atomic load, that it is still current.
     generation: AtomicU64,
+    /// Bumped by [`Session::clear`]: a renewal that started before a sign-out
+    /// neither saves nor publishes what it gets.
+    epoch: AtomicU64,
+    /// A damaged store has been reported to a caller once.
+    damage_reported: std::sync::atomic::AtomicBool,
     renewal: Mutex<Option<Renewal>>,
 }
 
@@ -135,15 +140,21 @@ impl SessionBuilder {
         self
     }
 
-    /// Starts from these tokens in memory, instead of loading the store. They
-    /// reach the store with the next renewal; call [`Session::set_tokens`] to
-    /// save them at once.
+    /// Starts from these tokens instead of loading the store. [`Self::start`]
+    /// saves them to the store at once (a script that signs a user in and exits
+    /// keeps the refresh token); [`Self::build`] keeps them in memory until the
+    /// next renewal or [`Session::set_tokens`].
     pub fn tokens(mut self, tokens: TokenSet) -> Self {
         self.initial = Some(tokens);
         self
     }
 
-    /// Fetches tokens with client credentials when there is no refresh token.
+    /// Fetches tokens with client credentials when there are none, or when the
+    /// refresh token is dead. A session has no such grant unless one is named
+    /// here (or with [`Self::jwt_bearer`], [`Self::fetch_with`]): a user's
+    /// session restored from a store never turns into the client's own identity
+    /// by itself; without a grant it fails with
+    /// [`Error::ReauthorizationRequired`].
     pub fn client_credentials(self, scope: Option<&str>) -> Self {
         let scope = scope.map(str::to_string);
         self.fetch_with(move || Ok(Grant::client_credentials(scope.as_deref())))
@@ -193,7 +204,19 @@ impl SessionBuilder {
         self
     }
 
-    /// The session. Nothing is read or sent until the first token is asked for.
+    /// The session, with the tokens given to [`Self::tokens`] saved to the
+    /// store before it is returned (the store's error otherwise).
+    pub async fn start(self) -> Result<Session> {
+        let initial = self.initial.clone();
+        let session = self.build();
+        if let Some(tokens) = initial {
+            session.inner.store.save(&tokens).await?;
+        }
+        Ok(session)
+    }
+
+    /// The session. Nothing is read, saved or sent until the first token is
+    /// asked for (see [`Self::start`] to save given tokens at once).
     pub fn build(self) -> Session {
         let initial = self.initial.map(Arc::new);
         let loaded = initial.is_some();
@@ -213,6 +236,8 @@ impl SessionBuilder {
                     ..Default::default()
                 }),
                 generation: AtomicU64::new(0),
+                epoch: AtomicU64::new(0),
+                damage_reported: Default::default(),
                 renewal: Mutex::new(None),
             }),
         };
@@ -329,49 +354,126 @@ impl Session {
         self.inner.install(tokens, None).await.map(|_| ())
     }
 
-    /// Forgets the tokens, here and in the store.
+    /// Signs out: forgets the tokens, here and in the store. A renewal already
+    /// running is waited for and what it gets is neither saved nor published;
+    /// calls made while the sign-out runs fail with [`Error::Cancelled`]. When
+    /// this returns, no token of the old session is saved, held or handed out.
     pub async fn clear(&self) -> Result<()> {
-        if let Some(mut s) = self.inner.write_state() {
-            *s = State {
-                loaded: true,
-                ..Default::default()
-            };
+        self.inner.epoch.fetch_add(1, Ordering::AcqRel);
+        self.inner.forget();
+        let result = self
+            .exclusive(|inner| async move {
+                inner.forget();
+                inner.store.clear().await?;
+                inner.forget();
+                Err(Error::Cancelled)
+            })
+            .await;
+        match result {
+            Err(Error::Cancelled) => Ok(()),
+            Err(e) => Err(e),
+            Ok(_) => Ok(()),
         }
-        self.inner.store.clear().await
     }
 
     /// Renews now (single flight), whatever the cached token's state.
     async fn renew(&self) -> Result<Arc<TokenSet>> {
-        let renewal = {
-            let mut slot = self
-                .inner
-                .renewal
-                .lock()
-                .map_err(|_| Error::Runtime("session lock poisoned".into()))?;
-            match slot.as_ref() {
-                Some(r) => r.clone(),
-                None => {
-                    let inner = self.inner.clone();
-                    let task = tokio::spawn(async move {
-                        let result = inner.run_renewal().await;
-                        if let Ok(mut slot) = inner.renewal.lock() {
-                            *slot = None;
-                        }
-                        result
-                    });
-                    let r: Renewal = async move {
-                        task.await.unwrap_or_else(|e| {
-                            Err(Error::Runtime(format!("token renewal task failed: {e}")))
-                        })
-                    }
-                    .boxed()
-                    .shared();
-                    *slot = Some(r.clone());
-                    r
+        let epoch = self.inner.epoch.load(Ordering::Acquire);
+        let mut result = self
+            .join_or_start(|inner| async move { inner.run_renewal(epoch).await })
+            .await;
+        if matches!(result, Err(Error::Cancelled))
+            && self.inner.epoch.load(Ordering::Acquire) == epoch
+        {
+            // Joined a sign-out that ended before we asked: start over.
+            result = self
+                .join_or_start(|inner| async move { inner.run_renewal(epoch).await })
+                .await;
+        }
+        result
+    }
+
+    /// Joins the task in flight (renewal or sign-out), or starts `work` as the
+    /// one every later caller joins until it ends.
+    async fn join_or_start<F, Fut>(&self, work: F) -> Result<Arc<TokenSet>>
+    where
+        F: FnOnce(Arc<Inner>) -> Fut,
+        Fut: std::future::Future<Output = Result<Arc<TokenSet>>> + Send + 'static,
+    {
+        let running = self.slot()?.clone();
+        match running {
+            Some(r) => r.await,
+            None => self.start_in_slot(work)?.await,
+        }
+    }
+
+    /// Runs `work` once nothing else is in flight, as the task later callers join.
+    async fn exclusive<F, Fut>(&self, work: F) -> Result<Arc<TokenSet>>
+    where
+        F: FnOnce(Arc<Inner>) -> Fut,
+        Fut: std::future::Future<Output = Result<Arc<TokenSet>>> + Send + 'static,
+    {
+        loop {
+            let running = self.slot()?.clone();
+            match running {
+                Some(r) => {
+                    let _ = r.await;
                 }
+                None => return self.start_in_slot(work)?.await,
             }
-        };
-        renewal.await
+        }
+    }
+
+    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<Renewal>>> {
+        self.inner
+            .renewal
+            .lock()
+            .map_err(|_| Error::Runtime("session lock poisoned".into()))
+    }
+
+    /// Spawns `work` and puts it in the slot, unless another task got there
+    /// first (then that one is returned).
+    fn start_in_slot<F, Fut>(&self, work: F) -> Result<Renewal>
+    where
+        F: FnOnce(Arc<Inner>) -> Fut,
+        Fut: std::future::Future<Output = Result<Arc<TokenSet>>> + Send + 'static,
+    {
+        let mut slot = self.slot()?;
+        if let Some(r) = slot.as_ref() {
+            return Ok(r.clone());
+        }
+        let inner = self.inner.clone();
+        let fut = work(inner.clone());
+        let task = tokio::spawn(async move {
+            let result = fut.await;
+            if let Ok(mut slot) = inner.renewal.lock() {
+                *slot = None;
+            }
+            result
+        });
+        let r: Renewal = async move {
+            task.await
+                .unwrap_or_else(|e| Err(Error::Runtime(format!("token renewal task failed: {e}"))))
+        }
+        .boxed()
+        .shared();
+        *slot = Some(r.clone());
+        Ok(r)
+    }
+}
+
+/// Whether the stored set is a later one than ours (another process renewed).
+/// A set that expires earlier than ours is older — what a save that failed
+/// left behind — and is never preferred: refreshing with its (rotated-away)
+/// refresh token would cost the grant on servers with reuse detection.
+fn stored_is_newer(stored: &TokenSet, current: Option<&TokenSet>) -> bool {
+    let Some(c) = current else { return true };
+    if c.access_token == stored.access_token {
+        return false;
+    }
+    match (stored.expires_at, c.expires_at) {
+        (Some(s), Some(c)) => s >= c,
+        _ => true,
     }
 }
 
@@ -416,13 +518,52 @@ impl Inner {
         }
     }
 
-    async fn run_renewal(self: &Arc<Self>) -> Result<Arc<TokenSet>> {
+    /// Forgets the tokens held in memory (the store is left as it is).
+    fn forget(&self) {
+        if let Some(mut s) = self.write_state() {
+            *s = State {
+                loaded: true,
+                ..Default::default()
+            };
+        }
+    }
+
+    /// Whether a sign-out happened since `epoch`.
+    fn signed_out_since(&self, epoch: u64) -> bool {
+        self.epoch.load(Ordering::Acquire) != epoch
+    }
+
+    /// Reads the store. A damaged document (see [`Error::StoreDamaged`]) is
+    /// reported once, to the caller that met it, and then read as empty when
+    /// the session has a grant that can start over; without one there is
+    /// nothing to carry on with, and it stays an error.
+    async fn load_store(&self) -> Result<Option<TokenSet>> {
+        match self.store.load().await {
+            Err(Error::StoreDamaged(detail)) if self.fetch_grant.is_some() => {
+                if self.damage_reported.swap(true, Ordering::AcqRel) {
+                    tracing::warn!(%detail, "the token store is damaged; fetching new tokens");
+                    Ok(None)
+                } else {
+                    Err(Error::StoreDamaged(detail))
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn run_renewal(self: &Arc<Self>, epoch: u64) -> Result<Arc<TokenSet>> {
         let (mut current, loaded, invalid, validated_at) = self.snapshot();
         if !loaded {
-            current = self.store.load().await?.map(Arc::new);
+            current = self.load_store().await?.map(Arc::new);
+            if self.signed_out_since(epoch) {
+                return Err(Error::Cancelled);
+            }
             if let Some(mut s) = self.write_state() {
                 s.tokens.clone_from(&current);
                 s.loaded = true;
+            }
+            if let Some(t) = &current {
+                self.notify(t);
             }
         } else if !invalid {
             // Someone renewed between our look at the cache and now.
@@ -463,7 +604,7 @@ impl Inner {
                 self.lock_ttl.saturating_add(self.retry_deadline),
             )
             .await?;
-        let result = self.renew_locked(current).await;
+        let result = self.renew_locked(current, epoch).await;
         let released = lock.release().await;
         let tokens = result?;
         if let Err(e) = released {
@@ -473,30 +614,49 @@ impl Inner {
     }
 
     /// With the fleet lock held: adopt what another process stored, or fetch.
+    /// A newer set in the store is the fleet's current one even when it is
+    /// due: its refresh token is the live one (ours may have been rotated away
+    /// by the process that stored it), so that is the one refreshed.
     async fn renew_locked(
         self: &Arc<Self>,
-        current: Option<Arc<TokenSet>>,
+        mut current: Option<Arc<TokenSet>>,
+        epoch: u64,
     ) -> Result<Arc<TokenSet>> {
-        if let Some(stored) = self.store.load().await? {
-            let newer = current
-                .as_ref()
-                .is_none_or(|c| c.access_token != stored.access_token);
-            if newer && !self.due(&stored, Some(Instant::now())) {
+        if let Some(stored) = self.load_store().await? {
+            if stored_is_newer(&stored, current.as_deref()) {
                 let stored = Arc::new(stored);
-                self.set_state(stored.clone());
-                return Ok(stored);
+                if !self.due(&stored, Some(Instant::now())) {
+                    if !self.publish(stored.clone(), epoch) {
+                        return Err(Error::Cancelled);
+                    }
+                    self.notify(&stored);
+                    return Ok(stored);
+                }
+                current = Some(stored);
             }
         }
         let fresh = self.fetch(current.as_deref()).await?;
-        self.install(fresh, current.as_deref()).await
+        self.install_since(fresh, current.as_deref(), epoch).await
     }
 
-    fn set_state(&self, tokens: Arc<TokenSet>) {
-        if let Some(mut s) = self.write_state() {
-            s.tokens = Some(tokens);
-            s.loaded = true;
-            s.invalid = false;
-            s.validated_at = Some(Instant::now());
+    /// Publishes `tokens` unless a sign-out happened since `epoch`.
+    fn publish(&self, tokens: Arc<TokenSet>, epoch: u64) -> bool {
+        let Some(mut s) = self.write_state() else {
+            return false;
+        };
+        if self.signed_out_since(epoch) {
+            return false;
+        }
+        s.tokens = Some(tokens);
+        s.loaded = true;
+        s.invalid = false;
+        s.validated_at = Some(Instant::now());
+        true
+    }
+
+    fn notify(&self, tokens: &TokenSet) {
+        for cb in &self.on_change {
+            cb(tokens);
         }
     }
 
@@ -504,18 +664,33 @@ impl Inner {
     /// new set (a rotated refresh token is never dropped) and reports the error.
     async fn install(
         &self,
+        tokens: TokenSet,
+        previous: Option<&TokenSet>,
+    ) -> Result<Arc<TokenSet>> {
+        let epoch = self.epoch.load(Ordering::Acquire);
+        self.install_since(tokens, previous, epoch).await
+    }
+
+    /// [`Self::install`] for a renewal that started at `epoch`: after a
+    /// sign-out its tokens are dropped, neither saved nor published.
+    async fn install_since(
+        &self,
         mut tokens: TokenSet,
         previous: Option<&TokenSet>,
+        epoch: u64,
     ) -> Result<Arc<TokenSet>> {
         if let Some(p) = previous {
             tokens.keep_refresh_token_from(p);
         }
+        if self.signed_out_since(epoch) {
+            return Err(Error::Cancelled);
+        }
         let saved = self.store.save(&tokens).await;
         let tokens = Arc::new(tokens);
-        self.set_state(tokens.clone());
-        for cb in &self.on_change {
-            cb(&tokens);
+        if !self.publish(tokens.clone(), epoch) {
+            return Err(Error::Cancelled);
         }
+        self.notify(&tokens);
         saved.map(|_| tokens)
     }
 

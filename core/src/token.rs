@@ -228,13 +228,25 @@ pub(crate) fn oauth_error_in(
     })
 }
 
-/// `Retry-After` in seconds (HTTP dates are rare on these endpoints and ignored).
+/// `Retry-After` (RFC 9110 §10.2.3), as seconds or as an HTTP date, as a wait from now.
 pub(crate) fn retry_after(resp: &HttpResponse) -> Option<Duration> {
-    resp.header("retry-after")?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    retry_after_at(resp.header("retry-after")?, SystemTime::now())
+}
+
+/// `Retry-After` read at `now`: delay seconds, or an HTTP date (a date in the
+/// past means "now"). Absurd values are capped at a day: a session would give
+/// up long before (its retry deadline) and say how long the server asked for.
+pub(crate) fn retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
+    const CAP: Duration = Duration::from_secs(24 * 3600);
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(now).unwrap_or_default()
+        }
+    };
+    Some(wait.min(CAP))
 }
 
 /// Turns a non-success answer into the right error: a redirect, an OAuth error
@@ -599,5 +611,25 @@ mod tests {
             |t: Option<SystemTime>| t.map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_millis());
         assert_eq!(ms(back.expires_at), ms(t.expires_at));
         assert_eq!(back.extra_str("k"), Some("v"));
+    }
+
+    #[test]
+    fn retry_after_as_seconds_or_http_date() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(retry_after_at("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after_at("Sun, 06 Nov 1994 08:50:07 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        // A date already past: retry now, not never.
+        assert_eq!(
+            retry_after_at("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after_at("soon", now), None);
+        assert_eq!(
+            retry_after_at("99999999999999", now),
+            Some(Duration::from_secs(86_400))
+        );
     }
 }

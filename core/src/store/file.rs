@@ -33,12 +33,34 @@ impl FileStore {
         Error::Store(format!("cannot {what} {}: {e}", self.path.display()))
     }
 
-    /// Reads the stored set (blocking).
+    /// Reads the stored set (blocking). A file that holds no token set is
+    /// moved aside, to `<path>.damaged-<unix seconds>`, never overwritten, and
+    /// reported as [`Error::StoreDamaged`] naming where it went.
     pub fn load_now(&self) -> Result<Option<TokenSet>> {
         match fs::read(&self.path) {
-            Ok(bytes) => decode(&bytes, &self.path.display().to_string()).map(Some),
+            Ok(bytes) => match decode(&bytes, &self.path.display().to_string()) {
+                Ok(t) => Ok(Some(t)),
+                Err(Error::StoreDamaged(detail)) => {
+                    Err(Error::StoreDamaged(self.set_aside(detail)))
+                }
+                Err(e) => Err(e),
+            },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.io_error("read", e)),
+        }
+    }
+
+    /// Renames a damaged file out of the way; says where it went.
+    fn set_aside(&self, detail: String) -> String {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut aside = self.path.clone().into_os_string();
+        aside.push(format!(".damaged-{secs}"));
+        let aside = PathBuf::from(aside);
+        match fs::rename(&self.path, &aside) {
+            Ok(()) => format!("{detail}; kept as {}", aside.display()),
+            Err(e) => format!("{detail}; could not move it aside: {e}"),
         }
     }
 
@@ -72,6 +94,15 @@ impl FileStore {
         }
         result.map_err(|e| self.io_error("write", e))
     }
+
+    /// Removes the file (blocking).
+    pub fn clear_now(&self) -> Result<()> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(self.io_error("remove", e)),
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -102,23 +133,37 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Runs blocking file work (fsync takes milliseconds) off the async workers:
+/// on tokio's blocking pool when a runtime is running, inline otherwise.
+async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    #[cfg(feature = "reqwest")]
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+            return handle
+                .spawn_blocking(work)
+                .await
+                .unwrap_or_else(|e| Err(Error::Store(format!("file store task failed: {e}"))));
+        }
+    }
+    work()
+}
+
 impl TokenStore for FileStore {
     fn load(&self) -> BoxFuture<'_, Result<Option<TokenSet>>> {
-        Box::pin(async move { self.load_now() })
+        let store = self.clone();
+        Box::pin(off_workers(move || store.load_now()))
     }
 
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { self.save_now(tokens) })
+        let (store, tokens) = (self.clone(), tokens.clone());
+        Box::pin(off_workers(move || store.save_now(&tokens)))
     }
 
     fn clear(&self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move {
-            match fs::remove_file(&self.path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(self.io_error("remove", e)),
-            }
-        })
+        let store = self.clone();
+        Box::pin(off_workers(move || store.clear_now()))
     }
 }
 
@@ -165,10 +210,20 @@ mod tests {
         let err = store.load_now().unwrap_err();
         let msg = err.to_string();
         assert!(
-            matches!(err, Error::Store(_)) && msg.contains("tokens.json"),
+            matches!(err, Error::StoreDamaged(_)) && msg.contains("tokens.json.damaged-"),
             "{msg}"
         );
         assert!(!msg.contains("AT"));
+        // Kept aside, not overwritten: the store now reads as empty.
+        assert!(store.load_now().unwrap().is_none());
+        let kept: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            kept.iter().any(|n| n.starts_with("tokens.json.damaged-")),
+            "{kept:?}"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -39,8 +39,10 @@ impl RefreshLock for NoLock {
 
 /// Persistent storage of one token set.
 pub trait TokenStore: Send + Sync + fmt::Debug {
-    /// The stored set, or `None` when nothing is stored. A store that exists
-    /// but cannot be read is an error, never `None`.
+    /// The stored set, or `None` when nothing is stored. A store that cannot
+    /// be reached is [`Error::Store`]; one that holds something that is not a
+    /// token set is [`Error::StoreDamaged`] (a session can start over from
+    /// that), never `None`.
     fn load(&self) -> BoxFuture<'_, Result<Option<TokenSet>>>;
 
     /// Replaces the stored set. Must be durable when it returns `Ok`.
@@ -112,12 +114,12 @@ pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
 
 pub(crate) fn decode(bytes: &[u8], origin: &str) -> Result<TokenSet> {
     let stored: Stored = serde_json::from_slice(bytes).map_err(|e| {
-        Error::Store(format!(
+        Error::StoreDamaged(format!(
             "{origin} does not hold a token set (damaged or foreign file): {e}"
         ))
     })?;
     if stored.version != 1 {
-        return Err(Error::Store(format!(
+        return Err(Error::StoreDamaged(format!(
             "{origin}: unsupported format version {}",
             stored.version
         )));

@@ -117,6 +117,8 @@ impl ReqwestTransport {
     fn map_error(&self, e: &reqwest::Error) -> Error {
         if e.is_timeout() {
             Error::Timeout(self.options.timeout)
+        } else if is_permanent(e) {
+            Error::Unreachable(describe(e))
         } else {
             Error::Transport(describe(e))
         }
@@ -166,6 +168,46 @@ impl reqwest::dns::Resolve for InlineResolver {
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>);
         Box::pin(std::future::ready(found))
     }
+}
+
+/// Whether a failed connection will fail the same way however often it is
+/// tried: the host name does not exist, or the server's certificate is not
+/// trusted. Refused and reset connections, temporary DNS failures
+/// (`EAI_AGAIN`) and timeouts stay transient (a server restarting).
+fn is_permanent(e: &reqwest::Error) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            );
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return matches!(tls, rustls::Error::InvalidCertificate(_));
+            }
+        }
+        // rustls' certificate verdicts (also when wrapped where no downcast
+        // reaches), and getaddrinfo's EAI_NONAME / EAI_NODATA as glibc, musl
+        // and macOS word them: the name does not exist (a temporary failure
+        // reads differently).
+        let text = err.to_string();
+        if [
+            "invalid peer certificate",
+            "Name or service not known",
+            "No address associated with hostname",
+            "nodename nor servname provided",
+            "Name does not resolve",
+        ]
+        .iter()
+        .any(|m| text.contains(m))
+        {
+            return true;
+        }
+        current = err.source();
+    }
+    false
 }
 
 /// The error and its causes, without the URL: some providers put codes and
