@@ -234,9 +234,8 @@ pub(crate) fn new_session(
             let observer = observer.clone();
             b = b.on_change(move |t| observer.call(t));
         }
-        Ok(Box::new(Session(oauth2kit::blocking::Session::new(
-            b.build(),
-        ))))
+        // Tokens given here are saved before this returns (or the store's error is).
+        Ok(Box::new(Session(oauth2kit::blocking::Session::start(b)?)))
     })
 }
 

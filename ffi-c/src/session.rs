@@ -39,10 +39,11 @@ opaque!(oauth2kit_store => Arc<dyn TokenStore>, 0x6f32_6b73_746f_7265);
 pub struct oauth2kit_store_callbacks {
     /// Passed back to every function.
     pub user_data: *mut c_void,
-    /// Reads the stored set: set `*out_json` to a string allocated with
-    /// `malloc` (oauth2kit frees it with `free`), or to NULL when nothing is
-    /// stored; return true. Return false when the store cannot be read.
-    pub load: Option<extern "C" fn(user_data: *mut c_void, out_json: *mut *mut c_char) -> bool>,
+    /// Reads the stored set: hand the stored JSON to
+    /// `oauth2kit_json_sink_set(sink, json)` (which copies it: the memory stays
+    /// yours), or do not call it when nothing is stored; return true. Return
+    /// false when the store cannot be read. `sink` is lent for the call only.
+    pub load: Option<extern "C" fn(user_data: *mut c_void, sink: *mut oauth2kit_json_sink) -> bool>,
     /// Replaces the stored set with `json` (borrowed for the call); true on
     /// success, once the data is durable.
     pub save: Option<extern "C" fn(user_data: *mut c_void, json: *const c_char) -> bool>,
@@ -53,8 +54,33 @@ pub struct oauth2kit_store_callbacks {
     pub destroy: Option<extern "C" fn(user_data: *mut c_void)>,
 }
 
-unsafe extern "C" {
-    fn free(p: *mut c_void);
+/// Where a store's `load` callback puts the JSON it read; lent for the
+/// duration of that call only.
+#[derive(Debug)]
+pub struct oauth2kit_json_sink {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_json_sink => std::cell::RefCell<Option<zeroize::Zeroizing<String>>>, 0x6f32_6b6a_736e_6b21);
+
+/// Gives a `load` callback's JSON to oauth2kit, which copies it: the caller
+/// keeps and frees its own memory (so no allocation ever crosses the
+/// boundary to be freed by the other side's allocator). Call it at most once
+/// per `load`; a second call replaces the first. Errors: `NULL_ARGUMENT`,
+/// `WRONG_HANDLE`, `INVALID_UTF8`. Call it only inside the `load` callback
+/// that received `sink`.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_json_sink_set(
+    sink: *mut oauth2kit_json_sink,
+    json: *const c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_json_sink_set", || {
+        // SAFETY: a sink lent to the running callback (contract); the string is checked.
+        let cell = unsafe { oauth2kit_json_sink::get(sink, "sink") }?;
+        let json = unsafe { str_arg(json, "json") }?;
+        *cell.borrow_mut() = Some(zeroize::Zeroizing::new(json.to_owned()));
+        Ok(())
+    })
 }
 
 /// The C callbacks as a core `TokenStore`.
@@ -85,25 +111,22 @@ fn store_error(what: &str) -> Error {
 impl CallbackStore {
     fn load_now(&self) -> oauth2kit::Result<Option<TokenSet>> {
         let load = self.0.load.ok_or_else(|| store_error("load (missing)"))?;
-        let mut raw: *mut c_char = std::ptr::null_mut();
-        if !load(self.0.user_data, &mut raw) {
+        let sink = oauth2kit_json_sink::into_raw(std::cell::RefCell::new(None));
+        let ok = load(self.0.user_data, sink);
+        // SAFETY: made just above and lent for the call only; freed once here.
+        let json = unsafe { oauth2kit_json_sink::get(sink, "sink") }
+            .ok()
+            .and_then(|cell| cell.borrow_mut().take());
+        unsafe { oauth2kit_json_sink::free(sink) };
+        if !ok {
             return Err(store_error("load"));
         }
-        if raw.is_null() {
-            return Ok(None);
+        match json {
+            None => Ok(None),
+            Some(json) => serde_json::from_str::<TokenSet>(&json).map(Some).map_err(|e| {
+                Error::StoreDamaged(format!("the C store returned an invalid token set: {e}"))
+            }),
         }
-        // SAFETY: the callback hands over a NUL-terminated malloc'd string (contract).
-        let parsed = unsafe { std::ffi::CStr::from_ptr(raw) }
-            .to_str()
-            .map_err(|_| Error::Store("the C store returned invalid UTF-8".into()))
-            .and_then(|s| {
-                serde_json::from_str::<TokenSet>(s).map_err(|e| {
-                    Error::Store(format!("the C store returned an invalid token set: {e}"))
-                })
-            });
-        // SAFETY: allocated with malloc by the callback; freed exactly once here.
-        unsafe { free(raw.cast()) };
-        parsed.map(Some)
     }
 
     fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
@@ -265,7 +288,8 @@ pub type oauth2kit_tokens_callback =
 pub struct oauth2kit_session_options {
     /// Where tokens are kept; NULL for memory. The session keeps its own reference.
     pub store: *const oauth2kit_store,
-    /// Tokens to start from (e.g. from the code flow), copied; NULL to load the store.
+    /// Tokens to start from (e.g. from the code flow), copied and saved to the
+    /// store before `oauth2kit_session_new` returns; NULL to load the store.
     pub tokens: *const oauth2kit_token_set,
     /// When there is no usable refresh token: fetch tokens with the client
     /// credentials grant (true) or fail with `REAUTHORIZATION_REQUIRED` (false).
@@ -343,7 +367,8 @@ pub extern "C" fn oauth2kit_session_new(
                 b = b.on_change(move |t| cb.call(t));
             }
         }
-        out.write(oauth2kit_session::into_raw(Session::new(b.build())));
+        // Tokens given here are saved before this returns (or the store's error is).
+        out.write(oauth2kit_session::into_raw(Session::start(b)?));
         Ok(())
     })
 }

@@ -73,7 +73,7 @@ impl kit::store::TokenStore for ForeignStore {
             match blocking(move || store.load()).await? {
                 None => Ok(None),
                 Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| {
-                    kit::Error::Store(format!(
+                    kit::Error::StoreDamaged(format!(
                         "the stored tokens are not readable: {}",
                         json_error(&e)
                     ))
@@ -191,7 +191,8 @@ fn build_session(
             }
         });
     }
-    Ok(b.build())
+    // Tokens given here are saved before this returns (or the store's error is).
+    Ok(kit::blocking::Session::start(b)?.as_async().clone())
 }
 
 #[uniffi::export]

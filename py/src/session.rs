@@ -151,7 +151,9 @@ impl TokenStore for PyStore {
                 } else if let Ok(t) = v.cast::<Token>() {
                     Ok(Some(t.get().inner.clone()))
                 } else {
-                    Err(Error::Store("load() must return a Token or None".into()))
+                    Err(Error::StoreDamaged(
+                        "the store's load() returned something that is not a Token or None".into(),
+                    ))
                 }
             })
             .unwrap_or_else(|| Err(Error::Store("the interpreter is shutting down".into())))
@@ -238,6 +240,34 @@ impl CoreSession {
     }
 }
 
+/// Builds the session, saving the tokens handed to its constructor before it
+/// returns, so a script that signs a user in and exits keeps them. A Python
+/// store is called here, on this thread; a coroutine `save` cannot be awaited
+/// by a constructor and is refused (`await session.set_tokens(token)` is the
+/// way). Built-in stores save with the GIL released.
+fn start_saving(
+    py: Python<'_>,
+    builder: oauth2kit::session::SessionBuilder,
+    py_store: Option<&Bound<'_, PyAny>>,
+    tokens: TokenSet,
+) -> PyResult<Session> {
+    if let Some(obj) = py_store {
+        let out = obj.call_method1("save", (Token::new(py, tokens),))?;
+        if out.hasattr("__await__")? {
+            out.call_method0("close")?;
+            return Err(config(
+                py,
+                "an async store cannot save the tokens given to the constructor: build the \
+                 session without them, then `await session.set_tokens(token)`",
+            ));
+        }
+        return Ok(builder.build());
+    }
+    py.detach(move || oauth2kit::blocking::Session::start(builder))
+        .map(|s| s.as_async().clone())
+        .map_err(|e| to_pyerr(py, e))
+}
+
 struct SessionToken(Arc<TokenSet>, Py<CoreSession>);
 
 impl<'py> IntoPyObject<'py> for SessionToken {
@@ -290,12 +320,16 @@ impl CoreSession {
                 ));
             }
             b = b.jwt_bearer(crate::grants::jwt_grant_from_dict(py, &d)?);
-        } else if client_credentials.unwrap_or(token.is_none()) {
+        } else if client_credentials.unwrap_or(token.is_none() && store.is_none()) {
+            // With neither tokens nor a store, client credentials is the only way
+            // such a session can get a token. With either, the tokens may be a
+            // user's: falling back to the client's own identity must be asked for.
             b = b.client_credentials(scope.as_deref());
         }
         if let Some(t) = token {
             b = b.tokens(t.get().inner.clone());
         }
+        let store_arg = store;
         let store: Arc<dyn TokenStore> = match store {
             None => Arc::new(MemoryStore::new()),
             Some(s) => {
@@ -345,9 +379,15 @@ impl CoreSession {
                 });
             });
         }
+        let py_store =
+            store_arg.filter(|s| s.cast::<FileStore>().is_err() && s.cast::<RedisStore>().is_err());
+        let inner = match token {
+            Some(t) => start_saving(py, b, py_store, t.get().inner.clone())?,
+            None => b.build(),
+        };
         Ok(CoreSession {
             client: client.clone().unbind(),
-            inner: b.build(),
+            inner,
             locals,
             handed: HandedToken::new(py),
         })

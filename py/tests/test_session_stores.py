@@ -20,10 +20,10 @@ from conftest import BASIC_ID, BASIC_SECRET, DevServer, std_options
 
 def test_file_store_survives_a_restart(basic: oauth2kit.Client, dev: DevServer, tmp_path: Path) -> None:
     path = tmp_path / "tokens.json"
-    first = oauth2kit.Session(basic, store=oauth2kit.FileStore(path)).token()
+    first = oauth2kit.Session(basic, store=oauth2kit.FileStore(path), client_credentials=True).token()
     assert path.exists() and first.access_token in path.read_text()
     # a new process (here: a new session) reads the file instead of asking the server
-    again = oauth2kit.Session(basic, store=oauth2kit.FileStore(path)).token()
+    again = oauth2kit.Session(basic, store=oauth2kit.FileStore(path), client_credentials=True).token()
     assert again.access_token == first.access_token and dev.count("token") == 1
 
 
@@ -39,7 +39,7 @@ def test_python_store_and_on_update(basic: oauth2kit.Client, dev: DevServer) -> 
             self.saved.append(token)
 
     store, seen = ListStore(), []
-    s = oauth2kit.Session(basic, store=store, on_update=seen.append)
+    s = oauth2kit.Session(basic, store=store, on_update=seen.append, client_credentials=True)
     t = s.token()
     assert [x.access_token for x in store.saved] == [t.access_token] == [x.access_token for x in seen]
     s.invalidate(t)
@@ -58,7 +58,7 @@ def test_failing_store_is_a_store_error(basic: oauth2kit.Client) -> None:
             pass
 
     with pytest.raises(oauth2kit.StoreError, match="disk on fire"):
-        oauth2kit.Session(basic, store=Broken()).token()
+        oauth2kit.Session(basic, store=Broken(), client_credentials=True).token()
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.Session(basic, store=object())  # type: ignore[arg-type]
 
@@ -84,7 +84,7 @@ async def test_async_store_and_async_on_update(abasic: oauth2kit.AsyncClient, de
         events.append("update")
 
     store = AsyncStore()
-    s = oauth2kit.AsyncSession(abasic, store=store, on_update=updated)
+    s = oauth2kit.AsyncSession(abasic, store=store, on_update=updated, client_credentials=True)
     tokens = await asyncio.gather(*(s.token() for _ in range(10)))
     await asyncio.sleep(0.05)  # the coroutine callback runs on the loop, unawaited by the session
     assert len({t.access_token for t in tokens}) == 1 and store.token is not None
@@ -146,7 +146,7 @@ def test_redis_fleet_refreshes_once(dev: DevServer, redis_url: str) -> None:
     # four "processes": separate clients, sessions and connections, one Redis key
     sessions = [
         oauth2kit.Session(oauth2kit.Client(BASIC_ID, BASIC_SECRET, **std_options(dev.url)),
-                          store=oauth2kit.RedisStore(redis_url, key))
+                          store=oauth2kit.RedisStore(redis_url, key), client_credentials=True)
         for _ in range(4)
     ]
     with ThreadPoolExecutor(8) as pool:
@@ -161,7 +161,7 @@ def test_redis_fleet_of_async_sessions_refreshes_once(dev: DevServer, redis_url:
     async def go() -> List[str]:
         sessions = [
             oauth2kit.AsyncSession(oauth2kit.AsyncClient(BASIC_ID, BASIC_SECRET, **std_options(dev.url)),
-                                   store=oauth2kit.RedisStore(redis_url, key))
+                                   store=oauth2kit.RedisStore(redis_url, key), client_credentials=True)
             for _ in range(3)
         ]
         tokens = await asyncio.gather(*(sessions[i % 3].token() for i in range(9)))
@@ -175,7 +175,8 @@ def test_redis_restart_costs_the_session_nothing(basic: oauth2kit.Client, dev: D
     port = free_port()
     proc = start_redis(port)
     try:
-        session = oauth2kit.Session(basic, store=oauth2kit.RedisStore(f"redis://127.0.0.1:{port}/0", "restart"))
+        session = oauth2kit.Session(basic, store=oauth2kit.RedisStore(f"redis://127.0.0.1:{port}/0", "restart"),
+                                   client_credentials=True)
         first = session.token()
         proc.terminate()
         proc.wait(5)
