@@ -409,6 +409,12 @@ typedef struct oauth2kit_device_authorization oauth2kit_device_authorization;
 typedef struct oauth2kit_introspection oauth2kit_introspection;
 
 /**
+ * Where a store's `load` callback puts the JSON it read; lent for the
+ * duration of that call only.
+ */
+typedef struct oauth2kit_json_sink oauth2kit_json_sink;
+
+/**
  * A session: hands out a valid access token, renewing it before expiry —
  * once, however many threads ask at the same time. Thread-safe: share it.
  */
@@ -485,11 +491,12 @@ typedef struct {
    */
   void *user_data;
   /**
-   * Reads the stored set: set `*out_json` to a string allocated with
-   * `malloc` (oauth2kit frees it with `free`), or to NULL when nothing is
-   * stored; return true. Return false when the store cannot be read.
+   * Reads the stored set: hand the stored JSON to
+   * `oauth2kit_json_sink_set(sink, json)` (which copies it: the memory stays
+   * yours), or do not call it when nothing is stored; return true. Return
+   * false when the store cannot be read. `sink` is lent for the call only.
    */
-  bool (*load)(void *user_data, char **out_json);
+  bool (*load)(void *user_data, oauth2kit_json_sink *sink);
   /**
    * Replaces the stored set with `json` (borrowed for the call); true on
    * success, once the data is durable.
@@ -522,7 +529,8 @@ typedef struct {
    */
   const oauth2kit_store *store;
   /**
-   * Tokens to start from (e.g. from the code flow), copied; NULL to load the store.
+   * Tokens to start from (e.g. from the code flow), copied and saved to the
+   * store before `oauth2kit_session_new` returns; NULL to load the store.
    */
   const oauth2kit_token_set *tokens;
   /**
@@ -1027,7 +1035,15 @@ void oauth2kit_introspection_free(oauth2kit_introspection *intro);
  */
 oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
 
-extern void free(void *p);
+/**
+ * Gives a `load` callback's JSON to oauth2kit, which copies it: the caller
+ * keeps and frees its own memory (so no allocation ever crosses the
+ * boundary to be freed by the other side's allocator). Call it at most once
+ * per `load`; a second call replaces the first. Errors: `NULL_ARGUMENT`,
+ * `WRONG_HANDLE`, `INVALID_UTF8`. Call it only inside the `load` callback
+ * that received `sink`.
+ */
+oauth2kit_status oauth2kit_json_sink_set(oauth2kit_json_sink *sink, const char *json);
 
 /**
  * A store in memory (the default of a session). `*out` receives a new store

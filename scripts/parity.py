@@ -166,7 +166,10 @@ def check_mobile(m: dict, c: Checks, kotlin: Path | None, swift: Path | None) ->
         for o in m["client_options"]:
             c.check(o["swift"] in fields, f"Swift: ClientConfig.{o['swift']}")
         client = sw[sw.find("open class OAuthClient") :]
-        methods = set(re.findall(r"func ([A-Za-z0-9]+)\(", client[: client.find("\n}\n")]))
+        # The class ends where the next top-level declaration starts (its body
+        # holds nested blocks that close with a bare "}" line too).
+        end = re.search(r"\n(?:public |open |fileprivate |private |internal )?(?:struct|class|protocol|enum|extension) ", client[10:])
+        methods = set(re.findall(r"func ([A-Za-z0-9]+)\(", client[: end.start() + 10 if end else len(client)]))
         for op in m["client_operations"]:
             check_op(c, "Swift", op["name"], op["swift"], lambda n: n in methods)
 

@@ -86,7 +86,10 @@ static std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::string oauth2kit_status_name_cpp(int status);  // include_c_header_first.cpp
+
 int main() {
+  CHECK(oauth2kit_status_name_cpp(77) == "unknown");
   const char* b = std::getenv("OAUTH2KIT_DEVSERVER_URL");
   const char* k = std::getenv("OAUTH2KIT_KEYS_DIR");
   const char* r = std::getenv("OAUTH2KIT_REDIS_URL");

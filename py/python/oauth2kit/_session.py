@@ -55,10 +55,22 @@ class MemoryStore:
 
 
 _OPTIONS_DOC = """
-    ``token``: the tokens to start from (else the store's, else none).
-    ``client_credentials`` (default: True when no ``token`` and no
-    ``jwt_bearer`` is given) lets it fetch new tokens with the client
-    credentials grant and ``scope``; ``jwt_bearer`` (a dict of
+    ``token``: the tokens to start from (else the store's, else none); given
+    tokens are saved to ``store`` before the constructor returns (an async
+    store cannot be awaited there: give the token to ``await set_tokens()``).
+    ``client_credentials`` lets it fetch new tokens with the client
+    credentials grant and ``scope`` when it has none or its refresh token is
+    dead. It defaults to True only for a session with no ``token``, no
+    ``store`` and no ``jwt_bearer`` (nothing else could give it a token);
+    with a token or a store it must be asked for, so a user's session
+    restored from a store never turns into the client's own identity by
+    itself (it raises ``ReauthorizationRequired`` instead). A damaged store
+    (a torn file, a ``load()`` that returns something else than a Token or
+    None) raises ``StoreError`` once, then a session with a grant starts over
+    (the file store keeps the damaged file as ``<file>.damaged-<time>``).
+    ``clear()`` is a sign-out: a renewal in flight is waited for and nothing
+    it gets is saved or handed out (its callers get
+    ``OperationCancelledError``); ``jwt_bearer`` (a dict of
     ``Client.jwt_bearer``'s keyword arguments, e.g. ``private_key``,
     ``issuer``, ``subject``, ``audience``) makes it fetch with the JWT bearer
     grant instead, signing a new assertion each time; ``leeway`` is how many
