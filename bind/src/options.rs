@@ -467,7 +467,9 @@ impl ClientConfig {
                 self.allow_insecure_http = match value {
                     Value::Bool(b) => b,
                     other => return Err(type_error(option, value_kind(&other))),
-                }
+                };
+                // Discovery runs before the client exists: it reads the transport's copy.
+                self.http.allow_insecure_http = self.allow_insecure_http;
             }
             O::UserAgent => self.http.user_agent = text(value)?,
             O::CaCertificatesPem => self

@@ -382,6 +382,9 @@ pub struct ValidateArgs {
 pub struct DiscoverArgs {
     /// The issuer identifier, e.g. https://as.example.
     pub issuer: String,
+    /// Allow a plain http:// issuer off loopback (never do this with real credentials).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
     /// Whole-request timeout in seconds.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,

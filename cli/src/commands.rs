@@ -138,7 +138,10 @@ pub fn validate(a: &ValidateArgs) -> Result<u8, CliError> {
 }
 
 pub fn discover(a: &DiscoverArgs) -> Result<u8, CliError> {
-    let meta = blocking::Client::discover(&a.issuer, config::http_options(a.timeout))?;
+    let meta = blocking::Client::discover(
+        &a.issuer,
+        config::http_options(a.timeout, a.allow_insecure_http),
+    )?;
     // Metadata is public: printed whole.
     println!(
         "{}",

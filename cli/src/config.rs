@@ -9,9 +9,10 @@ use oauth2kit::{AuthMethod, HttpOptions, OAuthClient, Profile, SigningKey};
 use crate::args::{AuthMethodArg, ClientArgs};
 use crate::exit::CliError;
 
-pub fn http_options(timeout_secs: u64) -> HttpOptions {
+pub fn http_options(timeout_secs: u64, allow_insecure_http: bool) -> HttpOptions {
     HttpOptions {
         timeout: Duration::from_secs(timeout_secs.max(1)),
+        allow_insecure_http,
         user_agent: concat!("oauth2kit-cli/", env!("CARGO_PKG_VERSION")).to_string(),
         ..Default::default()
     }
@@ -47,7 +48,7 @@ pub fn load_key(path: &std::path::Path) -> Result<SigningKey, CliError> {
 
 /// Builds the client. `redirect_uri` is set by the authorization-code command.
 pub fn client(args: &ClientArgs, redirect_uri: Option<&str>) -> Result<blocking::Client, CliError> {
-    let options = http_options(args.timeout);
+    let options = http_options(args.timeout, args.allow_insecure_http);
     let mut b = OAuthClient::builder(args.client_id.clone());
     if let Some(p) = &args.profile {
         b = b.profile(Profile::load(p)?);

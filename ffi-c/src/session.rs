@@ -123,9 +123,11 @@ impl CallbackStore {
         }
         match json {
             None => Ok(None),
-            Some(json) => serde_json::from_str::<TokenSet>(&json).map(Some).map_err(|e| {
-                Error::StoreDamaged(format!("the C store returned an invalid token set: {e}"))
-            }),
+            Some(json) => serde_json::from_str::<TokenSet>(&json)
+                .map(Some)
+                .map_err(|e| {
+                    Error::StoreDamaged(format!("the C store returned an invalid token set: {e}"))
+                }),
         }
     }
 
