@@ -403,24 +403,37 @@ async fn an_untrusted_certificate_fails_at_once() {
     );
 }
 
-#[tokio::test]
-async fn an_http_date_retry_after_is_honoured() {
+/// A client-credentials session whose first token request meets a 503 with
+/// `Retry-After` as an HTTP date `after` from now.
+fn session_behind_maintenance(
+    deadline: Duration,
+    after: Duration,
+) -> (oauth2kit_devserver::DevServer, Session) {
     let srv = server();
     let c = client(&srv, clients::POST_CLIENT_ID);
     let session = Session::builder(c)
         .client_credentials(None)
-        .retry_deadline(Duration::from_secs(20))
+        .retry_deadline(deadline)
         .build();
-    // HTTP dates have whole seconds: two from now is at least one from now.
-    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
     srv.inject(Fault {
         endpoint: "token".into(),
         status: 503,
         body: "maintenance".into(),
         content_type: "text/plain".into(),
-        headers: vec![("Retry-After".into(), at)],
+        headers: vec![(
+            "Retry-After".into(),
+            httpdate::fmt_http_date(SystemTime::now() + after),
+        )],
         ..Default::default()
     });
+    (srv, session)
+}
+
+#[tokio::test]
+async fn an_http_date_retry_after_is_honoured() {
+    // HTTP dates have whole seconds: two from now is at least one from now.
+    let (srv, session) =
+        session_behind_maintenance(Duration::from_secs(20), Duration::from_secs(2));
     let started = Instant::now();
     session.access_token().await.unwrap();
     assert_eq!(srv.count("token"), 2);
@@ -433,21 +446,8 @@ async fn an_http_date_retry_after_is_honoured() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_deadline_fails_at_once_with_the_wait() {
-    let srv = server();
-    let c = client(&srv, clients::POST_CLIENT_ID);
-    let session = Session::builder(c)
-        .client_credentials(None)
-        .retry_deadline(Duration::from_secs(5))
-        .build();
-    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600));
-    srv.inject(Fault {
-        endpoint: "token".into(),
-        status: 503,
-        body: "maintenance".into(),
-        content_type: "text/plain".into(),
-        headers: vec![("Retry-After".into(), at)],
-        ..Default::default()
-    });
+    let (srv, session) =
+        session_behind_maintenance(Duration::from_secs(5), Duration::from_secs(3600));
     let err = session.access_token().await.unwrap_err();
     let wait = err.retry_after().expect("the wait is in the error");
     assert!(wait > Duration::from_secs(3500), "{wait:?}");

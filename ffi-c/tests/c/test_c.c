@@ -913,6 +913,26 @@ static void test_session_threads_and_c_store(void) {
   oauth2kit_string_free(at);
   oauth2kit_string_free(at2);
   oauth2kit_session_free(s);
+
+  /* Tokens given to a session are saved before oauth2kit_session_new returns. */
+  unlink(path);
+  oauth2kit_token_set *given = NULL;
+  OK(oauth2kit_token_set_from_json("{\"access_token\":\"given-at\",\"refresh_token\":\"given-rt\"}", &given));
+  o = (oauth2kit_session_options){0};
+  o.store = store;
+  o.tokens = given;
+  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_session_free(s);
+  OK(oauth2kit_store_load(store, &loaded));
+  CHECK(loaded != NULL);
+  char *rt = NULL;
+  if (loaded) {
+    OK(oauth2kit_token_set_refresh_token(loaded, &rt));
+    STREQ(rt, "given-rt");
+  }
+  oauth2kit_string_free(rt);
+  oauth2kit_token_set_free(loaded);
+  oauth2kit_token_set_free(given);
   oauth2kit_store_free(store);
   unlink(path);
   oauth2kit_client_free(c);
