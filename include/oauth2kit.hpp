@@ -405,8 +405,8 @@ class SessionOptions {
     return *this;
   }
   // Tokens to start from (e.g. from the code flow) instead of loading the
-  // store. They reach the store with the next renewal; Session::set_tokens
-  // saves them at once.
+  // store. The Session constructor saves them to the store before it returns
+  // (and throws the store's error if it cannot).
   SessionOptions& tokens(const Tokens& t) {
     inner_->set_initial_tokens(t.raw());
     return *this;

@@ -120,7 +120,8 @@ pub struct SessionOptions {
     /// How to get tokens without a refresh token.
     #[uniffi(default = None)]
     pub grant: Option<SessionGrant>,
-    /// Start from these tokens instead of loading the store.
+    /// Start from these tokens instead of loading the store; the session's
+    /// constructor saves them to the store before it returns.
     #[uniffi(default)]
     pub initial_tokens: Option<TokenSet>,
     /// Renew this long before expiry (default 60).

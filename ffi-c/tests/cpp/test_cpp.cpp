@@ -401,12 +401,14 @@ int main() {
     auto user = c.password("alice", "wonderland");
     oauth2kit::Store file = oauth2kit::Store::file(path);
     CHECK(!file.load().has_value());
-    // Initial tokens stay in memory until the next renewal (core rule); set_tokens saves at once.
+    // Tokens given to a session are saved before its constructor returns: a
+    // plugin that signs a user in and is unloaded keeps the refresh token.
     oauth2kit::Session a(c, oauth2kit::SessionOptions().store(file).tokens(user));
-    CHECK(a.access_token() == user.access_token());
-    CHECK(!file.load().has_value());
-    a.set_tokens(user);
     auto saved = oauth2kit::Store::file(path).load();
+    CHECK(saved && saved->refresh_token() == user.refresh_token());
+    CHECK(a.access_token() == user.access_token());
+    a.set_tokens(user);
+    saved = oauth2kit::Store::file(path).load();
     CHECK(saved && saved->access_token() == user.access_token() && saved->refresh_token() == user.refresh_token());
 
     // A new session (a restarted plugin) on the same file: no request, same token.
