@@ -16,12 +16,21 @@
 //!   with each language's spelling, written to `bind/manifest.json`;
 //!   `scripts/parity.py` checks every binding's real exports against it.
 //!
+//! - **how a session is configured and where it keeps tokens** — [`session`]:
+//!   one table of session options (timings, the one grant a session may fetch
+//!   with) and [`store`]: one adapter for the stores users write in their own
+//!   language (the versioned document as text, callbacks off the async workers).
+//!
 //! A binding translates its language's values into [`Value`]s and
 //! [`ErrorRecord`]s into its own errors, and decides nothing else.
 
 pub mod error;
 pub mod manifest;
 pub mod options;
+pub mod session;
+pub mod store;
 
 pub use error::ErrorRecord;
 pub use options::{ClientConfig, ClientOption, OptionSpec, Value, ValueType};
+pub use session::{SessionConfig, SessionOption};
+pub use store::{ForeignStore, ForeignStoreAdapter};

@@ -133,22 +133,13 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs blocking file work (fsync takes milliseconds) off the async workers:
-/// on tokio's blocking pool when a runtime is running, inline otherwise.
-async fn off_workers<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    #[cfg(feature = "reqwest")]
-    if let Ok(handle) = tokio::runtime::Handle::try_current() {
-        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
-            return handle
-                .spawn_blocking(work)
-                .await
-                .unwrap_or_else(|e| Err(Error::Store(format!("file store task failed: {e}"))));
-        }
-    }
+/// Without the async runtime (the sans-IO build), file work runs inline.
+#[cfg(not(feature = "reqwest"))]
+async fn off_workers<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
     work()
 }
+#[cfg(feature = "reqwest")]
+use super::off_workers;
 
 impl TokenStore for FileStore {
     fn load(&self) -> BoxFuture<'_, Result<Option<TokenSet>>> {

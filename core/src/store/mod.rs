@@ -104,6 +104,44 @@ pub(crate) struct Stored {
     pub(crate) tokens: TokenSet,
 }
 
+/// The stored document (`{"version":1,"tokens":{…}}`) of a token set: what
+/// every built-in store writes, and what foreign stores (C, C++, Kotlin/Swift)
+/// are handed through the binding layer.
+pub fn encode_document(tokens: &TokenSet) -> Result<Vec<u8>> {
+    encode(tokens)
+}
+
+/// Reads a stored document; a bare token set (what foreign stores held
+/// before the document was versioned) is read too. Anything else is
+/// [`Error::StoreDamaged`], naming `origin` and never the content.
+pub fn decode_document(bytes: &[u8], origin: &str) -> Result<TokenSet> {
+    match decode(bytes, origin) {
+        Ok(t) => Ok(t),
+        Err(damaged) => match serde_json::from_slice::<TokenSet>(bytes) {
+            Ok(t) if !bytes.windows(10).any(|w| w == b"\"version\"") => Ok(t),
+            _ => Err(damaged),
+        },
+    }
+}
+
+/// Runs blocking store work (fsync, a foreign callback that takes a lock or a
+/// keychain) off the async runtime's workers: on tokio's blocking pool inside
+/// a multi-thread runtime, inline otherwise (a blocking caller's own thread).
+#[cfg(feature = "reqwest")]
+pub async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+            return handle
+                .spawn_blocking(work)
+                .await
+                .unwrap_or_else(|e| Err(Error::Store(format!("store task failed: {e}"))));
+        }
+    }
+    work()
+}
+
 pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
     serde_json::to_vec(&Stored {
         version: 1,
