@@ -357,6 +357,98 @@ typedef enum {
 } oauth2kit_option;
 
 /**
+ * The options of `oauth2kit_session_config_set`. Every value is given as text and
+ * read as the option's type: durations in seconds (`"2.5"`), booleans
+ * `"true"`/`"false"`.
+ */
+typedef enum {
+  /**
+   * Renew a token this many seconds before it expires (0: at expiry).
+   *
+   * Type: a number of seconds; default: 60.
+   */
+  OAUTH2KIT_SESSION_OPTION_REFRESH_MARGIN = 1,
+  /**
+   * How long transient failures (5xx, 429, network) are retried, in seconds (0: not retried). A `Retry-After` longer than this fails at once.
+   *
+   * Type: a number of seconds; default: 30.
+   */
+  OAUTH2KIT_SESSION_OPTION_RETRY_DEADLINE = 2,
+  /**
+   * With an unknown lifetime, ask the profile's validation endpoint at most this often, in seconds.
+   *
+   * Type: a number of seconds; default: 300.
+   */
+  OAUTH2KIT_SESSION_OPTION_VALIDATE_EVERY = 3,
+  /**
+   * How long the fleet refresh lock (Redis) is held at most, in seconds: a holder that dies frees it after this.
+   *
+   * Type: a number of seconds; default: 30.
+   */
+  OAUTH2KIT_SESSION_OPTION_LOCK_TTL = 4,
+  /**
+   * Fetch tokens with the client credentials grant when the session has none or its refresh token is dead. Never on by default: a user's session restored from a store does not turn into the client's own identity.
+   *
+   * Type: true or false; default: false.
+   */
+  OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS = 5,
+  /**
+   * The scope the session's grant asks for.
+   *
+   * Type: text; default: the client's.
+   */
+  OAUTH2KIT_SESSION_OPTION_SCOPE = 6,
+  /**
+   * Fetch tokens with the JWT bearer grant (RFC 7523), signing a new assertion with this PEM key for every request.
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_PRIVATE_KEY_PEM = 7,
+  /**
+   * As `jwt_bearer_private_key_pem`, with a private JWK (JSON).
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_PRIVATE_KEY_JWK = 8,
+  /**
+   * Fetch tokens with the JWT bearer grant, presenting this ready assertion.
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_ASSERTION = 9,
+  /**
+   * `iss` of the signed assertion.
+   *
+   * Type: text; default: the client id.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_ISSUER = 10,
+  /**
+   * `sub` of the signed assertion: the user or service the tokens are for.
+   *
+   * Type: text; default: the client id.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_SUBJECT = 11,
+  /**
+   * `aud` of the signed assertion.
+   *
+   * Type: text; default: the token endpoint URL.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_AUDIENCE = 12,
+  /**
+   * Lifetime of each signed assertion, in seconds.
+   *
+   * Type: a number of seconds; default: 300.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_LIFETIME = 13,
+  /**
+   * More claims for the signed assertion, as a JSON object.
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_SESSION_OPTION_JWT_BEARER_CLAIMS = 14,
+} oauth2kit_session_option;
+
+/**
  * `token_type_hint` of introspection and revocation (RFC 7009/7662).
  */
 typedef enum {
@@ -421,6 +513,15 @@ typedef struct oauth2kit_json_sink oauth2kit_json_sink;
 typedef struct oauth2kit_session oauth2kit_session;
 
 /**
+ * How a session renews and where it keeps its tokens: the session options of
+ * the binding layer (`oauth2kit_session_config_set`), plus a store, initial
+ * tokens and a change callback. New options are new enum values, never a
+ * changed struct: code compiled against an older header keeps working. Not
+ * thread-safe: set it up from one thread.
+ */
+typedef struct oauth2kit_session_config oauth2kit_session_config;
+
+/**
  * Where a session keeps its tokens. A store may be shared by several
  * sessions and freed once they are created (they keep what they need).
  */
@@ -478,12 +579,16 @@ typedef bool (*oauth2kit_poll_callback)(void *user_data, const oauth2kit_poll_ev
 
 /**
  * A token store made of C functions, so a plugin can keep tokens in its own
- * database or keychain. The JSON documents are those of
- * `oauth2kit_token_set_to_json` and contain the tokens.
+ * database or keychain. The documents are JSON text that contains the tokens
+ * (`{"version":1,"tokens":{...}}`; a bare token set as written by
+ * `oauth2kit_token_set_to_json` is read too): store them as they are.
+ * Something else returned by `load` is reported once as a `STORE` error, then
+ * a session with a grant starts over.
  *
- * The functions may be called from any thread, including oauth2kit's own
- * runtime threads, and concurrently: they must be thread-safe, quick, must not
- * call blocking oauth2kit functions, and must not unwind.
+ * The functions are called from any thread (a thread of oauth2kit's blocking
+ * pool, never one of its async workers, or the thread of a blocking call) and
+ * concurrently: they must be thread-safe, must not call blocking oauth2kit
+ * functions, and must not unwind. They may block (a database, a keychain).
  */
 typedef struct {
   /**
@@ -519,42 +624,6 @@ typedef struct {
  * thread-safe, quick, must not call blocking oauth2kit functions and must not unwind.
  */
 typedef void (*oauth2kit_tokens_callback)(void *user_data, const oauth2kit_token_set *tokens);
-
-/**
- * How a session gets and keeps its tokens. Zero-initialise it, then set what you need.
- */
-typedef struct {
-  /**
-   * Where tokens are kept; NULL for memory. The session keeps its own reference.
-   */
-  const oauth2kit_store *store;
-  /**
-   * Tokens to start from (e.g. from the code flow), copied and saved to the
-   * store before `oauth2kit_session_new` returns; NULL to load the store.
-   */
-  const oauth2kit_token_set *tokens;
-  /**
-   * When there is no usable refresh token: fetch tokens with the client
-   * credentials grant (true) or fail with `REAUTHORIZATION_REQUIRED` (false).
-   */
-  bool client_credentials;
-  /**
-   * Scope for the client credentials grant; NULL for the configured default.
-   */
-  const char *scope;
-  /**
-   * Renew this many seconds before expiry; 0 for the default (60).
-   */
-  uint32_t refresh_margin_secs;
-  /**
-   * Called with every new token set (NULL for none).
-   */
-  oauth2kit_tokens_callback on_change;
-  /**
-   * Passed back to `on_change`.
-   */
-  void *on_change_user_data;
-} oauth2kit_session_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1096,13 +1165,61 @@ oauth2kit_status oauth2kit_store_load(const oauth2kit_store *store, oauth2kit_to
 void oauth2kit_store_free(oauth2kit_store *store);
 
 /**
- * Creates a session over `client` with `options` (NULL for all defaults:
- * memory store, no initial tokens, no client credentials). Nothing is sent
- * until a token is asked for. `*out` receives a new session (free with
- * `oauth2kit_session_free`). Thread-safe.
+ * Starts a session configuration with every option at its default: memory
+ * store, no initial tokens, no grant to fetch tokens with. `*out` receives a
+ * new config; free it with `oauth2kit_session_config_free` (sessions made
+ * from it do not need it any longer).
+ */
+oauth2kit_status oauth2kit_session_config_new(oauth2kit_session_config **out);
+
+/**
+ * Sets session option `option` (an `oauth2kit_session_option`) to `value`,
+ * copied and read as the option's type (durations in seconds, `"2.5"`;
+ * booleans `"true"`/`"false"`). Errors: `CONFIG` (unknown option, bad value:
+ * the message names the option), `NULL_ARGUMENT`, `INVALID_UTF8`,
+ * `WRONG_HANDLE`.
+ */
+oauth2kit_status oauth2kit_session_config_set(oauth2kit_session_config *config,
+                                              int32_t option,
+                                              const char *value);
+
+/**
+ * Keeps tokens in `store` (NULL: memory). The config keeps its own
+ * reference: free the store when you like.
+ */
+oauth2kit_status oauth2kit_session_config_set_store(oauth2kit_session_config *config,
+                                                    const oauth2kit_store *store);
+
+/**
+ * Starts sessions from `tokens` (copied; NULL: load the store instead). A
+ * session saves them to its store before `oauth2kit_session_new` returns.
+ */
+oauth2kit_status oauth2kit_session_config_set_tokens(oauth2kit_session_config *config,
+                                                     const oauth2kit_token_set *tokens);
+
+/**
+ * Calls `on_change(user_data, tokens)` with every new token set of the
+ * sessions made from this config, after it is saved, and when a session
+ * adopts a newer set another process stored (NULL: none).
+ */
+oauth2kit_status oauth2kit_session_config_set_on_change(oauth2kit_session_config *config,
+                                                        oauth2kit_tokens_callback on_change,
+                                                        void *user_data);
+
+/**
+ * Frees a session config; NULL is a no-op.
+ */
+void oauth2kit_session_config_free(oauth2kit_session_config *config);
+
+/**
+ * Creates a session over `client` with `config` (NULL for all defaults:
+ * memory store, no initial tokens, no grant). Tokens set on the config are
+ * saved to its store before this returns (`STORE` if they cannot be). No
+ * request is sent until a token is asked for. `*out` receives a new session
+ * (free with `oauth2kit_session_free`). Thread-safe.
  */
 oauth2kit_status oauth2kit_session_new(const oauth2kit_client *client,
-                                       const oauth2kit_session_options *options,
+                                       const oauth2kit_session_config *config,
                                        oauth2kit_session **out);
 
 /**

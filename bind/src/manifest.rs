@@ -187,6 +187,23 @@ pub fn manifest() -> Json {
             })
         })
         .collect();
+    let session_options: Vec<Json> = crate::session::SESSION_OPTIONS
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "number": s.option as i32,
+                "type": s.ty.name(),
+                "default": s.default,
+                "doc": s.doc,
+                "c": format!("OAUTH2KIT_SESSION_OPTION_{}", s.name.to_ascii_uppercase()),
+                "cpp": s.name,
+                "python": s.name,
+                "kotlin": camel(s.name),
+                "swift": camel(s.name),
+            })
+        })
+        .collect();
     let operations: Vec<Json> = OPERATIONS
         .iter()
         .map(|o| {
@@ -215,6 +232,7 @@ pub fn manifest() -> Json {
         "client_options": options,
         "retired_option_numbers": RETIRED.iter().map(|(n, why)| json!({"number": n, "was": why})).collect::<Vec<_>>(),
         "client_operations": operations,
+        "session_options": session_options,
     })
 }
 

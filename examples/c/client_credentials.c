@@ -36,13 +36,17 @@ int main(int argc, char **argv) {
     rc = fail("client");
     goto out;
   }
-  oauth2kit_session_options opts = {0};
-  opts.client_credentials = true;
-  opts.scope = "read";
-  if (oauth2kit_session_new(client, &opts, &session)) {
+  /* The session fetches with client credentials (a grant is never a default). */
+  oauth2kit_session_config *scfg = NULL;
+  if (oauth2kit_session_config_new(&scfg) ||
+      oauth2kit_session_config_set(scfg, OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS, "true") ||
+      oauth2kit_session_config_set(scfg, OAUTH2KIT_SESSION_OPTION_SCOPE, "read") ||
+      oauth2kit_session_new(client, scfg, &session)) {
+    oauth2kit_session_config_free(scfg);
     rc = fail("session");
     goto out;
   }
+  oauth2kit_session_config_free(scfg);
   char *name = NULL, *value = NULL;
   if (oauth2kit_session_authorization_header(session, &name, &value)) {
     rc = fail("token");

@@ -36,6 +36,7 @@ mod introspect;
 mod lifecycle;
 mod option_enum;
 mod session;
+mod session_option_enum;
 mod status_enum;
 mod strings;
 mod tokens;

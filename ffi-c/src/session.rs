@@ -4,19 +4,18 @@
 use std::ffi::{c_char, c_void};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use oauth2kit::blocking::Session;
 use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
-use oauth2kit::transport::BoxFuture;
 use oauth2kit::{Error, TokenSet};
 
 use crate::client::oauth2kit_client;
 use crate::error::oauth2kit_status;
 use crate::guard::{guard, guard_void};
-use crate::handle::{Handle, opaque, opt_str_arg, out_arg, str_arg};
+use crate::handle::{Handle, opaque, out_arg, str_arg};
 use crate::strings::new_c_string;
 use crate::tokens::oauth2kit_token_set;
+pub use crate::session_option_enum::oauth2kit_session_option;
 
 /// Where a session keeps its tokens. A store may be shared by several
 /// sessions and freed once they are created (they keep what they need).
@@ -28,12 +27,16 @@ pub struct oauth2kit_store {
 opaque!(oauth2kit_store => Arc<dyn TokenStore>, 0x6f32_6b73_746f_7265);
 
 /// A token store made of C functions, so a plugin can keep tokens in its own
-/// database or keychain. The JSON documents are those of
-/// `oauth2kit_token_set_to_json` and contain the tokens.
+/// database or keychain. The documents are JSON text that contains the tokens
+/// (`{"version":1,"tokens":{...}}`; a bare token set as written by
+/// `oauth2kit_token_set_to_json` is read too): store them as they are.
+/// Something else returned by `load` is reported once as a `STORE` error, then
+/// a session with a grant starts over.
 ///
-/// The functions may be called from any thread, including oauth2kit's own
-/// runtime threads, and concurrently: they must be thread-safe, quick, must not
-/// call blocking oauth2kit functions, and must not unwind.
+/// The functions are called from any thread (a thread of oauth2kit's blocking
+/// pool, never one of its async workers, or the thread of a blocking call) and
+/// concurrently: they must be thread-safe, must not call blocking oauth2kit
+/// functions, and must not unwind. They may block (a database, a keychain).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct oauth2kit_store_callbacks {
@@ -108,8 +111,8 @@ fn store_error(what: &str) -> Error {
     Error::Store(format!("the C store callback `{what}` failed"))
 }
 
-impl CallbackStore {
-    fn load_now(&self) -> oauth2kit::Result<Option<TokenSet>> {
+impl oauth2kit_bind::ForeignStore for CallbackStore {
+    fn load(&self) -> oauth2kit::Result<Option<zeroize::Zeroizing<String>>> {
         let load = self.0.load.ok_or_else(|| store_error("load (missing)"))?;
         let sink = oauth2kit_json_sink::into_raw(std::cell::RefCell::new(None));
         let ok = load(self.0.user_data, sink);
@@ -118,58 +121,30 @@ impl CallbackStore {
             .ok()
             .and_then(|cell| cell.borrow_mut().take());
         unsafe { oauth2kit_json_sink::free(sink) };
-        if !ok {
-            return Err(store_error("load"));
-        }
-        match json {
-            None => Ok(None),
-            Some(json) => serde_json::from_str::<TokenSet>(&json)
-                .map(Some)
-                .map_err(|e| {
-                    Error::StoreDamaged(format!("the C store returned an invalid token set: {e}"))
-                }),
-        }
+        if ok { Ok(json) } else { Err(store_error("load")) }
     }
 
-    fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
+    fn save(&self, document: &str) -> oauth2kit::Result<()> {
         let save = self.0.save.ok_or_else(|| store_error("save (missing)"))?;
-        let json = serde_json::to_string(tokens).map_err(|e| Error::Store(e.to_string()))?;
-        let json = zeroize::Zeroizing::new(
-            std::ffi::CString::new(json)
+        let doc = zeroize::Zeroizing::new(
+            std::ffi::CString::new(document)
                 .map_err(|e| Error::Store(e.to_string()))?
                 .into_bytes_with_nul(),
         );
-        if save(self.0.user_data, json.as_ptr().cast()) {
+        if save(self.0.user_data, doc.as_ptr().cast()) {
             Ok(())
         } else {
             Err(store_error("save"))
         }
     }
 
-    fn clear_now(&self) -> oauth2kit::Result<()> {
+    fn clear(&self) -> oauth2kit::Result<()> {
         let clear = self.0.clear.ok_or_else(|| store_error("clear (missing)"))?;
         if clear(self.0.user_data) {
             Ok(())
         } else {
             Err(store_error("clear"))
         }
-    }
-}
-
-impl TokenStore for CallbackStore {
-    fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
-        let r = self.load_now();
-        Box::pin(async move { r })
-    }
-
-    fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, oauth2kit::Result<()>> {
-        let r = self.save_now(tokens);
-        Box::pin(async move { r })
-    }
-
-    fn clear(&self) -> BoxFuture<'_, oauth2kit::Result<()>> {
-        let r = self.clear_now();
-        Box::pin(async move { r })
     }
 }
 
@@ -249,7 +224,8 @@ pub extern "C" fn oauth2kit_store_callbacks_new(
         if cbs.load.is_none() || cbs.save.is_none() || cbs.clear.is_none() {
             return Err(crate::error::Fail::null("callbacks->load/save/clear"));
         }
-        out.write(oauth2kit_store::into_raw(Arc::new(CallbackStore(cbs))));
+        let store = oauth2kit_bind::ForeignStoreAdapter::new(Arc::new(CallbackStore(cbs)), "the C store");
+        out.write(oauth2kit_store::into_raw(Arc::new(store)));
         Ok(())
     })
 }
@@ -284,26 +260,133 @@ pub extern "C" fn oauth2kit_store_free(store: *mut oauth2kit_store) {
 pub type oauth2kit_tokens_callback =
     Option<extern "C" fn(user_data: *mut c_void, tokens: *const oauth2kit_token_set)>;
 
-/// How a session gets and keeps its tokens. Zero-initialise it, then set what you need.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct oauth2kit_session_options {
-    /// Where tokens are kept; NULL for memory. The session keeps its own reference.
-    pub store: *const oauth2kit_store,
-    /// Tokens to start from (e.g. from the code flow), copied and saved to the
-    /// store before `oauth2kit_session_new` returns; NULL to load the store.
-    pub tokens: *const oauth2kit_token_set,
-    /// When there is no usable refresh token: fetch tokens with the client
-    /// credentials grant (true) or fail with `REAUTHORIZATION_REQUIRED` (false).
-    pub client_credentials: bool,
-    /// Scope for the client credentials grant; NULL for the configured default.
-    pub scope: *const c_char,
-    /// Renew this many seconds before expiry; 0 for the default (60).
-    pub refresh_margin_secs: u32,
-    /// Called with every new token set (NULL for none).
-    pub on_change: oauth2kit_tokens_callback,
-    /// Passed back to `on_change`.
-    pub on_change_user_data: *mut c_void,
+/// How a session renews and where it keeps its tokens: the session options of
+/// the binding layer (`oauth2kit_session_config_set`), plus a store, initial
+/// tokens and a change callback. New options are new enum values, never a
+/// changed struct: code compiled against an older header keeps working. Not
+/// thread-safe: set it up from one thread.
+#[derive(Debug)]
+pub struct oauth2kit_session_config {
+    _private: [u8; 0],
+}
+
+/// What a session config holds.
+#[derive(Default)]
+pub struct SessionConfigData {
+    layer: oauth2kit_bind::SessionConfig,
+    store: Option<Arc<dyn TokenStore>>,
+    tokens: Option<TokenSet>,
+    on_change: Option<Arc<ChangeCallback>>,
+}
+
+impl fmt::Debug for SessionConfigData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionConfigData")
+            .field("layer", &self.layer)
+            .field("store", &self.store)
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+opaque!(oauth2kit_session_config => SessionConfigData, 0x6f32_6b73_6366_6700);
+
+/// Starts a session configuration with every option at its default: memory
+/// store, no initial tokens, no grant to fetch tokens with. `*out` receives a
+/// new config; free it with `oauth2kit_session_config_free` (sessions made
+/// from it do not need it any longer).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_new(
+    out: *mut *mut oauth2kit_session_config,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_config_new", || {
+        let out = out_arg(out, "out")?;
+        out.write(oauth2kit_session_config::into_raw(SessionConfigData::default()));
+        Ok(())
+    })
+}
+
+/// Sets session option `option` (an `oauth2kit_session_option`) to `value`,
+/// copied and read as the option's type (durations in seconds, `"2.5"`;
+/// booleans `"true"`/`"false"`). Errors: `CONFIG` (unknown option, bad value:
+/// the message names the option), `NULL_ARGUMENT`, `INVALID_UTF8`,
+/// `WRONG_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_set(
+    config: *mut oauth2kit_session_config,
+    option: i32,
+    value: *const c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_config_set", || {
+        // SAFETY: handle and string from the caller, checked by the helpers.
+        let data = unsafe { oauth2kit_session_config::get_mut(config, "config") }?;
+        let value = unsafe { str_arg(value, "value") }?;
+        let option = oauth2kit_bind::SessionOption::from_i32_or_err(option)?;
+        data.layer.set_text(option, value)?;
+        Ok(())
+    })
+}
+
+/// Keeps tokens in `store` (NULL: memory). The config keeps its own
+/// reference: free the store when you like.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_set_store(
+    config: *mut oauth2kit_session_config,
+    store: *const oauth2kit_store,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_config_set_store", || {
+        // SAFETY: handles checked by the helpers.
+        let data = unsafe { oauth2kit_session_config::get_mut(config, "config") }?;
+        data.store = if store.is_null() {
+            None
+        } else {
+            Some(unsafe { oauth2kit_store::get(store, "store") }?.clone())
+        };
+        Ok(())
+    })
+}
+
+/// Starts sessions from `tokens` (copied; NULL: load the store instead). A
+/// session saves them to its store before `oauth2kit_session_new` returns.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_set_tokens(
+    config: *mut oauth2kit_session_config,
+    tokens: *const oauth2kit_token_set,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_config_set_tokens", || {
+        // SAFETY: handles checked by the helpers.
+        let data = unsafe { oauth2kit_session_config::get_mut(config, "config") }?;
+        data.tokens = if tokens.is_null() {
+            None
+        } else {
+            Some(unsafe { oauth2kit_token_set::get(tokens, "tokens") }?.clone())
+        };
+        Ok(())
+    })
+}
+
+/// Calls `on_change(user_data, tokens)` with every new token set of the
+/// sessions made from this config, after it is saved, and when a session
+/// adopts a newer set another process stored (NULL: none).
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_set_on_change(
+    config: *mut oauth2kit_session_config,
+    on_change: oauth2kit_tokens_callback,
+    user_data: *mut c_void,
+) -> oauth2kit_status {
+    guard("oauth2kit_session_config_set_on_change", || {
+        // SAFETY: handle checked by the helper.
+        let data = unsafe { oauth2kit_session_config::get_mut(config, "config") }?;
+        data.on_change = on_change.map(|cb| Arc::new(ChangeCallback(cb, user_data)));
+        Ok(())
+    })
+}
+
+/// Frees a session config; NULL is a no-op.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_session_config_free(config: *mut oauth2kit_session_config) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_session_config::free(config) });
 }
 
 /// The user data of `on_change`, carried into the core's callback.
@@ -333,43 +416,36 @@ pub struct oauth2kit_session {
 
 opaque!(oauth2kit_session => Session, 0x6f32_6b73_6573_736e);
 
-/// Creates a session over `client` with `options` (NULL for all defaults:
-/// memory store, no initial tokens, no client credentials). Nothing is sent
-/// until a token is asked for. `*out` receives a new session (free with
-/// `oauth2kit_session_free`). Thread-safe.
+/// Creates a session over `client` with `config` (NULL for all defaults:
+/// memory store, no initial tokens, no grant). Tokens set on the config are
+/// saved to its store before this returns (`STORE` if they cannot be). No
+/// request is sent until a token is asked for. `*out` receives a new session
+/// (free with `oauth2kit_session_free`). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_new(
     client: *const oauth2kit_client,
-    options: *const oauth2kit_session_options,
+    config: *const oauth2kit_session_config,
     out: *mut *mut oauth2kit_session,
 ) -> oauth2kit_status {
     guard("oauth2kit_session_new", || {
         let out = out_arg(out, "out")?;
-        // SAFETY: handles, strings and the options struct checked by the helpers.
+        // SAFETY: handles checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let mut b = oauth2kit::session::Session::builder(c.as_async().clone());
-        if !options.is_null() {
-            let o = unsafe { *options };
-            if !o.store.is_null() {
-                b = b.store(unsafe { oauth2kit_store::get(o.store, "options->store") }?.clone());
+        if !config.is_null() {
+            let data = unsafe { oauth2kit_session_config::get(config, "config") }?;
+            b = data.layer.apply(b, c.as_async())?;
+            if let Some(store) = &data.store {
+                b = b.store(store.clone());
             }
-            if !o.tokens.is_null() {
-                b = b.tokens(
-                    unsafe { oauth2kit_token_set::get(o.tokens, "options->tokens") }?.clone(),
-                );
+            if let Some(tokens) = &data.tokens {
+                b = b.tokens(tokens.clone());
             }
-            if o.client_credentials {
-                b = b.client_credentials(unsafe { opt_str_arg(o.scope, "options->scope") }?);
-            }
-            if o.refresh_margin_secs > 0 {
-                b = b.refresh_margin(Duration::from_secs(o.refresh_margin_secs.into()));
-            }
-            if let Some(cb) = o.on_change {
-                let cb = ChangeCallback(cb, o.on_change_user_data);
+            if let Some(cb) = &data.on_change {
+                let cb = cb.clone();
                 b = b.on_change(move |t| cb.call(t));
             }
         }
-        // Tokens given here are saved before this returns (or the store's error is).
         out.write(oauth2kit_session::into_raw(Session::start(b)?));
         Ok(())
     })

@@ -116,6 +116,58 @@ class ConfigSetters {
  private:
   Derived& self() { return static_cast<Derived&>(*this); }
 };
+
+// The typed setters of SessionOptions (Derived::set(name, text) does the work).
+template <class Derived>
+class SessionSetters {
+ public:
+  // Renew a token this many seconds before it expires (0: at expiry).
+  template <class Rep, class Period>
+  Derived& refresh_margin(std::chrono::duration<Rep, Period> d) {
+    return self().set("refresh_margin", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // How long transient failures (5xx, 429, network) are retried, in seconds (0: not retried). A `Retry-After` longer than this fails at once.
+  template <class Rep, class Period>
+  Derived& retry_deadline(std::chrono::duration<Rep, Period> d) {
+    return self().set("retry_deadline", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // With an unknown lifetime, ask the profile's validation endpoint at most this often, in seconds.
+  template <class Rep, class Period>
+  Derived& validate_every(std::chrono::duration<Rep, Period> d) {
+    return self().set("validate_every", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // How long the fleet refresh lock (Redis) is held at most, in seconds: a holder that dies frees it after this.
+  template <class Rep, class Period>
+  Derived& lock_ttl(std::chrono::duration<Rep, Period> d) {
+    return self().set("lock_ttl", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // Fetch tokens with the client credentials grant when the session has none or its refresh token is dead. Never on by default: a user's session restored from a store does not turn into the client's own identity.
+  Derived& client_credentials(bool v) { return self().set("client_credentials", v ? "true" : "false"); }
+  // The scope the session's grant asks for.
+  Derived& scope(const std::string& v) { return self().set("scope", v); }
+  // Fetch tokens with the JWT bearer grant (RFC 7523), signing a new assertion with this PEM key for every request.
+  Derived& jwt_bearer_private_key_pem(const std::string& v) { return self().set("jwt_bearer_private_key_pem", v); }
+  // As `jwt_bearer_private_key_pem`, with a private JWK (JSON).
+  Derived& jwt_bearer_private_key_jwk(const std::string& v) { return self().set("jwt_bearer_private_key_jwk", v); }
+  // Fetch tokens with the JWT bearer grant, presenting this ready assertion.
+  Derived& jwt_bearer_assertion(const std::string& v) { return self().set("jwt_bearer_assertion", v); }
+  // `iss` of the signed assertion.
+  Derived& jwt_bearer_issuer(const std::string& v) { return self().set("jwt_bearer_issuer", v); }
+  // `sub` of the signed assertion: the user or service the tokens are for.
+  Derived& jwt_bearer_subject(const std::string& v) { return self().set("jwt_bearer_subject", v); }
+  // `aud` of the signed assertion.
+  Derived& jwt_bearer_audience(const std::string& v) { return self().set("jwt_bearer_audience", v); }
+  // Lifetime of each signed assertion, in seconds.
+  template <class Rep, class Period>
+  Derived& jwt_bearer_lifetime(std::chrono::duration<Rep, Period> d) {
+    return self().set("jwt_bearer_lifetime", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // More claims for the signed assertion, as a JSON object.
+  Derived& jwt_bearer_claims(const std::string& v) { return self().set("jwt_bearer_claims", v); }
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
 }  // namespace detail
 
 }  // namespace oauth2kit

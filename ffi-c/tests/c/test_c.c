@@ -82,6 +82,27 @@ static char *access_token(const oauth2kit_token_set *t) {
   return s;
 }
 
+/* A session config: a store and initial tokens (each may be NULL), and the
+   client credentials grant with `scope` when `cc`. */
+static oauth2kit_session_config *session_config(oauth2kit_store *store, const oauth2kit_token_set *tokens, bool cc,
+                                                const char *scope) {
+  oauth2kit_session_config *cfg = NULL;
+  OK(oauth2kit_session_config_new(&cfg));
+  if (store) OK(oauth2kit_session_config_set_store(cfg, store));
+  if (tokens) OK(oauth2kit_session_config_set_tokens(cfg, tokens));
+  if (cc) OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS, "true"));
+  if (scope) OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_SCOPE, scope));
+  return cfg;
+}
+
+/* A session from `cfg`, which is freed. */
+static oauth2kit_session *new_session(const oauth2kit_client *c, oauth2kit_session_config *cfg) {
+  oauth2kit_session *s = NULL;
+  OK(oauth2kit_session_new(c, cfg, &s));
+  oauth2kit_session_config_free(cfg);
+  return s;
+}
+
 static void test_bad_input(void) {
   oauth2kit_config *cfg = NULL;
   CHECK(oauth2kit_config_new(NULL, &cfg) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
@@ -766,11 +787,7 @@ static void test_redis_fleet(void) {
     c[i] = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
                        OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
     OK(oauth2kit_store_redis_new(REDIS, key, &store[i]));
-    oauth2kit_session_options o = {0};
-    o.store = store[i];
-    o.client_credentials = true;
-    o.scope = "read";
-    OK(oauth2kit_session_new(c[i], &o, &s[i]));
+    s[i] = new_session(c[i], session_config(store[i], NULL, true, "read"));
     oauth2kit_store_free(store[i]);
   }
   long before = dev_count(BASE, "token");
@@ -830,13 +847,9 @@ static void test_session_threads_and_c_store(void) {
   oauth2kit_store_callbacks cbs = {&cs, store_load, store_save, store_clear, store_destroy};
   oauth2kit_store *store = NULL;
   OK(oauth2kit_store_callbacks_new(&cbs, &store));
-  oauth2kit_session_options o = {0};
-  o.store = store;
-  o.client_credentials = true;
-  o.scope = "read";
-  o.on_change = on_change;
-  oauth2kit_session *s = NULL;
-  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_session_config *cfg = session_config(store, NULL, true, "read");
+  OK(oauth2kit_session_config_set_on_change(cfg, on_change, NULL));
+  oauth2kit_session *s = new_session(c, cfg);
   oauth2kit_store_free(store); /* the session keeps its own reference */
   CHECK(cs.destroyed == 0);
 
@@ -879,10 +892,7 @@ static void test_session_threads_and_c_store(void) {
   /* A store that fails to save: the error is STORE. */
   oauth2kit_store_callbacks failing = {&cs, store_load, store_fail, store_clear, NULL};
   OK(oauth2kit_store_callbacks_new(&failing, &store));
-  o = (oauth2kit_session_options){0};
-  o.store = store;
-  o.client_credentials = true;
-  OK(oauth2kit_session_new(c, &o, &s));
+  s = new_session(c, session_config(store, NULL, true, NULL));
   char *at = NULL;
   CHECK(oauth2kit_session_access_token(s, &at) == OAUTH2KIT_STATUS_STORE);
   oauth2kit_session_free(s);
@@ -894,14 +904,11 @@ static void test_session_threads_and_c_store(void) {
   close(fd);
   unlink(path);
   OK(oauth2kit_store_file_new(path, &store));
-  o = (oauth2kit_session_options){0};
-  o.store = store;
-  o.client_credentials = true;
-  OK(oauth2kit_session_new(c, &o, &s));
+  s = new_session(c, session_config(store, NULL, true, NULL));
   OK(oauth2kit_session_access_token(s, &at));
   oauth2kit_session_free(s);
   long mid = dev_count(BASE, "token");
-  OK(oauth2kit_session_new(c, &o, &s));
+  s = new_session(c, session_config(store, NULL, true, NULL));
   char *at2 = NULL;
   OK(oauth2kit_session_access_token(s, &at2));
   STREQ(at, at2);
@@ -918,10 +925,7 @@ static void test_session_threads_and_c_store(void) {
   unlink(path);
   oauth2kit_token_set *given = NULL;
   OK(oauth2kit_token_set_from_json("{\"access_token\":\"given-at\",\"refresh_token\":\"given-rt\"}", &given));
-  o = (oauth2kit_session_options){0};
-  o.store = store;
-  o.tokens = given;
-  OK(oauth2kit_session_new(c, &o, &s));
+  s = new_session(c, session_config(store, given, false, NULL));
   oauth2kit_session_free(s);
   OK(oauth2kit_store_load(store, &loaded));
   CHECK(loaded != NULL);
@@ -967,13 +971,63 @@ static void test_shared_client_threads(void) {
 
 /* ---- reading the token into the caller's buffer ---- */
 
+/* Every session option of the binding layer, from C: a JWT bearer session
+   (a new assertion per fetch, audience defaulting to the token endpoint),
+   timings in seconds, and bad values refused with CONFIG naming the option. */
+static void test_session_options(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/rsa-client.pem", KEYS);
+  char *pem = read_file(path);
+  oauth2kit_session_config *cfg = session_config(NULL, NULL, false, "read");
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_JWT_BEARER_PRIVATE_KEY_PEM, pem));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_JWT_BEARER_ISSUER, "rsa-client"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_JWT_BEARER_SUBJECT, "alice"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_RETRY_DEADLINE, "2.5"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_VALIDATE_EVERY, "60"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_LOCK_TTL, "10"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_REFRESH_MARGIN, "0"));
+  long before = dev_count(BASE, "token");
+  oauth2kit_session *s = new_session(c, cfg);
+  char *at = NULL;
+  OK(oauth2kit_session_access_token(s, &at));
+  CHECK(at && strlen(at) > 0);
+  CHECK(dev_count(BASE, "token") == before + 1);
+  oauth2kit_string_free(at);
+  oauth2kit_session_free(s);
+
+  /* Bad values: the option is named, the key never echoed. */
+  OK(oauth2kit_session_config_new(&cfg));
+  CHECK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_REFRESH_MARGIN, "-1") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "refresh_margin") != NULL);
+  CHECK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_RETRY_DEADLINE, "1e19") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS, "maybe") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_session_config_set(cfg, 999, "1") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_JWT_BEARER_PRIVATE_KEY_PEM,
+                                     "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n") ==
+        OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "c2VjcmV0") == NULL);
+  CHECK(oauth2kit_session_config_set(NULL, OAUTH2KIT_SESSION_OPTION_SCOPE, "x") == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  /* One grant only. */
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS, "true"));
+  OK(oauth2kit_session_config_set(cfg, OAUTH2KIT_SESSION_OPTION_JWT_BEARER_ASSERTION, "a.b.c"));
+  s = NULL;
+  CHECK(oauth2kit_session_new(c, cfg, &s) == OAUTH2KIT_STATUS_CONFIG && s == NULL);
+  oauth2kit_session_config_free(cfg);
+  oauth2kit_session_config_free(NULL);
+  /* No config: a session with no grant and nothing stored asks for re-authorization. */
+  OK(oauth2kit_session_new(c, NULL, &s));
+  CHECK(oauth2kit_session_access_token(s, &at) == OAUTH2KIT_STATUS_REAUTHORIZATION_REQUIRED);
+  oauth2kit_session_free(s);
+  free(pem);
+  oauth2kit_client_free(c);
+}
+
 static void test_session_access_token_into(void) {
   oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
                                     OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
-  oauth2kit_session_options o = {0};
-  o.client_credentials = true;
-  oauth2kit_session *s = NULL;
-  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_session *s = new_session(c, session_config(NULL, NULL, true, NULL));
   char *at = NULL;
   OK(oauth2kit_session_access_token(s, &at));
   size_t need = 0;
@@ -1058,11 +1112,7 @@ static void test_shutdown(void) {
   oauth2kit_store_callbacks cbs = {&cs, store_load, store_save_that_shuts_down, store_clear, NULL};
   oauth2kit_store *store = NULL;
   OK(oauth2kit_store_callbacks_new(&cbs, &store));
-  oauth2kit_session_options o = {0};
-  o.store = store;
-  o.client_credentials = true;
-  oauth2kit_session *s = NULL;
-  OK(oauth2kit_session_new(c, &o, &s));
+  oauth2kit_session *s = new_session(c, session_config(store, NULL, true, NULL));
   oauth2kit_store_free(store);
   char *at = NULL;
   OK(oauth2kit_session_access_token(s, &at));
@@ -1096,6 +1146,7 @@ int main(void) {
   test_session_threads_and_c_store();
   test_redis_fleet();
   test_session_access_token_into();
+  test_session_options();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

@@ -16,7 +16,7 @@ try:
 except ImportError:  # pragma: no cover
     from typing_extensions import TypedDict
 
-__all__ = ["ClientOptions", "OPTION_NAMES", "OPTIONS_DOC"]
+__all__ = ["ClientOptions", "OPTION_NAMES", "OPTIONS_DOC", "SessionOptions", "SESSION_OPTION_NAMES", "SESSION_OPTIONS_DOC"]
 
 
 class ClientOptions(TypedDict, total=False):
@@ -156,4 +156,74 @@ userinfo_url (str): UserInfo endpoint URL (OpenID Connect). Default: the metadat
 resource (Union[str, Sequence[str]]): A resource indicator (RFC 8707) sent with authorization and token requests (repeatable). Default: none.
 private_key_algorithm (str): The JWS algorithm for a PEM key, when its type allows several (``RS256``, ``RS384``, ``RS512``, ``PS256``, ``ES256``, ``EdDSA``…). Default: from the key type.
 metadata (Union[ServerMetadata, str]): Endpoints from discovered server metadata (explicit URLs still win). Default: none.
+"""
+
+
+class SessionOptions(TypedDict, total=False):
+    """Keyword options of ``Session`` and ``AsyncSession`` (all optional)."""
+
+    refresh_margin: float
+    """Renew a token this many seconds before it expires (0: at expiry). Default: 60."""
+    retry_deadline: float
+    """How long transient failures (5xx, 429, network) are retried, in seconds (0: not retried). A ``Retry-After`` longer than this fails at once. Default: 30."""
+    validate_every: float
+    """With an unknown lifetime, ask the profile's validation endpoint at most this often, in seconds. Default: 300."""
+    lock_ttl: float
+    """How long the fleet refresh lock (Redis) is held at most, in seconds: a holder that dies frees it after this. Default: 30."""
+    client_credentials: bool
+    """Fetch tokens with the client credentials grant when the session has none or its refresh token is dead. Never on by default: a user's session restored from a store does not turn into the client's own identity. Default: false."""
+    scope: str
+    """The scope the session's grant asks for. Default: the client's."""
+    jwt_bearer_private_key_pem: str
+    """Fetch tokens with the JWT bearer grant (RFC 7523), signing a new assertion with this PEM key for every request. Default: none."""
+    jwt_bearer_private_key_jwk: str
+    """As ``jwt_bearer_private_key_pem``, with a private JWK (JSON). Default: none."""
+    jwt_bearer_assertion: str
+    """Fetch tokens with the JWT bearer grant, presenting this ready assertion. Default: none."""
+    jwt_bearer_issuer: str
+    """``iss`` of the signed assertion. Default: the client id."""
+    jwt_bearer_subject: str
+    """``sub`` of the signed assertion: the user or service the tokens are for. Default: the client id."""
+    jwt_bearer_audience: str
+    """``aud`` of the signed assertion. Default: the token endpoint URL."""
+    jwt_bearer_lifetime: float
+    """Lifetime of each signed assertion, in seconds. Default: 300."""
+    jwt_bearer_claims: str
+    """More claims for the signed assertion, as a JSON object. Default: none."""
+
+
+#: Every session option name, in table order.
+SESSION_OPTION_NAMES = (
+    "refresh_margin",
+    "retry_deadline",
+    "validate_every",
+    "lock_ttl",
+    "client_credentials",
+    "scope",
+    "jwt_bearer_private_key_pem",
+    "jwt_bearer_private_key_jwk",
+    "jwt_bearer_assertion",
+    "jwt_bearer_issuer",
+    "jwt_bearer_subject",
+    "jwt_bearer_audience",
+    "jwt_bearer_lifetime",
+    "jwt_bearer_claims",
+)
+
+#: The session options as text, for docstrings and ``help()``.
+SESSION_OPTIONS_DOC = """\
+refresh_margin (float): Renew a token this many seconds before it expires (0: at expiry). Default: 60.
+retry_deadline (float): How long transient failures (5xx, 429, network) are retried, in seconds (0: not retried). A ``Retry-After`` longer than this fails at once. Default: 30.
+validate_every (float): With an unknown lifetime, ask the profile's validation endpoint at most this often, in seconds. Default: 300.
+lock_ttl (float): How long the fleet refresh lock (Redis) is held at most, in seconds: a holder that dies frees it after this. Default: 30.
+client_credentials (bool): Fetch tokens with the client credentials grant when the session has none or its refresh token is dead. Never on by default: a user's session restored from a store does not turn into the client's own identity. Default: false.
+scope (str): The scope the session's grant asks for. Default: the client's.
+jwt_bearer_private_key_pem (str): Fetch tokens with the JWT bearer grant (RFC 7523), signing a new assertion with this PEM key for every request. Default: none.
+jwt_bearer_private_key_jwk (str): As ``jwt_bearer_private_key_pem``, with a private JWK (JSON). Default: none.
+jwt_bearer_assertion (str): Fetch tokens with the JWT bearer grant, presenting this ready assertion. Default: none.
+jwt_bearer_issuer (str): ``iss`` of the signed assertion. Default: the client id.
+jwt_bearer_subject (str): ``sub`` of the signed assertion: the user or service the tokens are for. Default: the client id.
+jwt_bearer_audience (str): ``aud`` of the signed assertion. Default: the token endpoint URL.
+jwt_bearer_lifetime (float): Lifetime of each signed assertion, in seconds. Default: 300.
+jwt_bearer_claims (str): More claims for the signed assertion, as a JSON object. Default: none.
 """
