@@ -1365,10 +1365,12 @@ oauth2kit_status oauth2kit_token_set_to_json(const oauth2kit_token_set *tokens, 
 
 /**
  * Rebuilds a token set from `oauth2kit_token_set_to_json` output (or any JSON
- * object with at least `access_token`). `*out` receives a new handle; free it
+ * object with at least `access_token`), or a store document
+ * (`{"version":1,"tokens":{...}}`, what store callbacks are handed). `*out` receives a new handle; free it
  * with `oauth2kit_token_set_free`. Errors: `INVALID_ARGUMENT` for bad JSON.
  */
-oauth2kit_status oauth2kit_token_set_from_json(const char *json, oauth2kit_token_set **out);
+oauth2kit_status oauth2kit_token_set_from_json(const char *json,
+                                               oauth2kit_token_set **out);
 
 /**
  * Releases a token set (its tokens are zeroed in memory). NULL is a no-op.

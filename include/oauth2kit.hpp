@@ -396,9 +396,14 @@ class Store {
 
 // How a session gets and keeps its tokens; setters return *this. A session
 // takes copies: one SessionOptions may configure several sessions.
-class SessionOptions {
+class SessionOptions : public detail::SessionSetters<SessionOptions> {
  public:
   SessionOptions() : inner_(bridge::new_session_options()) {}
+  // Sets a session option by its name (the typed setters above call this).
+  SessionOptions& set(const std::string& option, const std::string& value) {
+    detail::call([&] { inner_->set(option, value); });
+    return *this;
+  }
   // Where tokens are kept (default: memory).
   SessionOptions& store(const Store& s) {
     inner_->set_store(s.raw());
@@ -409,18 +414,6 @@ class SessionOptions {
   // (and throws the store's error if it cannot).
   SessionOptions& tokens(const Tokens& t) {
     inner_->set_initial_tokens(t.raw());
-    return *this;
-  }
-  // Without a usable refresh token, get tokens with the client credentials
-  // grant (scope "" = the configured default) instead of failing with
-  // Status::ReauthorizationRequired.
-  SessionOptions& client_credentials(const std::string& scope = "") {
-    inner_->use_client_credentials(scope);
-    return *this;
-  }
-  // Renew this many seconds before expiry (0 = the default, 60).
-  SessionOptions& refresh_margin(std::uint32_t secs) {
-    inner_->set_refresh_margin(secs);
     return *this;
   }
   // Called with every new token set, after it is saved, on an oauth2kit

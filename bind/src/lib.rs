@@ -32,5 +32,5 @@ pub mod store;
 
 pub use error::ErrorRecord;
 pub use options::{ClientConfig, ClientOption, OptionSpec, Value, ValueType};
-pub use session::{SessionConfig, SessionOption};
+pub use session::{JwtBearerSpec, SessionConfig, SessionOption};
 pub use store::{ForeignStore, ForeignStoreAdapter};

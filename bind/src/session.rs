@@ -140,14 +140,90 @@ pub struct SessionConfig {
     lock_ttl: Option<Duration>,
     client_credentials: bool,
     scope: Option<String>,
-    jwt_key_pem: Option<Secret>,
-    jwt_key_jwk: Option<Secret>,
-    jwt_assertion: Option<Secret>,
-    jwt_issuer: Option<String>,
-    jwt_subject: Option<String>,
-    jwt_audience: Option<String>,
-    jwt_lifetime: Option<Duration>,
-    jwt_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    jwt: JwtBearerSpec,
+}
+
+/// A JWT bearer grant (RFC 7523) as every binding describes it: a ready
+/// assertion, or a key (PEM or JWK) to sign a new one with for each request.
+/// The defaults are decided here, once: `iss` and `sub` the client id, `aud`
+/// the token endpoint URL, a lifetime of 300 s.
+#[derive(Clone, Debug, Default)]
+pub struct JwtBearerSpec {
+    /// A ready assertion.
+    pub assertion: Option<Secret>,
+    /// A PEM private key to sign with.
+    pub private_key_pem: Option<Secret>,
+    /// A private JWK (JSON) to sign with.
+    pub private_key_jwk: Option<Secret>,
+    /// `iss` (default: the client id).
+    pub issuer: Option<String>,
+    /// `sub` (default: the client id).
+    pub subject: Option<String>,
+    /// `aud` (default: the token endpoint URL).
+    pub audience: Option<String>,
+    /// Lifetime of each signed assertion (default 300 s).
+    pub lifetime: Option<Duration>,
+    /// More claims.
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Scope.
+    pub scope: Option<String>,
+}
+
+impl JwtBearerSpec {
+    /// Whether some field is given but no assertion or key: a mistake.
+    fn is_partial(&self) -> bool {
+        !self.is_set()
+            && (self.issuer.is_some()
+                || self.subject.is_some()
+                || self.audience.is_some()
+                || self.lifetime.is_some()
+                || self.claims.is_some())
+    }
+
+    /// Whether it describes a grant at all.
+    pub fn is_set(&self) -> bool {
+        self.assertion.is_some() || self.private_key_pem.is_some() || self.private_key_jwk.is_some()
+    }
+
+    /// The grant for `client`, with the shared defaults.
+    pub fn grant(&self, client: &oauth2kit::OAuthClient) -> Result<JwtBearer> {
+        let assertion = match (
+            &self.assertion,
+            &self.private_key_pem,
+            &self.private_key_jwk,
+        ) {
+            (Some(jwt), None, None) => JwtAssertion::Given(jwt.clone()),
+            (None, Some(pem), None) => self.signed(SigningKey::from_pem(pem.expose())?, client)?,
+            (None, None, Some(jwk)) => self.signed(SigningKey::from_jwk(jwk.expose())?, client)?,
+            _ => {
+                return Err(Error::Config(
+                    "a JWT bearer grant takes one of: a ready assertion, a PEM private key, a \
+                     private JWK"
+                        .into(),
+                ));
+            }
+        };
+        Ok(JwtBearer {
+            assertion,
+            scope: self.scope.clone(),
+        })
+    }
+
+    fn signed(&self, key: SigningKey, client: &oauth2kit::OAuthClient) -> Result<JwtAssertion> {
+        let audience = match &self.audience {
+            Some(a) => a.clone(),
+            None => jwt_bearer_default_audience(client)?,
+        };
+        let id = || client.client_id().to_string();
+        Ok(JwtAssertion::Signed {
+            key,
+            issuer: self.issuer.clone().unwrap_or_else(id),
+            subject: self.subject.clone().unwrap_or_else(id),
+            audience,
+            lifetime_secs: self.lifetime.map_or(300, |d| d.as_secs().max(1)),
+            claims: self.claims.clone().unwrap_or_default(),
+        })
+    }
 }
 
 fn type_error(option: SessionOption, got: &str) -> Error {
@@ -217,32 +293,36 @@ impl SessionConfig {
             O::RetryDeadline => self.retry_deadline = Some(seconds(value, true)?),
             O::ValidateEvery => self.validate_every = Some(seconds(value, false)?),
             O::LockTtl => self.lock_ttl = Some(seconds(value, false)?),
-            O::JwtBearerLifetime => self.jwt_lifetime = Some(seconds(value, false)?),
+            O::JwtBearerLifetime => self.jwt.lifetime = Some(seconds(value, false)?),
             O::ClientCredentials => {
                 self.client_credentials = match value {
                     Value::Bool(b) => b,
                     _ => return Err(type_error(option, "not a boolean")),
                 }
             }
-            O::Scope => self.scope = Some(text(value)?),
+            O::Scope => {
+                let scope = text(value)?;
+                self.jwt.scope = Some(scope.clone());
+                self.scope = Some(scope);
+            }
             O::JwtBearerPrivateKeyPem => {
                 let pem = text(value)?;
                 SigningKey::from_pem(&pem)?;
-                self.jwt_key_pem = Some(Secret::new(pem));
+                self.jwt.private_key_pem = Some(Secret::new(pem));
             }
             O::JwtBearerPrivateKeyJwk => {
                 let jwk = text(value)?;
                 SigningKey::from_jwk(&jwk)?;
-                self.jwt_key_jwk = Some(Secret::new(jwk));
+                self.jwt.private_key_jwk = Some(Secret::new(jwk));
             }
-            O::JwtBearerAssertion => self.jwt_assertion = Some(Secret::new(text(value)?)),
-            O::JwtBearerIssuer => self.jwt_issuer = Some(text(value)?),
-            O::JwtBearerSubject => self.jwt_subject = Some(text(value)?),
-            O::JwtBearerAudience => self.jwt_audience = Some(text(value)?),
+            O::JwtBearerAssertion => self.jwt.assertion = Some(Secret::new(text(value)?)),
+            O::JwtBearerIssuer => self.jwt.issuer = Some(text(value)?),
+            O::JwtBearerSubject => self.jwt.subject = Some(text(value)?),
+            O::JwtBearerAudience => self.jwt.audience = Some(text(value)?),
             O::JwtBearerClaims => {
                 let json = text(value)?;
                 match serde_json::from_str::<serde_json::Value>(&json) {
-                    Ok(serde_json::Value::Object(m)) => self.jwt_claims = Some(m),
+                    Ok(serde_json::Value::Object(m)) => self.jwt.claims = Some(m),
                     _ => {
                         return Err(Error::Config(
                             "session option jwt_bearer_claims takes a JSON object".into(),
@@ -254,51 +334,12 @@ impl SessionConfig {
         Ok(())
     }
 
-    /// Whether any `jwt_bearer_*` option is set.
-    fn wants_jwt_bearer(&self) -> bool {
-        self.jwt_key_pem.is_some() || self.jwt_key_jwk.is_some() || self.jwt_assertion.is_some()
-    }
-
-    /// The JWT bearer grant the options describe, with the defaults every
-    /// binding shares: `iss` and `sub` the client id, `aud` the token endpoint.
-    fn jwt_bearer(&self, client: &oauth2kit::OAuthClient) -> Result<JwtBearer> {
-        let assertion = match (&self.jwt_assertion, &self.jwt_key_pem, &self.jwt_key_jwk) {
-            (Some(jwt), None, None) => JwtAssertion::Given(jwt.clone()),
-            (None, Some(pem), None) => self.signed(SigningKey::from_pem(pem.expose())?, client)?,
-            (None, None, Some(jwk)) => self.signed(SigningKey::from_jwk(jwk.expose())?, client)?,
-            _ => {
-                return Err(Error::Config(
-                    "give one of jwt_bearer_assertion, jwt_bearer_private_key_pem and \
-                     jwt_bearer_private_key_jwk"
-                        .into(),
-                ));
-            }
-        };
-        Ok(JwtBearer {
-            assertion,
-            scope: self.scope.clone(),
-        })
-    }
-
-    fn signed(&self, key: SigningKey, client: &oauth2kit::OAuthClient) -> Result<JwtAssertion> {
-        let audience = match &self.jwt_audience {
-            Some(a) => a.clone(),
-            None => jwt_bearer_default_audience(client)?,
-        };
-        Ok(JwtAssertion::Signed {
-            key,
-            issuer: self
-                .jwt_issuer
-                .clone()
-                .unwrap_or_else(|| client.client_id().to_string()),
-            subject: self
-                .jwt_subject
-                .clone()
-                .unwrap_or_else(|| client.client_id().to_string()),
-            audience,
-            lifetime_secs: self.jwt_lifetime.map_or(300, |d| d.as_secs().max(1)),
-            claims: self.jwt_claims.clone().unwrap_or_default(),
-        })
+    /// Sets the JWT bearer grant from a whole spec (Python's `jwt_bearer=` dict).
+    pub fn set_jwt_bearer(&mut self, mut spec: JwtBearerSpec) {
+        if spec.scope.is_none() {
+            spec.scope.clone_from(&self.scope);
+        }
+        self.jwt = spec;
     }
 
     /// Applies the options to a session builder over `client`: timings, and
@@ -308,7 +349,14 @@ impl SessionConfig {
         mut b: SessionBuilder,
         client: &oauth2kit::Client,
     ) -> Result<SessionBuilder> {
-        if self.client_credentials && self.wants_jwt_bearer() {
+        if self.jwt.is_partial() {
+            return Err(Error::Config(
+                "a JWT bearer grant takes one of: a ready assertion, a PEM private key, a \
+                 private JWK"
+                    .into(),
+            ));
+        }
+        if self.client_credentials && self.jwt.is_set() {
             return Err(Error::Config(
                 "give client_credentials or the jwt_bearer options, not both: a session fetches \
                  with one grant"
@@ -317,8 +365,8 @@ impl SessionConfig {
         }
         if self.client_credentials {
             b = b.client_credentials(self.scope.as_deref());
-        } else if self.wants_jwt_bearer() {
-            b = b.jwt_bearer(self.jwt_bearer(client.oauth())?);
+        } else if self.jwt.is_set() {
+            b = b.jwt_bearer(self.jwt.grant(client.oauth())?);
         }
         if let Some(d) = self.refresh_margin {
             b = b.refresh_margin(d);

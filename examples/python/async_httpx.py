@@ -16,7 +16,7 @@ from oauth2kit.httpx_auth import OAuth2Auth
 
 async def main(base: str) -> None:
     client = oauth2kit.AsyncClient("basic-client", "basic secret+/&=:%", token_url=f"{base}/token")
-    session = oauth2kit.AsyncSession(client, scope="read", on_update=lambda t: print("new token:", t))
+    session = oauth2kit.AsyncSession(client, scope="read", on_change=lambda t: print("new token:", t))
     async with httpx.AsyncClient(auth=OAuth2Auth(session), timeout=10) as http:
         responses = await asyncio.gather(*(http.get(f"{base}/resource") for _ in range(10)))
     print([r.status_code for r in responses])  # ten calls, one token request

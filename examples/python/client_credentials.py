@@ -23,7 +23,7 @@ def main(base: str) -> None:
     print("token expires in", round(token.expires_in or 0), "s:", token)
 
     # For API calls, let a Session keep the token fresh (renewed once, whatever the threads).
-    session = oauth2kit.Session(client, scope="read")
+    session = oauth2kit.Session(client, scope="read", client_credentials=True)
     response = requests.get(f"{base}/resource", auth=OAuth2Auth(session), timeout=10)
     print(response.status_code, response.json())
 

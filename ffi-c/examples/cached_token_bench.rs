@@ -38,20 +38,25 @@ fn main() {
     );
     let mut client = std::ptr::null_mut();
     assert_eq!(oauth2kit_client_new(cfg, &mut client), oauth2kit_status::Ok);
-    let opts = oauth2kit_session_options {
-        store: std::ptr::null(),
-        tokens: std::ptr::null(),
-        client_credentials: true,
-        scope: std::ptr::null(),
-        refresh_margin_secs: 0,
-        on_change: None,
-        on_change_user_data: std::ptr::null_mut(),
-    };
-    let mut session = std::ptr::null_mut();
+    let mut opts = std::ptr::null_mut();
     assert_eq!(
-        oauth2kit_session_new(client, &opts, &mut session),
+        oauth2kit_session_config_new(&mut opts),
         oauth2kit_status::Ok
     );
+    assert_eq!(
+        oauth2kit_session_config_set(
+            opts,
+            oauth2kit_session_option::ClientCredentials as i32,
+            c"true".as_ptr()
+        ),
+        oauth2kit_status::Ok
+    );
+    let mut session = std::ptr::null_mut();
+    assert_eq!(
+        oauth2kit_session_new(client, opts, &mut session),
+        oauth2kit_status::Ok
+    );
+    oauth2kit_session_config_free(opts);
 
     // The same session, seen from Rust: a second session over the same client
     // would fetch its own token, so read the Rust way through a fresh blocking

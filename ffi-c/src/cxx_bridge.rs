@@ -184,8 +184,7 @@ pub(crate) mod ffi {
         fn new_session_options() -> Box<SessionOptions>;
         fn set_store(self: &mut SessionOptions, store: &Store);
         fn set_initial_tokens(self: &mut SessionOptions, tokens: &Tokens);
-        fn use_client_credentials(self: &mut SessionOptions, scope: &str);
-        fn set_refresh_margin(self: &mut SessionOptions, secs: u32);
+        fn set(self: &mut SessionOptions, option: &str, value: &str) -> Result<()>;
         fn set_on_change(self: &mut SessionOptions, observer: UniquePtr<ChangeObserver>);
 
         fn new_session(client: &Client, options: &SessionOptions) -> Result<Box<Session>>;
@@ -614,7 +613,8 @@ impl Tokens {
 
 fn tokens_from_json(json: &str) -> Result<Box<Tokens>, BridgeError> {
     bridged("tokens_from_json", || {
-        let ts = serde_json::from_str(json)
+        // A token set, or the document a store is handed.
+        let ts = oauth2kit::store::decode_document(json.as_bytes(), "json")
             .map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
         Ok(Box::new(Tokens(ts)))
     })

@@ -8,10 +8,8 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
-use oauth2kit::transport::BoxFuture;
 use oauth2kit::{Error, TokenSet};
 
 use crate::cxx_bridge::ffi::{ChangeObserver, StoreAdapter};
@@ -42,7 +40,9 @@ pub(crate) fn cpp_store(adapter: cxx::UniquePtr<StoreAdapter>) -> Result<Box<Sto
         if adapter.is_null() {
             return Err(Fail::null("store"));
         }
-        Ok(Box::new(Store(Arc::new(CppStore(adapter)))))
+        let store =
+            oauth2kit_bind::ForeignStoreAdapter::new(Arc::new(CppStore(adapter)), "the C++ store");
+        Ok(Box::new(Store(Arc::new(store))))
     })
 }
 
@@ -90,57 +90,34 @@ impl CppStore {
             .as_ref()
             .ok_or_else(|| Error::Store("C++ store is null".into()))
     }
+}
 
-    fn load_now(&self) -> oauth2kit::Result<Option<TokenSet>> {
+impl oauth2kit_bind::ForeignStore for CppStore {
+    fn load(&self) -> oauth2kit::Result<Option<zeroize::Zeroizing<String>>> {
         let (mut present, mut json, mut error) = (false, String::new(), String::new());
         if !self.adapter()?.load(&mut present, &mut json, &mut error) {
             return Err(cpp_error("load", &error));
         }
         let json = zeroize::Zeroizing::new(json);
-        if !present {
-            return Ok(None);
-        }
-        serde_json::from_str(&json)
-            .map(Some)
-            .map_err(|e| Error::Store(format!("the C++ store returned an invalid token set: {e}")))
+        Ok(present.then_some(json))
     }
 
-    fn save_now(&self, tokens: &TokenSet) -> oauth2kit::Result<()> {
-        let json = zeroize::Zeroizing::new(
-            serde_json::to_string(tokens).map_err(|e| Error::Store(e.to_string()))?,
-        );
+    fn save(&self, document: &str) -> oauth2kit::Result<()> {
         let mut error = String::new();
-        if self.adapter()?.save(&json, &mut error) {
+        if self.adapter()?.save(document, &mut error) {
             Ok(())
         } else {
             Err(cpp_error("save", &error))
         }
     }
 
-    fn clear_now(&self) -> oauth2kit::Result<()> {
+    fn clear(&self) -> oauth2kit::Result<()> {
         let mut error = String::new();
         if self.adapter()?.clear(&mut error) {
             Ok(())
         } else {
             Err(cpp_error("clear", &error))
         }
-    }
-}
-
-impl TokenStore for CppStore {
-    fn load(&self) -> BoxFuture<'_, oauth2kit::Result<Option<TokenSet>>> {
-        let r = self.load_now();
-        Box::pin(async move { r })
-    }
-
-    fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, oauth2kit::Result<()>> {
-        let r = self.save_now(tokens);
-        Box::pin(async move { r })
-    }
-
-    fn clear(&self) -> BoxFuture<'_, oauth2kit::Result<()>> {
-        let r = self.clear_now();
-        Box::pin(async move { r })
     }
 }
 
@@ -160,23 +137,24 @@ impl Observer {
     }
 }
 
-/// Session settings (`oauth2kit::SessionOptions`); reusable: a session takes copies.
+/// Session settings (`oauth2kit::SessionOptions`): the binding layer's
+/// session options (set by name, by the generated setters of
+/// `detail::SessionSetters`), plus a store, initial tokens and an observer.
+/// Reusable: a session takes copies.
 #[derive(Default)]
 pub struct SessionOptions {
+    layer: oauth2kit_bind::SessionConfig,
     store: Option<Arc<dyn TokenStore>>,
     tokens: Option<TokenSet>,
-    client_credentials: Option<Option<String>>,
-    refresh_margin: Option<Duration>,
     on_change: Option<Arc<Observer>>,
 }
 
 impl fmt::Debug for SessionOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionOptions")
+            .field("layer", &self.layer)
             .field("store", &self.store)
             .field("tokens", &self.tokens)
-            .field("client_credentials", &self.client_credentials)
-            .field("refresh_margin", &self.refresh_margin)
             .field("on_change", &self.on_change.is_some())
             .finish()
     }
@@ -187,20 +165,19 @@ pub(crate) fn new_session_options() -> Box<SessionOptions> {
 }
 
 impl SessionOptions {
+    pub(crate) fn set(&mut self, option: &str, value: &str) -> Result<(), BridgeError> {
+        bridged("SessionOptions::set", || {
+            let option = oauth2kit_bind::SessionOption::from_name_or_err(option)?;
+            Ok(self.layer.set_text(option, value)?)
+        })
+    }
+
     pub(crate) fn set_store(&mut self, store: &Store) {
         self.store = Some(store.0.clone());
     }
 
     pub(crate) fn set_initial_tokens(&mut self, tokens: &Tokens) {
         self.tokens = Some(tokens.0.clone());
-    }
-
-    pub(crate) fn use_client_credentials(&mut self, scope: &str) {
-        self.client_credentials = Some(crate::cxx_bridge::opt(scope).map(str::to_string));
-    }
-
-    pub(crate) fn set_refresh_margin(&mut self, secs: u32) {
-        self.refresh_margin = (secs > 0).then(|| Duration::from_secs(secs.into()));
     }
 
     pub(crate) fn set_on_change(&mut self, observer: cxx::UniquePtr<ChangeObserver>) {
@@ -224,12 +201,7 @@ pub(crate) fn new_session(
         if let Some(tokens) = &options.tokens {
             b = b.tokens(tokens.clone());
         }
-        if let Some(scope) = &options.client_credentials {
-            b = b.client_credentials(scope.as_deref());
-        }
-        if let Some(margin) = options.refresh_margin {
-            b = b.refresh_margin(margin);
-        }
+        b = options.layer.apply(b, client.0.as_async())?;
         if let Some(observer) = &options.on_change {
             let observer = observer.clone();
             b = b.on_change(move |t| observer.call(t));

@@ -13,9 +13,9 @@ use crate::client::oauth2kit_client;
 use crate::error::oauth2kit_status;
 use crate::guard::{guard, guard_void};
 use crate::handle::{Handle, opaque, out_arg, str_arg};
+pub use crate::session_option_enum::oauth2kit_session_option;
 use crate::strings::new_c_string;
 use crate::tokens::oauth2kit_token_set;
-pub use crate::session_option_enum::oauth2kit_session_option;
 
 /// Where a session keeps its tokens. A store may be shared by several
 /// sessions and freed once they are created (they keep what they need).
@@ -121,7 +121,11 @@ impl oauth2kit_bind::ForeignStore for CallbackStore {
             .ok()
             .and_then(|cell| cell.borrow_mut().take());
         unsafe { oauth2kit_json_sink::free(sink) };
-        if ok { Ok(json) } else { Err(store_error("load")) }
+        if ok {
+            Ok(json)
+        } else {
+            Err(store_error("load"))
+        }
     }
 
     fn save(&self, document: &str) -> oauth2kit::Result<()> {
@@ -224,7 +228,8 @@ pub extern "C" fn oauth2kit_store_callbacks_new(
         if cbs.load.is_none() || cbs.save.is_none() || cbs.clear.is_none() {
             return Err(crate::error::Fail::null("callbacks->load/save/clear"));
         }
-        let store = oauth2kit_bind::ForeignStoreAdapter::new(Arc::new(CallbackStore(cbs)), "the C store");
+        let store =
+            oauth2kit_bind::ForeignStoreAdapter::new(Arc::new(CallbackStore(cbs)), "the C store");
         out.write(oauth2kit_store::into_raw(Arc::new(store)));
         Ok(())
     })
@@ -301,7 +306,9 @@ pub extern "C" fn oauth2kit_session_config_new(
 ) -> oauth2kit_status {
     guard("oauth2kit_session_config_new", || {
         let out = out_arg(out, "out")?;
-        out.write(oauth2kit_session_config::into_raw(SessionConfigData::default()));
+        out.write(oauth2kit_session_config::into_raw(
+            SessionConfigData::default(),
+        ));
         Ok(())
     })
 }

@@ -192,7 +192,8 @@ pub extern "C" fn oauth2kit_token_set_to_json(
 }
 
 /// Rebuilds a token set from `oauth2kit_token_set_to_json` output (or any JSON
-/// object with at least `access_token`). `*out` receives a new handle; free it
+/// object with at least `access_token`), or a store document
+/// (`{"version":1,"tokens":{...}}`, what store callbacks are handed). `*out` receives a new handle; free it
 /// with `oauth2kit_token_set_free`. Errors: `INVALID_ARGUMENT` for bad JSON.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_from_json(
@@ -203,8 +204,9 @@ pub extern "C" fn oauth2kit_token_set_from_json(
         let out = out_arg(out, "out")?;
         // SAFETY: string checked by the helper.
         let json = unsafe { str_arg(json, "json") }?;
-        // serde's message names the position, never the values.
-        let ts: TokenSet = serde_json::from_str(json)
+        // A token set, or the document a store callback is handed; the
+        // message names the position, never the values.
+        let ts: TokenSet = oauth2kit::store::decode_document(json.as_bytes(), "json")
             .map_err(|e| Fail::invalid(format!("not a token set: {e}")))?;
         out.write(oauth2kit_token_set::into_raw(ts));
         Ok(())

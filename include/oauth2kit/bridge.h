@@ -1190,8 +1190,7 @@ private:
 struct SessionOptions final : public ::rust::Opaque {
   void set_store(::oauth2kit::bridge::Store const &store) noexcept;
   void set_initial_tokens(::oauth2kit::bridge::Tokens const &tokens) noexcept;
-  void use_client_credentials(::rust::Str scope) noexcept;
-  void set_refresh_margin(::std::uint32_t secs) noexcept;
+  void set(::rust::Str option, ::rust::Str value);
   void set_on_change(::std::unique_ptr<::oauth2kit::bridge::ChangeObserver> observer) noexcept;
   ~SessionOptions() = delete;
 

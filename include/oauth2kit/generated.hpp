@@ -81,7 +81,7 @@ class ConfigSetters {
   // The `aud` of client assertions.
   Derived& assertion_audience(const std::string& v) { return self().set("assertion_audience", v); }
   // Allow plain `http://` endpoints that are not loopback (never in production).
-  Derived& allow_insecure_http(bool v) { return self().set("allow_insecure_http", v ? "true" : "false"); }
+  Derived& allow_insecure_http(bool v = true) { return self().set("allow_insecure_http", v ? "true" : "false"); }
   // The `User-Agent` header.
   Derived& user_agent(const std::string& v) { return self().set("user_agent", v); }
   // A PEM root certificate to trust besides the bundled Mozilla roots (repeatable; a company CA).
@@ -142,7 +142,7 @@ class SessionSetters {
     return self().set("lock_ttl", std::to_string(std::chrono::duration<double>(d).count()));
   }
   // Fetch tokens with the client credentials grant when the session has none or its refresh token is dead. Never on by default: a user's session restored from a store does not turn into the client's own identity.
-  Derived& client_credentials(bool v) { return self().set("client_credentials", v ? "true" : "false"); }
+  Derived& client_credentials(bool v = true) { return self().set("client_credentials", v ? "true" : "false"); }
   // The scope the session's grant asks for.
   Derived& scope(const std::string& v) { return self().set("scope", v); }
   // Fetch tokens with the JWT bearer grant (RFC 7523), signing a new assertion with this PEM key for every request.

@@ -25,6 +25,7 @@ pub mod error;
 pub mod flows;
 mod runtime;
 pub mod session;
+mod session_config_record;
 pub mod types;
 
 pub use client::{AuthorizationRequest, OAuthClient, PendingAuthorization};

@@ -3,18 +3,15 @@
 //! `TokenStore` the app implements in Kotlin or Swift over its secure storage
 //! (EncryptedSharedPreferences, DataStore + Keystore, Keychain).
 
-use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use oauth2kit as kit;
-use oauth2kit::transport::BoxFuture;
 
 use crate::client::OAuthClient;
 use crate::error::OAuth2KitError;
-use crate::flows::SignedAssertion;
 use crate::runtime::run;
-use crate::types::{HttpHeader, TokenSet, json_error, parse_object};
+use crate::session_config_record::SessionConfig;
+use crate::types::{HttpHeader, TokenSet};
 
 /// Secure storage of one token set, implemented by the app. The tokens come
 /// and go as JSON text (the format of `tokenSetToJson`): store it as it is.
@@ -38,15 +35,9 @@ pub trait TokenObserver: Send + Sync {
     fn on_tokens_changed(&self, tokens: TokenSet) -> Result<(), OAuth2KitError>;
 }
 
-/// The core's `TokenStore` over a foreign one. Foreign calls run on tokio's
-/// blocking pool so a slow keychain never stalls the runtime's workers.
-struct ForeignStore(Arc<dyn TokenStore>);
-
-impl fmt::Debug for ForeignStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ForeignStore")
-    }
-}
+/// The app's store as the binding layer's foreign store: the layer runs it off
+/// the async workers and reads and writes the versioned store document.
+struct AppStore(Arc<dyn TokenStore>);
 
 fn store_error(e: OAuth2KitError) -> kit::Error {
     match e {
@@ -55,84 +46,21 @@ fn store_error(e: OAuth2KitError) -> kit::Error {
     }
 }
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, OAuth2KitError> + Send + 'static,
-) -> kit::Result<T> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(store_error),
-        Err(_) => Err(kit::Error::Store(
-            "the token store callback panicked".into(),
-        )),
-    }
-}
-
-impl kit::store::TokenStore for ForeignStore {
-    fn load(&self) -> BoxFuture<'_, kit::Result<Option<kit::TokenSet>>> {
-        let store = self.0.clone();
-        Box::pin(async move {
-            match blocking(move || store.load()).await? {
-                None => Ok(None),
-                Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| {
-                    kit::Error::StoreDamaged(format!(
-                        "the stored tokens are not readable: {}",
-                        json_error(&e)
-                    ))
-                }),
-            }
-        })
+impl oauth2kit_bind::ForeignStore for AppStore {
+    fn load(&self) -> kit::Result<Option<zeroize::Zeroizing<String>>> {
+        self.0
+            .load()
+            .map(|json| json.map(zeroize::Zeroizing::new))
+            .map_err(store_error)
     }
 
-    fn save<'a>(&'a self, tokens: &'a kit::TokenSet) -> BoxFuture<'a, kit::Result<()>> {
-        let store = self.0.clone();
-        let json = serde_json::to_string(tokens).map_err(|e| {
-            kit::Error::Store(format!("cannot serialize the tokens: {}", json_error(&e)))
-        });
-        Box::pin(async move {
-            let json = json?;
-            blocking(move || store.save(json)).await
-        })
+    fn save(&self, document: &str) -> kit::Result<()> {
+        self.0.save(document.to_string()).map_err(store_error)
     }
 
-    fn clear(&self) -> BoxFuture<'_, kit::Result<()>> {
-        let store = self.0.clone();
-        Box::pin(async move { blocking(move || store.clear()).await })
+    fn clear(&self) -> kit::Result<()> {
+        self.0.clear().map_err(store_error)
     }
-}
-
-/// How a session gets tokens when it has no refresh token to use.
-#[derive(Clone, Debug, uniffi::Enum)]
-pub enum SessionGrant {
-    /// Only what the app hands over (`setTokens`, after the authorization
-    /// code flow) and refreshes of it.
-    None,
-    /// Client credentials with this scope (null: the configured one).
-    ClientCredentials { scope: Option<String> },
-    /// JWT bearer with an assertion signed anew each time.
-    JwtBearer {
-        assertion: SignedAssertion,
-        scope: Option<String>,
-    },
-}
-
-/// Session settings; every field has a default.
-#[derive(Clone, Debug, uniffi::Record)]
-pub struct SessionOptions {
-    /// How to get tokens without a refresh token.
-    #[uniffi(default = None)]
-    pub grant: Option<SessionGrant>,
-    /// Start from these tokens instead of loading the store; the session's
-    /// constructor saves them to the store before it returns.
-    #[uniffi(default)]
-    pub initial_tokens: Option<TokenSet>,
-    /// Renew this long before expiry (default 60).
-    #[uniffi(default)]
-    pub refresh_margin_seconds: Option<u32>,
-    /// Retry transient failures for this long (default 30).
-    #[uniffi(default)]
-    pub retry_deadline_seconds: Option<u32>,
-    /// With an unknown lifetime, ask the validation endpoint at most this often (default 300).
-    #[uniffi(default)]
-    pub validate_every_seconds: Option<u32>,
 }
 
 /// Hands out valid tokens: the cached ones, or renewed ones (one renewal
@@ -146,44 +74,19 @@ fn build_session(
     client: &OAuthClient,
     store: Option<Arc<dyn TokenStore>>,
     observer: Option<Arc<dyn TokenObserver>>,
-    options: SessionOptions,
+    config: Option<SessionConfig>,
+    initial_tokens: Option<TokenSet>,
 ) -> Result<kit::session::Session, OAuth2KitError> {
-    let mut b = kit::session::Session::builder(client.core());
+    let core = client.core();
+    let layer = config.unwrap_or_default().to_layer()?;
+    let mut b = layer.apply(kit::session::Session::builder(core.clone()), &core)?;
     if let Some(s) = store {
-        b = b.store(Arc::new(ForeignStore(s)));
+        let adapter =
+            oauth2kit_bind::ForeignStoreAdapter::new(Arc::new(AppStore(s)), "the app's store");
+        b = b.store(Arc::new(adapter));
     }
-    if let Some(t) = options.initial_tokens {
+    if let Some(t) = initial_tokens {
         b = b.tokens(t.try_into()?);
-    }
-    match options.grant {
-        None | Some(SessionGrant::None) => {}
-        Some(SessionGrant::ClientCredentials { scope }) => {
-            b = b.client_credentials(scope.as_deref())
-        }
-        Some(SessionGrant::JwtBearer { assertion, scope }) => {
-            let grant = kit::JwtBearer {
-                assertion: kit::JwtAssertion::Signed {
-                    key: kit::SigningKey::from_pem(&assertion.private_key_pem)?,
-                    issuer: assertion.issuer,
-                    subject: assertion.subject,
-                    audience: assertion.audience,
-                    lifetime_secs: u64::from(assertion.lifetime_seconds),
-                    claims: parse_object(&assertion.claims_json, "claimsJson")?,
-                },
-                scope,
-            };
-            b = b.jwt_bearer(grant);
-        }
-    }
-    let secs = |v: u32| Duration::from_secs(u64::from(v));
-    if let Some(v) = options.refresh_margin_seconds {
-        b = b.refresh_margin(secs(v));
-    }
-    if let Some(v) = options.retry_deadline_seconds {
-        b = b.retry_deadline(secs(v));
-    }
-    if let Some(v) = options.validate_every_seconds {
-        b = b.validate_every(secs(v));
     }
     if let Some(obs) = observer {
         b = b.on_change(move |t: &kit::TokenSet| {
@@ -199,23 +102,21 @@ fn build_session(
 #[uniffi::export]
 impl Session {
     /// A session over `client`, keeping tokens in `store` (default: memory
-    /// only) and telling `observer` about every new set. Makes no request.
-    #[uniffi::constructor(default(store = None, observer = None, options = None))]
+    /// only) and telling `observer` about every new set (also one adopted
+    /// from a store another process wrote). `config`: the session options
+    /// (timings, and the one grant the session may fetch with — none unless
+    /// named). `initialTokens` are saved to the store before this returns.
+    /// Makes no request.
+    #[uniffi::constructor(default(store = None, observer = None, config = None, initial_tokens = None))]
     pub fn new(
         client: Arc<OAuthClient>,
         store: Option<Arc<dyn TokenStore>>,
         observer: Option<Arc<dyn TokenObserver>>,
-        options: Option<SessionOptions>,
+        config: Option<SessionConfig>,
+        initial_tokens: Option<TokenSet>,
     ) -> Result<Arc<Self>, OAuth2KitError> {
-        let options = options.unwrap_or(SessionOptions {
-            grant: None,
-            initial_tokens: None,
-            refresh_margin_seconds: None,
-            retry_deadline_seconds: None,
-            validate_every_seconds: None,
-        });
         Ok(Arc::new(Session {
-            inner: build_session(&client, store, observer, options)?,
+            inner: build_session(&client, store, observer, config, initial_tokens)?,
         }))
     }
 

@@ -204,3 +204,10 @@ impl fmt::Display for SessionConfig {
         f.write_str(")")
     }
 }
+
+/// The same text as `Display`: keys and assertions redacted.
+impl fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -264,9 +264,10 @@ pub fn token_set_to_json(tokens: TokenSet) -> Result<String, OAuth2KitError> {
 /// Tokens back from [`token_set_to_json`].
 #[uniffi::export]
 pub fn token_set_from_json(json: String) -> Result<TokenSet, OAuth2KitError> {
-    serde_json::from_str::<kit::TokenSet>(&json)
+    // A token set, or the store document a `TokenStore` is handed.
+    kit::store::decode_document(json.as_bytes(), "the JSON text")
         .map(TokenSet::from)
-        .map_err(|e| config(format!("not a stored token set: {}", json_error(&e))))
+        .map_err(|e| config(format!("not a stored token set: {e}")))
 }
 
 /// Whether the access token expires within `leeway_seconds` (false when the expiry is unknown).

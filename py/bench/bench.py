@@ -65,14 +65,14 @@ def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], 
         import oauth2kit
 
         client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
-        session = oauth2kit.Session(client)
+        session = oauth2kit.Session(client, client_credentials=True)
         session.token()
         return client.client_credentials, lambda: session.access_token
     if lib == "oauth2kit-session-token":
         import oauth2kit
 
         client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
-        session = oauth2kit.Session(client)
+        session = oauth2kit.Session(client, client_credentials=True)
         session.token()
         return client.client_credentials, lambda: session.token().access_token
     if lib == "oauth2kit-token-attr":

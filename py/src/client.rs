@@ -41,7 +41,7 @@ fn hint(py: Python<'_>, h: Option<&str>) -> PyResult<Option<TokenTypeHint>> {
 
 /// A Python value as the binding layer's [`Value`] for an option of type `ty`
 /// (the layer reads and checks it; this only translates types).
-fn option_value(name: &str, ty: ValueType, v: &Bound<'_, PyAny>) -> PyResult<Value> {
+pub(crate) fn option_value(name: &str, ty: ValueType, v: &Bound<'_, PyAny>) -> PyResult<Value> {
     let wrong = |what: &str| {
         PyTypeError::new_err(format!(
             "option {name} takes {what}, not {}",

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use oauth2kit::{
-    CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, JwtAssertion, JwtBearer,
-    PollEvent, PollOptions, Secret, SigningKey, TokenExchange,
+    CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, JwtBearer, PollEvent,
+    PollOptions, Secret, TokenExchange,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -241,7 +241,10 @@ fn exchange(
 
 /// The JWT bearer grant described by a dict of `Client.jwt_bearer`'s keyword
 /// arguments (for a session that fetches anew with it).
-pub(crate) fn jwt_grant_from_dict(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<JwtBearer> {
+pub(crate) fn jwt_spec_from_dict(
+    py: Python<'_>,
+    d: &Bound<'_, PyDict>,
+) -> PyResult<oauth2kit_bind::JwtBearerSpec> {
     const KEYS: &[&str] = &[
         "assertion",
         "private_key",
@@ -277,8 +280,7 @@ pub(crate) fn jwt_grant_from_dict(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyRe
     };
     let claims = d.get_item("claims")?.filter(|v| !v.is_none());
     let claims = claims.as_ref().map(|c| c.cast::<PyDict>()).transpose()?;
-    jwt_grant(
-        py,
+    jwt_spec(
         get("assertion")?,
         get("private_key")?.as_deref(),
         get("private_key_jwk")?.as_deref(),
@@ -291,9 +293,39 @@ pub(crate) fn jwt_grant_from_dict(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyRe
     )
 }
 
+/// A JWT bearer grant as the binding layer describes it: the defaults (`iss`
+/// and `sub` the client id, `aud` the token endpoint) are the layer's, the same
+/// in every binding and the CLI.
+#[allow(clippy::too_many_arguments)]
+fn jwt_spec(
+    assertion: Option<String>,
+    key: Option<&str>,
+    key_jwk: Option<&str>,
+    issuer: Option<String>,
+    subject: Option<String>,
+    audience: Option<String>,
+    lifetime: u64,
+    claims: Option<&Bound<'_, PyDict>>,
+    scope: Option<String>,
+) -> PyResult<oauth2kit_bind::JwtBearerSpec> {
+    Ok(oauth2kit_bind::JwtBearerSpec {
+        assertion: assertion.map(Secret::new),
+        private_key_pem: key.map(|k| Secret::new(k.to_string())),
+        private_key_jwk: key_jwk.map(|k| Secret::new(k.to_string())),
+        issuer,
+        subject,
+        audience,
+        lifetime: Some(std::time::Duration::from_secs(lifetime.clamp(1, 86_400))),
+        claims: claims.map(py_dict_to_json).transpose()?,
+        scope,
+    })
+}
+
+/// The grant of `jwt_spec` for `client`.
 #[allow(clippy::too_many_arguments)]
 fn jwt_grant(
     py: Python<'_>,
+    client: &oauth2kit::OAuthClient,
     assertion: Option<String>,
     key: Option<&str>,
     key_jwk: Option<&str>,
@@ -304,39 +336,10 @@ fn jwt_grant(
     claims: Option<&Bound<'_, PyDict>>,
     scope: Option<String>,
 ) -> PyResult<JwtBearer> {
-    let assertion = match (assertion, key, key_jwk) {
-        (Some(jwt), None, None) => JwtAssertion::Given(Secret::new(jwt)),
-        (None, pem, jwk) if pem.is_some() != jwk.is_some() => {
-            let key = match (pem, jwk) {
-                (Some(pem), _) => SigningKey::from_pem(pem),
-                (_, Some(jwk)) => SigningKey::from_jwk(jwk),
-                _ => unreachable!("one of them is set"),
-            }
-            .map_err(|e| to_pyerr(py, e))?;
-            let (Some(issuer), Some(subject), Some(audience)) = (issuer, subject, audience) else {
-                return Err(config(
-                    py,
-                    "a signed JWT bearer assertion needs issuer, subject and audience",
-                ));
-            };
-            let claims = claims.map(py_dict_to_json).transpose()?.unwrap_or_default();
-            JwtAssertion::Signed {
-                key,
-                issuer,
-                subject,
-                audience,
-                lifetime_secs: lifetime,
-                claims,
-            }
-        }
-        _ => {
-            return Err(config(
-                py,
-                "give either assertion (a JWT) or one signing key (private_key or private_key_jwk)",
-            ));
-        }
-    };
-    Ok(JwtBearer { assertion, scope })
+    let spec = jwt_spec(
+        assertion, key, key_jwk, issuer, subject, audience, lifetime, claims, scope,
+    )?;
+    spec.grant(client).map_err(|e| to_pyerr(py, e))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -598,6 +601,7 @@ impl CoreClient {
     ) -> PyResult<Token> {
         let g = jwt_grant(
             py,
+            self.inner.oauth(),
             assertion,
             private_key,
             private_key_jwk,
@@ -629,6 +633,7 @@ impl CoreClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let g = jwt_grant(
             py,
+            self.inner.oauth(),
             assertion,
             private_key,
             private_key_jwk,

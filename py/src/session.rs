@@ -5,7 +5,6 @@
 //! optional `clear()` — sync, or coroutines when used from an `AsyncSession`.
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use oauth2kit::session::Session;
 use oauth2kit::store::{
@@ -209,15 +208,6 @@ impl std::fmt::Debug for CoreSession {
     }
 }
 
-fn secs(py: Python<'_>, what: &str, s: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(s).map_err(|_| {
-        config(
-            py,
-            format!("{what} must be a non-negative number of seconds"),
-        )
-    })
-}
-
 impl CoreSession {
     /// The core's cached set as a Python `Token`, if it is valid without I/O.
     fn cached_py(&self, py: Python<'_>) -> PyResult<Option<Py<Token>>> {
@@ -268,6 +258,32 @@ fn start_saving(
         .map_err(|e| to_pyerr(py, e))
 }
 
+/// An option under its earlier name: warns (`DeprecationWarning`) and stands
+/// for the new one; both at once is an error.
+fn renamed<T>(
+    py: Python<'_>,
+    old: &str,
+    old_value: Option<T>,
+    new: &str,
+    new_value: Option<T>,
+) -> PyResult<Option<T>> {
+    match (old_value, new_value) {
+        (Some(_), Some(_)) => Err(config(py, format!("give {new}, not both {new} and {old}"))),
+        (Some(v), None) => {
+            let msg =
+                std::ffi::CString::new(format!("{old} is now called {new}")).unwrap_or_default();
+            PyErr::warn(
+                py,
+                &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(),
+                &msg,
+                2,
+            )?;
+            Ok(Some(v))
+        }
+        (None, v) => Ok(v),
+    }
+}
+
 struct SessionToken(Arc<TokenSet>, Py<CoreSession>);
 
 impl<'py> IntoPyObject<'py> for SessionToken {
@@ -283,20 +299,18 @@ impl<'py> IntoPyObject<'py> for SessionToken {
 impl CoreSession {
     /// See `oauth2kit.Session`.
     #[new]
-    #[pyo3(signature = (client, token = None, *, scope = None, client_credentials = None, leeway = 60.0, retry_deadline = 30.0, validate_every = 300.0, store = None, on_update = None, jwt_bearer = None))]
+    #[pyo3(signature = (client, token = None, *, store = None, on_change = None, jwt_bearer = None, leeway = None, on_update = None, **options))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         client: &Bound<'_, PyAny>,
         token: Option<&Bound<'_, Token>>,
-        scope: Option<String>,
-        client_credentials: Option<bool>,
-        leeway: f64,
-        retry_deadline: f64,
-        validate_every: f64,
         store: Option<&Bound<'_, PyAny>>,
-        on_update: Option<Py<PyAny>>,
+        on_change: Option<Py<PyAny>>,
         jwt_bearer: Option<&Bound<'_, PyAny>>,
+        leeway: Option<Bound<'_, PyAny>>,
+        on_update: Option<Py<PyAny>>,
+        options: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<Self> {
         let locals: Locals = Arc::new(OnceLock::new());
         let core_client = match client.cast::<CoreClient>() {
@@ -307,25 +321,47 @@ impl CoreSession {
                 .and_then(|c| c.cast_into::<CoreClient>().ok())
                 .ok_or_else(|| config(py, "client must be an oauth2kit Client or AsyncClient"))?,
         };
-        let mut b = Session::builder(core_client.get().inner.as_async().clone())
-            .refresh_margin(secs(py, "leeway", leeway)?)
-            .retry_deadline(secs(py, "retry_deadline", retry_deadline)?)
-            .validate_every(secs(py, "validate_every", validate_every)?);
+        let on_change = renamed(py, "on_update", on_update, "on_change", on_change)?;
+        // Every rule (names, units, ranges, one grant only, the JWT defaults)
+        // is the binding layer's: this only translates Python values.
+        let mut layer = oauth2kit_bind::SessionConfig::new();
+        let mut given: Vec<(String, Bound<'_, PyAny>)> = Vec::new();
+        if let Some(options) = options {
+            for (k, v) in options.iter() {
+                given.push((k.extract()?, v));
+            }
+        }
+        if let Some(v) = renamed(py, "leeway", leeway, "refresh_margin", {
+            given
+                .iter()
+                .position(|(k, _)| k == "refresh_margin")
+                .map(|i| given.remove(i).1)
+        })? {
+            given.push(("refresh_margin".into(), v));
+        }
+        for (name, v) in given {
+            if v.is_none() {
+                continue;
+            }
+            let option = oauth2kit_bind::SessionOption::from_name_or_err(&name)
+                .map_err(|e| to_pyerr(py, e))?;
+            let v = if v.is_instance_of::<pyo3::types::PyDict>() {
+                // JSON options (jwt_bearer_claims) take a dict too.
+                py.import("json")?.call_method1("dumps", (v,))?
+            } else {
+                v
+            };
+            let value = crate::client::option_value(&name, option.spec().ty, &v)?;
+            layer.set(option, value).map_err(|e| to_pyerr(py, e))?;
+        }
         if let Some(d) = jwt_bearer {
             let d = pyo3::types::PyDict::from_sequence(&d.call_method0("items")?)?;
-            if client_credentials == Some(true) {
-                return Err(config(
-                    py,
-                    "give jwt_bearer or client_credentials=True, not both: a session fetches with one grant",
-                ));
-            }
-            b = b.jwt_bearer(crate::grants::jwt_grant_from_dict(py, &d)?);
-        } else if client_credentials.unwrap_or(token.is_none() && store.is_none()) {
-            // With neither tokens nor a store, client credentials is the only way
-            // such a session can get a token. With either, the tokens may be a
-            // user's: falling back to the client's own identity must be asked for.
-            b = b.client_credentials(scope.as_deref());
+            layer.set_jwt_bearer(crate::grants::jwt_spec_from_dict(py, &d)?);
         }
+        let core = core_client.get().inner.as_async().clone();
+        let mut b = layer
+            .apply(Session::builder(core.clone()), &core)
+            .map_err(|e| to_pyerr(py, e))?;
         if let Some(t) = token {
             b = b.tokens(t.get().inner.clone());
         }
@@ -352,7 +388,7 @@ impl CoreSession {
         };
         // Shared through an Arc with every clone of the store.
         b = b.store(store);
-        if let Some(cb) = on_update {
+        if let Some(cb) = on_change {
             let locals = locals.clone();
             b = b.on_change(move |t: &TokenSet| {
                 with_python(|py| {

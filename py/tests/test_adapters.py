@@ -13,7 +13,7 @@ from conftest import DevServer
 
 
 def test_requests_auth_presents_refreshes_and_retries_once(basic: oauth2kit.Client, dev: DevServer) -> None:
-    session = oauth2kit.Session(basic)
+    session = oauth2kit.Session(basic, client_credentials=True)
     auth = RequestsAuth(session)
     with requests.Session() as http:
         r = http.get(f"{dev.url}/resource", auth=auth)
@@ -28,14 +28,14 @@ def test_requests_auth_presents_refreshes_and_retries_once(basic: oauth2kit.Clie
 
 def test_requests_auth_retries_only_once(basic: oauth2kit.Client, dev: DevServer) -> None:
     dev.fault("resource", status=401, body='{"error":"invalid_token"}', times=5)
-    r = requests.get(f"{dev.url}/resource", auth=RequestsAuth(oauth2kit.Session(basic)))
+    r = requests.get(f"{dev.url}/resource", auth=RequestsAuth(oauth2kit.Session(basic, client_credentials=True)))
     assert r.status_code == 401 and len(r.history) == 1
     assert dev.count("token") == 2 and dev.count("resource") == 2
 
 
 def test_requests_auth_renews_before_expiry(basic: oauth2kit.Client, dev: DevServer) -> None:
     dev.token_lifetime(10)
-    session = oauth2kit.Session(basic, leeway=30)  # 10 s tokens are always inside the leeway
+    session = oauth2kit.Session(basic, refresh_margin=30, client_credentials=True)  # 10 s tokens are always inside the leeway
     auth = RequestsAuth(session)
     for _ in range(3):
         assert requests.get(f"{dev.url}/resource", auth=auth).status_code == 200
@@ -43,7 +43,7 @@ def test_requests_auth_renews_before_expiry(basic: oauth2kit.Client, dev: DevSer
 
 
 def test_httpx_sync_auth(basic: oauth2kit.Client, dev: DevServer) -> None:
-    session = oauth2kit.Session(basic)
+    session = oauth2kit.Session(basic, client_credentials=True)
     with httpx.Client(auth=HttpxAuth(session)) as http:
         assert http.get(f"{dev.url}/resource").status_code == 200
         basic.revoke_token(session.token())
@@ -52,7 +52,7 @@ def test_httpx_sync_auth(basic: oauth2kit.Client, dev: DevServer) -> None:
 
 
 async def test_httpx_async_auth(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
-    session = oauth2kit.AsyncSession(abasic)
+    session = oauth2kit.AsyncSession(abasic, client_credentials=True)
     async with httpx.AsyncClient(auth=HttpxAuth(session)) as http:
         assert (await http.get(f"{dev.url}/resource")).status_code == 200
         await abasic.revoke_token(await session.token())
@@ -65,6 +65,6 @@ async def test_httpx_async_auth(abasic: oauth2kit.AsyncClient, dev: DevServer) -
 
 
 def test_httpx_sync_client_rejects_async_session(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
-    with httpx.Client(auth=HttpxAuth(oauth2kit.AsyncSession(abasic))) as http:
+    with httpx.Client(auth=HttpxAuth(oauth2kit.AsyncSession(abasic, client_credentials=True))) as http:
         with pytest.raises(TypeError):
             http.get(f"{dev.url}/resource")

@@ -17,7 +17,7 @@ from conftest import BASIC_ID, BASIC_SECRET, DevServer, std_options
 
 def test_thread_stampede_makes_one_token_request(basic: oauth2kit.Client, dev: DevServer) -> None:
     dev.fault("token", delay_ms=300)  # keep the first request in flight while the others arrive
-    session = oauth2kit.Session(basic, scope="read")
+    session = oauth2kit.Session(basic, scope="read", client_credentials=True)
     barrier = threading.Barrier(16)
 
     def worker() -> str:
@@ -32,7 +32,7 @@ def test_thread_stampede_makes_one_token_request(basic: oauth2kit.Client, dev: D
 
 async def test_asyncio_stampede_makes_one_token_request(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
     dev.fault("token", delay_ms=300)
-    session = oauth2kit.AsyncSession(abasic)
+    session = oauth2kit.AsyncSession(abasic, client_credentials=True)
     tokens = await asyncio.gather(*(session.token() for _ in range(50)))
     assert len({t.access_token for t in tokens}) == 1
     assert dev.count("token") == 1
@@ -43,7 +43,7 @@ def test_refresh_stampede_and_on_update(basic: oauth2kit.Client, dev: DevServer)
     first = basic.password("alice", "wonderland")
     updates: list[oauth2kit.Token] = []
     store = oauth2kit.MemoryStore()
-    session = oauth2kit.Session(basic, first, leeway=30, store=store, on_update=updates.append)
+    session = oauth2kit.Session(basic, first, refresh_margin=30, store=store, on_change=updates.append)
     dev.reset()
     dev.token_lifetime(3600)
     dev.fault("token", delay_ms=200)
@@ -55,7 +55,7 @@ def test_refresh_stampede_and_on_update(basic: oauth2kit.Client, dev: DevServer)
 
 def test_failed_renewal_does_not_hang_later_calls(dev: DevServer) -> None:
     c = oauth2kit.Client(BASIC_ID, "wrong", **std_options(dev.url))
-    session = oauth2kit.Session(c)
+    session = oauth2kit.Session(c, client_credentials=True)
     for _ in range(2):
         with pytest.raises(oauth2kit.OAuthError):
             session.token()

@@ -65,5 +65,5 @@ def test_introspect_revoke_and_errors(issuer: str) -> None:
 
 async def test_async_against_oidc_provider(issuer: str) -> None:
     client = await oauth2kit.AsyncClient.discover(issuer, BASIC_ID, BASIC_SECRET)
-    session = oauth2kit.AsyncSession(client, scope="read")
+    session = oauth2kit.AsyncSession(client, scope="read", client_credentials=True)
     assert (await session.token()).access_token

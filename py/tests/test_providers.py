@@ -84,7 +84,7 @@ def test_desko_client_credentials_json_body_and_own_errors(dev: DevServer) -> No
     c = oauth2kit.Client("desko-client", "desko-secret", profile="desko", base_url=f"{dev.url}/desko")
     token = c.fetch_token()
     assert token.access_token
-    r = requests.get(f"{dev.url}/desko/v1.1/resource", auth=OAuth2Auth(oauth2kit.Session(c)))
+    r = requests.get(f"{dev.url}/desko/v1.1/resource", auth=OAuth2Auth(oauth2kit.Session(c, client_credentials=True)))
     assert r.status_code == 200
     bad = oauth2kit.Client("desko-client", "wrong", profile="desko", base_url=f"{dev.url}/desko")
     with pytest.raises(oauth2kit.OAuthError) as ei:

@@ -14,7 +14,7 @@ from conftest import DevServer, keys_dir
 
 
 def test_fresh_token_is_the_same_object_and_costs_no_request(basic: oauth2kit.Client, dev: DevServer) -> None:
-    s = oauth2kit.Session(basic)
+    s = oauth2kit.Session(basic, client_credentials=True)
     first = s.token()
     before = dev.count("token")
     assert all(s.token() is first for _ in range(10_000))
@@ -36,7 +36,7 @@ def test_expiry_is_noticed_by_the_cached_read_alone(basic: oauth2kit.Client, dev
 
 
 def test_invalidation_is_seen_by_the_next_read(basic: oauth2kit.Client, dev: DevServer) -> None:
-    s = oauth2kit.Session(basic)
+    s = oauth2kit.Session(basic, client_credentials=True)
     old = s.token()
     s.invalidate(old)
     assert s.cached() is None
@@ -47,7 +47,7 @@ def test_invalidation_is_seen_by_the_next_read(basic: oauth2kit.Client, dev: Dev
 
 
 def test_tokens_replaced_by_another_thread_are_seen_at_once(basic: oauth2kit.Client) -> None:
-    s = oauth2kit.Session(basic)
+    s = oauth2kit.Session(basic, client_credentials=True)
     s.token()
     t = threading.Thread(target=s.set_tokens, args=(oauth2kit.Token("from-another-thread", expires_in=3600),))
     t.start()
@@ -72,5 +72,30 @@ def test_session_fetching_anew_with_a_jwt_bearer_grant(basic: oauth2kit.Client, 
         oauth2kit.Session(basic, jwt_bearer={**grant, "issuer_typo": "x"})
     with pytest.raises(oauth2kit.ConfigurationError, match="not both"):
         oauth2kit.Session(basic, jwt_bearer=grant, client_credentials=True)
-    with pytest.raises(oauth2kit.ConfigurationError, match="issuer, subject and audience"):
-        oauth2kit.Session(basic, jwt_bearer={"private_key": pem})
+    with pytest.raises(oauth2kit.ConfigurationError, match="one of"):
+        oauth2kit.Session(basic, jwt_bearer={"issuer": "rsa-client"})
+    # The audience defaults to the token endpoint, as in every binding and the CLI.
+    defaulted = oauth2kit.Session(basic, jwt_bearer={"private_key": pem, "issuer": "rsa-client", "subject": "alice"})
+    assert defaulted.token().access_token
+    # The same grant as flat session options (the names every binding shares).
+    flat = oauth2kit.Session(basic, jwt_bearer_private_key_pem=pem, jwt_bearer_issuer="rsa-client",
+                             jwt_bearer_subject="alice", jwt_bearer_claims={"purpose": "test"})
+    assert flat.token().access_token
+
+
+def test_session_options_are_the_binding_layer_s(basic: oauth2kit.Client) -> None:
+    with pytest.raises(oauth2kit.ConfigurationError, match="did you mean \"refresh_margin\""):
+        oauth2kit.Session(basic, refesh_margin=5, client_credentials=True)
+    with pytest.raises(oauth2kit.ConfigurationError, match="retry_deadline"):
+        oauth2kit.Session(basic, retry_deadline=-1, client_credentials=True)
+    with pytest.raises(oauth2kit.ConfigurationError, match="refresh_margin"):
+        oauth2kit.Session(basic, refresh_margin=1e19, client_credentials=True)
+    with pytest.warns(DeprecationWarning, match="leeway is now called refresh_margin"):
+        oauth2kit.Session(basic, leeway=5, client_credentials=True)
+    with pytest.warns(DeprecationWarning, match="on_update is now called on_change"):
+        oauth2kit.Session(basic, on_update=print, client_credentials=True)
+    with pytest.raises(oauth2kit.ConfigurationError, match="not both"):
+        oauth2kit.Session(basic, leeway=5, refresh_margin=5, client_credentials=True)
+    # No grant named and nothing to start from: re-authorization, not client credentials.
+    with pytest.raises(oauth2kit.ReauthorizationRequired):
+        oauth2kit.Session(basic).token()

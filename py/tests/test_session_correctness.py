@@ -26,7 +26,7 @@ def test_a_restored_user_session_never_falls_back_to_client_credentials(
     path = tmp_path / "tokens.json"
     oauth2kit.Session(basic, user, store=oauth2kit.FileStore(path))  # saved at once
     dev.token_lifetime(3600)
-    restored = oauth2kit.Session(basic, store=oauth2kit.FileStore(path), leeway=7200)  # no token=, no grant named
+    restored = oauth2kit.Session(basic, store=oauth2kit.FileStore(path), refresh_margin=7200)  # no token=, no grant named
     dev.reset()
     with pytest.raises(oauth2kit.ReauthorizationRequired):
         restored.token()
@@ -79,7 +79,7 @@ def test_a_python_store_returning_garbage_costs_one_store_error(basic: oauth2kit
 def test_sign_out_during_a_renewal_cannot_be_undone(basic: oauth2kit.Client, dev: DevServer, tmp_path: Path) -> None:
     user = basic.password("alice", "wonderland")
     path = tmp_path / "tokens.json"
-    s = oauth2kit.Session(basic, user, store=oauth2kit.FileStore(path), leeway=7200)
+    s = oauth2kit.Session(basic, user, store=oauth2kit.FileStore(path), refresh_margin=7200)
     dev.reset()
     dev.fault("token", delay_ms=400)
     result: list[object] = []

@@ -39,7 +39,7 @@ def test_python_store_and_on_update(basic: oauth2kit.Client, dev: DevServer) -> 
             self.saved.append(token)
 
     store, seen = ListStore(), []
-    s = oauth2kit.Session(basic, store=store, on_update=seen.append, client_credentials=True)
+    s = oauth2kit.Session(basic, store=store, on_change=seen.append, client_credentials=True)
     t = s.token()
     assert [x.access_token for x in store.saved] == [t.access_token] == [x.access_token for x in seen]
     s.invalidate(t)
@@ -84,7 +84,7 @@ async def test_async_store_and_async_on_update(abasic: oauth2kit.AsyncClient, de
         events.append("update")
 
     store = AsyncStore()
-    s = oauth2kit.AsyncSession(abasic, store=store, on_update=updated, client_credentials=True)
+    s = oauth2kit.AsyncSession(abasic, store=store, on_change=updated, client_credentials=True)
     tokens = await asyncio.gather(*(s.token() for _ in range(10)))
     await asyncio.sleep(0.05)  # the coroutine callback runs on the loop, unawaited by the session
     assert len({t.access_token for t in tokens}) == 1 and store.token is not None
@@ -93,7 +93,7 @@ async def test_async_store_and_async_on_update(abasic: oauth2kit.AsyncClient, de
 
 def test_threads_with_their_own_loops_share_one_renewal(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
     dev.fault("token", delay_ms=300)
-    session = oauth2kit.AsyncSession(abasic)
+    session = oauth2kit.AsyncSession(abasic, client_credentials=True)
 
     def in_a_loop(_: int) -> str:
         async def go() -> str:

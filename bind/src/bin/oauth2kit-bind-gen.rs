@@ -255,7 +255,7 @@ fn cpp_setter(name: &str, ty: ValueType, doc: &str) -> String {
     let n = name;
     let body = match ty {
         ValueType::Bool => format!(
-            "  Derived& {n}(bool v) {{ return self().set(\"{n}\", v ? \"true\" : \"false\"); }}\n"
+            "  Derived& {n}(bool v = true) {{ return self().set(\"{n}\", v ? \"true\" : \"false\"); }}\n"
         ),
         ValueType::Seconds => format!(
             "  template <class Rep, class Period>\n  Derived& {n}(std::chrono::duration<Rep, Period> d) {{\n    return self().set(\"{n}\", std::to_string(std::chrono::duration<double>(d).count()));\n  }}\n"
@@ -266,13 +266,10 @@ fn cpp_setter(name: &str, ty: ValueType, doc: &str) -> String {
         ValueType::TextList => format!(
             "  // Repeatable: each call adds one value.\n  Derived& {n}(const std::string& v) {{ return self().set(\"{n}\", v); }}\n"
         ),
-        _ => format!(
-            "  Derived& {n}(const std::string& v) {{ return self().set(\"{n}\", v); }}\n"
-        ),
+        _ => format!("  Derived& {n}(const std::string& v) {{ return self().set(\"{n}\", v); }}\n"),
     };
     s.push_str(&body);
     s
-
 }
 
 fn python_type(ty: ValueType) -> &'static str {
@@ -412,7 +409,7 @@ fn mobile_session_record() -> String {
         };
         s.push_str(&line);
     }
-    s.push_str("        let _ = sep;\n        f.write_str(\")\")\n    }\n}\n");
+    s.push_str("        let _ = sep;\n        f.write_str(\")\")\n    }\n}\n\n/// The same text as `Display`: keys and assertions redacted.\nimpl fmt::Debug for SessionConfig {\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n        fmt::Display::fmt(self, f)\n    }\n}\n");
     s
 }
 
@@ -529,8 +526,14 @@ fn main() {
     let files = [
         ("bind/manifest.json", json),
         ("ffi-c/src/option_enum.rs", rustfmt(c_enum())),
-        ("ffi-c/src/session_option_enum.rs", rustfmt(c_session_enum())),
-        ("mobile/src/session_config_record.rs", rustfmt(mobile_session_record())),
+        (
+            "ffi-c/src/session_option_enum.rs",
+            rustfmt(c_session_enum()),
+        ),
+        (
+            "mobile/src/session_config_record.rs",
+            rustfmt(mobile_session_record()),
+        ),
         ("ffi-c/src/status_enum.rs", rustfmt(c_status())),
         ("mobile/src/config_record.rs", rustfmt(mobile_record())),
         ("include/oauth2kit/generated.hpp", cpp_header()),

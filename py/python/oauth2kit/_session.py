@@ -2,10 +2,11 @@
 it before expiry — once, however many threads and asyncio tasks ask at the
 same time (single flight, in the Rust core's ``oauth2kit::session``).
 
-Renewal refreshes when there is a refresh token, else (by default, when the
-session starts without tokens) runs the client credentials grant. A new token
-is saved to the ``store`` before it is handed out, so a rotated refresh token
-is never lost; ``on_update(token)`` is told about every new token.
+Renewal refreshes when there is a refresh token, else runs the grant the
+session was given (``client_credentials=True`` or ``jwt_bearer=``; never one by
+default). A new token is saved to the ``store`` before it is handed out, so a
+rotated refresh token is never lost; ``on_change(token)`` is told about every
+new token.
 
 Stores: ``FileStore(path)`` (atomic writes), ``RedisStore(url, key)`` (a
 fleet shares one token and refreshes it once, under a lock), ``MemoryStore()``,
@@ -15,10 +16,14 @@ optionally ``clear()``); with ``AsyncSession`` these may be coroutines.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Protocol, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Tuple, Union, cast
 
 from ._client import AsyncClient, Client
 from ._oauth2kit import CoreSession, FileStore, RedisStore, Token
+from ._options import SESSION_OPTIONS_DOC, SessionOptions
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["Session", "AsyncSession", "MemoryStore", "FileStore", "RedisStore", "TokenStore"]
 
@@ -58,38 +63,39 @@ _OPTIONS_DOC = """
     ``token``: the tokens to start from (else the store's, else none); given
     tokens are saved to ``store`` before the constructor returns (an async
     store cannot be awaited there: give the token to ``await set_tokens()``).
-    ``client_credentials`` lets it fetch new tokens with the client
-    credentials grant and ``scope`` when it has none or its refresh token is
-    dead. It defaults to True only for a session with no ``token``, no
-    ``store`` and no ``jwt_bearer`` (nothing else could give it a token);
-    with a token or a store it must be asked for, so a user's session
-    restored from a store never turns into the client's own identity by
-    itself (it raises ``ReauthorizationRequired`` instead). A damaged store
-    (a torn file, a ``load()`` that returns something else than a Token or
-    None) raises ``StoreError`` once, then a session with a grant starts over
-    (the file store keeps the damaged file as ``<file>.damaged-<time>``).
-    ``clear()`` is a sign-out: a renewal in flight is waited for and nothing
-    it gets is saved or handed out (its callers get
-    ``OperationCancelledError``); ``jwt_bearer`` (a dict of
-    ``Client.jwt_bearer``'s keyword arguments, e.g. ``private_key``,
-    ``issuer``, ``subject``, ``audience``) makes it fetch with the JWT bearer
-    grant instead, signing a new assertion each time; ``leeway`` is how many
-    seconds before expiry a token is renewed; ``retry_deadline`` how long
-    transient failures (5xx, 429, network) are retried; ``validate_every`` how
-    often a token of unknown lifetime is checked at the profile's validation
-    endpoint; ``store`` where tokens are kept; ``on_update(token)`` is called
-    with every new token.
+    ``store``: where tokens are kept (default: memory). ``on_change(token)``:
+    called with every new token set, also one adopted from a shared store.
+    ``jwt_bearer``: a dict of ``Client.jwt_bearer``'s keyword arguments
+    (``private_key``, ``issuer``, ``subject``, ``audience``…: the defaults are
+    the client id and the token endpoint) to fetch with the JWT bearer grant,
+    signing a new assertion each time; the ``jwt_bearer_*`` options below say
+    the same one by one.
+
+    A session fetches tokens with a grant only when one is named
+    (``client_credentials=True`` or ``jwt_bearer``): a user's session restored
+    from a store never turns into the client's own identity by itself (it
+    raises ``ReauthorizationRequired`` instead). A damaged store (a torn file,
+    a ``load()`` that returns something else than a Token or None) raises
+    ``StoreError`` once, then a session with a grant starts over (the file
+    store keeps the damaged file as ``<file>.damaged-<time>``). ``clear()`` is
+    a sign-out: a renewal in flight is waited for and nothing it gets is saved
+    or handed out (its callers get ``OperationCancelledError``).
+
+    ``leeway`` and ``on_update`` are the earlier names of ``refresh_margin``
+    and ``on_change`` (they still work, with a ``DeprecationWarning``).
+
+    The session options, the same names in every binding (durations in seconds):
+
 """
 
 
 class Session(CoreSession):
     """A token that stays valid, for a ``Client``. Share it between threads.
 
-    ``Session(client, token=None, *, scope=None, client_credentials=None,
-    leeway=60.0, retry_deadline=30.0, validate_every=300.0, store=None,
-    on_update=None, jwt_bearer=None)``
+    ``Session(client, token=None, *, store=None, on_change=None,
+    jwt_bearer=None, **options)``
 
-    >>> session = Session(client, scope="read", store=FileStore("tokens.json"))
+    >>> session = Session(client, client_credentials=True, scope="read", store=FileStore("tokens.json"))
     >>> session.access_token          # or session.token().access_token
 
     ``token()``, ``cached()`` and ``access_token`` are the Rust core's own
@@ -116,12 +122,12 @@ class Session(CoreSession):
         return self.client.authorization_header(self.token())
 
 
-Session.__doc__ = (Session.__doc__ or "") + _OPTIONS_DOC
+Session.__doc__ = (Session.__doc__ or "") + _OPTIONS_DOC + SESSION_OPTIONS_DOC
 
 
 class AsyncSession:
     """``Session`` for asyncio: ``await session.token()``. Tasks (and threads)
-    share one renewal. Coroutine stores and ``on_update`` run on the loop of
+    share one renewal. Coroutine stores and ``on_change`` run on the loop of
     the first ``await``."""
 
     def __init__(
@@ -129,28 +135,24 @@ class AsyncSession:
         client: AsyncClient,
         token: Optional[Token] = None,
         *,
-        scope: Optional[str] = None,
-        client_credentials: Optional[bool] = None,
-        leeway: float = 60.0,
-        retry_deadline: float = 30.0,
-        validate_every: float = 300.0,
         store: StoreArg = None,
-        on_update: Optional[Callable[[Token], Any]] = None,
+        on_change: Optional[Callable[[Token], Any]] = None,
         jwt_bearer: Optional[Mapping[str, Any]] = None,
+        leeway: Optional[float] = None,
+        on_update: Optional[Callable[[Token], Any]] = None,
+        **options: "Unpack[SessionOptions]",
     ) -> None:
         """A session over ``client``; the options are those of ``Session``."""
         self.client = client
         self._core = CoreSession(
             client,
             token,
-            scope=scope,
-            client_credentials=client_credentials,
-            leeway=leeway,
-            retry_deadline=retry_deadline,
-            validate_every=validate_every,
             store=store,
-            on_update=on_update,
+            on_change=on_change,
             jwt_bearer=jwt_bearer,
+            leeway=leeway,
+            on_update=on_update,
+            **options,
         )
 
     def cached(self) -> Optional[Token]:

@@ -5,7 +5,7 @@ it and retries the request once with a new token.
 
 >>> import requests, oauth2kit
 >>> from oauth2kit.requests_auth import OAuth2Auth
->>> session = oauth2kit.Session(oauth2kit.Client("id", "secret", token_url=...))
+>>> session = oauth2kit.Session(oauth2kit.Client("id", "secret", token_url=...), client_credentials=True)
 >>> requests.get("https://api.example/items", auth=OAuth2Auth(session))
 """
 

@@ -60,7 +60,7 @@ class BindingBench {
 
     @Test
     fun `cached token from the session - cost of one call across JNA`() = runBlocking {
-        val session = Session(Clients.basic(), options = SessionOptions(grant = SessionGrant.ClientCredentials("read")))
+        val session = Session(Clients.basic(), config = SessionConfig(clientCredentials = true, scope = "read"))
         val token = session.accessToken()
         val n = rounds * 20
         repeat(1000) { session.cached() }

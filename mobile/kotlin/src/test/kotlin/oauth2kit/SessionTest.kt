@@ -82,7 +82,7 @@ class SessionTest {
             val client = Clients.public()
             val store = PrefsStore()
             // A 60 s margin on a 30 s token: due at once.
-            val session = Session(client, store, options = SessionOptions(refreshMarginSeconds = 60u))
+            val session = Session(client, store, config = SessionConfig(refreshMargin = 60.0))
             val first = signIn(client)
             session.setTokens(first)
             val before = DevServer.count("token")
@@ -95,7 +95,7 @@ class SessionTest {
 
     @Test
     fun `client credentials session fetches by itself`() = runBlocking {
-        val session = Session(Clients.basic(), options = SessionOptions(grant = SessionGrant.ClientCredentials("read")))
+        val session = Session(Clients.basic(), config = SessionConfig(clientCredentials = true, scope = "read"))
         val t = session.tokens()
         assertEquals("read", t.scope)
         assertEquals(t.accessToken, session.cached()!!.accessToken)
@@ -109,7 +109,7 @@ class SessionTest {
         val client = Clients.public()
         val tokens = signIn(client)
         client.revoke(tokens.refreshToken!!, TokenTypeHint.REFRESH_TOKEN)
-        val session = Session(client, PrefsStore(), options = SessionOptions(initialTokens = tokens))
+        val session = Session(client, PrefsStore(), initialTokens = tokens)
         session.invalidate()
         assertThrows<OAuth2KitException.ReauthorizationRequired> { runBlocking { session.accessToken() } }
         Unit
@@ -141,5 +141,49 @@ class SessionTest {
         session.clear()
         assertNull(store.json)
         assertNull(session.cached())
+    }
+
+    @Test
+    fun `tokens given to a session are in the store when the constructor returns`() = runBlocking {
+        val client = Clients.public()
+        val store = PrefsStore()
+        val tokens = signIn(client)
+        Session(client, store, initialTokens = tokens)
+        assertEquals(tokens.refreshToken, tokenSetFromJson(store.json!!).refreshToken)
+    }
+
+    @Test
+    fun `a store holding garbage costs one Store error, then a session with a grant starts over`() = runBlocking {
+        val store = PrefsStore().apply { json = "{\"version\":1,\"tok" }
+        val session = Session(Clients.basic(), store, config = SessionConfig(clientCredentials = true))
+        val e = assertThrows<OAuth2KitException.Store> { runBlocking { session.accessToken() } }
+        assertEquals(12, e.code())
+        val fresh = session.accessToken()
+        assertEquals(fresh, tokenSetFromJson(store.json!!).accessToken)
+    }
+
+    @Test
+    fun `a restored session never falls back to client credentials by itself`() = runBlocking {
+        val client = Clients.basic()
+        val store = PrefsStore()
+        val tokens = client.password("alice", "wonderland", null)
+        client.revoke(tokens.refreshToken!!, TokenTypeHint.REFRESH_TOKEN)
+        val session = Session(client, store, initialTokens = tokens, config = SessionConfig(refreshMargin = 1e6))
+        val before = DevServer.count("token")
+        assertThrows<OAuth2KitException.ReauthorizationRequired> { runBlocking { session.accessToken() } }
+        assertEquals(before + 1, DevServer.count("token")) // the refresh only
+    }
+
+    @Test
+    fun `session options are the binding layer's - bad values name the option`() = runBlocking {
+        val e = assertThrows<OAuth2KitException.Config> {
+            Session(Clients.basic(), config = SessionConfig(retryDeadline = -1.0))
+        }
+        assertTrue(e.toString().contains("retry_deadline"), e.toString())
+        val both = assertThrows<OAuth2KitException.Config> {
+            Session(Clients.basic(), config = SessionConfig(clientCredentials = true, jwtBearerAssertion = "a.b.c"))
+        }
+        assertTrue(both.toString().contains("not both"), both.toString())
+        assertFalse(SessionConfig(jwtBearerPrivateKeyPem = "secret-pem").toString().contains("secret-pem"))
     }
 }
