@@ -183,8 +183,9 @@ impl Client {
             if code.is_some() && expected.nonce.is_some() {
                 return Err(Error::InvalidIdToken {
                     check: "id_token".into(),
-                    reason: "a nonce was sent (openid scope) and the token response has no ID token"
-                        .into(),
+                    reason:
+                        "a nonce was sent (openid scope) and the token response has no ID token"
+                            .into(),
                 });
             }
             return Ok(tokens);
@@ -338,8 +339,10 @@ impl Client {
             .as_ref()
             .ok_or_else(|| Error::config("the token set has no refresh token"))?;
         let grant = Grant::refresh(refresh_token, scope);
-        let mut expected = IdTokenExpectations::default();
-        expected.previous = tokens.id_token_claims().cloned();
+        let expected = IdTokenExpectations {
+            previous: tokens.id_token_claims().cloned(),
+            ..Default::default()
+        };
         let mut fresh = self.request_token_expecting(&grant, expected).await?;
         if fresh.id_token.is_none() {
             fresh.id_token.clone_from(&tokens.id_token);
@@ -366,15 +369,16 @@ impl Client {
         let result = async {
             let resp = self.send(request).await?;
             let now = self.clock.system_time();
-            if resp.status == 200 && crate::oidc::userinfo::is_jwt(&resp) {
-                if self.oauth.knows_provider_keys() {
-                    return self
-                        .with_provider_keys(|keys| {
-                            self.oauth
-                                .parse_userinfo(&resp, Some(keys), expected_sub, now)
-                        })
-                        .await;
-                }
+            if resp.status == 200
+                && crate::oidc::userinfo::is_jwt(&resp)
+                && self.oauth.knows_provider_keys()
+            {
+                return self
+                    .with_provider_keys(|keys| {
+                        self.oauth
+                            .parse_userinfo(&resp, Some(keys), expected_sub, now)
+                    })
+                    .await;
             }
             self.oauth.parse_userinfo(&resp, None, expected_sub, now)
         }

@@ -275,7 +275,9 @@ pub(crate) fn build(
     let given_max_age = opts.extra.iter().find(|(k, _)| k == "max_age");
     let max_age = match given_max_age {
         Some((_, v)) => Some(v.trim().parse::<u64>().map_err(|_| {
-            Error::config(format!("max_age must be a whole number of seconds, not {v:?}"))
+            Error::config(format!(
+                "max_age must be a whole number of seconds, not {v:?}"
+            ))
         })?),
         None => default_max_age,
     };
@@ -547,7 +549,10 @@ mod tests {
             pkce: Some(Some(PkceMethod::Plain)),
             ..Default::default()
         };
-        let req = build(&ep, "c", opts, None, None, true, true, &none, None, false, None).unwrap();
+        let req = build(
+            &ep, "c", opts, None, None, true, true, &none, None, false, None,
+        )
+        .unwrap();
         assert!(req.url.as_str().contains("code_challenge_method=plain"));
         let req = build(
             &ep,

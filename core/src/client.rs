@@ -384,7 +384,10 @@ impl OAuthClientBuilder {
 /// The algorithms an ID token may be signed with: the configured one, else
 /// the metadata's list (unusable entries skipped), else RS256. Never `none`,
 /// never HMAC.
-fn id_token_algorithms(configured: Option<&str>, advertised: Option<&[String]>) -> Result<Vec<Algorithm>> {
+fn id_token_algorithms(
+    configured: Option<&str>,
+    advertised: Option<&[String]>,
+) -> Result<Vec<Algorithm>> {
     let usable = |name: &str| -> Option<Algorithm> {
         name.parse::<Algorithm>()
             .ok()
@@ -740,7 +743,9 @@ impl OAuthClient {
     /// The GET request for the provider's key set (the configured or
     /// discovered `jwks_uri`); parse the answer with [`crate::oidc::parse_jwks`].
     pub fn jwks_request(&self) -> Result<HttpRequest> {
-        Ok(jwks::jwks_request(self.endpoint(&self.endpoints.jwks, "JWKS")?))
+        Ok(jwks::jwks_request(
+            self.endpoint(&self.endpoints.jwks, "JWKS")?,
+        ))
     }
 
     /// Validates an ID token (OpenID Connect Core §3.1.3.7) against the

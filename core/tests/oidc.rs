@@ -71,7 +71,9 @@ async fn code_flow_validates_the_id_token_then_userinfo_and_refresh() {
 
     let refreshed = c.refresh_token_set(&tokens, None).await.unwrap();
     assert_ne!(refreshed.access_token, tokens.access_token);
-    let again = refreshed.id_token_claims().expect("refreshed ID token validated");
+    let again = refreshed
+        .id_token_claims()
+        .expect("refreshed ID token validated");
     assert_eq!(again["sub"], sub.as_str());
     // the plain refresh (what sessions use) validates too
     let plain = c
@@ -95,7 +97,10 @@ async fn every_corrupted_claim_fails_the_exchange_naming_its_check() {
         (json!({"iss": "http://127.0.0.1:1"}), "iss"),
         (json!({"aud": "someone-else"}), "aud"),
         (json!({"aud": [clients::BASIC_CLIENT_ID, "other"]}), "azp"),
-        (json!({"aud": [clients::BASIC_CLIENT_ID, "other"], "azp": "other"}), "azp"),
+        (
+            json!({"aud": [clients::BASIC_CLIENT_ID, "other"], "azp": "other"}),
+            "azp",
+        ),
         (json!({"exp": now - 3600}), "exp"),
         (json!({"iat": now + 3600}), "iat"),
         (json!({"nbf": now + 3600}), "nbf"),
@@ -121,7 +126,10 @@ async fn every_corrupted_claim_fails_the_exchange_naming_its_check() {
         })
         .unwrap();
     let redirect = authorize(&c, &req.url).await;
-    assert_eq!(check_of(c.exchange_redirect(&req.pending, &redirect).await), "auth_time");
+    assert_eq!(
+        check_of(c.exchange_redirect(&req.pending, &redirect).await),
+        "auth_time"
+    );
     srv.set_id_token_claims(json!({}), None);
 }
 

@@ -7,7 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oauth2kit::oidc::{IdTokenExpectations, Jwks};
-use oauth2kit::{Error, ErrorCode, HttpResponse, Method, OAuthClient, Secret, ServerMetadata, SigningKey, TokenSet};
+use oauth2kit::{
+    Error, ErrorCode, HttpResponse, Method, OAuthClient, Secret, ServerMetadata, SigningKey,
+    TokenSet,
+};
 use oauth2kit_devserver::keys;
 use serde_json::{Map, Value, json};
 use sha2::Digest;
@@ -96,7 +99,9 @@ fn nonce() -> IdTokenExpectations {
 fn assert_check(result: oauth2kit::Result<Map<String, Value>>, expected_check: &str) {
     match result {
         Err(e @ Error::InvalidIdToken { .. }) => {
-            let Error::InvalidIdToken { check, .. } = &e else { unreachable!() };
+            let Error::InvalidIdToken { check, .. } = &e else {
+                unreachable!()
+            };
             assert_eq!(check, expected_check, "{e}");
             assert_eq!(e.code(), ErrorCode::InvalidResponse);
             assert!(!e.to_string().contains("n-0123456789"), "{e}");
@@ -159,11 +164,17 @@ fn alg_none_hmac_and_unlisted_algorithms_are_refused() {
     );
     // a configured algorithm wins over the metadata's; none and HMAC cannot be configured
     assert!(matches!(
-        OAuthClient::builder(CLIENT).issuer(ISS).id_token_signed_response_alg("HS256").build(),
+        OAuthClient::builder(CLIENT)
+            .issuer(ISS)
+            .id_token_signed_response_alg("HS256")
+            .build(),
         Err(Error::Config(_))
     ));
     assert!(matches!(
-        OAuthClient::builder(CLIENT).issuer(ISS).id_token_signed_response_alg("none").build(),
+        OAuthClient::builder(CLIENT)
+            .issuer(ISS)
+            .id_token_signed_response_alg("none")
+            .build(),
         Err(Error::Config(_))
     ));
 }
@@ -192,10 +203,19 @@ fn unknown_kid_bad_signature_and_garbage() {
 #[test]
 fn issuer_audience_and_authorized_party() {
     let bad = |f: fn(&mut Map<String, Value>)| validate(&sign(&rsa(), &with(f)), &nonce());
-    assert_check(bad(|c| drop(c.insert("iss".into(), json!("https://evil.example")))), "iss");
+    assert_check(
+        bad(|c| drop(c.insert("iss".into(), json!("https://evil.example")))),
+        "iss",
+    );
     assert_check(bad(|c| drop(c.remove("iss"))), "iss");
-    assert_check(bad(|c| drop(c.insert("aud".into(), json!("someone-else")))), "aud");
-    assert_check(bad(|c| drop(c.insert("aud".into(), json!([CLIENT, "other"])))), "azp");
+    assert_check(
+        bad(|c| drop(c.insert("aud".into(), json!("someone-else")))),
+        "aud",
+    );
+    assert_check(
+        bad(|c| drop(c.insert("aud".into(), json!([CLIENT, "other"])))),
+        "azp",
+    );
     assert_check(
         bad(|c| {
             c.insert("aud".into(), json!([CLIENT, "other"]));
@@ -234,7 +254,13 @@ fn times_with_clock_skew() {
         "exp",
     );
     assert_check(
-        validate(&sign(&rsa(), &with(|c| drop(c.insert("exp".into(), json!("soon"))))), &nonce()),
+        validate(
+            &sign(
+                &rsa(),
+                &with(|c| drop(c.insert("exp".into(), json!("soon")))),
+            ),
+            &nonce(),
+        ),
         "exp",
     );
     // a huge exp is clamped, not a panic; a zero skew is honoured
@@ -245,7 +271,10 @@ fn times_with_clock_skew() {
         .build()
         .unwrap();
     let keys = Jwks::from_json(&jwks_json()).unwrap();
-    let token = sign(&rsa(), &with(|c| drop(c.insert("exp".into(), json!(now - 1)))));
+    let token = sign(
+        &rsa(),
+        &with(|c| drop(c.insert("exp".into(), json!(now - 1)))),
+    );
     assert_check(
         strict.validate_id_token(&token, &keys, &nonce(), SystemTime::now()),
         "exp",
@@ -255,7 +284,13 @@ fn times_with_clock_skew() {
 #[test]
 fn nonce_max_age_and_hashes() {
     assert_check(
-        validate(&sign(&rsa(), &with(|c| drop(c.insert("nonce".into(), json!("forged"))))), &nonce()),
+        validate(
+            &sign(
+                &rsa(),
+                &with(|c| drop(c.insert("nonce".into(), json!("forged")))),
+            ),
+            &nonce(),
+        ),
         "nonce",
     );
     assert_check(
@@ -271,7 +306,10 @@ fn nonce_max_age_and_hashes() {
     e.max_age = Some(Duration::from_secs(5));
     assert_check(validate(&sign(&rsa(), &old_login), &e), "auth_time");
     e.max_age = Some(Duration::from_secs(50));
-    assert!(validate(&sign(&rsa(), &old_login), &e).is_ok(), "within max_age + skew");
+    assert!(
+        validate(&sign(&rsa(), &old_login), &e).is_ok(),
+        "within max_age + skew"
+    );
     e.max_age = Some(Duration::from_secs(600));
     assert!(validate(&sign(&rsa(), &claims()), &e).is_ok());
     assert_check(
@@ -312,7 +350,11 @@ fn a_refreshed_id_token_must_match_the_first() {
     e.previous = Some(first);
     let refreshed = with(|c| drop(c.remove("nonce")));
     assert!(validate(&sign(&rsa(), &refreshed), &e).is_ok());
-    for (name, value) in [("sub", json!("bob")), ("aud", json!([CLIENT, "x"])), ("auth_time", json!(1))] {
+    for (name, value) in [
+        ("sub", json!("bob")),
+        ("aud", json!([CLIENT, "x"])),
+        ("auth_time", json!(1)),
+    ] {
         let mut c = refreshed.clone();
         c.insert(name.into(), value);
         if name == "aud" {
@@ -333,7 +375,10 @@ fn userinfo_request_and_answers() {
         req.headers,
         vec![
             ("Authorization".to_string(), "Bearer AT-9".to_string()),
-            ("Accept".to_string(), "application/json, application/jwt".to_string()),
+            (
+                "Accept".to_string(),
+                "application/json, application/jwt".to_string()
+            ),
         ]
     );
     assert!(req.body.is_empty());
@@ -348,9 +393,15 @@ fn userinfo_request_and_answers() {
         Err(Error::InvalidUserInfo { check, .. }) => check,
         other => panic!("{other:?}"),
     };
-    assert_eq!(userinfo_check(c.parse_userinfo(&json, None, Some("bob"), now)), "sub");
+    assert_eq!(
+        userinfo_check(c.parse_userinfo(&json, None, Some("bob"), now)),
+        "sub"
+    );
     let no_sub = HttpResponse::json(200, r#"{"email":"a@x"}"#);
-    assert_eq!(userinfo_check(c.parse_userinfo(&no_sub, None, None, now)), "sub");
+    assert_eq!(
+        userinfo_check(c.parse_userinfo(&no_sub, None, None, now)),
+        "sub"
+    );
     assert!(matches!(
         c.parse_userinfo(&HttpResponse::json(401, ""), None, None, now),
         Err(Error::Http { status: 401, .. })
@@ -366,16 +417,24 @@ fn userinfo_request_and_answers() {
         )
     };
     let signed = jwt(json!({"iss": ISS, "aud": CLIENT, "sub": "alice", "name": "Alice"}));
-    let claims = c.parse_userinfo(&signed, Some(&keys), Some("alice"), now).unwrap();
+    let claims = c
+        .parse_userinfo(&signed, Some(&keys), Some("alice"), now)
+        .unwrap();
     assert_eq!(claims["name"], "Alice");
     assert!(matches!(
         c.parse_userinfo(&signed, None, None, now),
         Err(Error::Config(_))
     ));
     let other_aud = jwt(json!({"iss": ISS, "aud": "x", "sub": "alice"}));
-    assert_eq!(userinfo_check(c.parse_userinfo(&other_aud, Some(&keys), None, now)), "aud");
+    assert_eq!(
+        userinfo_check(c.parse_userinfo(&other_aud, Some(&keys), None, now)),
+        "aud"
+    );
     let other_iss = jwt(json!({"iss": "https://evil", "aud": CLIENT, "sub": "alice"}));
-    assert_eq!(userinfo_check(c.parse_userinfo(&other_iss, Some(&keys), None, now)), "iss");
+    assert_eq!(
+        userinfo_check(c.parse_userinfo(&other_iss, Some(&keys), None, now)),
+        "iss"
+    );
 }
 
 #[test]
@@ -388,5 +447,9 @@ fn claims_survive_a_store_round_trip_and_stay_out_of_debug() {
     assert!(!format!("{t:?}").contains("alice"));
     let plain: TokenSet = serde_json::from_str(r#"{"access_token":"a"}"#).unwrap();
     assert!(plain.id_token_claims().is_none());
-    assert!(!serde_json::to_string(&plain).unwrap().contains("id_token_claims"));
+    assert!(
+        !serde_json::to_string(&plain)
+            .unwrap()
+            .contains("id_token_claims")
+    );
 }

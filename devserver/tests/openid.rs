@@ -29,13 +29,16 @@ async fn verify(server: &DevServer, jwt: &str) -> (String, Value) {
     let set: JwkSet = response.json().await.expect("JWKS");
     let header = jsonwebtoken::decode_header(jwt).expect("header");
     let kid = header.kid.expect("kid");
-    let jwk = set.find(&kid).unwrap_or_else(|| panic!("{kid} not in /jwks"));
+    let jwk = set
+        .find(&kid)
+        .unwrap_or_else(|| panic!("{kid} not in /jwks"));
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_aud = false;
     // signed userinfo need not expire; `exp` is still checked when present
     validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<Value>(jwt, &DecodingKey::from_jwk(jwk).expect("key"), &validation)
-        .expect("verifies");
+    let data =
+        jsonwebtoken::decode::<Value>(jwt, &DecodingKey::from_jwk(jwk).expect("key"), &validation)
+            .expect("verifies");
     (kid, data.claims)
 }
 
@@ -83,7 +86,10 @@ async fn code_and_refresh_id_tokens_carry_the_openid_claims() {
     assert_eq!(claims["iss"], server.url());
     assert_eq!(claims["aud"], BASIC_CLIENT_ID);
     assert_eq!(claims["nonce"], "n-42");
-    assert_eq!(claims["at_hash"], half_hash(tokens["access_token"].as_str().unwrap()));
+    assert_eq!(
+        claims["at_hash"],
+        half_hash(tokens["access_token"].as_str().unwrap())
+    );
     assert_eq!(claims["c_hash"], half_hash(&code));
     let auth_time = claims["auth_time"].as_u64().expect("auth_time");
     assert!(auth_time <= claims["iat"].as_u64().unwrap());
@@ -102,21 +108,38 @@ async fn code_and_refresh_id_tokens_carry_the_openid_claims() {
     assert_eq!(status, 200, "{refreshed}");
     let (_, again) = verify(&server, refreshed["id_token"].as_str().expect("id_token")).await;
     assert_eq!(again["sub"], claims["sub"]);
-    assert_eq!(again["auth_time"], claims["auth_time"], "§12.2: the original auth_time");
+    assert_eq!(
+        again["auth_time"], claims["auth_time"],
+        "§12.2: the original auth_time"
+    );
     assert!(again.get("nonce").is_none(), "no nonce on refresh");
     assert!(again.get("c_hash").is_none());
-    assert_eq!(again["at_hash"], half_hash(refreshed["access_token"].as_str().unwrap()));
+    assert_eq!(
+        again["at_hash"],
+        half_hash(refreshed["access_token"].as_str().unwrap())
+    );
 }
 
 #[tokio::test]
 async fn knobs_change_claims_and_rotate_the_key() {
     let server = DevServer::spawn().expect("spawn");
-    server.set_id_token_claims(json!({"iss": "https://evil.example", "nonce": null}), Some("ghost"));
+    server.set_id_token_claims(
+        json!({"iss": "https://evil.example", "nonce": null}),
+        Some("ghost"),
+    );
     let tokens = exchange(&server, &code_with_nonce(&server).await).await;
     let id_token = tokens["id_token"].as_str().unwrap();
-    assert_eq!(jsonwebtoken::decode_header(id_token).unwrap().kid.as_deref(), Some("ghost"));
+    assert_eq!(
+        jsonwebtoken::decode_header(id_token)
+            .unwrap()
+            .kid
+            .as_deref(),
+        Some("ghost")
+    );
     let payload: Value = serde_json::from_slice(
-        &URL_SAFE_NO_PAD.decode(id_token.split('.').nth(1).unwrap()).unwrap(),
+        &URL_SAFE_NO_PAD
+            .decode(id_token.split('.').nth(1).unwrap())
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(payload["iss"], "https://evil.example");

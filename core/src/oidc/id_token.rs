@@ -105,7 +105,10 @@ pub(crate) fn verify_signature(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .filter(Value::is_object)
-        .map_or_else(|| fail("format", "the JOSE header is not base64url JSON"), Ok)?;
+        .map_or_else(
+            || fail("format", "the JOSE header is not base64url JSON"),
+            Ok,
+        )?;
     if header.get("crit").is_some() {
         return fail("format", "the JOSE header has `crit` extensions");
     }
@@ -124,7 +127,10 @@ pub(crate) fn verify_signature(
         let names: Vec<&str> = allowed.iter().map(|a| alg_name(*a)).collect();
         return fail(
             "alg",
-            format!("{alg_text} is not an allowed algorithm ({})", names.join(", ")),
+            format!(
+                "{alg_text} is not an allowed algorithm ({})",
+                names.join(", ")
+            ),
         );
     }
     let kid = header.get("kid").and_then(Value::as_str);
@@ -175,7 +181,10 @@ pub(crate) fn check_issuer_and_audience(
         _ => return fail("aud", "no `aud` claim"),
     };
     if !aud.contains(&v.client_id) {
-        return fail("aud", format!("the audience does not include {:?}", v.client_id));
+        return fail(
+            "aud",
+            format!("the audience does not include {:?}", v.client_id),
+        );
     }
     match claims.get("azp") {
         Some(Value::String(azp)) if azp == v.client_id => {}
@@ -234,7 +243,10 @@ fn check_hash(
     match (claims.get(name), value) {
         (None, _) | (Some(_), None) => Ok(()),
         (Some(Value::String(h)), Some(v)) if *h == half_hash(alg, v.expose()) => Ok(()),
-        (Some(_), Some(_)) => fail(name, format!("`{name}` does not match the value issued with it")),
+        (Some(_), Some(_)) => fail(
+            name,
+            format!("`{name}` does not match the value issued with it"),
+        ),
     }
 }
 
@@ -278,10 +290,16 @@ pub(crate) fn check_id_token_claims(
     let auth_time = instant(claims, "auth_time")?;
     if let Some(max_age) = expected.max_age {
         let Some(at) = auth_time else {
-            return fail("auth_time", "max_age was sent and the ID token has no `auth_time`");
+            return fail(
+                "auth_time",
+                "max_age was sent and the ID token has no `auth_time`",
+            );
         };
         if now > time::system_after(time::system_after(at, max_age), skew) {
-            return fail("auth_time", "the end-user authenticated longer ago than max_age");
+            return fail(
+                "auth_time",
+                "the end-user authenticated longer ago than max_age",
+            );
         }
     }
     check_hash(claims, "at_hash", alg, expected.access_token.as_ref())?;
@@ -289,7 +307,10 @@ pub(crate) fn check_id_token_claims(
     if let Some(prev) = &expected.previous {
         for name in ["iss", "sub", "aud"] {
             if claims.get(name) != prev.get(name) {
-                return fail("refresh", format!("`{name}` differs from the first ID token's"));
+                return fail(
+                    "refresh",
+                    format!("`{name}` differs from the first ID token's"),
+                );
             }
         }
         if let (Some(a), Some(b)) = (claims.get("auth_time"), prev.get("auth_time")) {

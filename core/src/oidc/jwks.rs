@@ -95,7 +95,11 @@ impl fmt::Debug for Jwks {
         f.debug_struct("Jwks")
             .field(
                 "kids",
-                &self.keys.iter().map(|k| k.kid.as_deref()).collect::<Vec<_>>(),
+                &self
+                    .keys
+                    .iter()
+                    .map(|k| k.kid.as_deref())
+                    .collect::<Vec<_>>(),
             )
             .field("max_age", &self.max_age)
             .finish()
@@ -200,7 +204,11 @@ pub fn parse_jwks(resp: &HttpResponse) -> Result<Jwks> {
         return Err(crate::token::error_from(resp, &Default::default()));
     }
     let value: Value = serde_json::from_slice(&resp.body).map_err(|e| {
-        Error::invalid(resp.status, format!("the JWKS is not JSON: {e}"), &resp.body)
+        Error::invalid(
+            resp.status,
+            format!("the JWKS is not JSON: {e}"),
+            &resp.body,
+        )
     })?;
     let mut jwks =
         Jwks::from_value(&value).map_err(|why| Error::invalid(resp.status, why, &resp.body))?;
@@ -218,7 +226,11 @@ fn cache_max_age(value: Option<&str>) -> Option<Duration> {
             return Some(Duration::ZERO);
         }
         if let Some(secs) = d.strip_prefix("max-age=") {
-            found = secs.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+            found = secs
+                .trim_matches('"')
+                .parse::<u64>()
+                .ok()
+                .map(Duration::from_secs);
         }
     }
     found.map(|d| d.min(MAX_JWKS_MAX_AGE))
@@ -259,7 +271,11 @@ impl JwksCache {
     }
 
     /// Records a fetch attempt made at `now` (successful or not).
-    pub(crate) fn fetched(&mut self, now: Instant, result: &Result<Jwks>) -> Result<std::sync::Arc<Jwks>> {
+    pub(crate) fn fetched(
+        &mut self,
+        now: Instant,
+        result: &Result<Jwks>,
+    ) -> Result<std::sync::Arc<Jwks>> {
         self.last_fetch = Some(now);
         match result {
             Ok(jwks) => {
@@ -305,7 +321,10 @@ mod tests {
         assert_eq!(jwks.len(), 1);
         assert_eq!(jwks.max_age(), Some(Duration::from_secs(120)));
         assert_eq!(cache_max_age(Some("no-store")), Some(Duration::ZERO));
-        assert_eq!(cache_max_age(Some("max-age=99999999")), Some(MAX_JWKS_MAX_AGE));
+        assert_eq!(
+            cache_max_age(Some("max-age=99999999")),
+            Some(MAX_JWKS_MAX_AGE)
+        );
         assert_eq!(cache_max_age(Some("public")), None);
         assert!(matches!(
             parse_jwks(&HttpResponse::json(200, r#"{"nokeys":1}"#)),
@@ -331,11 +350,20 @@ mod tests {
         );
         let jwks = Jwks::from_json(&json).unwrap();
         assert_eq!(jwks.len(), 1);
-        assert_eq!(jwks.candidates(Some("rsa-client"), Algorithm::RS256).len(), 1);
+        assert_eq!(
+            jwks.candidates(Some("rsa-client"), Algorithm::RS256).len(),
+            1
+        );
         assert_eq!(jwks.candidates(None, Algorithm::RS256).len(), 1);
         // the key says RS256: not for PS256, never for HMAC, not under another kid
-        assert!(jwks.candidates(Some("rsa-client"), Algorithm::PS256).is_empty());
-        assert!(jwks.candidates(Some("rsa-client"), Algorithm::HS256).is_empty());
+        assert!(
+            jwks.candidates(Some("rsa-client"), Algorithm::PS256)
+                .is_empty()
+        );
+        assert!(
+            jwks.candidates(Some("rsa-client"), Algorithm::HS256)
+                .is_empty()
+        );
         assert!(jwks.candidates(Some("h"), Algorithm::HS256).is_empty());
         assert!(jwks.candidates(Some("other"), Algorithm::RS256).is_empty());
         assert!(matches!(Jwks::from_json("[]"), Err(Error::Config(_))));
@@ -350,13 +378,23 @@ mod tests {
         let mut jwks = Jwks::from_json(&format!(r#"{{"keys":[{}]}}"#, rsa_jwk())).unwrap();
         jwks.max_age = Some(Duration::from_secs(60));
         cache.fetched(t0, &Ok(jwks)).unwrap();
-        assert!(matches!(cache.lookup(t0 + Duration::from_secs(59)), Lookup::Use(_)));
-        assert!(matches!(cache.lookup(t0 + Duration::from_secs(60)), Lookup::Fetch));
+        assert!(matches!(
+            cache.lookup(t0 + Duration::from_secs(59)),
+            Lookup::Use(_)
+        ));
+        assert!(matches!(
+            cache.lookup(t0 + Duration::from_secs(60)),
+            Lookup::Fetch
+        ));
         assert!(!cache.may_refetch(t0 + Duration::from_secs(29)));
         assert!(cache.may_refetch(t0 + JWKS_REFETCH_INTERVAL));
         // a failed attempt counts too
         let t1 = t0 + Duration::from_secs(100);
-        assert!(cache.fetched(t1, &Err(Error::Transport("down".into()))).is_err());
+        assert!(
+            cache
+                .fetched(t1, &Err(Error::Transport("down".into())))
+                .is_err()
+        );
         assert!(!cache.may_refetch(t1 + Duration::from_secs(1)));
     }
 }

@@ -58,7 +58,9 @@ pub(crate) fn parse(
             Error::config("the UserInfo answer is a signed JWT and no JWKS is configured")
         })?;
         let text = std::str::from_utf8(&resp.body)
-            .map_err(|_| Error::invalid(resp.status, "the signed UserInfo is not text", &resp.body))?
+            .map_err(|_| {
+                Error::invalid(resp.status, "the signed UserInfo is not text", &resp.body)
+            })?
             .trim();
         let (_, claims) = id_token::verify_signature(text, keys, v.algorithms).map_err(invalid)?;
         id_token::check_issuer_and_audience(&claims, v).map_err(invalid)?;

@@ -13,7 +13,10 @@ pub const JWKS_MAX_AGE: u64 = 300;
 
 pub(crate) async fn handler(State(app): State<AppState>) -> Response {
     (
-        [(header::CACHE_CONTROL, format!("public, max-age={JWKS_MAX_AGE}"))],
+        [(
+            header::CACHE_CONTROL,
+            format!("public, max-age={JWKS_MAX_AGE}"),
+        )],
         Json(app.signer.jwks()),
     )
         .into_response()

@@ -2,9 +2,9 @@
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -126,7 +126,10 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         }
         let (overrides, kid) = {
             let settings = lock(&app.settings);
-            (settings.id_token_claims.clone(), settings.id_token_kid.clone())
+            (
+                settings.id_token_claims.clone(),
+                settings.id_token_kid.clone(),
+            )
         };
         for (name, value) in overrides {
             if value.is_null() {

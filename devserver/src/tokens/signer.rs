@@ -71,7 +71,11 @@ impl Signer {
 
     /// Signs ID token claims (`typ` JWT) with the current ID token key and, when
     /// `kid` is given, that `kid` in the header instead of the key's own (a test knob).
-    pub(crate) fn sign_id_token(&self, claims: &Value, kid: Option<&str>) -> Result<String, OAuthError> {
+    pub(crate) fn sign_id_token(
+        &self,
+        claims: &Value,
+        kid: Option<&str>,
+    ) -> Result<String, OAuthError> {
         let rotated = self.rotated.load(Ordering::SeqCst);
         let (key, own_kid) = if rotated {
             (&self.next, ROTATED_KID)
