@@ -7,11 +7,13 @@ use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorizat
 use crate::client::OAuthClient;
 use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::{self, MetadataKind, ServerMetadata};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::introspect::Introspection;
-use crate::polling::{self, PollOptions};
+use crate::oidc::IdTokenExpectations;
+use crate::oidc::jwks::{self, Jwks, JwksCache, Lookup};
+use crate::polling::{self, Clock, PollOptions, SystemClock};
 use crate::revoke::TokenTypeHint;
 use crate::secret::Secret;
 use crate::token::TokenSet;
@@ -36,6 +38,10 @@ use crate::transport::{HttpOptions, Transport};
 pub struct Client {
     oauth: Arc<OAuthClient>,
     transport: Arc<dyn Transport>,
+    /// The provider's key set, shared by clones; locked across a fetch so
+    /// that concurrent validations wait for one fetch instead of making many.
+    jwks: Arc<tokio::sync::Mutex<JwksCache>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Client {
@@ -57,7 +63,17 @@ impl Client {
         Client {
             oauth: Arc::new(oauth),
             transport,
+            jwks: Default::default(),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same client reading time from `clock`: ID token `exp`/`iat`/
+    /// `auth_time` checks use [`Clock::system_time`], the JWKS cache and its
+    /// refetch limit [`Clock::now`]. For tests ([`crate::ManualClock`]).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Reads server metadata (RFC 8414, then OpenID Connect discovery). The
@@ -125,12 +141,113 @@ impl Client {
             .map_err(|e| self.oauth.redact_error(e, &sent))
     }
 
-    /// Sends any grant and parses the tokens.
+    /// Sends any grant and parses the tokens. An ID token in the answer is
+    /// validated when the client knows the provider's keys (see
+    /// [`crate::oidc`]); its claims are then [`TokenSet::id_token_claims`].
     pub async fn request_token(&self, grant: &Grant) -> Result<TokenSet> {
-        self.call(self.oauth.token_request(grant)?, |resp| {
-            self.oauth.parse_token_response(grant, resp)
-        })
-        .await
+        self.request_token_expecting(grant, IdTokenExpectations::default())
+            .await
+    }
+
+    async fn request_token_expecting(
+        &self,
+        grant: &Grant,
+        expected: IdTokenExpectations,
+    ) -> Result<TokenSet> {
+        let tokens = self
+            .call(self.oauth.token_request(grant)?, |resp| {
+                self.oauth.parse_token_response(grant, resp)
+            })
+            .await?;
+        self.check_id_token(grant, tokens, expected).await
+    }
+
+    /// Validates the ID token of a token response, when the client knows
+    /// the provider's keys. After a code exchange that sent a nonce, an
+    /// answer without an ID token is refused: dropping it must not be a way
+    /// around the checks.
+    async fn check_id_token(
+        &self,
+        grant: &Grant,
+        mut tokens: TokenSet,
+        mut expected: IdTokenExpectations,
+    ) -> Result<TokenSet> {
+        if !self.oauth.knows_provider_keys() {
+            return Ok(tokens);
+        }
+        let code = match grant {
+            Grant::AuthorizationCode { code, .. } => Some(code),
+            _ => None,
+        };
+        let Some(id_token) = tokens.id_token.clone() else {
+            if code.is_some() && expected.nonce.is_some() {
+                return Err(Error::InvalidIdToken {
+                    check: "id_token".into(),
+                    reason:
+                        "a nonce was sent (openid scope) and the token response has no ID token"
+                            .into(),
+                });
+            }
+            return Ok(tokens);
+        };
+        expected.access_token = Some(tokens.access_token.clone());
+        expected.code = code.cloned();
+        let now = self.clock.system_time();
+        let claims = self
+            .with_provider_keys(|keys| {
+                self.oauth
+                    .validate_id_token(id_token.expose(), keys, &expected, now)
+            })
+            .await?;
+        tokens.set_id_token_claims(Some(claims));
+        Ok(tokens)
+    }
+
+    /// Fetches the provider's key set (`jwks_uri`).
+    async fn fetch_jwks(&self) -> Result<Jwks> {
+        self.call(self.oauth.jwks_request()?, jwks::parse_jwks)
+            .await
+    }
+
+    /// Runs `check` with the provider's keys: the static ones, or the cached
+    /// set (fetched when missing or past its `max-age`). When `check` finds
+    /// no key for the token's `kid` in a set that was not just fetched, the
+    /// set is fetched once more — at most once per
+    /// [`crate::oidc::jwks::JWKS_REFETCH_INTERVAL`], so tokens naming unknown
+    /// keys cannot make us hammer the provider — and `check` runs again.
+    async fn with_provider_keys<T>(&self, check: impl Fn(&Jwks) -> Result<T>) -> Result<T> {
+        if let Some(keys) = self.oauth.static_jwks() {
+            return check(keys);
+        }
+        let (keys, just_fetched) = {
+            let mut cache = self.jwks.lock().await;
+            let now = self.clock.now();
+            match cache.lookup(now) {
+                Lookup::Use(keys) => (keys, false),
+                Lookup::Fetch => {
+                    let fetched = self.fetch_jwks().await;
+                    (cache.fetched(now, &fetched)?, true)
+                }
+            }
+        };
+        match check(&keys) {
+            Err(e) if e.is_unknown_kid() && !just_fetched => {
+                let mut cache = self.jwks.lock().await;
+                let now = self.clock.now();
+                let newer = match cache.lookup(now) {
+                    // another task refetched while we waited for the lock
+                    Lookup::Use(current) if !Arc::ptr_eq(&current, &keys) => current,
+                    _ if cache.may_refetch(now) => {
+                        let fetched = self.fetch_jwks().await;
+                        cache.fetched(now, &fetched)?
+                    }
+                    _ => return Err(e),
+                };
+                drop(cache);
+                check(&newer)
+            }
+            other => other,
+        }
     }
 
     /// The authorization URL (state and PKCE S256 by default).
@@ -159,7 +276,8 @@ impl Client {
         redirect: &str,
     ) -> Result<TokenSet> {
         let grant = self.oauth.callback_grant(pending, redirect)?;
-        self.request_token(&grant).await
+        self.request_token_expecting(&grant, IdTokenExpectations::for_authorization(pending))
+            .await
     }
 
     /// Exchanges a code you extracted yourself (state already checked by you).
@@ -173,7 +291,8 @@ impl Client {
             redirect_uri: pending.redirect_uri.clone(),
             code_verifier: pending.verifier()?,
         };
-        self.request_token(&grant).await
+        self.request_token_expecting(&grant, IdTokenExpectations::for_authorization(pending))
+            .await
     }
 
     /// Client credentials grant.
@@ -203,6 +322,68 @@ impl Client {
     pub async fn refresh(&self, refresh_token: &Secret, scope: Option<&str>) -> Result<TokenSet> {
         self.request_token(&Grant::refresh(refresh_token, scope))
             .await
+    }
+
+    /// Refreshes a token set (OpenID Connect Core §12): like
+    /// [`Client::refresh`] with `tokens`' refresh token, and an ID token in
+    /// the answer must also have the same `iss`, `sub` and `aud` (and
+    /// `auth_time`) as `tokens`' validated one. An answer without an ID token
+    /// keeps `tokens`' (and its claims), as it keeps the refresh token.
+    pub async fn refresh_token_set(
+        &self,
+        tokens: &TokenSet,
+        scope: Option<&str>,
+    ) -> Result<TokenSet> {
+        let refresh_token = tokens
+            .refresh_token
+            .as_ref()
+            .ok_or_else(|| Error::config("the token set has no refresh token"))?;
+        let grant = Grant::refresh(refresh_token, scope);
+        let expected = IdTokenExpectations {
+            previous: tokens.id_token_claims().cloned(),
+            ..Default::default()
+        };
+        let mut fresh = self.request_token_expecting(&grant, expected).await?;
+        if fresh.id_token.is_none() {
+            fresh.id_token.clone_from(&tokens.id_token);
+            fresh.set_id_token_claims(tokens.id_token_claims().cloned());
+        }
+        Ok(fresh)
+    }
+
+    /// The UserInfo claims of the user `tokens` belong to (OpenID Connect
+    /// Core §5.3): a GET with the access token as the profile presents it.
+    /// A signed answer (`application/jwt`) is checked with the provider's
+    /// keys; `sub` must equal the validated ID token's when `tokens` has one
+    /// ([`crate::Error::InvalidUserInfo`] otherwise).
+    pub async fn userinfo(
+        &self,
+        tokens: &TokenSet,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let request = self.oauth.userinfo_request(tokens)?;
+        let sent = request.clone();
+        let expected_sub = tokens
+            .id_token_claims()
+            .and_then(|c| c.get("sub"))
+            .and_then(serde_json::Value::as_str);
+        let result = async {
+            let resp = self.send(request).await?;
+            let now = self.clock.system_time();
+            if resp.status == 200
+                && crate::oidc::userinfo::is_jwt(&resp)
+                && self.oauth.knows_provider_keys()
+            {
+                return self
+                    .with_provider_keys(|keys| {
+                        self.oauth
+                            .parse_userinfo(&resp, Some(keys), expected_sub, now)
+                    })
+                    .await;
+            }
+            self.oauth.parse_userinfo(&resp, None, expected_sub, now)
+        }
+        .await;
+        result.map_err(|e| self.oauth.redact_error(e, &sent))
     }
 
     /// Any grant by its `grant_type` URI with parameters.

@@ -28,7 +28,9 @@ pub struct AuthorizeOptions {
     /// PKCE: `None` = the profile's choice (S256 unless disabled);
     /// `Some(None)` = no PKCE; `Some(Some(m))` = method `m`.
     pub pkce: Option<Option<PkceMethod>>,
-    /// Add an OpenID Connect `nonce`.
+    /// Add an OpenID Connect `nonce`. A nonce is also sent, whatever this
+    /// says, whenever the scope contains `openid`: the ID token must then
+    /// carry it (OpenID Connect Core §3.1.3.7), which binds it to this request.
     pub nonce: bool,
     /// Implicit grant (`response_type=token`). Removed by OAuth 2.1: use only
     /// with servers that offer nothing else.
@@ -59,6 +61,11 @@ pub struct PendingAuthorization {
     pub issuer: Option<String>,
     /// Whether `iss` is required (the server advertises RFC 9207 support).
     pub require_issuer: bool,
+    /// The OpenID Connect `max_age` sent (seconds), if any: the ID token's
+    /// `auth_time` must then be within it. Absent in documents written by
+    /// older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
 }
 
 impl PendingAuthorization {
@@ -242,6 +249,7 @@ pub(crate) fn build(
     extra_defaults: &std::collections::BTreeMap<String, String>,
     issuer: Option<&str>,
     require_issuer: bool,
+    default_max_age: Option<u64>,
 ) -> Result<AuthorizationRequest> {
     if let Some(s) = &opts.state {
         if s.chars().count() < MIN_STATE_LEN {
@@ -261,7 +269,18 @@ pub(crate) fn build(
     };
     let method = if opts.implicit { None } else { method };
     let verifier = method.map(|_| pkce::new_verifier());
-    let nonce = opts.nonce.then(|| Secret::new(pkce::random_token(24)));
+    let scope = opts.scope.as_deref().or(default_scope);
+    let openid = scope.is_some_and(|s| s.split(' ').any(|x| x == "openid"));
+    let nonce = (opts.nonce || openid).then(|| Secret::new(pkce::random_token(24)));
+    let given_max_age = opts.extra.iter().find(|(k, _)| k == "max_age");
+    let max_age = match given_max_age {
+        Some((_, v)) => Some(v.trim().parse::<u64>().map_err(|_| {
+            Error::config(format!(
+                "max_age must be a whole number of seconds, not {v:?}"
+            ))
+        })?),
+        None => default_max_age,
+    };
 
     let mut url = endpoint.clone();
     {
@@ -276,7 +295,6 @@ pub(crate) fn build(
                 q.append_pair("redirect_uri", r);
             }
         }
-        let scope = opts.scope.as_deref().or(default_scope);
         if let Some(s) = scope {
             q.append_pair("scope", s);
         }
@@ -287,6 +305,9 @@ pub(crate) fn build(
         }
         if let Some(n) = &nonce {
             q.append_pair("nonce", n.expose());
+        }
+        if let (None, Some(m)) = (given_max_age, max_age) {
+            q.append_pair("max_age", &m.to_string());
         }
         for (k, v) in &opts.extra {
             q.append_pair(k, v);
@@ -313,6 +334,7 @@ pub(crate) fn build(
             nonce,
             issuer: issuer.map(str::to_string),
             require_issuer,
+            max_age,
         },
     })
 }
@@ -330,6 +352,7 @@ mod tests {
             nonce: None,
             issuer: Some("https://as".into()),
             require_issuer: false,
+            max_age: None,
         }
     }
 
@@ -423,6 +446,7 @@ mod tests {
             &Default::default(),
             None,
             false,
+            None,
         )
     }
 
@@ -487,6 +511,7 @@ mod tests {
             &none,
             None,
             false,
+            None,
         )
         .unwrap();
         let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
@@ -524,7 +549,10 @@ mod tests {
             pkce: Some(Some(PkceMethod::Plain)),
             ..Default::default()
         };
-        let req = build(&ep, "c", opts, None, None, true, true, &none, None, false).unwrap();
+        let req = build(
+            &ep, "c", opts, None, None, true, true, &none, None, false, None,
+        )
+        .unwrap();
         assert!(req.url.as_str().contains("code_challenge_method=plain"));
         let req = build(
             &ep,
@@ -537,6 +565,7 @@ mod tests {
             &none,
             None,
             false,
+            None,
         )
         .unwrap();
         assert!(!req.url.as_str().contains("code_challenge"));
@@ -563,6 +592,7 @@ mod tests {
             &none,
             None,
             false,
+            None,
         )
         .unwrap();
         assert!(req.url.as_str().contains("response_type=token"));
@@ -582,5 +612,51 @@ mod tests {
         .unwrap();
         assert_eq!(t.access_token.expose(), "AT");
         assert!(t.expires_in().is_some());
+    }
+
+    #[test]
+    fn openid_scope_sends_a_nonce_and_max_age_is_kept() {
+        let opts = AuthorizeOptions {
+            scope: Some("openid email".into()),
+            extra: vec![("max_age".into(), "300".into())],
+            ..Default::default()
+        };
+        let req = build_with(opts).unwrap();
+        let nonce = req.pending.nonce.clone().expect("a nonce with openid");
+        let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
+        assert!(q.iter().any(|(k, v)| k == "nonce" && nonce.ct_eq(v)));
+        assert_eq!(q.iter().filter(|(k, _)| k == "max_age").count(), 1);
+        assert_eq!(req.pending.max_age, Some(300));
+        // no openid, no nonce unless asked
+        let plain = build_with(AuthorizeOptions {
+            scope: Some("read".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(plain.pending.nonce.is_none());
+        assert!(!plain.url.as_str().contains("nonce"));
+        let bad = AuthorizeOptions {
+            extra: vec![("max_age".into(), "soon".into())],
+            ..Default::default()
+        };
+        assert!(matches!(build_with(bad), Err(Error::Config(_))));
+        // the client's default max_age is sent and kept
+        let ep = url::Url::parse("https://as/authorize").unwrap();
+        let req = build(
+            &ep,
+            "c",
+            AuthorizeOptions::default(),
+            Some("openid"),
+            None,
+            true,
+            true,
+            &Default::default(),
+            None,
+            false,
+            Some(60),
+        )
+        .unwrap();
+        assert!(req.url.as_str().contains("max_age=60"));
+        assert_eq!(req.pending.max_age, Some(60));
     }
 }

@@ -130,6 +130,20 @@ impl Client {
         block_on_here(self.inner.refresh(refresh_token, scope))?
     }
 
+    /// Refreshes a token set, checking a new ID token against the old one
+    /// ([`crate::Client::refresh_token_set`]).
+    pub fn refresh_token_set(&self, tokens: &TokenSet, scope: Option<&str>) -> Result<TokenSet> {
+        block_on_here(self.inner.refresh_token_set(tokens, scope))?
+    }
+
+    /// The UserInfo claims ([`crate::Client::userinfo`]).
+    pub fn userinfo(
+        &self,
+        tokens: &TokenSet,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        block_on_here(self.inner.userinfo(tokens))?
+    }
+
     /// Extension grant.
     pub fn extension_grant(&self, grant_type: &str, params: &[(&str, &str)]) -> Result<TokenSet> {
         block_on_here(self.inner.extension_grant(grant_type, params))?

@@ -5,6 +5,10 @@
 //! your own HTTP stack.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use jsonwebtoken::Algorithm;
+use serde_json::{Map, Value};
 
 use crate::authorize::{
     self, AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization,
@@ -17,6 +21,9 @@ use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::introspect::{self, Introspection};
 use crate::keys::SigningKey;
+use crate::oidc::id_token::{self, IdTokenExpectations, Verifier};
+use crate::oidc::jwks::{self, Jwks};
+use crate::oidc::userinfo;
 use crate::params::{self, Params};
 use crate::profile::{AuthMethod, ParamLocation, Profile};
 use crate::revoke::{self, TokenTypeHint};
@@ -50,6 +57,8 @@ pub struct Endpoints {
     pub validate: Option<url::Url>,
     /// Pushed authorization request endpoint (RFC 9126).
     pub par: Option<url::Url>,
+    /// The OpenID provider's key set (`jwks_uri`), for ID tokens and signed UserInfo.
+    pub jwks: Option<url::Url>,
 }
 
 /// The sans-IO OAuth client. Cheap to clone (the profile is shared).
@@ -69,6 +78,14 @@ pub struct OAuthClient {
     allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
     basic_header: Option<Secret>,
+    /// The provider's keys given by the caller (never refetched).
+    static_jwks: Option<Arc<Jwks>>,
+    /// The algorithms ID tokens and signed UserInfo may use.
+    id_token_algorithms: Vec<Algorithm>,
+    /// Tolerance for `exp`, `iat`, `nbf`, `auth_time`.
+    clock_skew: Duration,
+    /// `max_age` sent with every authorization request (seconds).
+    max_age: Option<u64>,
 }
 
 /// Builds an [`OAuthClient`]; see [`OAuthClient::builder`].
@@ -87,11 +104,15 @@ pub struct OAuthClientBuilder {
     assertion_audience: Option<String>,
     allow_insecure_http: bool,
     resources: Vec<String>,
+    jwks_json: Option<String>,
+    id_token_alg: Option<String>,
+    clock_skew: Option<Duration>,
+    max_age: Option<Duration>,
 }
 
 macro_rules! url_setter {
-    ($(#[$doc:meta] $name:ident => $key:literal),* $(,)?) => {
-        $(#[$doc] pub fn $name(mut self, url: impl Into<String>) -> Self {
+    ($($(#[$doc:meta])* $name:ident => $key:literal),* $(,)?) => {
+        $($(#[$doc])* pub fn $name(mut self, url: impl Into<String>) -> Self {
             self.urls.push(($key, url.into()));
             self
         })*
@@ -145,6 +166,44 @@ impl OAuthClientBuilder {
         validate_url => "validate",
         /// Pushed authorization request endpoint URL (RFC 9126).
         par_url => "par",
+        /// The OpenID provider's JWKS URL (`jwks_uri`; taken from discovery
+        /// metadata otherwise). With it, ID tokens are validated
+        /// automatically: see [`crate::oidc`].
+        jwks_uri => "jwks",
+    }
+
+    /// The provider's signing keys as a JWKS document (`{"keys":[…]}`), for
+    /// providers without a `jwks_uri` or to pin keys: used instead of
+    /// fetching, never refetched. A document that is not a JWKS fails
+    /// [`OAuthClientBuilder::build`] with [`Error::Config`].
+    pub fn jwks_json(mut self, jwks: impl Into<String>) -> Self {
+        self.jwks_json = Some(jwks.into());
+        self
+    }
+
+    /// The one algorithm the provider signs this client's ID tokens (and
+    /// signed UserInfo) with (`RS256`, `PS256`, `ES256`, `EdDSA`…; the
+    /// registration's `id_token_signed_response_alg`). Default: the
+    /// metadata's `id_token_signing_alg_values_supported`, or `RS256` (the
+    /// specification's default). `none` and HMAC (`HS256`…) are refused.
+    pub fn id_token_signed_response_alg(mut self, alg: impl Into<String>) -> Self {
+        self.id_token_alg = Some(alg.into());
+        self
+    }
+
+    /// The tolerance between this machine's clock and the provider's when
+    /// checking `exp`, `iat`, `nbf` and `auth_time` (default 60 s).
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = Some(skew);
+        self
+    }
+
+    /// OpenID Connect `max_age`: sent with every authorization request (an
+    /// authorization request's own `max_age` parameter wins), and the ID
+    /// token's `auth_time` must then be no older (whole seconds).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
     }
 
     /// The issuer identifier (RFC 9207 `iss` check, default JWT audience).
@@ -282,7 +341,18 @@ impl OAuthClientBuilder {
                 None,
                 rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())),
             )?,
+            jwks: pick("jwks", meta.map(|m| &m.jwks_uri), Ok(None))?,
         };
+        let static_jwks = self
+            .jwks_json
+            .as_deref()
+            .map(Jwks::from_json)
+            .transpose()?
+            .map(Arc::new);
+        let id_token_algorithms = id_token_algorithms(
+            self.id_token_alg.as_deref(),
+            meta.map(|m| m.id_token_signing_alg_values_supported.as_slice()),
+        )?;
         let basic_header = self.creds.secret.as_ref().map(|secret| {
             Secret::new(client_auth::basic_header(
                 &self.client_id,
@@ -303,7 +373,36 @@ impl OAuthClientBuilder {
             assertion_audience: self.assertion_audience,
             resources: self.resources,
             allow_insecure_http: self.allow_insecure_http,
+            static_jwks,
+            id_token_algorithms,
+            clock_skew: self.clock_skew.unwrap_or(id_token::DEFAULT_CLOCK_SKEW),
+            max_age: self.max_age.map(|d| d.as_secs()),
         })
+    }
+}
+
+/// The algorithms an ID token may be signed with: the configured one, else
+/// the metadata's list (unusable entries skipped), else RS256. Never `none`,
+/// never HMAC.
+fn id_token_algorithms(
+    configured: Option<&str>,
+    advertised: Option<&[String]>,
+) -> Result<Vec<Algorithm>> {
+    let usable = |name: &str| -> Option<Algorithm> {
+        name.parse::<Algorithm>()
+            .ok()
+            .filter(|a| !matches!(a, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
+    };
+    if let Some(name) = configured {
+        return usable(name).map(|a| vec![a]).ok_or_else(|| {
+            Error::config(format!(
+                "id_token_signed_response_alg {name:?} is not supported (RS256/384/512, PS256/384/512, ES256/384, EdDSA)"
+            ))
+        });
+    }
+    match advertised {
+        Some(list) if !list.is_empty() => Ok(list.iter().filter_map(|n| usable(n)).collect()),
+        _ => Ok(vec![Algorithm::RS256]),
     }
 }
 
@@ -399,6 +498,7 @@ impl OAuthClient {
             &shape.extra,
             self.endpoints.issuer.as_deref(),
             self.require_issuer,
+            self.max_age,
         )
     }
 
@@ -615,6 +715,100 @@ impl OAuthClient {
             format!("{} {}", p.scheme, token.access_token.expose())
         };
         (p.header.clone(), value)
+    }
+
+    /// Whether this client knows the OpenID provider's keys (a `jwks_uri` or
+    /// static keys), and so validates the ID tokens it receives.
+    pub(crate) fn knows_provider_keys(&self) -> bool {
+        self.static_jwks.is_some() || self.endpoints.jwks.is_some()
+    }
+
+    /// The keys given with [`OAuthClientBuilder::jwks_json`].
+    pub(crate) fn static_jwks(&self) -> Option<&Arc<Jwks>> {
+        self.static_jwks.as_ref()
+    }
+
+    fn verifier(&self) -> Result<Verifier<'_>> {
+        let issuer = self.endpoints.issuer.as_deref().ok_or_else(|| {
+            Error::config("validating ID tokens needs the issuer (builder .issuer() or metadata)")
+        })?;
+        Ok(Verifier {
+            issuer,
+            client_id: &self.client_id,
+            algorithms: &self.id_token_algorithms,
+            skew: self.clock_skew,
+        })
+    }
+
+    /// The GET request for the provider's key set (the configured or
+    /// discovered `jwks_uri`); parse the answer with [`crate::oidc::parse_jwks`].
+    pub fn jwks_request(&self) -> Result<HttpRequest> {
+        Ok(jwks::jwks_request(
+            self.endpoint(&self.endpoints.jwks, "JWKS")?,
+        ))
+    }
+
+    /// Validates an ID token (OpenID Connect Core §3.1.3.7) against the
+    /// provider's `keys` at time `now`, and returns its claims: signature
+    /// (an allowed algorithm, never `none` or HMAC; the key chosen by
+    /// `kid`/`kty`/`alg`/`use`), `iss` (this client's issuer), `aud` (contains
+    /// the client id; `azp` when several), `sub`, `exp`/`iat`/`nbf` (with the
+    /// clock skew), then what `expected` says (nonce, `max_age`, `at_hash`,
+    /// `c_hash`, the previous ID token's `iss`/`sub`/`aud`). The first check
+    /// that fails is [`Error::InvalidIdToken`], naming it. [`crate::Client`]
+    /// calls this for you; use it with your own HTTP stack.
+    pub fn validate_id_token(
+        &self,
+        id_token: &str,
+        keys: &Jwks,
+        expected: &IdTokenExpectations,
+        now: SystemTime,
+    ) -> Result<Map<String, Value>> {
+        let v = self.verifier()?;
+        let to_error = |f: id_token::Failure| Error::InvalidIdToken {
+            check: f.check.to_string(),
+            reason: f.reason,
+        };
+        let (alg, claims) =
+            id_token::verify_signature(id_token, keys, v.algorithms).map_err(to_error)?;
+        id_token::check_id_token_claims(&claims, alg, &v, expected, now).map_err(to_error)?;
+        Ok(claims)
+    }
+
+    /// The UserInfo request (OpenID Connect Core §5.3.1): a GET to the
+    /// UserInfo endpoint with the access token presented as the profile says
+    /// ([`OAuthClient::authorization_header`]).
+    pub fn userinfo_request(&self, tokens: &TokenSet) -> Result<HttpRequest> {
+        let ep = self.endpoint(&self.endpoints.userinfo, "userinfo")?;
+        Ok(userinfo::request(ep, self.authorization_header(tokens)))
+    }
+
+    /// Parses a UserInfo answer: a JSON object, or a signed JWT
+    /// (`application/jwt`, which needs `keys`: signature, `iss`, `aud` and
+    /// `exp` checked as for ID tokens). Its `sub` must be `expected_sub` (the
+    /// ID token's) when given; a failed check is [`Error::InvalidUserInfo`].
+    pub fn parse_userinfo(
+        &self,
+        resp: &HttpResponse,
+        keys: Option<&Jwks>,
+        expected_sub: Option<&str>,
+        now: SystemTime,
+    ) -> Result<Map<String, Value>> {
+        let errors = &self.profile.errors;
+        if resp.status != 200 {
+            return Err(token::error_from(resp, errors));
+        }
+        if userinfo::is_jwt(resp) {
+            userinfo::parse(resp, errors, &self.verifier()?, keys, expected_sub, now)
+        } else {
+            let v = Verifier {
+                issuer: "",
+                client_id: &self.client_id,
+                algorithms: &[],
+                skew: self.clock_skew,
+            };
+            userinfo::parse(resp, errors, &v, keys, expected_sub, now)
+        }
     }
 
     /// The profile's validation request for a token.

@@ -51,6 +51,10 @@ pub struct ServerMetadata {
     /// Supported scopes.
     #[serde(default)]
     pub scopes_supported: Vec<String>,
+    /// OpenID Connect: the algorithms the provider may sign ID tokens with.
+    /// The client accepts only these (or the one it was configured with).
+    #[serde(default)]
+    pub id_token_signing_alg_values_supported: Vec<String>,
     /// RFC 9207: the server puts `iss` in authorization responses.
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,

@@ -81,6 +81,32 @@ pub enum Error {
         /// What the response carried (None when it was missing but required).
         actual: Option<String>,
     },
+    /// An ID token failed validation (OpenID Connect Core §3.1.3.7): the
+    /// exchange or refresh that returned it fails, and no token is handed
+    /// out. `check` names the rule that failed, one of `format`, `alg`,
+    /// `kid`, `signature`, `iss`, `aud`, `azp`, `sub`, `exp`, `iat`, `nbf`,
+    /// `nonce`, `auth_time`, `at_hash`, `c_hash`, `refresh` (a refreshed ID
+    /// token whose `iss`/`sub`/`aud` differ from the first), `id_token` (none
+    /// came back although a nonce was sent). Code [`ErrorCode::InvalidResponse`].
+    /// Never carries a token, nonce or code.
+    #[error("invalid ID token: the {check} check failed: {reason}")]
+    InvalidIdToken {
+        /// The check that failed.
+        check: String,
+        /// Why (no secret in it).
+        reason: String,
+    },
+    /// A UserInfo answer failed validation (OpenID Connect Core §5.3): its
+    /// `sub` is missing or not the ID token's (`check` = `sub`), or a signed
+    /// answer failed a signature, `iss`, `aud` or `exp` check (named as for
+    /// [`Error::InvalidIdToken`]). Code [`ErrorCode::InvalidResponse`].
+    #[error("invalid UserInfo response: the {check} check failed: {reason}")]
+    InvalidUserInfo {
+        /// The check that failed.
+        check: String,
+        /// Why (no secret in it).
+        reason: String,
+    },
     /// Invalid configuration or input (bad URL, missing endpoint, unusable key…).
     #[error("configuration error: {0}")]
     Config(String),
@@ -236,7 +262,9 @@ impl Error {
             Error::OAuth(_) => ErrorCode::OAuth,
             Error::ReauthorizationRequired(_) => ErrorCode::ReauthorizationRequired,
             Error::Http { .. } => ErrorCode::Http,
-            Error::InvalidResponse { .. } => ErrorCode::InvalidResponse,
+            Error::InvalidResponse { .. }
+            | Error::InvalidIdToken { .. }
+            | Error::InvalidUserInfo { .. } => ErrorCode::InvalidResponse,
             Error::UnexpectedRedirect { .. } => ErrorCode::UnexpectedRedirect,
             Error::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
             Error::Transport(_) | Error::Unreachable(_) => ErrorCode::Transport,
@@ -300,6 +328,12 @@ impl Error {
             Error::OAuth(e) => e.retry_after,
             _ => None,
         }
+    }
+
+    /// Whether this is an ID token or signed UserInfo whose key is not in the
+    /// provider's key set (the set may be stale: refetch once).
+    pub(crate) fn is_unknown_kid(&self) -> bool {
+        matches!(self, Error::InvalidIdToken { check, .. } | Error::InvalidUserInfo { check, .. } if check == "kid")
     }
 
     pub(crate) fn config(msg: impl Into<String>) -> Self {
@@ -712,6 +746,14 @@ impl Error {
             Error::IssuerMismatch { expected, actual } => Error::IssuerMismatch {
                 expected,
                 actual: opt(actual),
+            },
+            Error::InvalidIdToken { check, reason } => Error::InvalidIdToken {
+                check,
+                reason: f(&reason),
+            },
+            Error::InvalidUserInfo { check, reason } => Error::InvalidUserInfo {
+                check,
+                reason: f(&reason),
             },
             Error::Config(m) => Error::Config(f(&m)),
             Error::Store(m) => Error::Store(f(&m)),

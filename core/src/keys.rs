@@ -180,7 +180,7 @@ impl SigningKey {
 }
 
 /// Picks the RustCrypto backend of `jsonwebtoken` for the process unless one is installed.
-fn ensure_crypto_provider() {
+pub(crate) fn ensure_crypto_provider() {
     let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
 }
 

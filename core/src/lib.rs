@@ -15,6 +15,8 @@
 //!   encoding), `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`.
 //! - **Profiles**: provider dialects as data ([`Profile`]): Deskera V1/V2,
 //!   Desko, generic, or your own TOML/JSON file.
+//! - **OpenID Connect** ([`oidc`]): ID tokens validated on every exchange and
+//!   refresh (JWKS cached and refreshed on key rotation), UserInfo.
 //! - **Secrets** ([`Secret`]) never appear in `Debug`, `Display` or errors.
 //!
 //! ```no_run
@@ -60,6 +62,7 @@ pub mod http;
 pub mod introspect;
 pub mod keys;
 pub mod loopback;
+pub mod oidc;
 pub mod params;
 pub mod pkce;
 #[cfg(feature = "reqwest")]
@@ -88,6 +91,7 @@ pub use grant::Grant;
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use introspect::Introspection;
 pub use keys::SigningKey;
+pub use oidc::{IdTokenExpectations, Jwks};
 #[cfg(feature = "reqwest")]
 pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};
 pub use profile::{AuthMethod, Profile};

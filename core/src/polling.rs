@@ -9,7 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::device::{PollAnswer, SLOW_DOWN_STEP, classify_poll_error};
 use crate::error::{Error, Result};
@@ -25,6 +25,11 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> Instant;
     /// Waits `d`.
     fn sleep(&self, d: Duration) -> BoxFuture<'_, ()>;
+    /// Wall-clock now, for checks against times a server wrote (an ID
+    /// token's `exp`, `iat`, `auth_time`). The real clock by default.
+    fn system_time(&self) -> SystemTime {
+        SystemTime::now()
+    }
 }
 
 /// Real time, with tokio's timer.
@@ -210,6 +215,7 @@ where
 #[derive(Debug)]
 pub struct ManualClock {
     start: Instant,
+    wall_start: SystemTime,
     offset: std::sync::Mutex<Duration>,
     sleeps: std::sync::Mutex<Vec<Duration>>,
 }
@@ -218,6 +224,7 @@ impl Default for ManualClock {
     fn default() -> Self {
         ManualClock {
             start: Instant::now(),
+            wall_start: SystemTime::now(),
             offset: Default::default(),
             sleeps: Default::default(),
         }
@@ -239,11 +246,22 @@ impl ManualClock {
     pub fn elapsed(&self) -> Duration {
         self.offset.lock().map(|o| *o).unwrap_or_default()
     }
+
+    /// Moves the clock forward by `d` (both its monotonic and its wall time),
+    /// without recording a sleep.
+    pub fn advance(&self, d: Duration) {
+        if let Ok(mut o) = self.offset.lock() {
+            *o = o.saturating_add(d);
+        }
+    }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
         crate::time::instant_after(self.start, self.elapsed()).unwrap_or(self.start)
+    }
+    fn system_time(&self) -> SystemTime {
+        crate::time::system_after(self.wall_start, self.elapsed())
     }
     fn sleep(&self, d: Duration) -> BoxFuture<'_, ()> {
         if let (Ok(mut o), Ok(mut s)) = (self.offset.lock(), self.sleeps.lock()) {

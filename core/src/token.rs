@@ -47,6 +47,9 @@ pub struct TokenSet {
     /// Every other field of the response (`issued_token_type`, `email`, a provider's second token…).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
+    /// The claims of `id_token`, once validated (see [`TokenSet::id_token_claims`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token_claims: Option<Map<String, Value>>,
 }
 
 impl fmt::Debug for TokenSet {
@@ -62,6 +65,7 @@ impl fmt::Debug for TokenSet {
             .field("scope", &self.scope)
             .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
             .field("extra_fields", &self.extra.keys().collect::<Vec<_>>())
+            .field("id_token_validated", &self.id_token_claims.is_some())
             .finish()
     }
 }
@@ -77,7 +81,24 @@ impl TokenSet {
             scope: None,
             id_token: None,
             extra: Map::new(),
+            id_token_claims: None,
         }
+    }
+
+    /// The claims of the ID token (`sub`, `iss`, `aud`, `auth_time`, `email`…),
+    /// when it was validated (OpenID Connect Core §3.1.3.7) by
+    /// [`crate::Client`] or [`crate::blocking::Client`]: a code exchange, a
+    /// refresh or any grant that returned an `id_token` to a client that knows
+    /// the provider's keys. `None` when there is no ID token or it was not
+    /// validated (no `jwks_uri` or static keys configured). Kept when the set
+    /// is stored and read back (the field `id_token_claims`).
+    pub fn id_token_claims(&self) -> Option<&Map<String, Value>> {
+        self.id_token_claims.as_ref()
+    }
+
+    /// Records the validated claims of `id_token`.
+    pub(crate) fn set_id_token_claims(&mut self, claims: Option<Map<String, Value>>) {
+        self.id_token_claims = claims;
     }
 
     /// Whether `token_type` is Bearer in any case, or absent (then Bearer is assumed).
@@ -340,6 +361,7 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
         scope,
         id_token: id_token.map(Secret::new),
         extra,
+        id_token_claims: None,
     })
 }
 

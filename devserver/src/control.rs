@@ -27,6 +27,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/control/device-next", post(device_next))
         .route("/control/ciba", post(ciba_config))
         .route("/control/ciba-next", post(ciba_next))
+        .route("/control/id-token", post(id_token))
+        .route("/control/rotate-key", post(rotate_key))
+        .route("/control/userinfo", post(userinfo))
 }
 
 /// Parses a JSON body or returns the 400 for it.
@@ -132,6 +135,46 @@ struct NextAnswer {
     error: String,
     #[serde(default, alias = "device_code", alias = "auth_req_id")]
     target: Option<String>,
+}
+
+/// `{"claims": {...}, "kid": "..."}`: claims merged into every ID token from now on
+/// (`null` removes one), and a `kid` for their headers; `{}` restores the defaults.
+#[derive(Debug, Deserialize)]
+struct IdTokenKnobs {
+    #[serde(default)]
+    claims: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    kid: Option<String>,
+}
+
+async fn id_token(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: IdTokenKnobs = body!(bytes);
+    let mut settings = lock(&app.settings);
+    settings.id_token_claims = body.claims;
+    settings.id_token_kid = body.kid;
+    ok()
+}
+
+async fn rotate_key(State(app): State<AppState>) -> Response {
+    app.signer.rotate();
+    ok()
+}
+
+/// `{"signed": true, "claims": {...}}`: signed `/userinfo` answers, claims merged in.
+#[derive(Debug, Deserialize)]
+struct UserinfoKnobs {
+    #[serde(default)]
+    signed: bool,
+    #[serde(default)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+async fn userinfo(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: UserinfoKnobs = body!(bytes);
+    let mut settings = lock(&app.settings);
+    settings.userinfo_signed = body.signed;
+    settings.userinfo_claims = body.claims;
+    ok()
 }
 
 async fn device_next(State(app): State<AppState>, bytes: Bytes) -> Response {

@@ -34,3 +34,4 @@ mod tokens;
 
 pub use monitor::{ENDPOINTS, Fault};
 pub use server::DevServer;
+pub use tokens::signer::ROTATED_KID;

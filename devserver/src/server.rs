@@ -152,6 +152,31 @@ impl DevServer {
         lock(&self.app.device).force_next(device_code.map(str::to_owned), error.to_owned());
     }
 
+    /// Claims merged into every ID token issued from now on (a JSON object; a `null`
+    /// value removes that claim), and a `kid` to put in their headers instead of the
+    /// signing key's: to make each check of a relying party fail for real. An empty
+    /// object and `None` restore the defaults.
+    pub fn set_id_token_claims(&self, claims: serde_json::Value, kid: Option<&str>) {
+        let mut settings = lock(&self.app.settings);
+        settings.id_token_claims = claims.as_object().cloned().unwrap_or_default();
+        settings.id_token_kid = kid.map(str::to_owned);
+    }
+
+    /// Rotates the ID token signing key: from now on ID tokens (and signed userinfo)
+    /// are signed with a second key (`kid` [`crate::ROTATED_KID`]), and `/jwks`
+    /// lists both keys. One way: a fresh server starts with the first key.
+    pub fn rotate_signing_key(&self) {
+        self.app.signer.rotate();
+    }
+
+    /// `/userinfo` answers with a signed JWT (`application/jwt`) when `signed`, and
+    /// merges `claims` (a JSON object; `null` removes one) into its answers.
+    pub fn set_userinfo(&self, signed: bool, claims: serde_json::Value) {
+        let mut settings = lock(&self.app.settings);
+        settings.userinfo_signed = signed;
+        settings.userinfo_claims = claims.as_object().cloned().unwrap_or_default();
+    }
+
     /// Forces the next CIBA poll (of `auth_req_id`, or of any) to fail with `error`.
     pub fn force_ciba_poll(&self, auth_req_id: Option<&str>, error: &str) {
         lock(&self.app.ciba).force_next(auth_req_id.map(str::to_owned), error.to_owned());

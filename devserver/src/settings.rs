@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
+
 /// Default lifetime of access tokens, in seconds.
 pub(crate) const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
 
@@ -11,6 +13,15 @@ pub(crate) struct Settings {
     /// Per client id: Deskera V1's server-to-server `callback_uri`, and Deskera V2's
     /// registered redirect target (both are fixed at registration in the real services).
     pub(crate) callback_uris: HashMap<String, String>,
+    /// Claims merged into every ID token from now on (a `null` removes the claim),
+    /// so tests can make each check of a relying party fail for real.
+    pub(crate) id_token_claims: Map<String, Value>,
+    /// A `kid` put in ID token headers instead of the signing key's own.
+    pub(crate) id_token_kid: Option<String>,
+    /// `/userinfo` answers with a signed JWT (`application/jwt`) instead of JSON.
+    pub(crate) userinfo_signed: bool,
+    /// Claims merged into `/userinfo` answers (e.g. another `sub`).
+    pub(crate) userinfo_claims: Map<String, Value>,
 }
 
 impl Default for Settings {
@@ -18,6 +29,10 @@ impl Default for Settings {
         Self {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             callback_uris: HashMap::new(),
+            id_token_claims: Map::new(),
+            id_token_kid: None,
+            userinfo_signed: false,
+            userinfo_claims: Map::new(),
         }
     }
 }

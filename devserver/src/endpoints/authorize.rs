@@ -184,6 +184,7 @@ fn decide(
             scope,
             sub,
             nonce: params.get("nonce").map(str::to_owned),
+            auth_time: clock::now(),
             expires_at: clock::now() + CODE_LIFETIME,
             used: false,
             grant_id,

@@ -1,9 +1,12 @@
 //! Protected resources (RFC 6750): `/userinfo` and `/resource` accept a valid, unrevoked,
 //! unexpired access token from `Authorization: Bearer`.
+//!
+//! `/userinfo` (OpenID Connect Core §5.3) answers JSON, or a JWT signed with the ID
+//! token key (`application/jwt`, with `iss` and `aud`) when a test turned that on.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -27,15 +30,39 @@ fn authorize(app: &AppState, headers: &HeaderMap) -> Result<AccessRecord, Box<Re
 }
 
 pub(crate) async fn userinfo(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    match authorize(&app, &headers) {
-        Ok(token) => Json(json!({
-            "sub": token.sub,
-            "scope": token.scope,
-            "name": token.sub,
-            "email": format!("{}@example.com", token.sub),
-        }))
-        .into_response(),
-        Err(response) => *response,
+    let token = match authorize(&app, &headers) {
+        Ok(token) => token,
+        Err(response) => return *response,
+    };
+    let mut claims = json!({
+        "sub": token.sub,
+        "scope": token.scope,
+        "name": token.sub,
+        "email": format!("{}@example.com", token.sub),
+    });
+    let (signed, overrides) = {
+        let settings = lock(&app.settings);
+        (settings.userinfo_signed, settings.userinfo_claims.clone())
+    };
+    if let Some(map) = claims.as_object_mut() {
+        if signed {
+            map.insert("iss".to_owned(), json!(app.base_url));
+            map.insert("aud".to_owned(), json!(token.client_id));
+        }
+        for (name, value) in overrides {
+            if value.is_null() {
+                map.remove(&name);
+            } else {
+                map.insert(name, value);
+            }
+        }
+    }
+    if !signed {
+        return Json(claims).into_response();
+    }
+    match app.signer.sign_id_token(&claims, None) {
+        Ok(jwt) => ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -37,10 +37,12 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
         }
         (record, scope)
     };
-    issue(
-        ctx.app,
-        Issue::new(client.id, &record.sub, &scope).for_user(&record.grant_id, &record.scope),
-    )
+    // OpenID Connect Core §12.2: a refreshed ID token keeps the original `auth_time`
+    // and carries no nonce.
+    let mut what =
+        Issue::new(client.id, &record.sub, &scope).for_user(&record.grant_id, &record.scope);
+    what.auth_time = Some(record.auth_time);
+    issue(ctx.app, what)
 }
 
 /// The requested scope if it is within the grant's (RFC 6749 §6), else the grant's.

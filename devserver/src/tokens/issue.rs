@@ -2,8 +2,11 @@
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 
 use super::random;
 use super::scope;
@@ -24,6 +27,10 @@ pub(crate) struct Issue {
     /// Mint an OpenID Connect ID token when the scope contains `openid`.
     pub(crate) id_token: bool,
     pub(crate) nonce: Option<String>,
+    /// The authorization code exchanged: its hash goes in the ID token's `c_hash`.
+    pub(crate) code: Option<String>,
+    /// When the user authenticated (default: now).
+    pub(crate) auth_time: Option<u64>,
     pub(crate) aud: Vec<String>,
     pub(crate) act: Option<Value>,
 }
@@ -38,6 +45,8 @@ impl Issue {
             grant_id: None,
             id_token: false,
             nonce: None,
+            code: None,
+            auth_time: None,
             aud: Vec::new(),
             act: None,
         }
@@ -99,19 +108,40 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         map.insert("act".to_owned(), act.clone());
     }
     let access_token = app.signer.sign("at+jwt", &claims)?;
+    let auth_time = what.auth_time.unwrap_or(now);
     let id_token = if what.id_token && scope::contains(&what.scope, "openid") {
-        let mut id_claims = json!({
-            "iss": app.base_url,
-            "sub": what.sub,
-            "aud": what.client_id,
-            "iat": now,
-            "exp": exp,
-            "auth_time": now,
-        });
-        if let (Some(nonce), Some(map)) = (&what.nonce, id_claims.as_object_mut()) {
-            map.insert("nonce".to_owned(), json!(nonce));
+        let mut id_claims = Map::new();
+        id_claims.insert("iss".into(), json!(app.base_url));
+        id_claims.insert("sub".into(), json!(what.sub));
+        id_claims.insert("aud".into(), json!(what.client_id));
+        id_claims.insert("iat".into(), json!(now));
+        id_claims.insert("exp".into(), json!(exp));
+        id_claims.insert("auth_time".into(), json!(auth_time));
+        id_claims.insert("at_hash".into(), json!(half_hash(&access_token)));
+        if let Some(code) = &what.code {
+            id_claims.insert("c_hash".into(), json!(half_hash(code)));
         }
-        Some(app.signer.sign("JWT", &id_claims)?)
+        if let Some(nonce) = &what.nonce {
+            id_claims.insert("nonce".into(), json!(nonce));
+        }
+        let (overrides, kid) = {
+            let settings = lock(&app.settings);
+            (
+                settings.id_token_claims.clone(),
+                settings.id_token_kid.clone(),
+            )
+        };
+        for (name, value) in overrides {
+            if value.is_null() {
+                id_claims.remove(&name);
+            } else {
+                id_claims.insert(name, value);
+            }
+        }
+        Some(
+            app.signer
+                .sign_id_token(&Value::Object(id_claims), kid.as_deref())?,
+        )
     } else {
         None
     };
@@ -142,6 +172,7 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
                 scope: grant_scope.clone(),
                 grant_id: grant_id.clone(),
                 iat: now,
+                auth_time,
                 rotated: false,
                 revoked: false,
             },
@@ -157,4 +188,11 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         issued_token_type: None,
         echo: None,
     })
+}
+
+/// `at_hash` / `c_hash` (OpenID Connect Core §3.1.3.6): the left half of the SHA-256
+/// of the value (the server signs with RS256), base64url.
+pub(crate) fn half_hash(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..16])
 }

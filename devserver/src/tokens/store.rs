@@ -35,6 +35,8 @@ pub(crate) struct RefreshRecord {
     pub(crate) scope: String,
     pub(crate) grant_id: String,
     pub(crate) iat: u64,
+    /// When the user authenticated (the ID token's `auth_time`, kept across refreshes).
+    pub(crate) auth_time: u64,
     /// Set once this token has been exchanged for its successor.
     pub(crate) rotated: bool,
     pub(crate) revoked: bool,
@@ -49,6 +51,8 @@ pub(crate) struct CodeRecord {
     pub(crate) scope: String,
     pub(crate) sub: String,
     pub(crate) nonce: Option<String>,
+    /// When the user authenticated at `/authorize`.
+    pub(crate) auth_time: u64,
     pub(crate) expires_at: u64,
     pub(crate) used: bool,
     pub(crate) grant_id: String,

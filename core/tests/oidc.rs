@@ -1,0 +1,226 @@
+//! The OpenID Connect relying party against the devserver: ID tokens validated on
+//! the code exchange and on refresh, every check failing for real through the
+//! devserver's knobs, the JWKS refetched once after a key rotation and no more
+//! than once per interval under a flood of unknown `kid`s, UserInfo.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use oauth2kit::oidc::jwks::JWKS_REFETCH_INTERVAL;
+use oauth2kit::{AuthorizeOptions, Client, Error, ErrorCode, ManualClock, OAuthClient, TokenSet};
+use oauth2kit_devserver::{DevServer, Fault, clients};
+use serde_json::json;
+
+/// A confidential client built from the devserver's discovery metadata (so with
+/// its `jwks_uri`, `userinfo_endpoint` and ID token algorithms), on a manual clock.
+async fn openid_client(srv: &DevServer) -> (Client, Arc<ManualClock>) {
+    let probe = client(srv, clients::BASIC_CLIENT_ID);
+    let meta = Client::discover(probe.transport().as_ref(), &srv.url())
+        .await
+        .unwrap();
+    assert!(meta.jwks_uri.is_some());
+    let oauth = OAuthClient::builder(clients::BASIC_CLIENT_ID)
+        .client_secret(clients::BASIC_CLIENT_SECRET)
+        .metadata(meta)
+        .redirect_uri("http://127.0.0.1:9/callback")
+        .scope("openid read")
+        .build()
+        .unwrap();
+    let clock = Arc::new(ManualClock::new());
+    let c = Client::new(oauth).unwrap().with_clock(clock.clone());
+    (c, clock)
+}
+
+async fn sign_in(c: &Client) -> oauth2kit::Result<TokenSet> {
+    let req = c.authorization_url(AuthorizeOptions::default())?;
+    assert!(req.pending.nonce.is_some(), "openid scope sends a nonce");
+    let redirect = authorize(c, &req.url).await;
+    c.exchange_redirect(&req.pending, &redirect).await
+}
+
+#[track_caller]
+fn check_of(result: oauth2kit::Result<TokenSet>) -> String {
+    match result {
+        Err(e @ Error::InvalidIdToken { .. }) => {
+            assert_eq!(e.code(), ErrorCode::InvalidResponse);
+            let Error::InvalidIdToken { check, .. } = e else {
+                unreachable!()
+            };
+            check
+        }
+        other => panic!("expected an invalid ID token, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn code_flow_validates_the_id_token_then_userinfo_and_refresh() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    let tokens = sign_in(&c).await.unwrap();
+    let claims = tokens.id_token_claims().expect("validated claims");
+    assert_eq!(claims["iss"], srv.url());
+    assert_eq!(claims["aud"], clients::BASIC_CLIENT_ID);
+    let sub = claims["sub"].as_str().unwrap().to_string();
+    assert!(claims.contains_key("at_hash") && claims.contains_key("c_hash"));
+
+    let info = c.userinfo(&tokens).await.unwrap();
+    assert_eq!(info["sub"], sub.as_str());
+
+    let refreshed = c.refresh_token_set(&tokens, None).await.unwrap();
+    assert_ne!(refreshed.access_token, tokens.access_token);
+    let again = refreshed
+        .id_token_claims()
+        .expect("refreshed ID token validated");
+    assert_eq!(again["sub"], sub.as_str());
+    // the plain refresh (what sessions use) validates too
+    let plain = c
+        .refresh(refreshed.refresh_token.as_ref().unwrap(), None)
+        .await
+        .unwrap();
+    assert!(plain.id_token_claims().is_some());
+    // the key set was fetched once for all of this
+    assert_eq!(srv.count("jwks"), 1);
+}
+
+#[tokio::test]
+async fn every_corrupted_claim_fails_the_exchange_naming_its_check() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let cases = [
+        (json!({"iss": "http://127.0.0.1:1"}), "iss"),
+        (json!({"aud": "someone-else"}), "aud"),
+        (json!({"aud": [clients::BASIC_CLIENT_ID, "other"]}), "azp"),
+        (
+            json!({"aud": [clients::BASIC_CLIENT_ID, "other"], "azp": "other"}),
+            "azp",
+        ),
+        (json!({"exp": now - 3600}), "exp"),
+        (json!({"iat": now + 3600}), "iat"),
+        (json!({"nbf": now + 3600}), "nbf"),
+        (json!({"nonce": "forged-nonce"}), "nonce"),
+        (json!({"nonce": null}), "nonce"),
+        (json!({"at_hash": "AAAAAAAAAAAAAAAAAAAAAA"}), "at_hash"),
+        (json!({"c_hash": "AAAAAAAAAAAAAAAAAAAAAA"}), "c_hash"),
+        (json!({"sub": null}), "sub"),
+    ];
+    for (claims, check) in cases {
+        srv.set_id_token_claims(claims.clone(), None);
+        assert_eq!(check_of(sign_in(&c).await), check, "{claims}");
+    }
+    srv.set_id_token_claims(json!({}), None);
+    assert!(sign_in(&c).await.is_ok(), "and a clean token passes again");
+
+    // max_age: the devserver's auth_time is the authorization's, so a backdated one fails
+    srv.set_id_token_claims(json!({"auth_time": now - 3600}), None);
+    let req = c
+        .authorization_url(AuthorizeOptions {
+            extra: vec![("max_age".into(), "600".into())],
+            ..Default::default()
+        })
+        .unwrap();
+    let redirect = authorize(&c, &req.url).await;
+    assert_eq!(
+        check_of(c.exchange_redirect(&req.pending, &redirect).await),
+        "auth_time"
+    );
+    srv.set_id_token_claims(json!({}), None);
+}
+
+#[tokio::test]
+async fn a_code_response_without_the_id_token_is_refused() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    srv.inject(Fault {
+        endpoint: "token".into(),
+        status: 200,
+        body: r#"{"access_token":"a","token_type":"Bearer"}"#.into(),
+        ..Default::default()
+    });
+    assert_eq!(check_of(sign_in(&c).await), "id_token");
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_once_and_unknown_kids_are_rate_limited() {
+    let srv = server();
+    let (c, clock) = openid_client(&srv).await;
+    sign_in(&c).await.unwrap();
+    assert_eq!(srv.count("jwks"), 1);
+
+    // rotation: the cached set lacks the new kid → one refetch, then it validates
+    clock.advance(JWKS_REFETCH_INTERVAL);
+    srv.rotate_signing_key();
+    sign_in(&c).await.unwrap();
+    assert_eq!(srv.count("jwks"), 2);
+    sign_in(&c).await.unwrap();
+    assert_eq!(srv.count("jwks"), 2, "the new set is cached");
+
+    // a flood of tokens naming a key that does not exist: no refetch within the interval
+    srv.set_id_token_claims(json!({}), Some("ghost"));
+    for _ in 0..5 {
+        assert_eq!(check_of(sign_in(&c).await), "kid");
+    }
+    assert_eq!(srv.count("jwks"), 2, "refetched less than 30 s ago");
+    clock.advance(JWKS_REFETCH_INTERVAL);
+    for _ in 0..5 {
+        assert_eq!(check_of(sign_in(&c).await), "kid");
+    }
+    assert_eq!(srv.count("jwks"), 3, "one refetch per interval");
+
+    // the cache honours max-age=300: past it, the set is fetched again
+    srv.set_id_token_claims(json!({}), None);
+    clock.advance(Duration::from_secs(301));
+    sign_in(&c).await.unwrap();
+    assert_eq!(srv.count("jwks"), 4);
+}
+
+#[tokio::test]
+async fn userinfo_signed_and_substituted() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    let tokens = sign_in(&c).await.unwrap();
+    srv.set_userinfo(true, json!({"name": "Alice A."}));
+    let info = c.userinfo(&tokens).await.unwrap();
+    assert_eq!(info["name"], "Alice A.");
+    assert_eq!(info["aud"], clients::BASIC_CLIENT_ID);
+
+    srv.set_userinfo(true, json!({"aud": "other"}));
+    match c.userinfo(&tokens).await {
+        Err(Error::InvalidUserInfo { check, .. }) => assert_eq!(check, "aud"),
+        other => panic!("{other:?}"),
+    }
+    srv.set_userinfo(false, json!({"sub": "mallory"}));
+    match c.userinfo(&tokens).await {
+        Err(e @ Error::InvalidUserInfo { .. }) => {
+            assert_eq!(e.code(), ErrorCode::InvalidResponse);
+            assert!(e.to_string().contains("sub"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_blocking_client_validates_too() {
+    let srv = server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (c, _) = rt.block_on(openid_client(&srv));
+    let req = c.authorization_url(AuthorizeOptions::default()).unwrap();
+    let redirect = rt.block_on(authorize(&c, &req.url));
+    drop(rt);
+    let b = oauth2kit::blocking::Client::new(c.oauth().clone()).unwrap();
+    let tokens = b.exchange_redirect(&req.pending, &redirect).unwrap();
+    assert!(tokens.id_token_claims().is_some());
+    let info = b.userinfo(&tokens).unwrap();
+    assert_eq!(info["sub"], tokens.id_token_claims().unwrap()["sub"]);
+    let refreshed = b.refresh_token_set(&tokens, None).unwrap();
+    assert!(refreshed.id_token_claims().is_some());
+}
