@@ -104,7 +104,9 @@ pub(crate) struct Stored {
     pub(crate) tokens: TokenSet,
 }
 
-pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
+/// The stored document of a token set (`{"version":1,"tokens":{…}}`), as
+/// [`FileStore`] writes it; public so a custom store can share the format.
+pub fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
     serde_json::to_vec(&Stored {
         version: 1,
         tokens: tokens.clone(),
@@ -112,7 +114,9 @@ pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
     .map_err(|e| Error::Store(format!("cannot encode tokens: {e}")))
 }
 
-pub(crate) fn decode(bytes: &[u8], origin: &str) -> Result<TokenSet> {
+/// Reads a stored document; `origin` names it in errors. Anything that is not
+/// a version-1 document is [`Error::StoreDamaged`], never a panic (fuzzed).
+pub fn decode(bytes: &[u8], origin: &str) -> Result<TokenSet> {
     let stored: Stored = serde_json::from_slice(bytes).map_err(|e| {
         Error::StoreDamaged(format!(
             "{origin} does not hold a token set (damaged or foreign file): {e}"
