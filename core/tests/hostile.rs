@@ -88,7 +88,10 @@ fn client(base: &str, mode: &str) -> blocking::Client {
 }
 
 fn assert_nothing_leaks(mode: &str, shown: &str, verifier: &str) {
-    for secret in [SECRET, verifier, "LEAK-"].into_iter().filter(|s| !s.is_empty()) {
+    for secret in [SECRET, verifier, "LEAK-"]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+    {
         assert!(!shown.contains(secret), "{mode}: {secret} in {shown}");
     }
 }
