@@ -72,7 +72,12 @@ fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
     let server = Hostile::spawn();
     for (mode, code) in CASES {
         let o = run(cmd()
-            .args(["token", "client-credentials", "--client-id", "hostile-client"])
+            .args([
+                "token",
+                "client-credentials",
+                "--client-id",
+                "hostile-client",
+            ])
             .args(["--auth-method", "post", "--timeout", "1"])
             .arg("--token-url")
             .arg(format!("{}/{mode}/token", server.1))
@@ -89,7 +94,14 @@ fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
 fn a_device_answer_with_huge_numbers_is_shown() {
     let server = Hostile::spawn();
     let mut child = cmd()
-        .args(["token", "device", "--client-id", "hostile-client", "--timeout", "1"])
+        .args([
+            "token",
+            "device",
+            "--client-id",
+            "hostile-client",
+            "--timeout",
+            "1",
+        ])
         .arg("--token-url")
         .arg(format!("{}/device_huge/token", server.1))
         .arg("--device-authorization-url")
