@@ -100,8 +100,8 @@ def test_device_answer_with_huge_numbers_is_clamped(hostile: str) -> None:
 
 def test_echoed_code_exchange_shows_no_verifier(hostile: str) -> None:
     c = client(hostile, "echo_500")
-    request = c.authorization_url()
-    verifier = json.loads(request.to_json())["code_verifier"]
+    request = c.create_authorization_url()
+    verifier = json.loads(request.to_json())["pending"]["code_verifier"]
     assert verifier
     with pytest.raises(oauth2kit.OAuth2Error) as ei:
         c.exchange_code("LEAK-CODE-1", request=request)
