@@ -15,8 +15,11 @@ mod targets;
 pub use answer::{Answer, answer};
 pub use targets::*;
 
+/// A fuzz target: arbitrary bytes in, a panic on a finding.
+pub type Target = fn(&[u8]);
+
 /// Every target by name: the binary, the corpus folder and the replay share it.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("token", token),
     ("error", error),
     ("callback", callback),
@@ -30,7 +33,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// Runs a target once on standard input (the binaries without the fuzzer).
-pub fn replay_stdin(target: fn(&[u8])) {
+pub fn replay_stdin(target: Target) {
     use std::io::Read;
     let mut data = Vec::new();
     std::io::stdin()
