@@ -30,9 +30,10 @@ if ! cxxbridge --version 2>/dev/null | grep -q "$CXX_VERSION"; then
 fi
 
 WORK=$(mktemp -d /tmp/oauth2kit-ffi-test.XXXXXX)
-DS_PID="" REDIS_PID=""
+DS_PID="" REDIS_PID="" HOSTILE_PID=""
 cleanup() {
   [ -n "$DS_PID" ] && kill "$DS_PID" 2>/dev/null || true
+  [ -n "$HOSTILE_PID" ] && kill "$HOSTILE_PID" 2>/dev/null || true
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -63,6 +64,17 @@ DS_PID=$DS_PID
 read -r -t 30 URL <&"${DS[0]}"
 export OAUTH2KIT_DEVSERVER_URL="$URL"
 say "devserver at $URL"
+
+# ---- the hostile token server (test_hostile) ------------------------------
+# Through two FIFOs (bash has one coproc): it prints its URL once it listens,
+# and exits when its stdin closes with this script.
+mkfifo "$WORK/hostile.in" "$WORK/hostile.out"
+python3 tests/hostile/server.py <"$WORK/hostile.in" >"$WORK/hostile.out" &
+HOSTILE_PID=$!
+exec {HOSTILE_IN}>"$WORK/hostile.in" {HOSTILE_OUT}<"$WORK/hostile.out"
+read -r -t 30 OAUTH2KIT_HOSTILE_URL <&"$HOSTILE_OUT"
+export OAUTH2KIT_HOSTILE_URL
+say "hostile server at $OAUTH2KIT_HOSTILE_URL"
 
 # ---- redis-server (the fleet store's tests) --------------------------------
 REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -53,8 +53,9 @@ suite_interop() { bash tests/interop/test.sh; }
 suite_c() { bash ffi-c/test.sh; }
 suite_py() { bash py/test.sh; }
 suite_mobile() { bash mobile/test.sh; }
+suite_fuzz() { bash fuzz/run.sh smoke; }
 
-ALL=(rust cli interop c py mobile)
+ALL=(rust cli interop c py mobile fuzz)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL[@]}")
 for s in "${SUITES[@]}"; do

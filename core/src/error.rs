@@ -778,9 +778,17 @@ impl OAuthError {
     }
 }
 
+/// Applies `f` to every string in a JSON value, member names included: a
+/// form body without `=` (`client_secret]s3cret`) is all name, and a server
+/// echoing a request that way would otherwise keep the secret in a key.
 fn map_json_strings(value: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
     match value {
-        serde_json::Value::Object(map) => map.values_mut().for_each(|v| map_json_strings(v, f)),
+        serde_json::Value::Object(map) => {
+            for (k, mut v) in std::mem::take(map) {
+                map_json_strings(&mut v, f);
+                map.insert(f(&k), v);
+            }
+        }
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| map_json_strings(v, f)),
         serde_json::Value::String(s) => *s = f(s),
         _ => {}

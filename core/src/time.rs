@@ -75,7 +75,9 @@ pub(crate) fn within(at: SystemTime, window: Duration) -> bool {
 }
 
 /// How long after `window` from now `at` still lies: `None` when `at` is
-/// within the window (or past). The counterpart of [`within`].
+/// within the window (or past). The counterpart of [`within`]. Only sessions
+/// (feature `reqwest`) use it: the sans-IO build would warn it is dead.
+#[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
 pub(crate) fn left_beyond(at: SystemTime, window: Duration) -> Option<Duration> {
     at.duration_since(SystemTime::now())
         .ok()?

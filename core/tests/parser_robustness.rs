@@ -149,3 +149,31 @@ fn huge_numbers_never_panic() {
         serde_json::from_str(r#"{"access_token":"a","expires_at":1e300}"#).unwrap();
     assert!(!stored.is_expired(Duration::from_secs(3600)));
 }
+
+/// Found by the `error` fuzz target: a form error body whose echoed secret
+/// has no `=` (`client_secret]SECRET`) is a member *name* of the OAuth
+/// error's extra fields, which the scrub of known secrets did not reach.
+#[test]
+fn a_secret_in_an_extra_field_name_is_redacted() {
+    let secret = "fuzz-client-secret-7f3a9c";
+    let c = OAuthClient::builder("c")
+        .client_secret(secret)
+        .auth_method(oauth2kit::AuthMethod::ClientSecretPost)
+        .token_url("https://as.example/token")
+        .build()
+        .unwrap();
+    let grant = Grant::client_credentials(None);
+    let body = format!("error=invalid_client&error_description=bad&client_secret]{secret}\n");
+    let resp = HttpResponse::new(
+        400,
+        vec![(
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body,
+    );
+    let e = c.parse_token_response(&grant, &resp).unwrap_err();
+    let e = c.redact_error(e, &c.token_request(&grant).unwrap());
+    let shown = format!("{e}\n{e:?}\n{:?}", e.oauth().map(|o| &o.extra));
+    assert!(!shown.contains(secret), "{shown}");
+}

@@ -150,6 +150,9 @@ pub(crate) fn encode(tokens: &TokenSet) -> Result<Vec<u8>> {
     .map_err(|e| Error::Store(format!("cannot encode tokens: {e}")))
 }
 
+/// Reads a stored document; `origin` names it in errors. Anything that is not
+/// a version-1 document is [`Error::StoreDamaged`], never a panic (fuzzed
+/// through [`decode_document`]).
 pub(crate) fn decode(bytes: &[u8], origin: &str) -> Result<TokenSet> {
     let stored: Stored = serde_json::from_slice(bytes).map_err(|e| {
         Error::StoreDamaged(format!(

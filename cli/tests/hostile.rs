@@ -1,0 +1,135 @@
+//! The built binary against tests/hostile/server.py: every fault mode exits
+//! with its documented code (never 101, a panic) and prints no secret — not
+//! the client secret, not a LEAK-… token from the server's body.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+mod common;
+use common::{cmd, run, text};
+
+const SECRET: &str = "hostile-client-secret-5c8a1f";
+
+/// Mode and exit code (cli/src/exit.rs): 0 a clamped success, 3 an OAuth
+/// error, 5 transport or timeout, 6 an unusable answer.
+const CASES: &[(&str, i32)] = &[
+    ("expires_1e19", 0),
+    ("expires_20_digits", 0),
+    ("expires_1e300_string", 0),
+    ("expires_negative", 0),
+    ("jwt_exp_1e19", 0),
+    ("echo_500", 6),
+    ("truncated_500", 6),
+    ("trailing_comma", 6),
+    ("form_error_newline", 3),
+    ("relative_redirect", 6),
+    ("token_number", 0),
+    ("token_null", 6),
+    ("token_object", 6),
+    ("html_200", 6),
+    ("short_body", 5),
+    ("reset_mid_body", 5),
+    ("never_answers", 5),
+];
+
+struct Hostile(Child, String);
+
+impl Hostile {
+    fn spawn() -> Hostile {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/hostile/server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 tests/hostile/server.py");
+        // It prints its URL once it listens.
+        let mut url = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut url)
+            .unwrap();
+        Hostile(child, url.trim().to_string())
+    }
+}
+
+impl Drop for Hostile {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn assert_clean(mode: &str, out: &str) {
+    assert!(!out.contains(SECRET), "{mode}: client secret in {out}");
+    assert!(!out.contains("LEAK-"), "{mode}: a server token in {out}");
+    assert!(!out.contains("panicked"), "{mode}: {out}");
+}
+
+#[test]
+fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
+    let server = Hostile::spawn();
+    for (mode, code) in CASES {
+        let o = run(cmd()
+            .args([
+                "token",
+                "client-credentials",
+                "--client-id",
+                "hostile-client",
+            ])
+            .args(["--auth-method", "post", "--timeout", "1"])
+            .arg("--token-url")
+            .arg(format!("{}/{mode}/token", server.1))
+            .env("OAUTH2KIT_CLIENT_SECRET", SECRET));
+        let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(*code), "{mode}: {out}");
+        assert_clean(mode, &out);
+    }
+}
+
+/// expires_in and interval of 2^64-1: the code is shown (the numbers are
+/// clamped, not a panic); the test stops the poll, which would wait a century.
+#[test]
+fn a_device_answer_with_huge_numbers_is_shown() {
+    let server = Hostile::spawn();
+    let mut child = cmd()
+        .args([
+            "token",
+            "device",
+            "--client-id",
+            "hostile-client",
+            "--timeout",
+            "1",
+        ])
+        .arg("--token-url")
+        .arg(format!("{}/device_huge/token", server.1))
+        .arg("--device-authorization-url")
+        .arg(format!("{}/device_huge/device", server.1))
+        .env("OAUTH2KIT_CLIENT_SECRET", SECRET)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = String::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("WDJB-MJHT") {
+            break;
+        }
+    }
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains("Code: WDJB-MJHT"), "{seen}");
+    assert!(still_running, "the CLI stopped: {seen}");
+    assert_clean("device_huge", &seen);
+}

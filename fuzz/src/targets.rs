@@ -1,0 +1,305 @@
+//! The targets. Each parses its input with the public API a binding uses,
+//! then checks what no input may break: no panic, and no secret the client
+//! knows (its client secret, the refresh token it sent) in an error after
+//! [`OAuthClient::redact_error`] — the scrub every transport applies.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use oauth2kit::authorize::PendingAuthorization;
+use oauth2kit::{AuthMethod, AuthorizeOptions, Callback, Error, Grant, OAuthClient, Profile};
+
+use crate::answer::{Answer, answer};
+
+/// The client secret of every fuzzed client: no error may show it.
+pub const CLIENT_SECRET: &str = "fuzz-client-secret-7f3a9c";
+/// The refresh token a refresh request carries: no error may show it.
+pub const REFRESH_TOKEN: &str = "fuzz-refresh-token-3c1d5e";
+/// The issuer discovery expects and callbacks check `iss` against.
+pub const ISSUER: &str = "https://as.example";
+/// The state of the pending authorization the callback target verifies
+/// against (caller-supplied, so corpus files can carry it).
+pub const STATE: &str = "fuzz-state-0123456789abcdef";
+
+/// One client per built-in profile, built once (the binaries fuzz in a loop).
+fn clients() -> &'static [(String, OAuthClient)] {
+    static CLIENTS: OnceLock<Vec<(String, OAuthClient)>> = OnceLock::new();
+    CLIENTS.get_or_init(|| {
+        Profile::builtin_names()
+            .into_iter()
+            .map(|name| {
+                let profile = Profile::builtin(name).expect("built-in profile");
+                (name.to_string(), client_with(profile))
+            })
+            .collect()
+    })
+}
+
+/// A client with every endpoint set and `client_secret_post`, so the secret
+/// travels in the body a hostile server may echo.
+fn client_with(profile: Profile) -> OAuthClient {
+    OAuthClient::builder("fuzz-client")
+        .client_secret(CLIENT_SECRET)
+        .auth_method(AuthMethod::ClientSecretPost)
+        .profile(profile)
+        .issuer(ISSUER)
+        .base_url(ISSUER)
+        .authorization_url("https://as.example/authorize")
+        .token_url("https://as.example/token")
+        .redirect_uri("http://127.0.0.1:8765/callback")
+        .build()
+        .expect("fuzz client")
+}
+
+/// The client whose profile the input names (`200 deskera_v1`), else the first.
+fn client_for(a: &Answer) -> &'static OAuthClient {
+    let all = clients();
+    let chosen = all.iter().find(|(name, _)| a.has(name)).unwrap_or(&all[0]);
+    &chosen.1
+}
+
+fn grant_for(a: &Answer) -> Grant {
+    if a.has("refresh") {
+        Grant::refresh(&REFRESH_TOKEN.into(), None)
+    } else {
+        Grant::client_credentials(None)
+    }
+}
+
+/// Every text of an error as a user of any binding would see it.
+fn shown(e: &Error) -> String {
+    let mut text = format!("{e}\n{e:?}\n{}", e.body().unwrap_or_default());
+    if let Some(o) = e.oauth() {
+        text.push_str(&format!("\n{:?}\n{:?}", o.description, o.extra));
+    }
+    text
+}
+
+/// Redacts `e` as a transport does and checks no known secret is left.
+fn check_redacted(client: &OAuthClient, grant: &Grant, e: Error) {
+    let Ok(request) = client.token_request(grant) else {
+        return;
+    };
+    let e = client.redact_error(e, &request);
+    let text = shown(&e);
+    // The refresh token is a secret of this request only when it carried it.
+    let known: &[&str] = if grant.is_refresh() {
+        &[CLIENT_SECRET, REFRESH_TOKEN]
+    } else {
+        &[CLIENT_SECRET]
+    };
+    for secret in known {
+        assert!(
+            !text.contains(secret),
+            "a known secret survived redaction: {text}"
+        );
+    }
+    let _ = e.is_transient();
+    let _ = e.retry_after();
+}
+
+/// Token endpoint answers, success and error (status line: `200 [profile] [refresh]`).
+pub fn token(data: &[u8]) {
+    let a = answer(data);
+    let client = client_for(&a);
+    let grant = grant_for(&a);
+    match client.parse_token_response(&grant, &a.response) {
+        Ok(set) => {
+            // Whatever lifetime was sent, the clock arithmetic must hold.
+            let _ = set.expires_in();
+            let _ = set.is_expired(Duration::ZERO);
+            let _ = set.is_expired(Duration::MAX);
+            let _ = format!("{set:?}");
+            let _ = client.authorization_header(&set);
+        }
+        Err(e) => check_redacted(client, &grant, e),
+    }
+}
+
+/// Every other answer read for its error: revocation, validation, PAR, and
+/// the poll-error classification of device and CIBA polling.
+pub fn error(data: &[u8]) {
+    let a = answer(data);
+    let client = client_for(&a);
+    let grant = grant_for(&a);
+    if let Err(e) = client.parse_revocation(&a.response) {
+        check_redacted(client, &grant, e);
+    }
+    if let Err(e) = client.parse_validation(&a.response) {
+        check_redacted(client, &grant, e);
+    }
+    match client.par_authorization_url(&a.response) {
+        Ok(url) => assert!(url.as_str().starts_with("https://as.example/authorize?")),
+        Err(e) => check_redacted(client, &grant, e),
+    }
+    if let Err(e) = client.parse_token_response(&grant, &a.response) {
+        if let Err(e) = oauth2kit::device::classify_poll_error(e) {
+            check_redacted(client, &grant, e);
+        }
+    }
+}
+
+/// The pending authorization a callback comes back to: PKCE, a known state,
+/// and `iss` required, so every branch of `verify` is reachable.
+fn pending() -> &'static PendingAuthorization {
+    static PENDING: OnceLock<PendingAuthorization> = OnceLock::new();
+    PENDING.get_or_init(|| {
+        let mut p = clients()[0]
+            .1
+            .authorization_url(AuthorizeOptions {
+                state: Some(STATE.into()),
+                ..Default::default()
+            })
+            .expect("authorization url")
+            .pending;
+        p.issuer = Some(ISSUER.into());
+        p.require_issuer = true;
+        p
+    })
+}
+
+/// The redirect back: a URL with query or fragment, or a bare query string.
+pub fn callback(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let client = &clients()[0].1;
+    let Ok(cb) = Callback::parse(&text) else {
+        return;
+    };
+    let _ = format!("{cb:?}");
+    let pending = pending();
+    match cb.clone().into_grant(pending) {
+        Ok(grant) => {
+            // Only a redirect carrying the right state and issuer gets here.
+            assert_eq!(cb.state.as_deref(), Some(STATE));
+            assert_eq!(cb.iss.as_deref(), Some(ISSUER));
+            let _ = client.token_request(&grant);
+        }
+        Err(e) => {
+            let _ = format!("{e}");
+        }
+    }
+    let _ = cb.into_implicit_token(pending, client.token_parsing(false));
+}
+
+/// Authorization server metadata (RFC 8414 / OpenID discovery).
+pub fn discovery(data: &[u8]) {
+    let a = answer(data);
+    match oauth2kit::discovery::parse_metadata(&a.response, ISSUER) {
+        Ok(meta) => {
+            // A client built from what a server said must build or refuse, not panic.
+            let _ = OAuthClient::builder("fuzz-client")
+                .client_secret(CLIENT_SECRET)
+                .metadata(meta)
+                .build();
+        }
+        Err(e) => check_redacted(client_for(&a), &grant_for(&a), e),
+    }
+}
+
+/// Token introspection answers (RFC 7662).
+pub fn introspection(data: &[u8]) {
+    let a = answer(data);
+    let client = client_for(&a);
+    match client.parse_introspection(&a.response) {
+        Ok(i) => {
+            let _ = format!("{i:?}");
+        }
+        Err(e) => check_redacted(client, &grant_for(&a), e),
+    }
+}
+
+/// Device authorization answers (RFC 8628): lifetimes and intervals any size.
+pub fn device(data: &[u8]) {
+    let a = answer(data);
+    let client = client_for(&a);
+    match client.parse_device_authorization(&a.response) {
+        Ok(d) => {
+            let _ = (d.expires_in.checked_add(d.interval), format!("{d:?}"));
+            let _ = client.token_request(&d.grant());
+        }
+        Err(e) => check_redacted(client, &grant_for(&a), e),
+    }
+}
+
+/// CIBA backchannel authentication answers.
+pub fn ciba(data: &[u8]) {
+    let a = answer(data);
+    let client = client_for(&a);
+    match client.parse_ciba(&a.response) {
+        Ok(c) => {
+            let _ = (c.expires_in.checked_add(c.interval), format!("{c:?}"));
+            let _ = client.token_request(&c.grant());
+        }
+        Err(e) => check_redacted(client, &grant_for(&a), e),
+    }
+}
+
+/// A profile that parsed is used: a client built on it reads a token answer.
+fn use_profile(profile: Profile) {
+    let _ = profile.refresh_fields();
+    let Ok(client) = OAuthClient::builder("fuzz-client")
+        .client_secret(CLIENT_SECRET)
+        .profile(profile)
+        .base_url(ISSUER)
+        .token_url("https://as.example/token")
+        .authorization_url("https://as.example/authorize")
+        .build()
+    else {
+        return;
+    };
+    let _ = client.authorization_url(AuthorizeOptions::default());
+    let grant = Grant::client_credentials(None);
+    let _ = client.token_request(&grant);
+    let resp = oauth2kit::HttpResponse::json(
+        200,
+        r#"{"access_token":"a","accessToken":"a","expires_in":60,"refresh_token":"r"}"#,
+    );
+    let _ = client.parse_token_response(&grant, &resp);
+}
+
+/// Profile files in TOML.
+pub fn profile_toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(p) = Profile::from_toml_str(text, "fuzz.toml") {
+        use_profile(p);
+    }
+}
+
+/// Profile files in JSON.
+pub fn profile_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(p) = Profile::from_json_str(text, "fuzz.json") {
+        use_profile(p);
+    }
+}
+
+/// The stored token document (file and Redis stores): what reads back is
+/// written and read again to the same tokens.
+pub fn store(data: &[u8]) {
+    let Ok(first) = oauth2kit::store::decode_document(data, "fuzz") else {
+        return;
+    };
+    let _ = (first.expires_in(), first.is_expired(Duration::MAX));
+    let bytes = oauth2kit::store::encode_document(&first).expect("a decoded set encodes");
+    let again = oauth2kit::store::decode_document(&bytes, "fuzz").expect("an encoded set decodes");
+    assert_eq!(first.access_token, again.access_token);
+    assert_eq!(first.refresh_token, again.refresh_token);
+    assert_eq!(first.id_token, again.id_token);
+    assert_eq!(first.scope, again.scope);
+    assert_eq!(first.token_type, again.token_type);
+    // Floats in `extra` may move by an ulp through serde_json; keys may not.
+    assert!(first.extra.keys().eq(again.extra.keys()));
+    // Milliseconds survive; a clamped time is clamped again a moment later.
+    match (first.expires_at, again.expires_at) {
+        (Some(a), Some(b)) => {
+            let apart = a.duration_since(b).or_else(|e| Ok::<_, ()>(e.duration()));
+            assert!(apart.unwrap_or_default() < Duration::from_secs(60));
+        }
+        (None, None) => {}
+        other => panic!("expires_at changed through a round trip: {other:?}"),
+    }
+}
