@@ -354,6 +354,36 @@ typedef enum {
    * Type: server metadata (JSON); default: none.
    */
   OAUTH2KIT_OPTION_METADATA = 34,
+  /**
+   * The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically.
+   *
+   * Type: text; default: the metadata's.
+   */
+  OAUTH2KIT_OPTION_JWKS_URI = 35,
+  /**
+   * The provider's signing keys as a JWKS document, used instead of fetching (never refetched).
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_OPTION_JWKS_JSON = 36,
+  /**
+   * The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+   *
+   * Type: text; default: the metadata's, else RS256.
+   */
+  OAUTH2KIT_OPTION_ID_TOKEN_SIGNED_RESPONSE_ALG = 37,
+  /**
+   * Tolerance between this machine's clock and the provider's for ID token times, in seconds.
+   *
+   * Type: a number of seconds; default: 60.
+   */
+  OAUTH2KIT_OPTION_CLOCK_SKEW = 38,
+  /**
+   * OpenID Connect `max_age`, in seconds: sent with authorization requests, and the ID token's `auth_time` must be no older.
+   *
+   * Type: a number of seconds; default: none.
+   */
+  OAUTH2KIT_OPTION_MAX_AGE = 39,
 } oauth2kit_option;
 
 /**
@@ -847,6 +877,19 @@ oauth2kit_status oauth2kit_client_revoke(const oauth2kit_client *client,
 oauth2kit_status oauth2kit_client_validate(const oauth2kit_client *client,
                                            const oauth2kit_token_set *tokens,
                                            bool *out_valid);
+
+/**
+ * The OpenID Connect UserInfo claims for `tokens` (OpenID Connect Core
+ * §5.3): the access token presented as the profile says; a signed answer is
+ * validated like an ID token, and `sub` must equal the ID token's when the
+ * token set has validated claims. `*out_json` receives a new string holding
+ * the claims as a JSON object (free with `oauth2kit_string_free`).
+ * Errors: `CONFIG` (no UserInfo endpoint), `INVALID_RESPONSE` (a check
+ * failed; the message names it), the server's errors. Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_userinfo(const oauth2kit_client *client,
+                                           const oauth2kit_token_set *tokens,
+                                           char **out_json);
 
 /**
  * How to present the access token to APIs, as the profile says: for RFC 6749
@@ -1371,6 +1414,14 @@ oauth2kit_status oauth2kit_token_set_to_json(const oauth2kit_token_set *tokens, 
  */
 oauth2kit_status oauth2kit_token_set_from_json(const char *json,
                                                oauth2kit_token_set **out);
+
+/**
+ * The validated ID token claims of `tokens` (OpenID Connect), as a JSON
+ * object: `*out` receives a new string (free with `oauth2kit_string_free`),
+ * or NULL when the set has no validated ID token (no OpenID scope, or a
+ * client that knows no provider keys). No network. Thread-safe.
+ */
+oauth2kit_status oauth2kit_token_set_id_token_claims(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * Releases a token set (its tokens are zeroed in memory). NULL is a no-op.

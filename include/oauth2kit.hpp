@@ -123,6 +123,9 @@ class Tokens {
   std::optional<std::string> id_token() const { return field("id_token"); }
   // Any other response field (strings as is, other values as JSON).
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  // The validated ID token claims as a JSON object (OpenID Connect); empty
+  // when the set has no validated ID token.
+  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
   // Seconds since the epoch, -1 when unknown.
   std::int64_t expires_at() const { return inner_->expires_at(); }
   bool is_expired(std::uint32_t leeway_secs = 0) const { return inner_->is_expired(leeway_secs); }
@@ -160,6 +163,9 @@ class Introspection {
   explicit Introspection(rust::Box<bridge::IntrospectionResult> b) : inner_(std::move(b)) {}
   bool active() const { return inner_->active(); }
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  // The validated ID token claims as a JSON object (OpenID Connect); empty
+  // when the set has no validated ID token.
+  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
 
  private:
   rust::Box<bridge::IntrospectionResult> inner_;
@@ -171,6 +177,9 @@ class DeviceAuthorization {
   std::string user_code() const { return field("user_code").value_or(""); }
   std::string verification_uri() const { return field("verification_uri").value_or(""); }
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  // The validated ID token claims as a JSON object (OpenID Connect); empty
+  // when the set has no validated ID token.
+  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
   const bridge::DeviceAuth& raw() const { return *inner_; }
 
  private:
@@ -185,6 +194,9 @@ class CibaAuthorization {
   std::string auth_req_id() const { return field("auth_req_id").value_or(""); }
   // "auth_req_id", "expires_in", "interval" (seconds, as text) or any other member of the answer.
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
+  // The validated ID token claims as a JSON object (OpenID Connect); empty
+  // when the set has no validated ID token.
+  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
   const bridge::CibaAuth& raw() const { return *inner_; }
 
  private:
@@ -308,6 +320,11 @@ class Client {
     detail::call([&] { inner_->revoke(token, static_cast<std::int32_t>(hint)); });
   }
   // The profile's validation endpoint: true, or false on 401/403.
+  // The OpenID Connect UserInfo claims as a JSON object (a signed answer is
+  // validated like an ID token; `sub` must match the ID token's). Throws Error.
+  std::string userinfo(const Tokens& t) const {
+    return std::string(detail::call([&] { return inner_->userinfo(t.raw()); }));
+  }
   bool validate(const Tokens& t) const {
     return detail::call([&] { return inner_->validate(t.raw()); });
   }

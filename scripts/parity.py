@@ -84,6 +84,12 @@ def check_c(m: dict, c: Checks) -> None:
     for op in m["client_operations"]:
         check_op(c, "C", op["name"], op["c"], lambda n: n in functions)
     c.check("extern void free" not in header, "C: the header declares no libc function (extern void free)")
+    sconsts = dict(re.findall(r"\b(OAUTH2KIT_SESSION_OPTION_[A-Z0-9_]+) = (\d+)", header))
+    swant = {o["c"]: str(o["number"]) for o in m["session_options"]}
+    for name, number in swant.items():
+        c.check(sconsts.get(name) == number, f"C: {name} = {number} in include/oauth2kit.h")
+    for extra in sorted(set(sconsts) - set(swant)):
+        c.check(False, f"C: {extra} is not a session option of the binding layer")
 
 
 def check_op(c: Checks, lang: str, concept: str, entry: dict, exists) -> None:
@@ -105,6 +111,10 @@ def check_cpp(m: dict, c: Checks) -> None:
     setters = set(re.findall(r"Derived& ([a-z_0-9]+)\(", gen))
     for o in m["client_options"]:
         c.check(o["cpp"] in setters, f"C++: Config::{o['cpp']}() setter")
+    session_setters = set(re.findall(r"Derived& ([a-z_0-9]+)\(", class_block(gen, "class SessionSetters {")))
+    for o in m["session_options"]:
+        c.check(o["cpp"] in session_setters, f"C++: SessionOptions::{o['cpp']}() setter")
+    c.check("public detail::SessionSetters<SessionOptions>" in hpp, "C++: SessionOptions has the generated setters")
 
 
 def py_methods(tree: ast.Module, cls: str, bases: dict[str, ast.ClassDef]) -> set[str]:
@@ -129,6 +139,12 @@ def check_python(m: dict, c: Checks) -> None:
         if o["python"] == "client_secret":  # the second positional argument
             continue
         c.check(o["python"] in fields, f"Python: keyword {o['python']} in ClientOptions")
+    sfields: set[str] = set()
+    for node in ast.walk(opts):
+        if isinstance(node, ast.ClassDef) and node.name == "SessionOptions":
+            sfields = {s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
+    for o in m["session_options"]:
+        c.check(o["python"] in sfields, f"Python: keyword {o['python']} in SessionOptions")
     tree = ast.parse((pkg / "_client.py").read_text())
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     for cls in ("Client", "AsyncClient"):
@@ -154,6 +170,11 @@ def check_mobile(m: dict, c: Checks, kotlin: Path | None, swift: Path | None) ->
         methods = set(re.findall(r"fun `?([A-Za-z0-9]+)`?\(", client))
         for op in m["client_operations"]:
             check_op(c, "Kotlin", op["name"], op["kotlin"], lambda n: n in methods)
+        srecord = kt[kt.find("data class SessionConfig") :][:20000]
+        srecord = srecord[: srecord.find(") {") if ") {" in srecord else len(srecord)]
+        sfields = set(re.findall(r"va[rl] `?([A-Za-z0-9]+)`?\s*:", srecord))
+        for o in m["session_options"]:
+            c.check(o["kotlin"] in sfields, f"Kotlin: SessionConfig.{o['kotlin']}")
         for e in m["error_codes"]:
             variant = "".join(p[:1].upper() + p[1:] for p in e["name"].split("_"))
             if variant == "Oauth":
@@ -165,6 +186,10 @@ def check_mobile(m: dict, c: Checks, kotlin: Path | None, swift: Path | None) ->
         fields = set(re.findall(r"public var ([A-Za-z0-9]+):", record[: record.find("\n}\n")]))
         for o in m["client_options"]:
             c.check(o["swift"] in fields, f"Swift: ClientConfig.{o['swift']}")
+        srecord = sw[sw.find("public struct SessionConfig") :][:20000]
+        sfields = set(re.findall(r"public var ([A-Za-z0-9]+):", srecord[: srecord.find("\n}\n")]))
+        for o in m["session_options"]:
+            c.check(o["swift"] in sfields, f"Swift: SessionConfig.{o['swift']}")
         client = sw[sw.find("open class OAuthClient") :]
         # The class ends where the next top-level declaration starts (its body
         # holds nested blocks that close with a bare "}" line too).
@@ -185,6 +210,9 @@ def readme_table(m: dict) -> str:
     rows.append("")
     rows.append("Client options (the same names everywhere; C `OAUTH2KIT_OPTION_<NAME>`, Kotlin/Swift camelCase; durations in seconds): "
                 + ", ".join(f"`{o['name']}`" for o in m["client_options"]) + ".")
+    rows.append("")
+    rows.append("Session options (C `OAUTH2KIT_SESSION_OPTION_<NAME>` on an `oauth2kit_session_config`, C++ `SessionOptions` setters, Python `Session(...)` keywords, Kotlin/Swift `SessionConfig`): "
+                + ", ".join(f"`{o['name']}`" for o in m["session_options"]) + ".")
     gaps = [(op["name"], lang, op[lang]["missing"]) for op in m["client_operations"] for lang in ("c", "cpp", "python", "kotlin") if "missing" in op[lang]]
     if gaps:
         rows.append("")

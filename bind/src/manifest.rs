@@ -136,6 +136,10 @@ pub const OPERATIONS: &[Operation] = &[
         "authorization_header",
         "the header that presents a token to APIs, as the profile says",
     ),
+    op(
+        "userinfo",
+        "the OpenID Connect UserInfo claims (JSON or a validated signed JWT; `sub` checked against the ID token)",
+    ),
 ];
 
 /// Kotlin/Swift spelling of a snake_case name.

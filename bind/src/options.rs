@@ -181,6 +181,21 @@ client_options! {
     PrivateKeyAlgorithm = 33, "private_key_algorithm", Text, "from the key type";
     /// Endpoints from discovered server metadata (explicit URLs still win).
     Metadata = 34, "metadata", Metadata, "none";
+    /// The OpenID provider's JWKS URL: with it (or from the metadata), ID
+    /// tokens are validated automatically.
+    JwksUri = 35, "jwks_uri", Url, "the metadata's";
+    /// The provider's signing keys as a JWKS document, used instead of
+    /// fetching (never refetched).
+    JwksJson = 36, "jwks_json", Text, "none";
+    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`,
+    /// `ES256`, `EdDSA`…; never `none` or HMAC).
+    IdTokenSignedResponseAlg = 37, "id_token_signed_response_alg", Text, "the metadata's, else RS256";
+    /// Tolerance between this machine's clock and the provider's for ID token
+    /// times, in seconds.
+    ClockSkew = 38, "clock_skew", Seconds, "60";
+    /// OpenID Connect `max_age`, in seconds: sent with authorization requests,
+    /// and the ID token's `auth_time` must be no older.
+    MaxAge = 39, "max_age", Seconds, "none";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -328,6 +343,10 @@ pub struct ClientConfig {
     key_algorithm: Option<String>,
     assertion_audience: Option<String>,
     allow_insecure_http: bool,
+    jwks_json: Option<String>,
+    id_token_alg: Option<String>,
+    clock_skew: Option<Duration>,
+    max_age: Option<Duration>,
     http: HttpOptions,
 }
 
@@ -422,12 +441,21 @@ impl ClientConfig {
             | O::ValidateUrl
             | O::BackchannelAuthenticationUrl
             | O::ParUrl
-            | O::UserinfoUrl => {
+            | O::UserinfoUrl
+            | O::JwksUri => {
                 let url = text(value)?;
                 self.urls.retain(|(o, _)| *o != option);
                 self.urls.push((option, url));
             }
             O::Issuer => self.issuer = Some(text(value)?),
+            O::JwksJson => {
+                let jwks = text(value)?;
+                oauth2kit::Jwks::from_json(&jwks)?;
+                self.jwks_json = Some(jwks);
+            }
+            O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
+            O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
+            O::MaxAge => self.max_age = Some(seconds(option, value)?),
             O::DiscoveryIssuer => self.discovery_issuer = Some(text(value)?),
             O::Metadata => {
                 self.metadata = Some(match value {
@@ -562,6 +590,7 @@ impl ClientConfig {
                 O::BackchannelAuthenticationUrl => b.backchannel_authentication_url(url),
                 O::ParUrl => b.par_url(url),
                 O::UserinfoUrl => b.userinfo_url(url),
+                O::JwksUri => b.jwks_uri(url),
                 _ => b,
             };
         }
@@ -582,6 +611,18 @@ impl ClientConfig {
         }
         if let Some(v) = &self.assertion_audience {
             b = b.assertion_audience(v.clone());
+        }
+        if let Some(v) = &self.jwks_json {
+            b = b.jwks_json(v.clone());
+        }
+        if let Some(v) = &self.id_token_alg {
+            b = b.id_token_signed_response_alg(v.clone());
+        }
+        if let Some(v) = self.clock_skew {
+            b = b.clock_skew(v);
+        }
+        if let Some(v) = self.max_age {
+            b = b.max_age(v);
         }
         b.build()
     }

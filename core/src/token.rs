@@ -96,8 +96,11 @@ impl TokenSet {
         self.id_token_claims.as_ref()
     }
 
-    /// Records the validated claims of `id_token`.
-    pub(crate) fn set_id_token_claims(&mut self, claims: Option<Map<String, Value>>) {
+    /// Puts back claims this library validated earlier, for a binding that
+    /// carries a token set across its boundary as plain fields (Kotlin/Swift
+    /// records). They are taken as validated: never pass claims that did not
+    /// come from [`TokenSet::id_token_claims`].
+    pub fn set_id_token_claims(&mut self, claims: Option<Map<String, Value>>) {
         self.id_token_claims = claims;
     }
 

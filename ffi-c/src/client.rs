@@ -371,6 +371,32 @@ pub extern "C" fn oauth2kit_client_validate(
     })
 }
 
+/// The OpenID Connect UserInfo claims for `tokens` (OpenID Connect Core
+/// §5.3): the access token presented as the profile says; a signed answer is
+/// validated like an ID token, and `sub` must equal the ID token's when the
+/// token set has validated claims. `*out_json` receives a new string holding
+/// the claims as a JSON object (free with `oauth2kit_string_free`).
+/// Errors: `CONFIG` (no UserInfo endpoint), `INVALID_RESPONSE` (a check
+/// failed; the message names it), the server's errors. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_userinfo(
+    client: *const oauth2kit_client,
+    tokens: *const oauth2kit_token_set,
+    out_json: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_userinfo", || {
+        let out = out_arg(out_json, "out_json")?;
+        // SAFETY: handles checked by the helper.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let ts = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
+        let claims = c.userinfo(ts)?;
+        out.write(new_c_string(
+            &serde_json::Value::Object(claims).to_string(),
+        )?);
+        Ok(())
+    })
+}
+
 /// How to present the access token to APIs, as the profile says: for RFC 6749
 /// `Authorization` / `Bearer <token>`, for Deskera `x-access-token` / `<token>`.
 /// On success `*out_name` and `*out_value` receive new strings (free both with

@@ -144,6 +144,7 @@ pub(crate) mod ffi {
         fn introspect(self: &Client, token: &str, hint: i32) -> Result<Box<IntrospectionResult>>;
         fn revoke(self: &Client, token: &str, hint: i32) -> Result<()>;
         fn validate(self: &Client, tokens: &Tokens) -> Result<bool>;
+        fn userinfo(self: &Client, tokens: &Tokens) -> Result<String>;
         fn authorization_header(self: &Client, tokens: &Tokens) -> Header;
 
         fn url(self: &Authorization) -> String;
@@ -153,6 +154,7 @@ pub(crate) mod ffi {
 
         fn access_token(self: &Tokens) -> String;
         fn field(self: &Tokens, name: &str) -> OptString;
+        fn id_token_claims(self: &Tokens) -> OptString;
         fn expires_at(self: &Tokens) -> i64;
         fn is_expired(self: &Tokens, leeway_secs: u32) -> bool;
         fn to_json(self: &Tokens) -> Result<String>;
@@ -544,6 +546,12 @@ impl Client {
         bridged("Client::validate", || Ok(self.0.validate(&tokens.0)?))
     }
 
+    fn userinfo(&self, tokens: &Tokens) -> Result<String, BridgeError> {
+        bridged("Client::userinfo", || {
+            Ok(serde_json::Value::Object(self.0.userinfo(&tokens.0)?).to_string())
+        })
+    }
+
     fn authorization_header(&self, tokens: &Tokens) -> Header {
         let (name, value) = self.0.oauth().authorization_header(&tokens.0);
         Header { name, value }
@@ -589,6 +597,14 @@ impl Tokens {
 
     fn field(&self, name: &str) -> OptString {
         opt_string(crate::tokens::read_field(&self.0, name))
+    }
+
+    fn id_token_claims(&self) -> OptString {
+        opt_string(
+            self.0
+                .id_token_claims()
+                .map(|c| serde_json::Value::Object(c.clone()).to_string()),
+        )
     }
 
     fn expires_at(&self) -> i64 {

@@ -138,6 +138,26 @@ pub enum oauth2kit_option {
     ///
     /// Type: server metadata (JSON); default: none.
     Metadata = 34,
+    /// The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically.
+    ///
+    /// Type: text; default: the metadata's.
+    JwksUri = 35,
+    /// The provider's signing keys as a JWKS document, used instead of fetching (never refetched).
+    ///
+    /// Type: text; default: none.
+    JwksJson = 36,
+    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+    ///
+    /// Type: text; default: the metadata's, else RS256.
+    IdTokenSignedResponseAlg = 37,
+    /// Tolerance between this machine's clock and the provider's for ID token times, in seconds.
+    ///
+    /// Type: a number of seconds; default: 60.
+    ClockSkew = 38,
+    /// OpenID Connect `max_age`, in seconds: sent with authorization requests, and the ID token's `auth_time` must be no older.
+    ///
+    /// Type: a number of seconds; default: none.
+    MaxAge = 39,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -182,4 +202,12 @@ const _: () = {
         oauth2kit_option::PrivateKeyAlgorithm as i32 == ClientOption::PrivateKeyAlgorithm as i32
     );
     assert!(oauth2kit_option::Metadata as i32 == ClientOption::Metadata as i32);
+    assert!(oauth2kit_option::JwksUri as i32 == ClientOption::JwksUri as i32);
+    assert!(oauth2kit_option::JwksJson as i32 == ClientOption::JwksJson as i32);
+    assert!(
+        oauth2kit_option::IdTokenSignedResponseAlg as i32
+            == ClientOption::IdTokenSignedResponseAlg as i32
+    );
+    assert!(oauth2kit_option::ClockSkew as i32 == ClientOption::ClockSkew as i32);
+    assert!(oauth2kit_option::MaxAge as i32 == ClientOption::MaxAge as i32);
 };

@@ -213,6 +213,29 @@ pub extern "C" fn oauth2kit_token_set_from_json(
     })
 }
 
+/// The validated ID token claims of `tokens` (OpenID Connect), as a JSON
+/// object: `*out` receives a new string (free with `oauth2kit_string_free`),
+/// or NULL when the set has no validated ID token (no OpenID scope, or a
+/// client that knows no provider keys). No network. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_token_set_id_token_claims(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_token_set_id_token_claims", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle checked by the helper.
+        let ts = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
+        match ts.id_token_claims() {
+            Some(c) => out.write(new_c_string(
+                &serde_json::Value::Object(c.clone()).to_string(),
+            )?),
+            None => out.write(std::ptr::null_mut()),
+        }
+        Ok(())
+    })
+}
+
 /// Releases a token set (its tokens are zeroed in memory). NULL is a no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_free(tokens: *mut oauth2kit_token_set) {

@@ -1074,6 +1074,7 @@ struct Client final : public ::rust::Opaque {
   ::rust::Box<::oauth2kit::bridge::IntrospectionResult> introspect(::rust::Str token, ::std::int32_t hint) const;
   void revoke(::rust::Str token, ::std::int32_t hint) const;
   bool validate(::oauth2kit::bridge::Tokens const &tokens) const;
+  ::rust::String userinfo(::oauth2kit::bridge::Tokens const &tokens) const;
   ::oauth2kit::bridge::Header authorization_header(::oauth2kit::bridge::Tokens const &tokens) const noexcept;
   ~Client() = delete;
 
@@ -1091,6 +1092,7 @@ private:
 struct Tokens final : public ::rust::Opaque {
   ::rust::String access_token() const noexcept;
   ::oauth2kit::bridge::OptString field(::rust::Str name) const noexcept;
+  ::oauth2kit::bridge::OptString id_token_claims() const noexcept;
   ::std::int64_t expires_at() const noexcept;
   bool is_expired(::std::uint32_t leeway_secs) const noexcept;
   ::rust::String to_json() const;

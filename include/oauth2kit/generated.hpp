@@ -112,6 +112,22 @@ class ConfigSetters {
   Derived& private_key_algorithm(const std::string& v) { return self().set("private_key_algorithm", v); }
   // Endpoints from discovered server metadata (explicit URLs still win).
   Derived& metadata(const std::string& v) { return self().set("metadata", v); }
+  // The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically.
+  Derived& jwks_uri(const std::string& v) { return self().set("jwks_uri", v); }
+  // The provider's signing keys as a JWKS document, used instead of fetching (never refetched).
+  Derived& jwks_json(const std::string& v) { return self().set("jwks_json", v); }
+  // The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+  Derived& id_token_signed_response_alg(const std::string& v) { return self().set("id_token_signed_response_alg", v); }
+  // Tolerance between this machine's clock and the provider's for ID token times, in seconds.
+  template <class Rep, class Period>
+  Derived& clock_skew(std::chrono::duration<Rep, Period> d) {
+    return self().set("clock_skew", std::to_string(std::chrono::duration<double>(d).count()));
+  }
+  // OpenID Connect `max_age`, in seconds: sent with authorization requests, and the ID token's `auth_time` must be no older.
+  template <class Rep, class Period>
+  Derived& max_age(std::chrono::duration<Rep, Period> d) {
+    return self().set("max_age", std::to_string(std::chrono::duration<double>(d).count()));
+  }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

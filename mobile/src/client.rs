@@ -270,6 +270,15 @@ impl OAuthClient {
         run(async move { c.validate(&tokens).await }).await
     }
 
+    /// The OpenID Connect UserInfo claims as a JSON object (a signed answer is
+    /// validated like an ID token; `sub` must equal the ID token's).
+    pub async fn userinfo(&self, tokens: TokenSet) -> Result<String, OAuth2KitError> {
+        let c = self.core();
+        let tokens: kit::TokenSet = tokens.try_into()?;
+        let claims = run(async move { c.userinfo(&tokens).await }).await?;
+        Ok(serde_json::Value::Object(claims).to_string())
+    }
+
     /// The header that presents the token to APIs, as the profile says.
     pub fn authorization_header(&self, tokens: TokenSet) -> Result<HttpHeader, OAuth2KitError> {
         let tokens: kit::TokenSet = tokens.try_into()?;

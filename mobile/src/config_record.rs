@@ -174,6 +174,31 @@ pub struct ClientConfig {
     /// Default: none.
     #[uniffi(default)]
     pub metadata: Option<String>,
+    /// The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically.
+    ///
+    /// Default: the metadata's.
+    #[uniffi(default)]
+    pub jwks_uri: Option<String>,
+    /// The provider's signing keys as a JWKS document, used instead of fetching (never refetched).
+    ///
+    /// Default: none.
+    #[uniffi(default)]
+    pub jwks_json: Option<String>,
+    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+    ///
+    /// Default: the metadata's, else RS256.
+    #[uniffi(default)]
+    pub id_token_signed_response_alg: Option<String>,
+    /// Tolerance between this machine's clock and the provider's for ID token times, in seconds.
+    ///
+    /// Default: 60.
+    #[uniffi(default)]
+    pub clock_skew: Option<f64>,
+    /// OpenID Connect `max_age`, in seconds: sent with authorization requests, and the ID token's `auth_time` must be no older.
+    ///
+    /// Default: none.
+    #[uniffi(default)]
+    pub max_age: Option<f64>,
 }
 
 impl ClientConfig {
@@ -288,6 +313,24 @@ impl ClientConfig {
         if let Some(v) = &self.metadata {
             c.set(ClientOption::Metadata, Value::Text(v.clone()))?;
         }
+        if let Some(v) = &self.jwks_uri {
+            c.set(ClientOption::JwksUri, Value::Text(v.clone()))?;
+        }
+        if let Some(v) = &self.jwks_json {
+            c.set(ClientOption::JwksJson, Value::Text(v.clone()))?;
+        }
+        if let Some(v) = &self.id_token_signed_response_alg {
+            c.set(
+                ClientOption::IdTokenSignedResponseAlg,
+                Value::Text(v.clone()),
+            )?;
+        }
+        if let Some(v) = self.clock_skew {
+            c.set(ClientOption::ClockSkew, Value::Number(v))?;
+        }
+        if let Some(v) = self.max_age {
+            c.set(ClientOption::MaxAge, Value::Number(v))?;
+        }
         Ok(c)
     }
 }
@@ -394,6 +437,21 @@ impl fmt::Display for ClientConfig {
         }
         if self.metadata.is_some() {
             write!(f, ", metadata=[given]")?;
+        }
+        if let Some(v) = &self.jwks_uri {
+            write!(f, ", jwksUri={v:?}")?;
+        }
+        if let Some(v) = &self.jwks_json {
+            write!(f, ", jwksJson={v:?}")?;
+        }
+        if let Some(v) = &self.id_token_signed_response_alg {
+            write!(f, ", idTokenSignedResponseAlg={v:?}")?;
+        }
+        if let Some(v) = &self.clock_skew {
+            write!(f, ", clockSkew={v:?}")?;
+        }
+        if let Some(v) = &self.max_age {
+            write!(f, ", maxAge={v:?}")?;
         }
         f.write_str(")")
     }

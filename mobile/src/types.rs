@@ -157,6 +157,10 @@ pub struct TokenSet {
     /// Every other field of the response, as a JSON object.
     #[uniffi(default = "{}")]
     pub extra_json: String,
+    /// The validated ID token claims (OpenID Connect) as a JSON object; null
+    /// when there is no validated ID token. Carry it along unchanged.
+    #[uniffi(default)]
+    pub id_token_claims_json: Option<String>,
 }
 
 impl fmt::Display for TokenSet {
@@ -187,12 +191,16 @@ impl fmt::Display for TokenSet {
 
 impl From<kit::TokenSet> for TokenSet {
     fn from(t: kit::TokenSet) -> Self {
+        let id_token_claims_json = t
+            .id_token_claims()
+            .map(|c| serde_json::Value::Object(c.clone()).to_string());
         TokenSet {
             access_token: t.access_token.expose().to_string(),
             token_type: t.token_type,
             refresh_token: t.refresh_token.map(|s| s.expose().to_string()),
             expires_at: t.expires_at,
             scope: t.scope,
+            id_token_claims_json,
             id_token: t.id_token.map(|s| s.expose().to_string()),
             extra_json: serde_json::Value::Object(t.extra).to_string(),
         }
@@ -210,6 +218,9 @@ impl TryFrom<TokenSet> for kit::TokenSet {
         out.scope = t.scope;
         out.id_token = t.id_token.map(kit::Secret::new);
         out.extra = extra;
+        if let Some(claims) = &t.id_token_claims_json {
+            out.set_id_token_claims(Some(parse_object(claims, "idTokenClaimsJson")?));
+        }
         Ok(out)
     }
 }
@@ -374,6 +385,7 @@ mod tests {
             scope: Some("read".into()),
             id_token: Some("IDTOKEN".into()),
             extra_json: r#"{"issued_token_type":"urn:x"}"#.into(),
+            id_token_claims_json: Some(r#"{"sub":"alice"}"#.into()),
         }
     }
 

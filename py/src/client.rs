@@ -584,6 +584,34 @@ impl CoreClient {
         spawn(py, async move { c.as_async().revoke(&token, h).await })
     }
 
+    /// The OpenID Connect UserInfo claims for `token`, as a dict.
+    fn userinfo<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'_, Token>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let t = &token.get().inner;
+        let claims = py
+            .detach(|| self.inner.userinfo(t))
+            .map_err(|e| to_pyerr(py, e))?;
+        crate::convert::json_object_to_py(py, &claims)
+    }
+
+    /// Awaitable `userinfo` (call it from a coroutine: it needs the running loop).
+    fn userinfo_async<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'_, Token>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (c, t) = (self.inner.clone(), token.get().inner.clone());
+        spawn(py, async move {
+            c.as_async()
+                .userinfo(&t)
+                .await
+                .map(crate::convert::JsonObject)
+        })
+    }
+
     /// Asks the profile's validation endpoint whether `token` is valid.
     fn validate(&self, py: Python<'_>, token: &Bound<'_, Token>) -> PyResult<bool> {
         let t = &token.get().inner;

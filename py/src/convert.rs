@@ -98,3 +98,15 @@ impl<'py> IntoPyObject<'py> for Json {
         json_to_py(py, &self.0)
     }
 }
+
+/// A JSON object that becomes a `dict` (what async operations hand back).
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<'py> IntoPyObject<'py> for JsonObject {
+    type Target = PyDict;
+    type Output = Bound<'py, PyDict>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        json_object_to_py(py, &self.0)
+    }
+}

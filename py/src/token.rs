@@ -129,6 +129,19 @@ impl Token {
         self.inner.refresh_token.as_ref().map(Secret::expose)
     }
 
+    /// The validated ID token claims (OpenID Connect) as a dict, or None when
+    /// the token has no validated ID token.
+    #[getter]
+    fn id_token_claims<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
+        self.inner
+            .id_token_claims()
+            .map(|c| crate::convert::json_object_to_py(py, c))
+            .transpose()
+    }
+
     /// Expiry as Unix time (seconds, float), or None when unknown.
     #[getter]
     fn expires_at(&self) -> Option<f64> {

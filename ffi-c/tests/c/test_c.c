@@ -308,6 +308,22 @@ static void test_authorization_code_pkce(void) {
   char *id_token = NULL;
   OK(oauth2kit_token_set_id_token(t, &id_token));
   CHECK(id_token != NULL);
+  /* Discovery gave the JWKS: the ID token was validated, its claims are readable. */
+  char *claims = NULL;
+  OK(oauth2kit_token_set_id_token_claims(t, &claims));
+  CHECK(claims && strstr(claims, "\"aud\":\"public-client\"") && strstr(claims, "\"nonce\""));
+  char *info = NULL;
+  OK(oauth2kit_client_userinfo(c, t, &info));
+  CHECK(info && strstr(info, "\"sub\""));
+  oauth2kit_string_free(claims);
+  oauth2kit_string_free(info);
+  /* A token set without a validated ID token has no claims: NULL, not an error. */
+  oauth2kit_token_set *plain = NULL;
+  OK(oauth2kit_token_set_from_json("{\"access_token\":\"x\"}", &plain));
+  claims = (char *)1;
+  OK(oauth2kit_token_set_id_token_claims(plain, &claims));
+  CHECK(claims == NULL);
+  oauth2kit_token_set_free(plain);
   /* The same code twice fails: it is single-use. */
   oauth2kit_token_set *again = NULL;
   CHECK(oauth2kit_client_exchange_redirect(c, a, location, &again) == OAUTH2KIT_STATUS_OAUTH);

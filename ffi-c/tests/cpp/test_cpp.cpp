@@ -159,6 +159,11 @@ int main() {
     auto restored = oauth2kit::Authorization::from_json(a.to_json());
     auto t = c.exchange_redirect(restored, location);
     CHECK(t.id_token().has_value());
+    // Discovery gave the JWKS: the ID token was validated, its claims are readable.
+    auto claims = t.id_token_claims();
+    CHECK(claims && claims->find("\"aud\":\"public-client\"") != std::string::npos);
+    CHECK(c.userinfo(t).find("\"sub\"") != std::string::npos);
+    CHECK(!oauth2kit::Tokens::from_json("{\"access_token\":\"x\"}").id_token_claims().has_value());
     auto other = c.authorize();
     CHECK(status_of([&] { c.exchange_redirect(other, location); }) == Status::StateMismatch);
   });

@@ -254,6 +254,11 @@ class Client(_Base):
         result: Dict[str, Any] = self._core.introspect(value, hint)
         return result
 
+    def userinfo(self, token: Token) -> Dict[str, Any]:
+        """The OpenID Connect UserInfo claims for ``token`` (a signed answer is
+        validated like an ID token; ``sub`` must equal the ID token's)."""
+        return self._core.userinfo(token)
+
     def validate(self, token: Token) -> bool:
         """Asks the profile's validation endpoint whether ``token`` is valid
         (False on 401/403; an error for anything that says nothing about the token)."""
@@ -403,6 +408,10 @@ class AsyncClient(_Base):
         value, hint = _token_value(token, token_type_hint)
         result: Dict[str, Any] = await self._core.introspect_async(value, hint)
         return result
+
+    async def userinfo(self, token: Token) -> Dict[str, Any]:
+        """The OpenID Connect UserInfo claims for ``token``."""
+        return await self._core.userinfo_async(token)
 
     async def validate(self, token: Token) -> bool:
         """Asks the profile's validation endpoint whether ``token`` is valid."""

@@ -84,6 +84,16 @@ class ClientOptions(TypedDict, total=False):
     """The JWS algorithm for a PEM key, when its type allows several (``RS256``, ``RS384``, ``RS512``, ``PS256``, ``ES256``, ``EdDSA``…). Default: from the key type."""
     metadata: Union[ServerMetadata, str]
     """Endpoints from discovered server metadata (explicit URLs still win). Default: none."""
+    jwks_uri: str
+    """The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically. Default: the metadata's."""
+    jwks_json: str
+    """The provider's signing keys as a JWKS document, used instead of fetching (never refetched). Default: none."""
+    id_token_signed_response_alg: str
+    """The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256."""
+    clock_skew: float
+    """Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60."""
+    max_age: float
+    """OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -120,6 +130,11 @@ OPTION_NAMES = (
     "resource",
     "private_key_algorithm",
     "metadata",
+    "jwks_uri",
+    "jwks_json",
+    "id_token_signed_response_alg",
+    "clock_skew",
+    "max_age",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -156,6 +171,11 @@ userinfo_url (str): UserInfo endpoint URL (OpenID Connect). Default: the metadat
 resource (Union[str, Sequence[str]]): A resource indicator (RFC 8707) sent with authorization and token requests (repeatable). Default: none.
 private_key_algorithm (str): The JWS algorithm for a PEM key, when its type allows several (``RS256``, ``RS384``, ``RS512``, ``PS256``, ``ES256``, ``EdDSA``…). Default: from the key type.
 metadata (Union[ServerMetadata, str]): Endpoints from discovered server metadata (explicit URLs still win). Default: none.
+jwks_uri (str): The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically. Default: the metadata's.
+jwks_json (str): The provider's signing keys as a JWKS document, used instead of fetching (never refetched). Default: none.
+id_token_signed_response_alg (str): The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256.
+clock_skew (float): Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60.
+max_age (float): OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none.
 """
 
 

@@ -116,4 +116,26 @@ class AuthorizationCodeTest {
         val tokens = client.handleRedirect(request.pending, DevServer.authorize(request.url))
         assertTrue(tokens.accessToken.isNotEmpty())
     }
+
+    @Test
+    fun `OpenID Connect - the ID token is validated with the JWKS, claims and UserInfo readable`() = runBlocking {
+        val config = Clients.standard("public-client").copy(
+            jwksUri = "${DevServer.url}/jwks",
+            userinfoUrl = "${DevServer.url}/userinfo",
+            clockSkew = 30.0,
+        )
+        val client = OAuthClient(config)
+        val request = client.authorizationRequest(AuthorizeOptions(scope = "openid read"))
+        val tokens = client.handleRedirect(request.pending, DevServer.authorize(request.url))
+        val claims = tokens.idTokenClaimsJson!!
+        assertTrue(claims.contains("\"aud\":\"public-client\""), claims)
+        assertTrue(client.userinfo(tokens).contains("\"sub\""))
+        // Keys that did not sign it: the exchange fails, naming the check.
+        val wrongKeys = OAuthClient(config.copy(jwksUri = null, jwksJson = "{\"keys\":[]}"))
+        val again = wrongKeys.authorizationRequest(AuthorizeOptions(scope = "openid read"))
+        val e = assertThrows<OAuth2KitException.InvalidResponse> {
+            runBlocking { wrongKeys.handleRedirect(again.pending, DevServer.authorize(again.url)) }
+        }
+        assertEquals(4, e.code())
+    }
 }

@@ -1,0 +1,59 @@
+"""OpenID Connect from Python: the ID token validated on the code exchange
+(claims readable on the token), UserInfo, and the client options of the
+binding layer that govern validation (jwks_uri, jwks_json,
+id_token_signed_response_alg, clock_skew, max_age)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+import oauth2kit
+from conftest import BASIC_ID, BASIC_SECRET, DevServer, follow_authorize, std_options
+
+
+def sign_in(c: oauth2kit.Client) -> oauth2kit.Token:
+    req = c.create_authorization_url(scope="openid read")
+    return c.fetch_token(follow_authorize(req.url), request=req)
+
+
+def test_id_token_validated_with_jwks_uri_then_userinfo(dev: DevServer) -> None:
+    c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url,
+                         userinfo_url=f"{dev.url}/userinfo", clock_skew=30, max_age=3600, **std_options(dev.url))
+    token = sign_in(c)
+    claims = token.id_token_claims
+    assert claims is not None and claims["aud"] == BASIC_ID and claims["iss"] == dev.url
+    assert "at_hash" in claims and "nonce" in claims
+    info = c.userinfo(token)
+    assert info["sub"] == claims["sub"]
+    # Claims survive the token's JSON form (what stores keep).
+    assert oauth2kit.Token.from_json(token.to_json()).id_token_claims == claims
+
+
+async def test_async_userinfo(dev: DevServer) -> None:
+    c = oauth2kit.AsyncClient(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url,
+                              userinfo_url=f"{dev.url}/userinfo", **std_options(dev.url))
+    req = c.create_authorization_url(scope="openid read")
+    token = await c.fetch_token(follow_authorize(req.url), request=req)
+    assert (await c.userinfo(token))["sub"] == token.id_token_claims["sub"]  # type: ignore[index]
+
+
+def test_keys_that_did_not_sign_it_fail_the_exchange_naming_the_check(dev: DevServer) -> None:
+    with urllib.request.urlopen(f"{dev.url}/jwks") as r:
+        real = json.load(r)
+    # The same keys under other key ids: no key can verify the token.
+    for k in real["keys"]:
+        k["kid"] = "someone-else"
+    c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_json=json.dumps(real), issuer=dev.url, **std_options(dev.url))
+    with pytest.raises(oauth2kit.InvalidResponseError, match="kid") as e:
+        sign_in(c)
+    assert e.value.code == 4
+    with pytest.raises(oauth2kit.ConfigurationError, match="jwks_json|JWKS"):
+        oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_json="{\"keys\": 7}", **std_options(dev.url))
+    with pytest.raises(oauth2kit.ConfigurationError):
+        oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", id_token_signed_response_alg="none",
+                         **std_options(dev.url))
+    with pytest.raises(oauth2kit.ConfigurationError, match="clock_skew"):
+        oauth2kit.Client(BASIC_ID, BASIC_SECRET, clock_skew=-1, **std_options(dev.url))
