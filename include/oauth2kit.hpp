@@ -163,9 +163,6 @@ class Introspection {
   explicit Introspection(rust::Box<bridge::IntrospectionResult> b) : inner_(std::move(b)) {}
   bool active() const { return inner_->active(); }
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
-  // The validated ID token claims as a JSON object (OpenID Connect); empty
-  // when the set has no validated ID token.
-  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
 
  private:
   rust::Box<bridge::IntrospectionResult> inner_;
@@ -177,9 +174,6 @@ class DeviceAuthorization {
   std::string user_code() const { return field("user_code").value_or(""); }
   std::string verification_uri() const { return field("verification_uri").value_or(""); }
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
-  // The validated ID token claims as a JSON object (OpenID Connect); empty
-  // when the set has no validated ID token.
-  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
   const bridge::DeviceAuth& raw() const { return *inner_; }
 
  private:
@@ -194,9 +188,6 @@ class CibaAuthorization {
   std::string auth_req_id() const { return field("auth_req_id").value_or(""); }
   // "auth_req_id", "expires_in", "interval" (seconds, as text) or any other member of the answer.
   std::optional<std::string> field(const std::string& name) const { return detail::opt(inner_->field(name)); }
-  // The validated ID token claims as a JSON object (OpenID Connect); empty
-  // when the set has no validated ID token.
-  std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
   const bridge::CibaAuth& raw() const { return *inner_; }
 
  private:

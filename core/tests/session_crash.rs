@@ -83,6 +83,12 @@ fn killed_while_refreshing_never_loses_the_file() {
         std::thread::sleep(Duration::from_micros(500 + (round * 7919 % 20_000)));
         child.kill().unwrap();
         child.wait().unwrap();
+        // The child's last request may still be handled (the server rotating
+        // the refresh token after its client died): look only once it is done.
+        assert!(
+            srv.wait_idle(Duration::from_secs(10)),
+            "round {round}: the devserver stays busy"
+        );
 
         let held = store
             .load_now()

@@ -102,6 +102,9 @@ impl Default for Fault {
 #[derive(Debug)]
 pub(crate) struct Monitor {
     counts: Mutex<BTreeMap<String, u64>>,
+    /// Requests being handled now, and a condition signalled when that drops to 0.
+    in_flight: Mutex<u64>,
+    idle: std::sync::Condvar,
     /// Pending faults in the order injected, each with its remaining uses.
     faults: Mutex<Vec<(Fault, u32)>>,
 }
@@ -110,12 +113,30 @@ impl Monitor {
     pub(crate) fn new() -> Self {
         Self {
             counts: Mutex::new(zeroed()),
+            in_flight: Mutex::new(0),
+            idle: std::sync::Condvar::new(),
             faults: Mutex::new(Vec::new()),
         }
     }
 
     pub(crate) fn hit(&self, endpoint: &str) {
         *lock(&self.counts).entry(endpoint.to_owned()).or_insert(0) += 1;
+    }
+
+    /// Marks a request as being handled until the guard is dropped (also when
+    /// the handler is cancelled because its client went away).
+    fn enter(&self) -> InFlight<'_> {
+        *lock(&self.in_flight) += 1;
+        InFlight(self)
+    }
+
+    /// Waits until no request is being handled, at most `timeout`; whether it was reached.
+    pub(crate) fn wait_idle(&self, timeout: Duration) -> bool {
+        let guard = lock(&self.in_flight);
+        match self.idle.wait_timeout_while(guard, timeout, |n| *n > 0) {
+            Ok((_, r)) => !r.timed_out(),
+            Err(_) => false,
+        }
     }
 
     pub(crate) fn count(&self, endpoint: &str) -> u64 {
@@ -157,6 +178,19 @@ impl Monitor {
     }
 }
 
+/// A request being handled (see [`Monitor::enter`]).
+struct InFlight<'a>(&'a Monitor);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut n = lock(&self.0.in_flight);
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            self.0.idle.notify_all();
+        }
+    }
+}
+
 fn zeroed() -> BTreeMap<String, u64> {
     ENDPOINTS.iter().map(|e| ((*e).to_owned(), 0)).collect()
 }
@@ -168,6 +202,7 @@ pub(crate) async fn track(
     next: Next,
 ) -> Response {
     app.monitor.hit(endpoint);
+    let _in_flight = app.monitor.enter();
     let Some(fault) = app.monitor.take_fault(endpoint) else {
         return next.run(request).await;
     };

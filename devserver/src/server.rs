@@ -109,6 +109,13 @@ impl DevServer {
         self.app.monitor.reset_counts();
     }
 
+    /// Waits until no request is being handled (at most `timeout`); whether it
+    /// was reached. A test that killed a client mid-request calls it before
+    /// looking at what the request changed: the handler may still be running.
+    pub fn wait_idle(&self, timeout: std::time::Duration) -> bool {
+        self.app.monitor.wait_idle(timeout)
+    }
+
     /// Queues a fault for the next `fault.times` requests to `fault.endpoint`.
     pub fn inject(&self, fault: Fault) {
         self.app.monitor.inject(fault);
