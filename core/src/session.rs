@@ -697,10 +697,12 @@ impl Inner {
     /// Refresh when there is a refresh token; otherwise (or when the refresh
     /// token is dead and a grant can start over) fetch anew.
     async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
-        if let Some(rt) = current.and_then(|t| t.refresh_token.clone()) {
-            let grant = Grant::refresh(&rt, None);
+        if let Some(current) = current.filter(|t| t.refresh_token.is_some()) {
+            // Through `refresh_token_set`: a refreshed ID token is checked
+            // against the first (same iss, sub, aud), and the ID token and its
+            // claims are kept when the answer carries none.
             match self
-                .with_retries(|| self.client.request_token(&grant))
+                .with_retries(|| self.client.refresh_token_set(current, None))
                 .await
             {
                 Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}

@@ -224,3 +224,25 @@ fn the_blocking_client_validates_too() {
     let refreshed = b.refresh_token_set(&tokens, None).unwrap();
     assert!(refreshed.id_token_claims().is_some());
 }
+
+/// A session refreshes through the same checks as `refresh_token_set`: the
+/// claims survive a refresh, and an ID token for another user is refused.
+#[tokio::test]
+async fn a_session_keeps_the_claims_and_refuses_another_users_id_token_on_refresh() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    let tokens = sign_in(&c).await.unwrap();
+    let sub = tokens.id_token_claims().unwrap()["sub"].clone();
+    let session = oauth2kit::session::Session::builder(c.clone())
+        .tokens(tokens)
+        .start()
+        .await
+        .unwrap();
+    session.invalidate();
+    let renewed = session.token().await.unwrap();
+    assert_eq!(renewed.id_token_claims().expect("claims kept")["sub"], sub);
+    srv.set_id_token_claims(json!({"sub": "mallory"}), None);
+    session.invalidate();
+    let err = session.token().await.unwrap_err();
+    assert_eq!(check_of(Err(err)), "refresh");
+}
