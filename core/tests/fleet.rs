@@ -197,6 +197,23 @@ impl TokenStore for HangingHolder {
     }
 }
 
+/// A user's session (password grant, rotating refresh tokens) restored from
+/// the fleet's store: no grant to start over with, so a refresh with a
+/// rotated-away refresh token would be `ReauthorizationRequired` for good.
+fn user_session(base: &str, store: Arc<dyn TokenStore>) -> Session {
+    let oauth = oauth2kit::OAuthClient::builder(clients::POST_CLIENT_ID)
+        .client_secret(clients::POST_CLIENT_SECRET)
+        .auth_method(oauth2kit::AuthMethod::ClientSecretPost)
+        .token_url(format!("{base}/token"))
+        .build()
+        .unwrap();
+    Session::builder(oauth2kit::Client::new(oauth).unwrap())
+        .store(store)
+        .refresh_margin(Duration::from_secs(1))
+        .lock_ttl(Duration::from_secs(5))
+        .build()
+}
+
 fn session(base: &str, store: Arc<dyn TokenStore>, ttl: Duration) -> Session {
     let oauth = oauth2kit::OAuthClient::builder(clients::POST_CLIENT_ID)
         .client_secret(clients::POST_CLIENT_SECRET)
@@ -253,6 +270,37 @@ async fn fleet_child() {
             }
             for t in seen {
                 println!("TOKEN {t}");
+            }
+        }
+        "user" => {
+            // Busy for 2.5 s (tokens live 2 s, due after 1), then gone quiet.
+            let s = user_session(&base, Arc::new(store));
+            let until = Instant::now() + Duration::from_millis(2500);
+            while Instant::now() < until {
+                if let Err(e) = s.access_token().await {
+                    println!("ERR {e}");
+                    std::process::exit(1);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            println!("USER OK");
+        }
+        "idle" => {
+            // Takes a token, then is idle longer than a token lives while the
+            // others rotate the refresh token, and asks again once what they
+            // stored has expired too (the scenario itself, not a synchronisation).
+            let s = user_session(&base, Arc::new(store));
+            if let Err(e) = s.access_token().await {
+                println!("ERR first {e}");
+                std::process::exit(1);
+            }
+            tokio::time::sleep(Duration::from_millis(5000)).await;
+            match s.access_token().await {
+                Ok(_) => println!("IDLE OK"),
+                Err(e) => {
+                    println!("ERR after idling {e}");
+                    std::process::exit(1);
+                }
             }
         }
         "holder" => {
@@ -441,4 +489,54 @@ fn rediss_trusts_the_system_store_and_nothing_else() {
         "{untrusted}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_idle_member_refreshes_with_the_fleet_s_live_refresh_token() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let redis = RedisServer::start();
+    let srv = common::server();
+    srv.set_token_lifetime(2);
+    // Sign the user in once; the fleet shares the set through Redis.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = common::client(&srv, clients::POST_CLIENT_ID);
+        let t = c.password("alice", "wonderland", None).await.unwrap();
+        let store = RedisStore::connect(&redis.url, "fleet:test").await.unwrap();
+        store.save(&t).await.unwrap();
+    });
+    let idle = spawn_child("idle", &srv.url(), &redis.url);
+    let users: Vec<Child> = (0..7)
+        .map(|_| spawn_child("user", &srv.url(), &redis.url))
+        .collect();
+    for child in users {
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success() && text.contains("USER OK"),
+            "user failed: {text}"
+        );
+    }
+    let rotations = srv.count("token");
+    let out = idle.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && text.contains("IDLE OK"),
+        "the idle member lost the session: {text}"
+    );
+    eprintln!(
+        "8 processes, {rotations} refreshes while busy, {} after the idle member woke",
+        srv.count("token") - rotations
+    );
+    assert!(
+        rotations >= 3,
+        "the fleet rotated the refresh token only {rotations} times"
+    );
+    assert_eq!(
+        srv.count("token") - rotations,
+        1,
+        "the idle member refreshed once"
+    );
 }
