@@ -384,6 +384,12 @@ typedef enum {
    * Type: a number of seconds; default: none.
    */
   OAUTH2KIT_OPTION_MAX_AGE = 39,
+  /**
+   * The OpenID provider's end-session URL (RP-initiated logout).
+   *
+   * Type: text; default: the metadata's.
+   */
+  OAUTH2KIT_OPTION_END_SESSION_URL = 40,
 } oauth2kit_option;
 
 /**
@@ -877,6 +883,20 @@ oauth2kit_status oauth2kit_client_revoke(const oauth2kit_client *client,
 oauth2kit_status oauth2kit_client_validate(const oauth2kit_client *client,
                                            const oauth2kit_token_set *tokens,
                                            bool *out_valid);
+
+/**
+ * The OpenID Connect RP-initiated logout URL to send the browser to: the
+ * provider's end-session endpoint with `id_token_hint`,
+ * `post_logout_redirect_uri` and `state` (each may be NULL) and the client
+ * id. No network. `*out` receives a new string (free with
+ * `oauth2kit_string_free`; it contains the ID token when one is given).
+ * Errors: `CONFIG` (no end-session endpoint). Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_end_session_url(const oauth2kit_client *client,
+                                                  const char *id_token_hint,
+                                                  const char *post_logout_redirect_uri,
+                                                  const char *state,
+                                                  char **out);
 
 /**
  * The OpenID Connect UserInfo claims for `tokens` (OpenID Connect Core

@@ -311,6 +311,13 @@ class Client {
     detail::call([&] { inner_->revoke(token, static_cast<std::int32_t>(hint)); });
   }
   // The profile's validation endpoint: true, or false on 401/403.
+  // The OpenID Connect RP-initiated logout URL for the browser (empty
+  // arguments are left out). Throws Error (Config: no end-session endpoint).
+  std::string end_session_url(const std::string& id_token_hint = "", const std::string& post_logout_redirect_uri = "",
+                              const std::string& state = "") const {
+    return std::string(
+        detail::call([&] { return inner_->end_session_url(id_token_hint, post_logout_redirect_uri, state); }));
+  }
   // The OpenID Connect UserInfo claims as a JSON object (a signed answer is
   // validated like an ID token; `sub` must match the ID token's). Throws Error.
   std::string userinfo(const Tokens& t) const {

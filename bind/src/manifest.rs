@@ -137,6 +137,10 @@ pub const OPERATIONS: &[Operation] = &[
         "the header that presents a token to APIs, as the profile says",
     ),
     op(
+        "end_session_url",
+        "the OpenID Connect RP-initiated logout URL (id_token_hint, post_logout_redirect_uri, state)",
+    ),
+    op(
         "userinfo",
         "the OpenID Connect UserInfo claims (JSON or a validated signed JWT; `sub` checked against the ID token)",
     ),

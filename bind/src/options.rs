@@ -196,6 +196,8 @@ client_options! {
     /// OpenID Connect `max_age`, in seconds: sent with authorization requests,
     /// and the ID token's `auth_time` must be no older.
     MaxAge = 39, "max_age", Seconds, "none";
+    /// The OpenID provider's end-session URL (RP-initiated logout).
+    EndSessionUrl = 40, "end_session_url", Url, "the metadata's";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -442,7 +444,8 @@ impl ClientConfig {
             | O::BackchannelAuthenticationUrl
             | O::ParUrl
             | O::UserinfoUrl
-            | O::JwksUri => {
+            | O::JwksUri
+            | O::EndSessionUrl => {
                 let url = text(value)?;
                 self.urls.retain(|(o, _)| *o != option);
                 self.urls.push((option, url));
@@ -591,6 +594,7 @@ impl ClientConfig {
                 O::ParUrl => b.par_url(url),
                 O::UserinfoUrl => b.userinfo_url(url),
                 O::JwksUri => b.jwks_uri(url),
+                O::EndSessionUrl => b.end_session_url(url),
                 _ => b,
             };
         }

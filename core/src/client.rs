@@ -59,6 +59,8 @@ pub struct Endpoints {
     pub par: Option<url::Url>,
     /// The OpenID provider's key set (`jwks_uri`), for ID tokens and signed UserInfo.
     pub jwks: Option<url::Url>,
+    /// RP-initiated logout (`end_session_endpoint`).
+    pub end_session: Option<url::Url>,
 }
 
 /// The sans-IO OAuth client. Cheap to clone (the profile is shared).
@@ -75,7 +77,7 @@ pub struct OAuthClient {
     require_issuer: bool,
     resources: Vec<String>,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
-    allow_insecure_http: bool,
+    pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
     basic_header: Option<Secret>,
     /// The provider's keys given by the caller (never refetched).
@@ -170,6 +172,9 @@ impl OAuthClientBuilder {
         /// metadata otherwise). With it, ID tokens are validated
         /// automatically: see [`crate::oidc`].
         jwks_uri => "jwks",
+        /// The OpenID provider's end-session URL for RP-initiated logout
+        /// (`end_session_endpoint`; taken from discovery metadata otherwise).
+        end_session_url => "end_session",
     }
 
     /// The provider's signing keys as a JWKS document (`{"keys":[…]}`), for
@@ -342,6 +347,11 @@ impl OAuthClientBuilder {
                 rebase(&profile.validate.as_ref().and_then(|v| v.url.clone())),
             )?,
             jwks: pick("jwks", meta.map(|m| &m.jwks_uri), Ok(None))?,
+            end_session: pick(
+                "end_session",
+                meta.map(|m| &m.end_session_endpoint),
+                Ok(None),
+            )?,
         };
         let static_jwks = self
             .jwks_json

@@ -39,6 +39,9 @@ pub struct ServerMetadata {
     pub userinfo_endpoint: Option<String>,
     /// JWKS URI.
     pub jwks_uri: Option<String>,
+    /// RP-initiated logout endpoint (OpenID Connect RP-Initiated Logout 1.0).
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
     /// Supported token endpoint auth methods.
     #[serde(default)]
     pub token_endpoint_auth_methods_supported: Vec<String>,

@@ -61,6 +61,7 @@ pub mod grant;
 pub mod http;
 pub mod introspect;
 pub mod keys;
+pub mod logout;
 pub mod loopback;
 pub mod oidc;
 pub mod params;
@@ -91,6 +92,7 @@ pub use grant::Grant;
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use introspect::Introspection;
 pub use keys::SigningKey;
+pub use logout::EndSession;
 pub use oidc::{IdTokenExpectations, Jwks};
 #[cfg(feature = "reqwest")]
 pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};

@@ -371,6 +371,36 @@ pub extern "C" fn oauth2kit_client_validate(
     })
 }
 
+/// The OpenID Connect RP-initiated logout URL to send the browser to: the
+/// provider's end-session endpoint with `id_token_hint`,
+/// `post_logout_redirect_uri` and `state` (each may be NULL) and the client
+/// id. No network. `*out` receives a new string (free with
+/// `oauth2kit_string_free`; it contains the ID token when one is given).
+/// Errors: `CONFIG` (no end-session endpoint). Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_end_session_url(
+    client: *const oauth2kit_client,
+    id_token_hint: *const c_char,
+    post_logout_redirect_uri: *const c_char,
+    state: *const c_char,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_client_end_session_url", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle and strings checked by the helpers.
+        let c = unsafe { oauth2kit_client::get(client, "client") }?;
+        let mut req = oauth2kit::EndSession::default();
+        req.id_token_hint =
+            unsafe { opt_str_arg(id_token_hint, "id_token_hint") }?.map(str::to_owned);
+        req.post_logout_redirect_uri =
+            unsafe { opt_str_arg(post_logout_redirect_uri, "post_logout_redirect_uri") }?
+                .map(str::to_owned);
+        req.state = unsafe { opt_str_arg(state, "state") }?.map(str::to_owned);
+        out.write(new_c_string(c.oauth().end_session_url(&req)?.as_str())?);
+        Ok(())
+    })
+}
+
 /// The OpenID Connect UserInfo claims for `tokens` (OpenID Connect Core
 /// §5.3): the access token presented as the profile says; a signed answer is
 /// validated like an ID token, and `sub` must equal the ID token's when the

@@ -145,6 +145,12 @@ pub(crate) mod ffi {
         fn revoke(self: &Client, token: &str, hint: i32) -> Result<()>;
         fn validate(self: &Client, tokens: &Tokens) -> Result<bool>;
         fn userinfo(self: &Client, tokens: &Tokens) -> Result<String>;
+        fn end_session_url(
+            self: &Client,
+            id_token_hint: &str,
+            post_logout_redirect_uri: &str,
+            state: &str,
+        ) -> Result<String>;
         fn authorization_header(self: &Client, tokens: &Tokens) -> Header;
 
         fn url(self: &Authorization) -> String;
@@ -544,6 +550,21 @@ impl Client {
 
     fn validate(&self, tokens: &Tokens) -> Result<bool, BridgeError> {
         bridged("Client::validate", || Ok(self.0.validate(&tokens.0)?))
+    }
+
+    fn end_session_url(
+        &self,
+        id_token_hint: &str,
+        post_logout_redirect_uri: &str,
+        state: &str,
+    ) -> Result<String, BridgeError> {
+        bridged("Client::end_session_url", || {
+            let mut req = oauth2kit::EndSession::default();
+            req.id_token_hint = opt(id_token_hint).map(str::to_owned);
+            req.post_logout_redirect_uri = opt(post_logout_redirect_uri).map(str::to_owned);
+            req.state = opt(state).map(str::to_owned);
+            Ok(self.0.oauth().end_session_url(&req)?.to_string())
+        })
     }
 
     fn userinfo(&self, tokens: &Tokens) -> Result<String, BridgeError> {

@@ -158,6 +158,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: a number of seconds; default: none.
     MaxAge = 39,
+    /// The OpenID provider's end-session URL (RP-initiated logout).
+    ///
+    /// Type: text; default: the metadata's.
+    EndSessionUrl = 40,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -210,4 +214,5 @@ const _: () = {
     );
     assert!(oauth2kit_option::ClockSkew as i32 == ClientOption::ClockSkew as i32);
     assert!(oauth2kit_option::MaxAge as i32 == ClientOption::MaxAge as i32);
+    assert!(oauth2kit_option::EndSessionUrl as i32 == ClientOption::EndSessionUrl as i32);
 };

@@ -1075,6 +1075,7 @@ struct Client final : public ::rust::Opaque {
   void revoke(::rust::Str token, ::std::int32_t hint) const;
   bool validate(::oauth2kit::bridge::Tokens const &tokens) const;
   ::rust::String userinfo(::oauth2kit::bridge::Tokens const &tokens) const;
+  ::rust::String end_session_url(::rust::Str id_token_hint, ::rust::Str post_logout_redirect_uri, ::rust::Str state) const;
   ::oauth2kit::bridge::Header authorization_header(::oauth2kit::bridge::Tokens const &tokens) const noexcept;
   ~Client() = delete;
 

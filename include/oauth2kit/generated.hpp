@@ -128,6 +128,8 @@ class ConfigSetters {
   Derived& max_age(std::chrono::duration<Rep, Period> d) {
     return self().set("max_age", std::to_string(std::chrono::duration<double>(d).count()));
   }
+  // The OpenID provider's end-session URL (RP-initiated logout).
+  Derived& end_session_url(const std::string& v) { return self().set("end_session_url", v); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

@@ -270,6 +270,22 @@ impl OAuthClient {
         run(async move { c.validate(&tokens).await }).await
     }
 
+    /// The OpenID Connect RP-initiated logout URL for the browser: the
+    /// end-session endpoint with the ID token hint, where to come back, and
+    /// `state` (each optional). No network.
+    pub fn end_session_url(
+        &self,
+        id_token_hint: Option<String>,
+        post_logout_redirect_uri: Option<String>,
+        state: Option<String>,
+    ) -> Result<String, OAuth2KitError> {
+        let mut req = kit::EndSession::default();
+        req.id_token_hint = id_token_hint;
+        req.post_logout_redirect_uri = post_logout_redirect_uri;
+        req.state = state;
+        Ok(self.inner.oauth().end_session_url(&req)?.to_string())
+    }
+
     /// The OpenID Connect UserInfo claims as a JSON object (a signed answer is
     /// validated like an ID token; `sub` must equal the ID token's).
     pub async fn userinfo(&self, tokens: TokenSet) -> Result<String, OAuth2KitError> {

@@ -199,6 +199,11 @@ pub struct ClientConfig {
     /// Default: none.
     #[uniffi(default)]
     pub max_age: Option<f64>,
+    /// The OpenID provider's end-session URL (RP-initiated logout).
+    ///
+    /// Default: the metadata's.
+    #[uniffi(default)]
+    pub end_session_url: Option<String>,
 }
 
 impl ClientConfig {
@@ -331,6 +336,9 @@ impl ClientConfig {
         if let Some(v) = self.max_age {
             c.set(ClientOption::MaxAge, Value::Number(v))?;
         }
+        if let Some(v) = &self.end_session_url {
+            c.set(ClientOption::EndSessionUrl, Value::Text(v.clone()))?;
+        }
         Ok(c)
     }
 }
@@ -452,6 +460,9 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(v) = &self.max_age {
             write!(f, ", maxAge={v:?}")?;
+        }
+        if let Some(v) = &self.end_session_url {
+            write!(f, ", endSessionUrl={v:?}")?;
         }
         f.write_str(")")
     }

@@ -345,6 +345,26 @@ impl CoreClient {
         self.inner.oauth().authorization_header(&token.get().inner)
     }
 
+    /// The OpenID Connect RP-initiated logout URL for the browser.
+    #[pyo3(signature = (id_token_hint = None, post_logout_redirect_uri = None, state = None))]
+    fn end_session_url(
+        &self,
+        py: Python<'_>,
+        id_token_hint: Option<String>,
+        post_logout_redirect_uri: Option<String>,
+        state: Option<String>,
+    ) -> PyResult<String> {
+        let mut req = oauth2kit::EndSession::default();
+        req.id_token_hint = id_token_hint;
+        req.post_logout_redirect_uri = post_logout_redirect_uri;
+        req.state = state;
+        self.inner
+            .oauth()
+            .end_session_url(&req)
+            .map(|u| u.to_string())
+            .map_err(|e| to_pyerr(py, e))
+    }
+
     // ---- network operations: `name` blocks with the GIL released, `name_async` returns an awaitable ----
 
     /// Verifies the redirect (state, `iss`, error) and exchanges its code.

@@ -6,6 +6,7 @@ id_token_signed_response_alg, clock_skew, max_age)."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -57,3 +58,16 @@ def test_keys_that_did_not_sign_it_fail_the_exchange_naming_the_check(dev: DevSe
                          **std_options(dev.url))
     with pytest.raises(oauth2kit.ConfigurationError, match="clock_skew"):
         oauth2kit.Client(BASIC_ID, BASIC_SECRET, clock_skew=-1, **std_options(dev.url))
+
+
+def test_rp_initiated_logout_url(dev: DevServer) -> None:
+    c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url,
+                         end_session_url=f"{dev.url}/logout", **std_options(dev.url))
+    token = sign_in(c)
+    url = c.end_session_url(token, post_logout_redirect_uri="https://app.example/bye", state="s1")
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert url.startswith(f"{dev.url}/logout?")
+    assert q == {"id_token_hint": token.id_token, "post_logout_redirect_uri": "https://app.example/bye",
+                 "state": "s1", "client_id": BASIC_ID}
+    with pytest.raises(oauth2kit.ConfigurationError, match="end_session"):
+        oauth2kit.Client(BASIC_ID, BASIC_SECRET, **std_options(dev.url)).end_session_url()

@@ -317,6 +317,14 @@ static void test_authorization_code_pkce(void) {
   CHECK(info && strstr(info, "\"sub\""));
   oauth2kit_string_free(claims);
   oauth2kit_string_free(info);
+  /* RP-initiated logout: the discovered client has no end-session endpoint. */
+  char *logout = NULL;
+  CHECK(oauth2kit_client_end_session_url(c, id_token, NULL, NULL, &logout) == OAUTH2KIT_STATUS_CONFIG && !logout);
+  oauth2kit_client *lc = make_client("public-client", OAUTH2KIT_OPTION_END_SESSION_URL, "https://op.example/logout", 0);
+  OK(oauth2kit_client_end_session_url(lc, "eyJ.x.y", "https://app.example/bye", "s1", &logout));
+  STREQ(logout, "https://op.example/logout?id_token_hint=eyJ.x.y&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fbye&state=s1&client_id=public-client");
+  oauth2kit_string_free(logout);
+  oauth2kit_client_free(lc);
   /* A token set without a validated ID token has no claims: NULL, not an error. */
   oauth2kit_token_set *plain = NULL;
   OK(oauth2kit_token_set_from_json("{\"access_token\":\"x\"}", &plain));

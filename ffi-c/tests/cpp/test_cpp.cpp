@@ -163,6 +163,9 @@ int main() {
     auto claims = t.id_token_claims();
     CHECK(claims && claims->find("\"aud\":\"public-client\"") != std::string::npos);
     CHECK(c.userinfo(t).find("\"sub\"") != std::string::npos);
+    Client lc(Config("public-client").end_session_url("https://op.example/logout"));
+    CHECK(lc.end_session_url("", "", "s1") == "https://op.example/logout?state=s1&client_id=public-client");
+    CHECK(status_of([&] { c.end_session_url(); }) == Status::Config);
     CHECK(!oauth2kit::Tokens::from_json("{\"access_token\":\"x\"}").id_token_claims().has_value());
     auto other = c.authorize();
     CHECK(status_of([&] { c.exchange_redirect(other, location); }) == Status::StateMismatch);

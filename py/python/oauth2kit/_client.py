@@ -125,6 +125,13 @@ class _Base:
             scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, implicit=implicit, extra=params or None
         )
 
+    def end_session_url(self, token: Optional[Token] = None, *, post_logout_redirect_uri: Optional[str] = None,
+                        state: Optional[str] = None) -> str:
+        """The OpenID Connect RP-initiated logout URL to send the browser to
+        (``token``'s ID token as ``id_token_hint``). No network."""
+        hint = token.id_token if token is not None else None
+        return self._core.end_session_url(hint, post_logout_redirect_uri, state)
+
     def authorization_header(self, token: Token) -> Tuple[str, str]:
         """``(name, value)`` presenting ``token`` to APIs as the profile says
         (``("Authorization", "Bearer …")`` or e.g. ``("x-access-token", "…")``)."""

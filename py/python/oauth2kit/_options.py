@@ -94,6 +94,8 @@ class ClientOptions(TypedDict, total=False):
     """Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60."""
     max_age: float
     """OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none."""
+    end_session_url: str
+    """The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -135,6 +137,7 @@ OPTION_NAMES = (
     "id_token_signed_response_alg",
     "clock_skew",
     "max_age",
+    "end_session_url",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -176,6 +179,7 @@ jwks_json (str): The provider's signing keys as a JWKS document, used instead of
 id_token_signed_response_alg (str): The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256.
 clock_skew (float): Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60.
 max_age (float): OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none.
+end_session_url (str): The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's.
 """
 
 

@@ -130,6 +130,10 @@ class AuthorizationCodeTest {
         val claims = tokens.idTokenClaimsJson!!
         assertTrue(claims.contains("\"aud\":\"public-client\""), claims)
         assertTrue(client.userinfo(tokens).contains("\"sub\""))
+        val logout = OAuthClient(config.copy(endSessionUrl = "https://op.example/logout"))
+            .endSessionUrl(tokens.idToken, null, "s1")
+        assertTrue(logout.startsWith("https://op.example/logout?id_token_hint="), logout)
+        assertTrue(logout.endsWith("&state=s1&client_id=public-client"), logout)
         // Keys that did not sign it: the exchange fails, naming the check.
         val wrongKeys = OAuthClient(config.copy(jwksUri = null, jwksJson = "{\"keys\":[]}"))
         val again = wrongKeys.authorizationRequest(AuthorizeOptions(scope = "openid read"))
