@@ -310,6 +310,24 @@ pub enum Value {
     Metadata(Box<ServerMetadata>),
 }
 
+impl Value {
+    /// A value given as text (as C passes every value), read as `ty`:
+    /// `"true"`/`"1"`, `"2.5"`, or the text itself. `None` when it is not one.
+    pub fn from_text(ty: ValueType, text: &str) -> Option<Value> {
+        Some(match ty {
+            ValueType::Bool => Value::Bool(match text.trim() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return None,
+            }),
+            ValueType::Seconds | ValueType::Count => {
+                Value::Number(text.trim().parse::<f64>().ok()?)
+            }
+            _ => Value::Text(text.to_string()),
+        })
+    }
+}
+
 /// Where the private key comes from; parsed when the client is built, so the
 /// algorithm and `kid` options may come in any order.
 #[derive(Clone, Debug)]
@@ -389,20 +407,8 @@ impl ClientConfig {
     /// Sets an option from text, as C passes every value: the text is read as
     /// the option's [`ValueType`] (`"true"`, `"2.5"`, `"1048576"`…).
     pub fn set_text(&mut self, option: ClientOption, text: &str) -> Result<()> {
-        let spec = option.spec();
-        let value = match spec.ty {
-            ValueType::Bool => Value::Bool(match text.trim() {
-                "true" | "1" => true,
-                "false" | "0" => false,
-                _ => return Err(type_error(option, &format!("{text:?}"))),
-            }),
-            ValueType::Seconds | ValueType::Count => Value::Number(
-                text.trim()
-                    .parse::<f64>()
-                    .map_err(|_| type_error(option, &format!("{text:?}")))?,
-            ),
-            _ => Value::Text(text.to_string()),
-        };
+        let value = Value::from_text(option.spec().ty, text)
+            .ok_or_else(|| type_error(option, &format!("{text:?}")))?;
         self.set(option, value)
     }
 

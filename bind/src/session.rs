@@ -248,19 +248,8 @@ impl SessionConfig {
 
     /// Sets an option from text, as C passes every value.
     pub fn set_text(&mut self, option: SessionOption, text: &str) -> Result<()> {
-        let value = match option.spec().ty {
-            ValueType::Bool => Value::Bool(match text.trim() {
-                "true" | "1" => true,
-                "false" | "0" => false,
-                _ => return Err(type_error(option, &format!("{text:?}"))),
-            }),
-            ValueType::Seconds | ValueType::Count => Value::Number(
-                text.trim()
-                    .parse::<f64>()
-                    .map_err(|_| type_error(option, &format!("{text:?}")))?,
-            ),
-            _ => Value::Text(text.to_string()),
-        };
+        let value = Value::from_text(option.spec().ty, text)
+            .ok_or_else(|| type_error(option, &format!("{text:?}")))?;
         self.set(option, value)
     }
 

@@ -201,27 +201,26 @@ impl TokenStore for HangingHolder {
 /// the fleet's store: no grant to start over with, so a refresh with a
 /// rotated-away refresh token would be `ReauthorizationRequired` for good.
 fn user_session(base: &str, store: Arc<dyn TokenStore>) -> Session {
-    let oauth = oauth2kit::OAuthClient::builder(clients::POST_CLIENT_ID)
-        .client_secret(clients::POST_CLIENT_SECRET)
-        .auth_method(oauth2kit::AuthMethod::ClientSecretPost)
-        .token_url(format!("{base}/token"))
-        .build()
-        .unwrap();
-    Session::builder(oauth2kit::Client::new(oauth).unwrap())
+    Session::builder(fleet_client(base))
         .store(store)
         .refresh_margin(Duration::from_secs(1))
         .lock_ttl(Duration::from_secs(5))
         .build()
 }
 
-fn session(base: &str, store: Arc<dyn TokenStore>, ttl: Duration) -> Session {
+/// The client every fleet member uses (client_secret_post, one token endpoint).
+fn fleet_client(base: &str) -> oauth2kit::Client {
     let oauth = oauth2kit::OAuthClient::builder(clients::POST_CLIENT_ID)
         .client_secret(clients::POST_CLIENT_SECRET)
         .auth_method(oauth2kit::AuthMethod::ClientSecretPost)
         .token_url(format!("{base}/token"))
         .build()
         .unwrap();
-    Session::builder(oauth2kit::Client::new(oauth).unwrap())
+    oauth2kit::Client::new(oauth).unwrap()
+}
+
+fn session(base: &str, store: Arc<dyn TokenStore>, ttl: Duration) -> Session {
+    Session::builder(fleet_client(base))
         .client_credentials(None)
         .store(store)
         .refresh_margin(Duration::from_secs(1))

@@ -45,18 +45,51 @@ fn doc_lines(doc: &str, indent: &str) -> String {
         .collect()
 }
 
-fn c_enum() -> String {
+/// One row of an option table, whichever table (client or session).
+struct Row {
+    name: &'static str,
+    number: i32,
+    ty: ValueType,
+    default: &'static str,
+    doc: &'static str,
+}
+
+fn client_rows() -> Vec<Row> {
+    CLIENT_OPTIONS
+        .iter()
+        .map(|o| Row {
+            name: o.name,
+            number: o.option as i32,
+            ty: o.ty,
+            default: o.default,
+            doc: o.doc,
+        })
+        .collect()
+}
+
+fn session_rows() -> Vec<Row> {
+    SESSION_OPTIONS
+        .iter()
+        .map(|o| Row {
+            name: o.name,
+            number: o.option as i32,
+            ty: o.ty,
+            default: o.default,
+            doc: o.doc,
+        })
+        .collect()
+}
+
+/// A C enum of option numbers (`c_name`), checked at compile time against the
+/// binding layer's enum (`layer`); `intro` is the module and enum docs.
+fn c_option_enum(c_name: &str, layer: &str, intro: &str, rows: &[Row]) -> String {
     let mut s = String::from(HEADER);
-    s.push_str(
-        "//! The C names of the client options (`OAUTH2KIT_OPTION_*`), for the header only:\n\
-         //! `oauth2kit_config_set` takes the number and the binding layer reads it.\n\n\
-         use oauth2kit_bind::ClientOption;\n\n\
-         /// The options of `oauth2kit_config_set`. Every value is given as text and read as\n\
-         /// the option's type: durations in seconds (`\"2.5\"`), booleans `\"true\"`/`\"false\"`,\n\
-         /// counts as whole numbers; repeatable options are set once per value.\n\
-         #[repr(C)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum oauth2kit_option {\n",
+    s.push_str(intro);
+    let _ = write!(
+        s,
+        "#[repr(C)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum {c_name} {{\n"
     );
-    for o in CLIENT_OPTIONS {
+    for o in rows {
         s.push_str(&doc_lines(o.doc, "    "));
         let _ = writeln!(
             s,
@@ -64,55 +97,48 @@ fn c_enum() -> String {
             o.ty.describe(),
             o.default
         );
-        let _ = writeln!(s, "    {} = {},", pascal(o.name), o.option as i32);
+        let _ = writeln!(s, "    {} = {},", pascal(o.name), o.number);
     }
     s.push_str(
         "}\n\n// The numbers are the binding layer's (checked at compile time).\nconst _: () = {\n",
     );
-    for o in CLIENT_OPTIONS {
+    for o in rows {
         let p = pascal(o.name);
         let _ = writeln!(
             s,
-            "    assert!(oauth2kit_option::{p} as i32 == ClientOption::{p} as i32);"
+            "    assert!({c_name}::{p} as i32 == {layer}::{p} as i32);"
         );
     }
     s.push_str("};\n");
     s
 }
 
+fn c_enum() -> String {
+    c_option_enum(
+        "oauth2kit_option",
+        "ClientOption",
+        "//! The C names of the client options (`OAUTH2KIT_OPTION_*`), for the header only:\n\
+         //! `oauth2kit_config_set` takes the number and the binding layer reads it.\n\n\
+         use oauth2kit_bind::ClientOption;\n\n\
+         /// The options of `oauth2kit_config_set`. Every value is given as text and read as\n\
+         /// the option's type: durations in seconds (`\"2.5\"`), booleans `\"true\"`/`\"false\"`,\n\
+         /// counts as whole numbers; repeatable options are set once per value.\n",
+        &client_rows(),
+    )
+}
+
 fn c_session_enum() -> String {
-    let mut s = String::from(HEADER);
-    s.push_str(
+    c_option_enum(
+        "oauth2kit_session_option",
+        "SessionOption",
         "//! The C names of the session options (`OAUTH2KIT_SESSION_OPTION_*`), for the header\n\
          //! only: `oauth2kit_session_config_set` takes the number and the binding layer reads it.\n\n\
          use oauth2kit_bind::SessionOption;\n\n\
          /// The options of `oauth2kit_session_config_set`. Every value is given as text and\n\
          /// read as the option's type: durations in seconds (`\"2.5\"`), booleans\n\
-         /// `\"true\"`/`\"false\"`.\n\
-         #[repr(C)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum oauth2kit_session_option {\n",
-    );
-    for o in SESSION_OPTIONS {
-        s.push_str(&doc_lines(o.doc, "    "));
-        let _ = writeln!(
-            s,
-            "    ///\n    /// Type: {}; default: {}.",
-            o.ty.describe(),
-            o.default
-        );
-        let _ = writeln!(s, "    {} = {},", pascal(o.name), o.option as i32);
-    }
-    s.push_str(
-        "}\n\n// The numbers are the binding layer's (checked at compile time).\nconst _: () = {\n",
-    );
-    for o in SESSION_OPTIONS {
-        let p = pascal(o.name);
-        let _ = writeln!(
-            s,
-            "    assert!(oauth2kit_session_option::{p} as i32 == SessionOption::{p} as i32);"
-        );
-    }
-    s.push_str("};\n");
-    s
+         /// `\"true\"`/`\"false\"`.\n",
+        &session_rows(),
+    )
 }
 
 /// The C boundary's own failures (no other binding can have them): the
