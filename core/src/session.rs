@@ -700,7 +700,8 @@ impl Inner {
         if let Some(rt) = current.and_then(|t| t.refresh_token.clone()) {
             let grant = Grant::refresh(&rt, None);
             match self
-                .with_retries(|| self.client.request_token(&grant))
+                // DPoP hook (issue 17): refresh with the key the current set is bound to.
+                .with_retries(|| self.client.request_token_for(&grant, current))
                 .await
             {
                 Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}
