@@ -685,8 +685,8 @@ mod tests {
             String::from_utf8(URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap(),
             expected_header
         );
-        // SHA-256("tok"), base64url
-        assert_eq!(ath("tok"), "PNtQXm5y-k8Fpvq_ddlnZ9mUujwbOYYAftAS2htLrFQ");
+        // SHA-256("tok"), base64url (python3: hashlib + urlsafe_b64encode)
+        assert_eq!(ath("tok"), "GnZ0607njffhrEOak8P6jjyUV4TU3sn9jjARc4svHWI");
         assert_eq!(
             String::from_utf8(URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap(),
             format!(
