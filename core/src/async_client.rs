@@ -372,8 +372,9 @@ impl Client {
             .call_authorization_server(
                 self.oauth.dpop_key().is_some(),
                 || {
-                    let (request, p) =
-                        self.oauth.par_request_at(opts.clone(), self.clock.system_time())?;
+                    let (request, p) = self
+                        .oauth
+                        .par_request_at(opts.clone(), self.clock.system_time())?;
                     *pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
                     Ok(request)
                 },

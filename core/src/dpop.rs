@@ -277,10 +277,7 @@ impl DpopKey {
                 private.insert("d".into(), b64(&k.d().to_bytes_be()).into());
                 private.insert("p".into(), b64(&primes[0].to_bytes_be()).into());
                 private.insert("q".into(), b64(&primes[1].to_bytes_be()).into());
-                check_alg(
-                    alg,
-                    &["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"],
-                )?
+                check_alg(alg, &["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"])?
             }
         };
         let thumbprint = {
@@ -490,8 +487,7 @@ pub fn resource_nonce_challenge(resp: &HttpResponse) -> Option<String> {
 pub fn nonce_header(resp: &HttpResponse) -> Option<String> {
     let v = resp.header("dpop-nonce")?.trim();
     let valid = !v.is_empty()
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
     valid.then(|| v.to_string())
 }
@@ -653,13 +649,8 @@ mod tests {
         let dk = jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap();
         let (input, sig) = jwt.rsplit_once('.').unwrap();
         crate::keys::ensure_crypto_provider();
-        jsonwebtoken::crypto::verify(
-            sig,
-            input.as_bytes(),
-            &dk,
-            key.algorithm().parse().unwrap(),
-        )
-        .unwrap()
+        jsonwebtoken::crypto::verify(sig, input.as_bytes(), &dk, key.algorithm().parse().unwrap())
+            .unwrap()
     }
 
     const RFC7638_RSA: &str = r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB"}"#;
@@ -737,7 +728,9 @@ mod tests {
         let ed = DpopKey::generate_with("EdDSA").unwrap();
         assert_eq!(ed.public_jwk()["kty"], "OKP");
         let url = url::Url::parse("https://as.example/token").unwrap();
-        let p = ed.proof("POST", &url, None, None, SystemTime::now()).unwrap();
+        let p = ed
+            .proof("POST", &url, None, None, SystemTime::now())
+            .unwrap();
         assert_eq!(decode(p.split('.').next().unwrap())["alg"], "EdDSA");
         assert!(verify(&p, &ed));
 
@@ -749,7 +742,9 @@ mod tests {
             .unwrap();
         assert!(verify(&p, &rsa));
         let ps = rsa.with_algorithm("PS256").unwrap();
-        let p = ps.proof("POST", &url, None, None, SystemTime::now()).unwrap();
+        let p = ps
+            .proof("POST", &url, None, None, SystemTime::now())
+            .unwrap();
         assert_eq!(decode(p.split('.').next().unwrap())["alg"], "PS256");
         assert!(verify(&p, &ps));
         assert_eq!(ps.thumbprint(), rsa.thumbprint());
@@ -812,8 +807,14 @@ mod tests {
         let other = DpopKey::generate().unwrap();
         tampered.insert("x".into(), other.public_jwk()["x"].clone());
         assert!(DpopKey::from_jwk(&Value::Object(tampered).to_string()).is_err());
-        assert!(DpopKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
-        assert!(DpopKey::from_jwk(RFC7638_RSA).is_err(), "a public JWK is no DPoP key");
+        assert!(
+            DpopKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+                .is_err()
+        );
+        assert!(
+            DpopKey::from_jwk(RFC7638_RSA).is_err(),
+            "a public JWK is no DPoP key"
+        );
     }
 
     #[test]
@@ -822,7 +823,10 @@ mod tests {
         let d: Map<String, Value> = serde_json::from_str(key.private_jwk().expose()).unwrap();
         let d = d["d"].as_str().unwrap().to_string();
         let shown = format!("{key:?}");
-        assert!(shown.contains(key.thumbprint()) && !shown.contains(&d), "{shown}");
+        assert!(
+            shown.contains(key.thumbprint()) && !shown.contains(&d),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -914,7 +918,10 @@ mod tests {
         );
         assert_eq!(c.len(), 3, "{c:?}");
         assert_eq!(c[0].0, "Basic");
-        assert_eq!(c[0].1, vec![(String::new(), "YWxhZGRpbjpvcGVuc2VzYW1l==".into())]);
+        assert_eq!(
+            c[0].1,
+            vec![(String::new(), "YWxhZGRpbjpvcGVuc2VzYW1l==".into())]
+        );
         assert_eq!(c[1].0, "DPoP");
         assert_eq!(
             c[1].1,
@@ -937,8 +944,15 @@ mod tests {
             &a,
             &resp(200, &[("dpop-nonce", "as1")], ""),
         );
-        n.remember(NonceScope::Resource, &b, &resp(200, &[("DPoP-Nonce", "rs1")], ""));
-        assert_eq!(n.get(NonceScope::AuthorizationServer, &b).as_deref(), Some("as1"));
+        n.remember(
+            NonceScope::Resource,
+            &b,
+            &resp(200, &[("DPoP-Nonce", "rs1")], ""),
+        );
+        assert_eq!(
+            n.get(NonceScope::AuthorizationServer, &b).as_deref(),
+            Some("as1")
+        );
         assert_eq!(n.get(NonceScope::Resource, &a).as_deref(), Some("rs1"));
         assert_eq!(n.get(NonceScope::Resource, &c), None);
         // a response without the header keeps the nonce

@@ -101,13 +101,7 @@ async fn client_credentials_token_is_bound_and_presented_with_proofs() {
         ("another htm", key.proof("POST", &url, Some(at), None, now)),
         (
             "a stale iat",
-            key.proof(
-                "GET",
-                &url,
-                Some(at),
-                None,
-                now - Duration::from_secs(600),
-            ),
+            key.proof("GET", &url, Some(at), None, now - Duration::from_secs(600)),
         ),
         (
             "another token's ath",
@@ -122,7 +116,9 @@ async fn client_credentials_token_is_bound_and_presented_with_proofs() {
         let resp = c.send(req).await.unwrap();
         assert_eq!(resp.status, 401, "{what} was accepted");
         assert!(
-            resp.header("www-authenticate").unwrap().starts_with("DPoP "),
+            resp.header("www-authenticate")
+                .unwrap()
+                .starts_with("DPoP "),
             "{what}"
         );
     }
@@ -162,10 +158,7 @@ async fn token_endpoint_refuses_bad_proofs() {
     assert_eq!(c.send(good.clone()).await.unwrap().status, 200);
     let replay = c.send(good).await.unwrap();
     assert_eq!(replay.status, 400, "a replayed proof is refused");
-    let e = c
-        .oauth()
-        .parse_token_response(&grant, &replay)
-        .unwrap_err();
+    let e = c.oauth().parse_token_response(&grant, &replay).unwrap_err();
     assert_eq!(oauth_error(&e), "invalid_dpop_proof");
 }
 
@@ -214,7 +207,10 @@ async fn code_flow_binds_the_code_to_the_key_and_refresh_keeps_it() {
         Some(key.thumbprint())
     );
     // and the refreshed token works at the resource through the other client
-    let resp = stranger.send_resource(resource(&srv), &fresh).await.unwrap();
+    let resp = stranger
+        .send_resource(resource(&srv), &fresh)
+        .await
+        .unwrap();
     assert_eq!(resp.status, 200);
 }
 
@@ -356,4 +352,18 @@ async fn the_key_round_trips_through_a_file_store() {
         Some(back.dpop_key().unwrap().thumbprint())
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn proofs_take_their_time_from_the_clients_clock() {
+    let srv = server();
+    let clock = Arc::new(ManualClock::new());
+    let c = dpop_client(&srv, clients::BASIC_CLIENT_ID).with_clock(clock.clone());
+    let tokens = c.client_credentials(None).await.unwrap();
+    // Ten minutes ahead of the server: its iat window refuses the proofs.
+    clock.advance(Duration::from_secs(600));
+    let e = c.client_credentials(None).await.unwrap_err();
+    assert_eq!(oauth_error(&e), "invalid_dpop_proof");
+    let resp = c.send_resource(resource(&srv), &tokens).await.unwrap();
+    assert_eq!(resp.status, 401);
 }

@@ -80,9 +80,7 @@ fn verify(app: &AppState, proof: &str, expect: &Expect<'_>) -> Result<String, Re
     if !ALGORITHMS.contains(&alg_name) {
         return Err(invalid(format!("alg {alg_name:?} is not accepted")));
     }
-    let alg: Algorithm = alg_name
-        .parse()
-        .map_err(|_| invalid("unknown algorithm"))?;
+    let alg: Algorithm = alg_name.parse().map_err(|_| invalid("unknown algorithm"))?;
     let Some(jwk) = header.get("jwk").filter(|j| j.is_object()) else {
         return Err(invalid("the header has no jwk"));
     };
@@ -92,7 +90,8 @@ fn verify(app: &AppState, proof: &str, expect: &Expect<'_>) -> Result<String, Re
     {
         return Err(invalid("the jwk carries a private key"));
     }
-    let jkt = thumbprint(jwk).ok_or_else(|| invalid("the jwk is not an EC, RSA or OKP public key"))?;
+    let jkt =
+        thumbprint(jwk).ok_or_else(|| invalid("the jwk is not an EC, RSA or OKP public key"))?;
     let parsed: jsonwebtoken::jwk::Jwk =
         serde_json::from_value(jwk.clone()).map_err(|_| invalid("unreadable jwk"))?;
     let key = DecodingKey::from_jwk(&parsed).map_err(|_| invalid("unusable jwk"))?;
@@ -210,9 +209,18 @@ mod tests {
 
     #[test]
     fn htu_ignores_query_and_fragment_only() {
-        assert!(same_target("http://127.0.0.1:1/token?x#y", "http://127.0.0.1:1/token"));
-        assert!(!same_target("http://127.0.0.1:1/token2", "http://127.0.0.1:1/token"));
-        assert!(!same_target("https://127.0.0.1:1/token", "http://127.0.0.1:1/token"));
+        assert!(same_target(
+            "http://127.0.0.1:1/token?x#y",
+            "http://127.0.0.1:1/token"
+        ));
+        assert!(!same_target(
+            "http://127.0.0.1:1/token2",
+            "http://127.0.0.1:1/token"
+        ));
+        assert!(!same_target(
+            "https://127.0.0.1:1/token",
+            "http://127.0.0.1:1/token"
+        ));
         assert!(!same_target("not a url", "http://127.0.0.1:1/token"));
     }
 }
