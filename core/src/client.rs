@@ -1057,7 +1057,8 @@ impl OAuthClient {
 
     /// The UserInfo request (OpenID Connect Core §5.3.1): a GET to the
     /// UserInfo endpoint with the access token presented as the profile says
-    /// ([`OAuthClient::authorization_header`]).
+    /// ([`OAuthClient::authorization_header`]), or with a DPoP proof for a
+    /// DPoP-bound set ([`OAuthClient::resource_request_headers`]).
     pub fn userinfo_request(&self, tokens: &TokenSet) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.userinfo, "userinfo")?;
         let mut headers = self
@@ -1509,6 +1510,126 @@ mod tests {
             c.par_authorization_url(&HttpResponse::json(400, r#"{"error":"invalid_request"}"#))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn dpop_puts_proofs_on_token_and_par_requests_and_jkt_on_authorization() {
+        let b = || {
+            OAuthClient::builder("c1")
+                .client_secret("s")
+                .authorization_url("https://as/authorize")
+                .token_url("https://as/token")
+                .par_url("https://as/par")
+                .redirect_uri("https://app/cb")
+        };
+        let c = b().dpop(true).build().unwrap();
+        let key = c.dpop_key().unwrap().clone();
+        assert_eq!(key.algorithm(), "ES256");
+        let claims = |req: &HttpRequest| -> serde_json::Value {
+            use base64::Engine;
+            let proof = req.header("dpop").expect("a DPoP header");
+            let part = proof.split('.').nth(1).unwrap();
+            serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(part)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        for grant in [
+            Grant::client_credentials(None),
+            Grant::refresh(&"rt".into(), None),
+        ] {
+            let req = c.token_request(&grant).unwrap();
+            let cl = claims(&req);
+            assert_eq!(cl["htm"], "POST");
+            assert_eq!(cl["htu"], "https://as/token");
+            assert!(cl.get("ath").is_none());
+        }
+        let (par, _) = c.par_request(AuthorizeOptions::default()).unwrap();
+        assert_eq!(claims(&par)["htu"], "https://as/par");
+        assert!(
+            par.body_text()
+                .contains(&format!("dpop_jkt={}", key.thumbprint()))
+        );
+        let url = c
+            .authorization_url(AuthorizeOptions::default())
+            .unwrap()
+            .url;
+        assert!(
+            url.query_pairs()
+                .any(|(k, v)| k == "dpop_jkt" && v == key.thumbprint())
+        );
+        // a bearer answer to a DPoP request is refused; a DPoP one keeps the key
+        let g = Grant::client_credentials(None);
+        let e = c
+            .parse_token_response(
+                &g,
+                &HttpResponse::json(200, r#"{"access_token":"a","token_type":"Bearer"}"#),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidResponse);
+        let t = c
+            .parse_token_response(
+                &g,
+                &HttpResponse::json(200, r#"{"access_token":"a","token_type":"dpop"}"#),
+            )
+            .unwrap();
+        assert_eq!(t.dpop_key(), Some(&key));
+        // resource headers: DPoP scheme and a proof with ath
+        let api = url::Url::parse("https://api/x?y=1").unwrap();
+        let h = c.resource_request_headers("PUT", &api, &t).unwrap();
+        assert_eq!(h[0], ("Authorization".to_string(), "DPoP a".to_string()));
+        let mut r = HttpRequest::new(Method::Get, api.clone());
+        r.headers.push(h[1].clone());
+        let cl = claims(&r);
+        assert_eq!(
+            (cl["htm"].as_str(), cl["htu"].as_str()),
+            (Some("PUT"), Some("https://api/x"))
+        );
+        assert_eq!(cl["ath"], crate::dpop::ath("a"));
+
+        // off: no proof, no jkt, bearer presentation
+        let plain = b().dpop_algorithm("EdDSA").dpop(false).build().unwrap();
+        assert!(plain.dpop_key().is_none());
+        assert!(plain.token_request(&g).unwrap().header("dpop").is_none());
+        let bearer = TokenSet::bearer("a");
+        assert_eq!(
+            plain
+                .resource_request_headers("GET", &api, &bearer)
+                .unwrap(),
+            vec![("Authorization".to_string(), "Bearer a".to_string())]
+        );
+        // a DPoP set without any key cannot be presented
+        let mut orphan = TokenSet::bearer("a");
+        orphan.token_type = Some("DPoP".into());
+        assert!(matches!(
+            plain.resource_request_headers("GET", &api, &orphan),
+            Err(Error::Config(_))
+        ));
+        // other key settings
+        let ed = b().dpop_algorithm("EdDSA").dpop_jkt(false).build().unwrap();
+        assert_eq!(ed.dpop_key().unwrap().algorithm(), "EdDSA");
+        assert!(
+            !ed.authorization_url(AuthorizeOptions::default())
+                .unwrap()
+                .url
+                .query_pairs()
+                .any(|(k, _)| k == "dpop_jkt")
+        );
+        let given = b()
+            .dpop_key_jwk(key.private_jwk().expose())
+            .build()
+            .unwrap();
+        assert_eq!(given.dpop_key(), Some(&key));
+        assert!(matches!(
+            b().dpop_key_pem("not a key").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            b().dpop_algorithm("RS256").build(),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]
