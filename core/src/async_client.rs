@@ -7,6 +7,7 @@ use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorizat
 use crate::client::OAuthClient;
 use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::{self, MetadataKind, ServerMetadata};
+use crate::dpop::{self, DpopKey, NonceScope};
 use crate::error::{Error, Result};
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse};
@@ -149,17 +150,119 @@ impl Client {
             .await
     }
 
+    /// Sends a grant for new tokens of `previous`: with DPoP, the proof is
+    /// signed by the key `previous` is bound to ([`TokenSet::dpop_key`])
+    /// when it has one — a refresh token bound to a key is refused with any
+    /// other — else by the client's key. The hook sessions refresh through.
+    pub async fn request_token_for(
+        &self,
+        grant: &Grant,
+        previous: Option<&TokenSet>,
+    ) -> Result<TokenSet> {
+        let key = previous
+            .and_then(TokenSet::dpop_key)
+            .or(self.oauth.dpop_key());
+        self.request_token_keyed(grant, IdTokenExpectations::default(), key)
+            .await
+    }
+
     async fn request_token_expecting(
         &self,
         grant: &Grant,
         expected: IdTokenExpectations,
     ) -> Result<TokenSet> {
+        self.request_token_keyed(grant, expected, self.oauth.dpop_key())
+            .await
+    }
+
+    async fn request_token_keyed(
+        &self,
+        grant: &Grant,
+        expected: IdTokenExpectations,
+        key: Option<&DpopKey>,
+    ) -> Result<TokenSet> {
         let tokens = self
-            .call(self.oauth.token_request(grant)?, |resp| {
-                self.oauth.parse_token_response(grant, resp)
-            })
+            .call_authorization_server(
+                key.is_some(),
+                || {
+                    self.oauth
+                        .token_request_with(grant, key, self.clock.system_time())
+                },
+                |resp| self.oauth.parse_token_response_with(grant, resp, key),
+            )
             .await?;
         self.check_id_token(grant, tokens, expected).await
+    }
+
+    /// [`Client::call`] for the token and PAR endpoints: with DPoP, a
+    /// `use_dpop_nonce` answer (RFC 9449 §8) is retried once, the request
+    /// built anew (new proof with the server's nonce, new client assertion).
+    async fn call_authorization_server<T>(
+        &self,
+        dpop: bool,
+        build: impl Fn() -> Result<HttpRequest>,
+        parse: impl Fn(&HttpResponse) -> Result<T>,
+    ) -> Result<T> {
+        let request = build()?;
+        if !dpop {
+            return self.call(request, parse).await;
+        }
+        let sent = request.clone();
+        let resp = self
+            .send(request)
+            .await
+            .map_err(|e| self.oauth.redact_error(e, &sent))?;
+        self.oauth
+            .remember_dpop_nonce(NonceScope::AuthorizationServer, &sent.url, &resp);
+        if dpop::token_nonce_challenge(&resp).is_some() {
+            tracing::debug!("the authorization server asks for a DPoP nonce; retrying once");
+            return self.call(build()?, parse).await;
+        }
+        parse(&resp).map_err(|e| self.oauth.redact_error(e, &sent))
+    }
+
+    /// Sends a request to a resource server (an API) with `tokens`: the
+    /// `Authorization` (and, for a DPoP-bound set, `DPoP`) headers of
+    /// [`OAuthClient::resource_request_headers`] replace any the request
+    /// had. A DPoP-bound request refused with `401` and `WWW-Authenticate:
+    /// DPoP error="use_dpop_nonce"` (RFC 9449 §9) is sent once more with the
+    /// server's nonce; nonces are remembered per origin. The answer comes
+    /// back whatever its status (an API's errors are the caller's to read).
+    pub async fn send_resource(
+        &self,
+        request: HttpRequest,
+        tokens: &TokenSet,
+    ) -> Result<HttpResponse> {
+        let bound = self.oauth.dpop_key_for(tokens)?.is_some();
+        let mut retried = false;
+        loop {
+            let mut req = request.clone();
+            let headers = self.oauth.resource_request_headers_at(
+                req.method.as_str(),
+                &req.url,
+                tokens,
+                self.clock.system_time(),
+            )?;
+            for (name, _) in &headers {
+                req.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            }
+            req.headers.extend(headers);
+            let sent = req.clone();
+            let resp = self
+                .send(req)
+                .await
+                .map_err(|e| self.oauth.redact_error(e, &sent))?;
+            if !bound {
+                return Ok(resp);
+            }
+            self.oauth
+                .remember_dpop_nonce(NonceScope::Resource, &sent.url, &resp);
+            if retried || dpop::resource_nonce_challenge(&resp).is_none() {
+                return Ok(resp);
+            }
+            tracing::debug!("the resource server asks for a DPoP nonce; retrying once");
+            retried = true;
+        }
     }
 
     /// Validates the ID token of a token response, when the client knows
@@ -262,10 +365,26 @@ impl Client {
         &self,
         opts: AuthorizeOptions,
     ) -> Result<AuthorizationRequest> {
-        let (request, pending) = self.oauth.par_request(opts)?;
+        // A retry (DPoP nonce) builds a new request, so a new state and
+        // PKCE pair: the pending authorization is the last one built.
+        let pending = std::sync::Mutex::new(None);
         let url = self
-            .call(request, |resp| self.oauth.par_authorization_url(resp))
+            .call_authorization_server(
+                self.oauth.dpop_key().is_some(),
+                || {
+                    let (request, p) = self
+                        .oauth
+                        .par_request_at(opts.clone(), self.clock.system_time())?;
+                    *pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+                    Ok(request)
+                },
+                |resp| self.oauth.par_authorization_url(resp),
+            )
             .await?;
+        let pending = pending
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .ok_or_else(|| Error::config("no pushed authorization request was built"))?;
         Ok(AuthorizationRequest { url, pending })
     }
 
@@ -328,7 +447,9 @@ impl Client {
     /// [`Client::refresh`] with `tokens`' refresh token, and an ID token in
     /// the answer must also have the same `iss`, `sub` and `aud` (and
     /// `auth_time`) as `tokens`' validated one. An answer without an ID token
-    /// keeps `tokens`' (and its claims), as it keeps the refresh token.
+    /// keeps `tokens`' (and its claims), as it keeps the refresh token. A
+    /// DPoP-bound set is refreshed with its own key (see
+    /// [`Client::request_token_for`]).
     pub async fn refresh_token_set(
         &self,
         tokens: &TokenSet,
@@ -343,7 +464,8 @@ impl Client {
             previous: tokens.id_token_claims().cloned(),
             ..Default::default()
         };
-        let mut fresh = self.request_token_expecting(&grant, expected).await?;
+        let key = tokens.dpop_key().or(self.oauth.dpop_key());
+        let mut fresh = self.request_token_keyed(&grant, expected, key).await?;
         if fresh.id_token.is_none() {
             fresh.id_token.clone_from(&tokens.id_token);
             fresh.set_id_token_claims(tokens.id_token_claims().cloned());
@@ -367,7 +489,8 @@ impl Client {
             .and_then(|c| c.get("sub"))
             .and_then(serde_json::Value::as_str);
         let result = async {
-            let resp = self.send(request).await?;
+            // DPoP-bound tokens: a proof per request, one nonce retry
+            let resp = self.send_resource(request, tokens).await?;
             let now = self.clock.system_time();
             if resp.status == 200
                 && crate::oidc::userinfo::is_jwt(&resp)

@@ -16,6 +16,7 @@ use crate::authorize::{
 use crate::client_auth::{self, ClientCredentials};
 use crate::device::{self, CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::ServerMetadata;
+use crate::dpop::{DpopKey, NonceScope, Nonces};
 use crate::error::{Error, Result, is_secret_field, redact_text, redact_values};
 use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -88,6 +89,12 @@ pub struct OAuthClient {
     clock_skew: Duration,
     /// `max_age` sent with every authorization request (seconds).
     max_age: Option<u64>,
+    /// This client's DPoP key (RFC 9449), when DPoP is on.
+    dpop: Option<DpopKey>,
+    /// Whether authorization requests carry `dpop_jkt` (when DPoP is on).
+    dpop_jkt: bool,
+    /// The last DPoP nonce of each server, shared by clones.
+    dpop_nonces: Nonces,
 }
 
 /// Builds an [`OAuthClient`]; see [`OAuthClient::builder`].
@@ -110,6 +117,12 @@ pub struct OAuthClientBuilder {
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
+    dpop: Option<bool>,
+    dpop_key: Option<DpopKey>,
+    dpop_key_pem: Option<Secret>,
+    dpop_key_jwk: Option<Secret>,
+    dpop_algorithm: Option<String>,
+    dpop_jkt: Option<bool>,
 }
 
 macro_rules! url_setter {
@@ -211,6 +224,60 @@ impl OAuthClientBuilder {
         self
     }
 
+    /// DPoP (RFC 9449): with `true`, every token request (every grant,
+    /// refresh, PAR) carries a `DPoP` proof, the answer's `token_type` must
+    /// be `DPoP`, authorization requests carry `dpop_jkt`, and the token sets
+    /// keep the key (stores save it with them). The key is the one given with
+    /// [`Self::dpop_key_pem`], [`Self::dpop_key_jwk`] or [`Self::dpop_key`],
+    /// else one generated when the client is built ([`Self::dpop_algorithm`],
+    /// ES256 by default) — kept for the client's life only, so a code flow
+    /// that ends in another process, or tokens refreshed by a client that
+    /// did not issue them, need a given key or the key of the stored token
+    /// set (which a refresh uses). Any other DPoP setter turns DPoP on;
+    /// `false` turns it off whatever they say.
+    pub fn dpop(mut self, on: bool) -> Self {
+        self.dpop = Some(on);
+        self
+    }
+
+    /// The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1;
+    /// PKCS#1). A key that cannot be read fails [`Self::build`] with
+    /// [`Error::Config`]. Turns DPoP on.
+    pub fn dpop_key_pem(mut self, pem: impl Into<Secret>) -> Self {
+        self.dpop_key_pem = Some(pem.into());
+        self
+    }
+
+    /// The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). Turns DPoP on.
+    pub fn dpop_key_jwk(mut self, jwk: impl Into<Secret>) -> Self {
+        self.dpop_key_jwk = Some(jwk.into());
+        self
+    }
+
+    /// The DPoP key, already read. Turns DPoP on.
+    pub fn dpop_key(mut self, key: DpopKey) -> Self {
+        self.dpop_key = Some(key);
+        self
+    }
+
+    /// The DPoP proof algorithm: of the generated key (`ES256`, the default,
+    /// or `EdDSA`), or, for a given RSA key, `RS256` (its default) or
+    /// `PS256`/`RS384`/…; a P-256 key signs only ES256, Ed25519 only EdDSA.
+    /// Turns DPoP on.
+    pub fn dpop_algorithm(mut self, alg: impl Into<String>) -> Self {
+        self.dpop_algorithm = Some(alg.into());
+        self
+    }
+
+    /// Whether authorization requests (and PAR) carry `dpop_jkt`, the key's
+    /// thumbprint, binding the authorization code to the key (RFC 9449 §10).
+    /// Default: yes when DPoP is on. Without DPoP, add it yourself with
+    /// [`AuthorizeOptions::extra`] and [`DpopKey::thumbprint`].
+    pub fn dpop_jkt(mut self, on: bool) -> Self {
+        self.dpop_jkt = Some(on);
+        self
+    }
+
     /// The issuer identifier (RFC 9207 `iss` check, default JWT audience).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
@@ -269,6 +336,7 @@ impl OAuthClientBuilder {
         if self.client_id.trim().is_empty() {
             return Err(Error::config("client_id must not be empty"));
         }
+        let dpop = self.configured_dpop_key()?;
         let profile = self.profile.unwrap_or_default();
         let auth_method = self
             .auth_method
@@ -387,7 +455,37 @@ impl OAuthClientBuilder {
             id_token_algorithms,
             clock_skew: self.clock_skew.unwrap_or(id_token::DEFAULT_CLOCK_SKEW),
             max_age: self.max_age.map(|d| d.as_secs()),
+            dpop_jkt: dpop.is_some() && self.dpop_jkt.unwrap_or(true),
+            dpop,
+            dpop_nonces: Nonces::default(),
         })
+    }
+
+    /// The DPoP key the configuration asks for, if any.
+    fn configured_dpop_key(&self) -> Result<Option<DpopKey>> {
+        let given = if let Some(k) = &self.dpop_key {
+            Some(k.clone())
+        } else if let Some(pem) = &self.dpop_key_pem {
+            Some(DpopKey::from_pem(pem.expose())?)
+        } else if let Some(jwk) = &self.dpop_key_jwk {
+            Some(DpopKey::from_jwk(jwk.expose())?)
+        } else {
+            None
+        };
+        let wanted = self
+            .dpop
+            .unwrap_or(given.is_some() || self.dpop_algorithm.is_some());
+        if !wanted {
+            return Ok(None);
+        }
+        let alg = self.dpop_algorithm.as_deref();
+        match (given, alg) {
+            (Some(k), Some(alg)) => k.with_algorithm(alg).map(Some),
+            (Some(k), None) => Ok(Some(k)),
+            (None, alg) => {
+                DpopKey::generate_with(alg.unwrap_or(crate::dpop::DEFAULT_ALGORITHM)).map(Some)
+            }
+        }
     }
 }
 
@@ -495,6 +593,12 @@ impl OAuthClient {
                     .map(|r| ("resource".to_string(), r.clone())),
             );
         }
+        if let (true, Some(key)) = (self.dpop_jkt, &self.dpop) {
+            if !opts.extra.iter().any(|(k, _)| k == "dpop_jkt") {
+                opts.extra
+                    .push(("dpop_jkt".to_string(), key.thumbprint().to_string()));
+            }
+        }
         let ep = self.endpoint(&self.endpoints.authorization, "authorization")?;
         let shape = &self.profile.authorize;
         authorize::build(
@@ -519,6 +623,15 @@ impl OAuthClient {
         &self,
         opts: AuthorizeOptions,
     ) -> Result<(HttpRequest, PendingAuthorization)> {
+        self.par_request_at(opts, SystemTime::now())
+    }
+
+    /// [`OAuthClient::par_request`] with the time for its DPoP proof.
+    pub fn par_request_at(
+        &self,
+        opts: AuthorizeOptions,
+        now: SystemTime,
+    ) -> Result<(HttpRequest, PendingAuthorization)> {
         let ep = self.endpoint(&self.endpoints.par, "pushed authorization request")?;
         let front = self.authorization_url(opts)?;
         let mut params = Params::new();
@@ -540,12 +653,20 @@ impl OAuthClient {
                 p
             },
         )?;
+        let mut req = req;
+        if let Some(key) = &self.dpop {
+            self.add_token_proof(&mut req, key, now)?;
+        }
         Ok((req, front.pending))
     }
 
     /// Reads the PAR answer and builds the URL to send the user to
     /// (`client_id` and `request_uri` only).
     pub fn par_authorization_url(&self, resp: &HttpResponse) -> Result<url::Url> {
+        if let (Some(_), Some(ep)) = (&self.dpop, &self.endpoints.par) {
+            self.dpop_nonces
+                .remember(NonceScope::AuthorizationServer, ep, resp);
+        }
         if resp.status != 201 && resp.status != 200 {
             return Err(token::error_from(resp, &self.profile.errors));
         }
@@ -581,19 +702,38 @@ impl OAuthClient {
         Callback::parse(redirect)?.into_implicit_token(pending, self.token_parsing(false))
     }
 
-    /// The token request for a grant, shaped by the profile and authenticated.
+    /// The token request for a grant, shaped by the profile and authenticated;
+    /// with DPoP on, it carries a proof signed by this client's key (with
+    /// the token endpoint's last nonce, at the system time).
     pub fn token_request(&self, grant: &Grant) -> Result<HttpRequest> {
+        self.token_request_with(grant, self.dpop.as_ref(), SystemTime::now())
+    }
+
+    /// The endpoint a grant goes to (the refresh endpoint for refreshes, when set).
+    fn token_endpoint_for(&self, grant: &Grant) -> Result<&url::Url> {
+        match (grant.is_refresh(), &self.endpoints.refresh) {
+            (true, Some(r)) => Ok(r),
+            _ => self.endpoint(&self.endpoints.token, "token"),
+        }
+    }
+
+    /// [`OAuthClient::token_request`] with a DPoP proof by `dpop_key` made at
+    /// `now` (none when `dpop_key` is `None`): to refresh a token set with
+    /// the key it is bound to ([`TokenSet::dpop_key`]), or on a clock of
+    /// your own.
+    pub fn token_request_with(
+        &self,
+        grant: &Grant,
+        dpop_key: Option<&DpopKey>,
+        now: SystemTime,
+    ) -> Result<HttpRequest> {
         let refresh = grant.is_refresh();
         let shape = if refresh {
             &self.profile.refresh
         } else {
             &self.profile.token
         };
-        let token_ep = self.endpoint(&self.endpoints.token, "token");
-        let ep = match (refresh, &self.endpoints.refresh) {
-            (true, Some(r)) => r,
-            _ => token_ep?,
-        };
+        let ep = self.token_endpoint_for(grant)?;
         let method = shape.client_auth.unwrap_or(self.auth_method);
         let mut params = grant.params();
         if !params.contains("resource") {
@@ -601,7 +741,108 @@ impl OAuthClient {
                 params.push("resource", r);
             }
         }
-        self.authed_request(ep, shape.params_in, params, method, |p| p.shaped(shape))
+        let mut req =
+            self.authed_request(ep, shape.params_in, params, method, |p| p.shaped(shape))?;
+        if let Some(key) = dpop_key {
+            self.add_token_proof(&mut req, key, now)?;
+        }
+        Ok(req)
+    }
+
+    /// Adds the `DPoP` header of a request to the authorization server.
+    fn add_token_proof(&self, req: &mut HttpRequest, key: &DpopKey, now: SystemTime) -> Result<()> {
+        let nonce = self
+            .dpop_nonces
+            .get(NonceScope::AuthorizationServer, &req.url);
+        let proof = key.proof(req.method.as_str(), &req.url, None, nonce.as_deref(), now)?;
+        req.headers.push(("DPoP".into(), proof));
+        Ok(())
+    }
+
+    /// This client's DPoP key, when DPoP is on.
+    pub fn dpop_key(&self) -> Option<&DpopKey> {
+        self.dpop.as_ref()
+    }
+
+    /// A DPoP proof by this client's key (RFC 9449 §4.2) for any request:
+    /// `htm` `method`, `htu` `url` without query and fragment, `ath` when
+    /// `access_token` is given (resource requests), `nonce` when given.
+    /// [`Error::Config`] when DPoP is off.
+    pub fn dpop_proof(
+        &self,
+        method: &str,
+        url: &url::Url,
+        access_token: Option<&str>,
+        nonce: Option<&str>,
+        now: SystemTime,
+    ) -> Result<String> {
+        let key = self
+            .dpop
+            .as_ref()
+            .ok_or_else(|| Error::config("DPoP is not configured on this client"))?;
+        key.proof(method, url, access_token, nonce, now)
+    }
+
+    /// The last DPoP nonce a server gave (per origin; the authorization
+    /// server's and resource servers' are kept apart).
+    pub fn dpop_nonce(&self, scope: NonceScope, url: &url::Url) -> Option<String> {
+        self.dpop_nonces.get(scope, url)
+    }
+
+    /// Remembers the `DPoP-Nonce` header of a response from `url`, if any,
+    /// for the next proof to that origin. The parsers of this client do it
+    /// for token and PAR answers; call it for resource answers when you send
+    /// them with your own HTTP stack.
+    pub fn remember_dpop_nonce(&self, scope: NonceScope, url: &url::Url, resp: &HttpResponse) {
+        self.dpop_nonces.remember(scope, url, resp);
+    }
+
+    /// The key a token set must be presented with: its own, else this
+    /// client's when the set says `token_type` DPoP; `None` for bearer sets.
+    pub(crate) fn dpop_key_for<'a>(&'a self, tokens: &'a TokenSet) -> Result<Option<&'a DpopKey>> {
+        match (tokens.dpop_key(), tokens.is_dpop(), &self.dpop) {
+            (Some(k), _, _) => Ok(Some(k)),
+            (None, true, Some(k)) => Ok(Some(k)),
+            (None, true, None) => Err(Error::config(
+                "the token set is DPoP-bound (token_type DPoP) but neither it nor this client has a DPoP key",
+            )),
+            (None, false, _) => Ok(None),
+        }
+    }
+
+    /// The headers that present `tokens` to a resource server for one
+    /// request: for a DPoP-bound set (RFC 9449 §7), `Authorization: DPoP
+    /// <token>` and `DPoP: <proof>` (with `ath`, and the resource server's
+    /// last nonce); for a bearer set, the profile's header
+    /// ([`OAuthClient::authorization_header`]). The proof is made at the
+    /// system time; see [`OAuthClient::resource_request_headers_at`].
+    pub fn resource_request_headers(
+        &self,
+        method: &str,
+        url: &url::Url,
+        tokens: &TokenSet,
+    ) -> Result<Vec<(String, String)>> {
+        self.resource_request_headers_at(method, url, tokens, SystemTime::now())
+    }
+
+    /// [`OAuthClient::resource_request_headers`] with the proof made at `now`.
+    pub fn resource_request_headers_at(
+        &self,
+        method: &str,
+        url: &url::Url,
+        tokens: &TokenSet,
+        now: SystemTime,
+    ) -> Result<Vec<(String, String)>> {
+        let Some(key) = self.dpop_key_for(tokens)? else {
+            return Ok(vec![self.authorization_header(tokens)]);
+        };
+        let token = tokens.access_token.expose();
+        let nonce = self.dpop_nonces.get(NonceScope::Resource, url);
+        let proof = key.proof(method, url, Some(token), nonce.as_deref(), now)?;
+        Ok(vec![
+            ("Authorization".into(), format!("DPoP {token}")),
+            ("DPoP".into(), proof),
+        ])
     }
 
     /// How token answers are read (`refresh` picks the refresh field names).
@@ -621,7 +862,46 @@ impl OAuthClient {
 
     /// Parses the answer to [`OAuthClient::token_request`]. A refresh refused
     /// with `invalid_grant` becomes [`Error::ReauthorizationRequired`].
+    /// With DPoP on, the answer's `token_type` must be `DPoP` (any case) —
+    /// else [`Error::InvalidResponse`]: the server ignored the proof and the
+    /// tokens would travel as bearer tokens — the set keeps the key, and a
+    /// `DPoP-Nonce` header is remembered.
     pub fn parse_token_response(&self, grant: &Grant, resp: &HttpResponse) -> Result<TokenSet> {
+        self.parse_token_response_with(grant, resp, self.dpop.as_ref())
+    }
+
+    /// [`OAuthClient::parse_token_response`] for a request made with
+    /// [`OAuthClient::token_request_with`] and this `dpop_key`.
+    pub fn parse_token_response_with(
+        &self,
+        grant: &Grant,
+        resp: &HttpResponse,
+        dpop_key: Option<&DpopKey>,
+    ) -> Result<TokenSet> {
+        if dpop_key.is_some() {
+            if let Ok(ep) = self.token_endpoint_for(grant) {
+                self.dpop_nonces
+                    .remember(NonceScope::AuthorizationServer, ep, resp);
+            }
+        }
+        let mut set = self.parse_plain_token_response(grant, resp)?;
+        if let Some(key) = dpop_key {
+            if !set.is_dpop() {
+                return Err(Error::invalid(
+                    resp.status,
+                    format!(
+                        "token_type is {:?} but the request carried a DPoP proof: the server did not bind the token (RFC 9449 §5), refusing a bearer token",
+                        set.token_type.as_deref().unwrap_or("")
+                    ),
+                    &[],
+                ));
+            }
+            set.set_dpop_key(Some(key.clone()));
+        }
+        Ok(set)
+    }
+
+    fn parse_plain_token_response(&self, grant: &Grant, resp: &HttpResponse) -> Result<TokenSet> {
         let refresh = grant.is_refresh();
         let mut set = token::parse_token_response(resp, self.token_parsing(refresh)).map_err(
             |e| match e {
@@ -787,10 +1067,19 @@ impl OAuthClient {
 
     /// The UserInfo request (OpenID Connect Core §5.3.1): a GET to the
     /// UserInfo endpoint with the access token presented as the profile says
-    /// ([`OAuthClient::authorization_header`]).
+    /// ([`OAuthClient::authorization_header`]), or with a DPoP proof for a
+    /// DPoP-bound set ([`OAuthClient::resource_request_headers`]).
     pub fn userinfo_request(&self, tokens: &TokenSet) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.userinfo, "userinfo")?;
-        Ok(userinfo::request(ep, self.authorization_header(tokens)))
+        let mut headers = self
+            .resource_request_headers("GET", ep, tokens)?
+            .into_iter();
+        let first = headers
+            .next()
+            .unwrap_or_else(|| self.authorization_header(tokens));
+        let mut req = userinfo::request(ep, first);
+        req.headers.extend(headers);
+        Ok(req)
     }
 
     /// Parses a UserInfo answer: a JSON object, or a signed JWT
@@ -1231,6 +1520,126 @@ mod tests {
             c.par_authorization_url(&HttpResponse::json(400, r#"{"error":"invalid_request"}"#))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn dpop_puts_proofs_on_token_and_par_requests_and_jkt_on_authorization() {
+        let b = || {
+            OAuthClient::builder("c1")
+                .client_secret("s")
+                .authorization_url("https://as/authorize")
+                .token_url("https://as/token")
+                .par_url("https://as/par")
+                .redirect_uri("https://app/cb")
+        };
+        let c = b().dpop(true).build().unwrap();
+        let key = c.dpop_key().unwrap().clone();
+        assert_eq!(key.algorithm(), "ES256");
+        let claims = |req: &HttpRequest| -> serde_json::Value {
+            use base64::Engine;
+            let proof = req.header("dpop").expect("a DPoP header");
+            let part = proof.split('.').nth(1).unwrap();
+            serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(part)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        for grant in [
+            Grant::client_credentials(None),
+            Grant::refresh(&"rt".into(), None),
+        ] {
+            let req = c.token_request(&grant).unwrap();
+            let cl = claims(&req);
+            assert_eq!(cl["htm"], "POST");
+            assert_eq!(cl["htu"], "https://as/token");
+            assert!(cl.get("ath").is_none());
+        }
+        let (par, _) = c.par_request(AuthorizeOptions::default()).unwrap();
+        assert_eq!(claims(&par)["htu"], "https://as/par");
+        assert!(
+            par.body_text()
+                .contains(&format!("dpop_jkt={}", key.thumbprint()))
+        );
+        let url = c
+            .authorization_url(AuthorizeOptions::default())
+            .unwrap()
+            .url;
+        assert!(
+            url.query_pairs()
+                .any(|(k, v)| k == "dpop_jkt" && v == key.thumbprint())
+        );
+        // a bearer answer to a DPoP request is refused; a DPoP one keeps the key
+        let g = Grant::client_credentials(None);
+        let e = c
+            .parse_token_response(
+                &g,
+                &HttpResponse::json(200, r#"{"access_token":"a","token_type":"Bearer"}"#),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidResponse);
+        let t = c
+            .parse_token_response(
+                &g,
+                &HttpResponse::json(200, r#"{"access_token":"a","token_type":"dpop"}"#),
+            )
+            .unwrap();
+        assert_eq!(t.dpop_key(), Some(&key));
+        // resource headers: DPoP scheme and a proof with ath
+        let api = url::Url::parse("https://api/x?y=1").unwrap();
+        let h = c.resource_request_headers("PUT", &api, &t).unwrap();
+        assert_eq!(h[0], ("Authorization".to_string(), "DPoP a".to_string()));
+        let mut r = HttpRequest::new(Method::Get, api.clone());
+        r.headers.push(h[1].clone());
+        let cl = claims(&r);
+        assert_eq!(
+            (cl["htm"].as_str(), cl["htu"].as_str()),
+            (Some("PUT"), Some("https://api/x"))
+        );
+        assert_eq!(cl["ath"], crate::dpop::ath("a"));
+
+        // off: no proof, no jkt, bearer presentation
+        let plain = b().dpop_algorithm("EdDSA").dpop(false).build().unwrap();
+        assert!(plain.dpop_key().is_none());
+        assert!(plain.token_request(&g).unwrap().header("dpop").is_none());
+        let bearer = TokenSet::bearer("a");
+        assert_eq!(
+            plain
+                .resource_request_headers("GET", &api, &bearer)
+                .unwrap(),
+            vec![("Authorization".to_string(), "Bearer a".to_string())]
+        );
+        // a DPoP set without any key cannot be presented
+        let mut orphan = TokenSet::bearer("a");
+        orphan.token_type = Some("DPoP".into());
+        assert!(matches!(
+            plain.resource_request_headers("GET", &api, &orphan),
+            Err(Error::Config(_))
+        ));
+        // other key settings
+        let ed = b().dpop_algorithm("EdDSA").dpop_jkt(false).build().unwrap();
+        assert_eq!(ed.dpop_key().unwrap().algorithm(), "EdDSA");
+        assert!(
+            !ed.authorization_url(AuthorizeOptions::default())
+                .unwrap()
+                .url
+                .query_pairs()
+                .any(|(k, _)| k == "dpop_jkt")
+        );
+        let given = b()
+            .dpop_key_jwk(key.private_jwk().expose())
+            .build()
+            .unwrap();
+        assert_eq!(given.dpop_key(), Some(&key));
+        assert!(matches!(
+            b().dpop_key_pem("not a key").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            b().dpop_algorithm("RS256").build(),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]

@@ -169,6 +169,15 @@ impl SigningKey {
         format!("{:?}", self.algorithm)
     }
 
+    /// Signs a JWS signing input (`base64url(header).base64url(claims)`) and
+    /// returns the base64url signature: for JWTs whose header carries more
+    /// than `alg` and `kid` (DPoP proofs: `typ`, `jwk`).
+    pub(crate) fn sign_input(&self, input: &[u8]) -> Result<String> {
+        ensure_crypto_provider();
+        jsonwebtoken::crypto::sign(input, &self.key, self.algorithm)
+            .map_err(|e| Error::config(format!("cannot sign JWT with {}: {e}", self.algorithm())))
+    }
+
     /// Signs claims into a compact JWT.
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String> {
         ensure_crypto_provider();

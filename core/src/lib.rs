@@ -15,6 +15,9 @@
 //!   encoding), `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`.
 //! - **Profiles**: provider dialects as data ([`Profile`]): Deskera V1/V2,
 //!   Desko, generic, or your own TOML/JSON file.
+//! - **DPoP** ([`dpop`], RFC 9449): sender-constrained tokens, proofs on
+//!   token and resource requests, nonces retried once, the key stored with
+//!   the token set.
 //! - **OpenID Connect** ([`oidc`]): ID tokens validated on every exchange and
 //!   refresh (JWKS cached and refreshed on key rotation), UserInfo.
 //! - **Secrets** ([`Secret`]) never appear in `Debug`, `Display` or errors.
@@ -56,6 +59,7 @@ mod client;
 pub mod client_auth;
 pub mod device;
 pub mod discovery;
+pub mod dpop;
 mod error;
 pub mod grant;
 pub mod http;
@@ -87,6 +91,7 @@ pub use authorize::{AuthorizationRequest, AuthorizeOptions, Callback, PendingAut
 pub use client::{Endpoints, OAuthClient, OAuthClientBuilder};
 pub use device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 pub use discovery::ServerMetadata;
+pub use dpop::DpopKey;
 pub use error::{Error, ErrorCode, OAuthError, Result};
 pub use grant::Grant;
 pub use http::{HttpRequest, HttpResponse, Method};

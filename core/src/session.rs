@@ -699,8 +699,9 @@ impl Inner {
     async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
         if let Some(current) = current.filter(|t| t.refresh_token.is_some()) {
             // Through `refresh_token_set`: a refreshed ID token is checked
-            // against the first (same iss, sub, aud), and the ID token and its
-            // claims are kept when the answer carries none.
+            // against the first (same iss, sub, aud), the ID token and its
+            // claims are kept when the answer carries none, and a DPoP-bound
+            // set is refreshed with its own key.
             match self
                 .with_retries(|| self.client.refresh_token_set(current, None))
                 .await

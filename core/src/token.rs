@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::dpop::DpopKey;
 use crate::error::{Error, OAuthError, Result, body_excerpt, redact_json, redact_text};
 use crate::http::HttpResponse;
 use crate::profile::{ErrorFields, TokenFields, ZeroLifetime};
@@ -50,6 +51,16 @@ pub struct TokenSet {
     /// The claims of `id_token`, once validated (see [`TokenSet::id_token_claims`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token_claims: Option<Map<String, Value>>,
+    /// The DPoP key the tokens are bound to (RFC 9449), stored as its private
+    /// JWK (field `dpop_jwk`): a bound token is useless without it. Absent
+    /// in sets that are not DPoP-bound and in documents of older versions.
+    #[serde(
+        default,
+        rename = "dpop_jwk",
+        with = "crate::dpop::serde_key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    dpop_key: Option<DpopKey>,
 }
 
 impl fmt::Debug for TokenSet {
@@ -66,6 +77,7 @@ impl fmt::Debug for TokenSet {
             .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
             .field("extra_fields", &self.extra.keys().collect::<Vec<_>>())
             .field("id_token_validated", &self.id_token_claims.is_some())
+            .field("dpop_jkt", &self.dpop_key.as_ref().map(DpopKey::thumbprint))
             .finish()
     }
 }
@@ -82,6 +94,7 @@ impl TokenSet {
             id_token: None,
             extra: Map::new(),
             id_token_claims: None,
+            dpop_key: None,
         }
     }
 
@@ -102,6 +115,27 @@ impl TokenSet {
     /// come from [`TokenSet::id_token_claims`].
     pub fn set_id_token_claims(&mut self, claims: Option<Map<String, Value>>) {
         self.id_token_claims = claims;
+    }
+
+    /// The DPoP key the tokens are bound to (RFC 9449), when they were
+    /// obtained with DPoP. Kept when the set is stored and read back.
+    pub fn dpop_key(&self) -> Option<&DpopKey> {
+        self.dpop_key.as_ref()
+    }
+
+    /// Attaches (or removes) the DPoP key the tokens are bound to: for a
+    /// binding that carries the set across its boundary as plain fields, or
+    /// tokens obtained with your own HTTP stack.
+    pub fn set_dpop_key(&mut self, key: Option<DpopKey>) {
+        self.dpop_key = key;
+    }
+
+    /// Whether `token_type` is `DPoP` (any case): the access token must be
+    /// presented with a proof (`Authorization: DPoP …`).
+    pub fn is_dpop(&self) -> bool {
+        self.token_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("dpop"))
     }
 
     /// Whether `token_type` is Bearer in any case, or absent (then Bearer is assumed).
@@ -365,6 +399,7 @@ pub fn parse_token_response(resp: &HttpResponse, how: TokenParsing<'_>) -> Resul
         id_token: id_token.map(Secret::new),
         extra,
         id_token_claims: None,
+        dpop_key: None,
     })
 }
 
@@ -636,6 +671,33 @@ mod tests {
             |t: Option<SystemTime>| t.map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_millis());
         assert_eq!(ms(back.expires_at), ms(t.expires_at));
         assert_eq!(back.extra_str("k"), Some("v"));
+        assert!(back.dpop_key().is_none() && !json.contains("dpop_jwk"));
+    }
+
+    #[test]
+    fn dpop_key_round_trips_and_old_documents_stay_readable() {
+        let mut t = TokenSet::bearer("a");
+        t.token_type = Some("DPoP".into());
+        let key = DpopKey::generate().unwrap();
+        t.set_dpop_key(Some(key.clone()));
+        let json = serde_json::to_string(&t).unwrap();
+        let back: TokenSet = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.dpop_key(), Some(&key));
+        assert!(back.is_dpop() && !back.is_bearer());
+        assert_eq!(back, t);
+        // Debug names the key by thumbprint, never its private part
+        let d: Map<String, Value> = serde_json::from_str(key.private_jwk().expose()).unwrap();
+        let shown = format!("{back:?}");
+        assert!(shown.contains(key.thumbprint()));
+        assert!(!shown.contains(d["d"].as_str().unwrap()), "{shown}");
+        // a document written before DPoP existed
+        let old: TokenSet =
+            serde_json::from_str(r#"{"access_token":"a","token_type":"Bearer"}"#).unwrap();
+        assert!(old.dpop_key().is_none());
+        // a damaged key is an error, not a silently unbound set
+        assert!(
+            serde_json::from_str::<TokenSet>(r#"{"access_token":"a","dpop_jwk":"{}"}"#).is_err()
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/control/id-token", post(id_token))
         .route("/control/rotate-key", post(rotate_key))
         .route("/control/userinfo", post(userinfo))
+        .route("/control/dpop", post(dpop))
 }
 
 /// Parses a JSON body or returns the 400 for it.
@@ -175,6 +176,39 @@ async fn userinfo(State(app): State<AppState>, bytes: Bytes) -> Response {
     settings.userinfo_signed = body.signed;
     settings.userinfo_claims = body.claims;
     ok()
+}
+
+/// `{"token_nonce": true, "resource_nonce": true, "token_type": "Bearer"}`: demand a
+/// (new, random) DPoP nonce at the token endpoint and at protected resources, and answer
+/// DPoP-bound token requests with another `token_type`; `{}` restores the defaults.
+#[derive(Debug, Deserialize)]
+struct DpopKnobs {
+    #[serde(default)]
+    token_nonce: bool,
+    #[serde(default)]
+    resource_nonce: bool,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+async fn dpop(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: DpopKnobs = body!(bytes);
+    set_dpop(&app, body.token_nonce, body.resource_nonce, body.token_type);
+    ok()
+}
+
+pub(crate) fn set_dpop(
+    app: &AppState,
+    token_nonce: bool,
+    resource_nonce: bool,
+    token_type: Option<String>,
+) {
+    let mut settings = lock(&app.settings);
+    settings.dpop_token_nonce =
+        token_nonce.then(|| format!("as-{}", crate::tokens::random::token(12)));
+    settings.dpop_resource_nonce =
+        resource_nonce.then(|| format!("rs-{}", crate::tokens::random::token(12)));
+    settings.dpop_token_type = token_type;
 }
 
 async fn device_next(State(app): State<AppState>, bytes: Bytes) -> Response {

@@ -184,6 +184,19 @@ impl DevServer {
         settings.userinfo_claims = claims.as_object().cloned().unwrap_or_default();
     }
 
+    /// DPoP knobs (RFC 9449): with `token_nonce`, the token endpoint demands a fresh
+    /// random nonce in proofs (`use_dpop_nonce`); with `resource_nonce`, so do
+    /// `/resource` and `/userinfo`; `token_type` is answered instead of `DPoP` to
+    /// DPoP-bound token requests. Each call draws new nonces.
+    pub fn set_dpop(&self, token_nonce: bool, resource_nonce: bool, token_type: Option<&str>) {
+        crate::control::set_dpop(
+            &self.app,
+            token_nonce,
+            resource_nonce,
+            token_type.map(str::to_owned),
+        );
+    }
+
     /// Forces the next CIBA poll (of `auth_req_id`, or of any) to fail with `error`.
     pub fn force_ciba_poll(&self, auth_req_id: Option<&str>, error: &str) {
         lock(&self.app.ciba).force_next(auth_req_id.map(str::to_owned), error.to_owned());

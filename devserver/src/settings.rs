@@ -22,6 +22,13 @@ pub(crate) struct Settings {
     pub(crate) userinfo_signed: bool,
     /// Claims merged into `/userinfo` answers (e.g. another `sub`).
     pub(crate) userinfo_claims: Map<String, Value>,
+    /// The nonce the token endpoint demands in DPoP proofs (`use_dpop_nonce`), if any.
+    pub(crate) dpop_token_nonce: Option<String>,
+    /// The nonce protected resources demand in DPoP proofs, if any.
+    pub(crate) dpop_resource_nonce: Option<String>,
+    /// A `token_type` answered instead of `DPoP` for DPoP-bound tokens (a server that
+    /// claims to have issued a bearer token).
+    pub(crate) dpop_token_type: Option<String>,
 }
 
 impl Default for Settings {
@@ -33,6 +40,9 @@ impl Default for Settings {
             id_token_kid: None,
             userinfo_signed: false,
             userinfo_claims: Map::new(),
+            dpop_token_nonce: None,
+            dpop_resource_nonce: None,
+            dpop_token_type: None,
         }
     }
 }

@@ -3,5 +3,6 @@
 
 pub(crate) mod assertion;
 pub(crate) mod client_auth;
+pub(crate) mod dpop;
 pub(crate) mod pkce;
 pub(crate) mod redirect;

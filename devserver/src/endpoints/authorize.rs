@@ -188,6 +188,7 @@ fn decide(
             expires_at: clock::now() + CODE_LIFETIME,
             used: false,
             grant_id,
+            dpop_jkt: params.get("dpop_jkt").map(str::to_owned),
         },
     );
     Ok(vec![("code", code)])

@@ -48,6 +48,7 @@ pub(crate) fn document(app: &AppState) -> Value {
         "backchannel_user_code_parameter_supported": false,
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
+        "dpop_signing_alg_values_supported": crate::auth::dpop::ALGORITHMS,
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce"],
     })
 }

@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
+use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
+use crate::auth::dpop;
 use crate::grants::{self, Ctx};
 use crate::http::error::OAuthError;
 use crate::http::params::Params;
@@ -40,11 +41,33 @@ fn token(
         Requirement::Required
     };
     let client = client_auth::authenticate(app, headers, &params, &app.url("/token"), requirement)?;
+    // DPoP before the grant: a refused proof must not spend a code or a refresh token.
+    let nonce = lock(&app.settings).dpop_token_nonce.clone();
+    let expect = dpop::Expect {
+        method: "POST",
+        url: &app.url("/token"),
+        access_token: None,
+        nonce: nonce.as_deref(),
+    };
+    let dpop_jkt = match dpop::check(app, headers, &expect) {
+        Ok(jkt) => jkt,
+        Err(dpop::Refusal::Invalid(why)) => {
+            return Err(OAuthError::bad("invalid_dpop_proof", why));
+        }
+        Err(dpop::Refusal::Nonce(nonce)) => {
+            return Err(OAuthError::bad(
+                "use_dpop_nonce",
+                "Authorization server requires nonce in DPoP proof",
+            )
+            .with_dpop_nonce(nonce));
+        }
+    };
     tracing::debug!(grant_type, client = client.map(|c| c.id), "token request");
     let ctx = Ctx {
         app,
         client,
         params: &params,
+        dpop_jkt,
     };
     grants::dispatch(grant_type, &ctx)
 }

@@ -5,7 +5,7 @@ use crate::app::lock;
 use crate::auth::pkce;
 use crate::clock;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let client = ctx.client()?;
@@ -19,6 +19,14 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
             return Err(OAuthError::invalid_grant(
                 "the code was issued to another client",
             ));
+        }
+        // RFC 9449 §10: checked before the code is spent.
+        if let Some(bound) = &record.dpop_jkt {
+            if ctx.dpop_jkt.as_ref() != Some(bound) {
+                return Err(OAuthError::invalid_grant(
+                    "the code is bound (dpop_jkt) to another DPoP key",
+                ));
+            }
         }
         if record.used {
             // §4.1.2: a reused code revokes the tokens already issued from it.
@@ -77,5 +85,5 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     what.nonce = record.nonce;
     what.code = Some(code.to_owned());
     what.auth_time = Some(record.auth_time);
-    issue(ctx.app, what)
+    ctx.issue(what)
 }

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -15,5 +15,5 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
         ));
     }
     let scope = scope::requested(ctx.params.get("scope"))?;
-    issue(ctx.app, Issue::new(client.id, client.id, &scope))
+    ctx.issue(Issue::new(client.id, client.id, &scope))
 }

@@ -5,7 +5,7 @@ use super::polling::Decision;
 use crate::app::lock;
 use crate::clock;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::random;
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -18,8 +18,5 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
         ));
     };
     let grant_id = random::token(12);
-    issue(
-        ctx.app,
-        Issue::new(client.id, sub, &record.scope).for_user(&grant_id, &record.scope),
-    )
+    ctx.issue(Issue::new(client.id, sub, &record.scope).for_user(&grant_id, &record.scope))
 }

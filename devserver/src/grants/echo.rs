@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 const AUTH_PARAMS: [&str; 4] = [
@@ -39,7 +39,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
             }
         }
     }
-    let mut response = issue(ctx.app, Issue::new(client.id, client.id, &scope))?;
+    let mut response = ctx.issue(Issue::new(client.id, client.id, &scope))?;
     response.echo = Some(Value::Object(echo));
     Ok(response)
 }

@@ -7,7 +7,7 @@ use crate::auth::assertion::{self, Expect};
 use crate::clients;
 use crate::clock;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -38,5 +38,5 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let sub = assertion::str_claim(&claims, "sub").unwrap_or_default();
     let client_id = ctx.client.map_or(signer.id, |c| c.id);
     let scope = scope::requested(ctx.params.get("scope"))?;
-    issue(ctx.app, Issue::new(client_id, sub, &scope))
+    ctx.issue(Issue::new(client_id, sub, &scope))
 }

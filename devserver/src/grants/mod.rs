@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::clients::Registration;
 use crate::http::error::OAuthError;
 use crate::http::params::Params;
-use crate::tokens::issue::TokenResponse;
+use crate::tokens::issue::{Issue, TokenResponse};
 
 pub(crate) const AUTHORIZATION_CODE: &str = "authorization_code";
 pub(crate) const CLIENT_CREDENTIALS: &str = "client_credentials";
@@ -50,6 +50,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) app: &'a AppState,
     pub(crate) client: Option<&'static Registration>,
     pub(crate) params: &'a Params,
+    /// The thumbprint of the key of a valid DPoP proof (RFC 9449), if the request had one.
+    pub(crate) dpop_jkt: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -57,6 +59,12 @@ impl Ctx<'_> {
     pub(crate) fn client(&self) -> Result<&'static Registration, OAuthError> {
         self.client
             .ok_or_else(|| OAuthError::invalid_client("client authentication required"))
+    }
+
+    /// Issues tokens, bound to the request's DPoP key when it proved one.
+    pub(crate) fn issue(&self, mut what: Issue) -> Result<TokenResponse, OAuthError> {
+        what.jkt.clone_from(&self.dpop_jkt);
+        crate::tokens::issue::issue(self.app, what)
     }
 }
 

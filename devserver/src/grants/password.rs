@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::clients;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::{random, scope};
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -15,8 +15,5 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     }
     let scope = scope::requested(ctx.params.get("scope"))?;
     let grant_id = random::token(12);
-    issue(
-        ctx.app,
-        Issue::new(client.id, username, &scope).for_user(&grant_id, &scope),
-    )
+    ctx.issue(Issue::new(client.id, username, &scope).for_user(&grant_id, &scope))
 }

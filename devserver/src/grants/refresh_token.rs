@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::app::lock;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -31,6 +31,14 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
             ));
         }
         // Checked before the token is spent, so a refused request leaves it usable.
+        if let Some(bound) = &record.jkt {
+            if ctx.dpop_jkt.as_ref() != Some(bound) {
+                return Err(OAuthError::bad(
+                    "invalid_dpop_proof",
+                    "the refresh token is bound to a DPoP key; prove that key",
+                ));
+            }
+        }
         let scope = narrowed_scope(ctx.params.get("scope"), &record.scope)?;
         if let Some(r) = store.refresh.get_mut(token) {
             r.rotated = true;
@@ -42,7 +50,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let mut what =
         Issue::new(client.id, &record.sub, &scope).for_user(&record.grant_id, &record.scope);
     what.auth_time = Some(record.auth_time);
-    issue(ctx.app, what)
+    ctx.issue(what)
 }
 
 /// The requested scope if it is within the grant's (RFC 6749 §6), else the grant's.

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::Ctx;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
@@ -23,7 +23,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let (issuer, subject) = parse(&xml).map_err(OAuthError::invalid_grant)?;
     let client_id = ctx.client.map_or(issuer.as_str(), |c| c.id);
     let scope = scope::requested(ctx.params.get("scope"))?;
-    issue(ctx.app, Issue::new(client_id, &subject, &scope))
+    ctx.issue(Issue::new(client_id, &subject, &scope))
 }
 
 /// (Issuer, Subject NameID) of a SAML assertion, by plain text search.

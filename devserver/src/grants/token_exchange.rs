@@ -13,7 +13,7 @@ use crate::auth::assertion::{self, Expect};
 use crate::clients;
 use crate::clock;
 use crate::http::error::OAuthError;
-use crate::tokens::issue::{Issue, TokenResponse, issue};
+use crate::tokens::issue::{Issue, TokenResponse};
 use crate::tokens::scope;
 
 pub(crate) const ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
@@ -87,7 +87,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
         }
         act
     });
-    let mut response = issue(ctx.app, what)?;
+    let mut response = ctx.issue(what)?;
     response.issued_token_type = Some(issued_type.to_owned());
     Ok(response)
 }

@@ -12,6 +12,7 @@ pub(crate) struct OAuthError {
     error: String,
     description: String,
     www_authenticate: Option<String>,
+    dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -21,6 +22,7 @@ impl OAuthError {
             error: error.to_owned(),
             description: description.into(),
             www_authenticate: None,
+            dpop_nonce: None,
         }
     }
 
@@ -65,6 +67,12 @@ impl OAuthError {
         self
     }
 
+    /// A `DPoP-Nonce` header for the client's next proof (RFC 9449 §8).
+    pub(crate) fn with_dpop_nonce(mut self, nonce: String) -> Self {
+        self.dpop_nonce = Some(nonce);
+        self
+    }
+
     #[cfg(test)]
     pub(crate) fn code(&self) -> &str {
         &self.error
@@ -85,6 +93,9 @@ impl IntoResponse for OAuthError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, value);
+        }
+        if let Some(Ok(value)) = self.dpop_nonce.as_deref().map(HeaderValue::from_str) {
+            response.headers_mut().insert("dpop-nonce", value);
         }
         super::no_store(response)
     }

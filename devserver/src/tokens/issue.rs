@@ -33,6 +33,8 @@ pub(crate) struct Issue {
     pub(crate) auth_time: Option<u64>,
     pub(crate) aud: Vec<String>,
     pub(crate) act: Option<Value>,
+    /// The thumbprint of the DPoP key the tokens are bound to (RFC 9449), if any.
+    pub(crate) jkt: Option<String>,
 }
 
 impl Issue {
@@ -49,6 +51,7 @@ impl Issue {
             auth_time: None,
             aud: Vec::new(),
             act: None,
+            jkt: None,
         }
     }
 
@@ -65,7 +68,7 @@ impl Issue {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TokenResponse {
     pub(crate) access_token: String,
-    pub(crate) token_type: &'static str,
+    pub(crate) token_type: String,
     pub(crate) expires_in: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) refresh_token: Option<String>,
@@ -106,6 +109,10 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
     });
     if let (Some(act), Some(map)) = (&what.act, claims.as_object_mut()) {
         map.insert("act".to_owned(), act.clone());
+    }
+    // RFC 9449 §6.1: a DPoP-bound JWT access token names its key.
+    if let (Some(jkt), Some(map)) = (&what.jkt, claims.as_object_mut()) {
+        map.insert("cnf".to_owned(), json!({ "jkt": jkt }));
     }
     let access_token = app.signer.sign("at+jwt", &claims)?;
     let auth_time = what.auth_time.unwrap_or(now);
@@ -160,9 +167,13 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
             jti,
             grant_id: what.grant_id.clone(),
             act: what.act.clone(),
+            jkt: what.jkt.clone(),
             revoked: false,
         },
     );
+    // RFC 9449 §5: refresh tokens of public clients are bound to the key too.
+    let public = crate::clients::lookup(&what.client_id).is_some_and(|c| c.is_public());
+    let refresh_jkt = what.jkt.clone().filter(|_| public);
     if let (Some(token), Some((grant_id, grant_scope))) = (&refresh_token, &what.refresh) {
         store.refresh.insert(
             token.clone(),
@@ -175,12 +186,19 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
                 auth_time,
                 rotated: false,
                 revoked: false,
+                jkt: refresh_jkt,
             },
         );
     }
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: match &what.jkt {
+            None => "Bearer".to_owned(),
+            Some(_) => lock(&app.settings)
+                .dpop_token_type
+                .clone()
+                .unwrap_or_else(|| "DPoP".to_owned()),
+        },
         expires_in: lifetime,
         refresh_token,
         scope: what.scope,

@@ -24,6 +24,9 @@ pub(crate) struct AccessRecord {
     pub(crate) grant_id: Option<String>,
     /// The RFC 8693 `act` claim, kept so a further exchange can nest it.
     pub(crate) act: Option<Value>,
+    /// The DPoP key (thumbprint) the token is bound to: it must be presented with a
+    /// proof by that key, never as a bearer token.
+    pub(crate) jkt: Option<String>,
     pub(crate) revoked: bool,
 }
 
@@ -40,6 +43,8 @@ pub(crate) struct RefreshRecord {
     /// Set once this token has been exchanged for its successor.
     pub(crate) rotated: bool,
     pub(crate) revoked: bool,
+    /// The DPoP key a public client's refresh token is bound to.
+    pub(crate) jkt: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +61,9 @@ pub(crate) struct CodeRecord {
     pub(crate) expires_at: u64,
     pub(crate) used: bool,
     pub(crate) grant_id: String,
+    /// `dpop_jkt` of the authorization request (RFC 9449 §10): the code may be
+    /// exchanged only with a proof by that key.
+    pub(crate) dpop_jkt: Option<String>,
 }
 
 #[derive(Debug, Default)]
