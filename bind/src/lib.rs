@@ -25,6 +25,7 @@
 //! [`ErrorRecord`]s into its own errors, and decides nothing else.
 
 pub mod error;
+pub mod hint;
 pub mod manifest;
 pub mod options;
 pub mod session;

@@ -414,3 +414,55 @@ fn demo_exits_0() {
     }
     assert!(!out.contains("eyJ"), "a JWT was printed");
 }
+
+/// Configuration errors name the fix as this command's flags, and a
+/// misspelled built-in profile gets the closest name, not a file error.
+#[test]
+fn configuration_errors_name_the_flag_that_fixes_them() {
+    let fails = |args: &[&str]| {
+        let o = run(cmd()
+            .args(["token", "client-credentials", "--client-id", "c"])
+            .args(args));
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        text(&o.stderr)
+    };
+    let err = fails(&["--token-url", "http://as.example/token"]);
+    assert!(err.contains("use HTTPS or --allow-insecure-http"), "{err}");
+    assert!(!err.contains("OAuthClientBuilder"), "{err}");
+    let err = fails(&[]);
+    assert!(
+        err.contains("no token endpoint configured; set --token-url URL or --issuer URL"),
+        "{err}"
+    );
+    let err = fails(&[
+        "--profile",
+        "deskra-v2",
+        "--token-url",
+        "https://as.example/t",
+    ]);
+    assert!(err.contains(r#"did you mean "deskera-v2"?"#), "{err}");
+    assert!(!err.contains("No such file"), "{err}");
+}
+
+/// The caller's own `--wait` running out is not called transient.
+#[test]
+fn a_wait_that_runs_out_is_not_transient() {
+    let server = DevServer::spawn().expect("devserver");
+    let o = run(cmd().args([
+        "token",
+        "authorization-code",
+        "--issuer",
+        &server.url(),
+        "--client-id",
+        reg::PUBLIC_CLIENT_ID,
+        "--wait",
+        "0",
+    ]));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("no redirect arrived within --wait 0 s"),
+        "{err}"
+    );
+    assert!(!err.contains("transient"), "{err}");
+}

@@ -182,9 +182,10 @@ pub(crate) fn check_secure(url: &url::Url, allow_insecure_http: bool) -> crate::
     match url.scheme() {
         "https" => Ok(()),
         "http" if allow_insecure_http || is_loopback(url) => Ok(()),
-        "http" => Err(crate::Error::Config(format!(
-            "{} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)",
-            redacted_url(url)
+        "http" => Err(crate::Error::hint(crate::ConfigHint::new(
+            format!("{} is plain HTTP on a non-loopback host", redacted_url(url)),
+            "use HTTPS or",
+            &["allow_insecure_http"],
         ))),
         other => Err(crate::Error::Config(format!(
             "{}: unsupported scheme {other:?}",

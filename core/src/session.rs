@@ -697,7 +697,12 @@ impl Inner {
     /// Refresh when there is a refresh token; otherwise (or when the refresh
     /// token is dead and a grant can start over) fetch anew.
     async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
-        if let Some(rt) = current.and_then(|t| t.refresh_token.clone()) {
+        // An empty refresh token (a store or foreign code that wrote "") is
+        // no refresh token: refreshing with it could only fail at the server.
+        let usable = current
+            .and_then(|t| t.refresh_token.clone())
+            .filter(|rt| !rt.expose().trim().is_empty());
+        if let Some(rt) = usable {
             let grant = Grant::refresh(&rt, None);
             match self
                 .with_retries(|| self.client.request_token(&grant))
@@ -715,7 +720,9 @@ impl Inner {
             None => Err(Error::ReauthorizationRequired(Box::new(OAuthError {
                 error: "no_refresh_token".into(),
                 description: Some(
-                    "the session has no usable refresh token and no grant to fetch new tokens"
+                    "the session's tokens carry no refresh token and the session names no \
+                     grant to fetch new ones (client_credentials or a JWT bearer grant): \
+                     authorize again"
                         .into(),
                 ),
                 ..Default::default()

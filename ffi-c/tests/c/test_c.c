@@ -131,6 +131,21 @@ static void test_bad_input(void) {
   oauth2kit_client *client = NULL;
   CHECK(oauth2kit_client_new(cfg, &client) == OAUTH2KIT_STATUS_CONFIG); /* plain HTTP off loopback */
   CHECK(client == NULL);
+  /* The message names the fix as a C caller writes it. */
+  CHECK(strstr(oauth2kit_last_error_message(),
+               "use HTTPS or oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_ALLOW_INSECURE_HTTP, \"true\")") != NULL);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PROFILE, "deskra-v2") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "did you mean \"deskera-v2\"?") != NULL);
+  {
+    oauth2kit_client *bare = make_client("c", 0);
+    oauth2kit_token_set *none = NULL;
+    CHECK(bare != NULL);
+    CHECK(oauth2kit_client_client_credentials(bare, NULL, &none) == OAUTH2KIT_STATUS_CONFIG);
+    CHECK(strstr(oauth2kit_last_error_message(), "no token endpoint configured; set oauth2kit_config_set(cfg, "
+                                                 "OAUTH2KIT_OPTION_TOKEN_URL, value) or") != NULL);
+    CHECK(none == NULL);
+    oauth2kit_client_free(bare);
+  }
   /* A handle of the wrong type is detected. */
   CHECK(oauth2kit_client_client_credentials((const oauth2kit_client *)cfg, NULL, NULL) ==
         OAUTH2KIT_STATUS_NULL_ARGUMENT);
