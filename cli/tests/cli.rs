@@ -466,3 +466,44 @@ fn a_wait_that_runs_out_is_not_transient() {
     );
     assert!(!err.contains("transient"), "{err}");
 }
+
+/// `-vv` (and `RUST_LOG`) show each HTTP exchange on stderr, never a secret.
+#[test]
+fn verbose_logs_the_exchange_without_secrets() {
+    let server = DevServer::spawn().expect("devserver");
+    let token_url = format!("{}/token", server.url());
+    for (flags, rust_log) in [
+        (&["-vv", "--json"][..], ""),
+        (&["--json"][..], "oauth2kit=debug"),
+    ] {
+        let o = run(cmd()
+            .args([
+                "token",
+                "client-credentials",
+                "--token-url",
+                &token_url,
+                "--client-id",
+                reg::BASIC_CLIENT_ID,
+            ])
+            .args(flags)
+            .env("RUST_LOG", rust_log)
+            .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET));
+        let v = json_out(&o);
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("HTTP exchange") && err.contains(&token_url),
+            "{err}"
+        );
+        assert!(err.contains("status=200"), "{err}");
+        let at = v["access_token"].as_str().expect("access_token");
+        assert!(!err.contains(at), "the access token was logged: {err}");
+        assert!(!err.contains(reg::BASIC_CLIENT_SECRET), "{err}");
+    }
+    // Without -v, nothing is logged for a successful request.
+    let o = cc(&server, &["--json"]);
+    assert!(
+        !text(&o.stderr).contains("HTTP exchange"),
+        "{}",
+        text(&o.stderr)
+    );
+}

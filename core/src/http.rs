@@ -172,6 +172,12 @@ pub(crate) fn redacted_url(url: &url::Url) -> String {
     shown
 }
 
+/// The URL as logs show it: scheme, host, port and path; no query, no
+/// fragment, no user info (each may carry a code, a token or a password).
+pub(crate) fn url_for_log(url: &url::Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
 /// The one transport-security rule, for every request the library sends
 /// (token, discovery, introspection, revocation, userinfo, validation,
 /// callbacks…): HTTPS, or plain HTTP to a loopback host (127.0.0.0/8, ::1,

@@ -365,6 +365,7 @@ impl Session {
             .exclusive(|inner| async move {
                 inner.forget();
                 inner.store.clear().await?;
+                tracing::info!(target: "oauth2kit::session", "signed out: the token store is cleared");
                 inner.forget();
                 Err(Error::Cancelled)
             })
@@ -538,7 +539,16 @@ impl Inner {
     /// the session has a grant that can start over; without one there is
     /// nothing to carry on with, and it stays an error.
     async fn load_store(&self) -> Result<Option<TokenSet>> {
-        match self.store.load().await {
+        let loaded = self.store.load().await;
+        match &loaded {
+            Ok(set) => {
+                tracing::debug!(target: "oauth2kit::session", found = set.is_some(), "token store: loaded")
+            }
+            Err(e) => {
+                tracing::debug!(target: "oauth2kit::session", error = %e, "token store: load failed")
+            }
+        }
+        match loaded {
             Err(Error::StoreDamaged(detail)) if self.fetch_grant.is_some() => {
                 if self.damage_reported.swap(true, Ordering::AcqRel) {
                     tracing::warn!(%detail, "the token store is damaged; fetching new tokens");
@@ -686,6 +696,14 @@ impl Inner {
             return Err(Error::Cancelled);
         }
         let saved = self.store.save(&tokens).await;
+        match &saved {
+            Ok(()) => {
+                tracing::debug!(target: "oauth2kit::session", "token store: saved the new token set")
+            }
+            Err(e) => {
+                tracing::warn!(target: "oauth2kit::session", error = %e, "token store: save failed; the new token set is kept in memory")
+            }
+        }
         let tokens = Arc::new(tokens);
         if !self.publish(tokens.clone(), epoch) {
             return Err(Error::Cancelled);
@@ -703,17 +721,21 @@ impl Inner {
             .and_then(|t| t.refresh_token.clone())
             .filter(|rt| !rt.expose().trim().is_empty());
         if let Some(rt) = usable {
+            tracing::info!(target: "oauth2kit::session", "refreshing the session's tokens");
             let grant = Grant::refresh(&rt, None);
             match self
                 .with_retries(|| self.client.request_token(&grant))
                 .await
             {
-                Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}
+                Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {
+                    tracing::info!(target: "oauth2kit::session", "the refresh token is no longer usable; fetching new tokens with the session's grant");
+                }
                 other => return other,
             }
         }
         match &self.fetch_grant {
             Some(factory) => {
+                tracing::info!(target: "oauth2kit::session", "fetching new tokens with the session's grant");
                 self.with_retries(|| async { self.client.request_token(&factory()?).await })
                     .await
             }
