@@ -105,7 +105,7 @@ done
   VPATH="$OUTSIDE/examples/c" client_credentials_pc)
 "$WORK/ex-c/client_credentials" "$URL"
 # The example frees everything it allocates, on success and on a failure
-# path (an issuer that is no URL fails in oauth2kit_config_set): no definite
+# path (an issuer that is no URL fails when the client is created): no definite
 # or indirect leak under valgrind (exit 99 if one is found).
 if command -v valgrind >/dev/null; then
   vg() { valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
