@@ -104,6 +104,16 @@ done
 (cd "$WORK" && PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig" make -s -f "$OUTSIDE/examples/c/Makefile.pkgconfig" \
   VPATH="$OUTSIDE/examples/c" client_credentials_pc)
 "$WORK/ex-c/client_credentials" "$URL"
+# The example frees everything it allocates, on success and on a failure
+# path (an issuer that is no URL fails when the client is created): no definite
+# or indirect leak under valgrind (exit 99 if one is found).
+if command -v valgrind >/dev/null; then
+  vg() { valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect "$@"; }
+  vg "$WORK/ex-c/client_credentials" "$URL"
+  set +e; vg "$WORK/ex-c/client_credentials" "not a url"; rc=$?; set -e
+  [ "$rc" = 1 ] || { echo "examples/c/client_credentials: failure path exited $rc (99: a leak)"; exit 1; }
+fi
 "$WORK/ex-c/client_credentials_shared" "$URL"
 "$WORK/client_credentials_pc" "$URL"
 "$WORK/ex-cpp/grants" "$URL"

@@ -503,6 +503,37 @@ typedef enum {
 } oauth2kit_token_hint;
 
 /**
+ * How much the library logs, most severe first (the `level` of
+ * `oauth2kit_set_log_callback` and of each call of the callback).
+ */
+typedef enum {
+  /**
+   * Nothing (removes the callback).
+   */
+  OAUTH2KIT_LOG_LEVEL_OFF = 0,
+  /**
+   * Failures the library could not recover from by itself.
+   */
+  OAUTH2KIT_LOG_LEVEL_ERROR = 1,
+  /**
+   * Something was wrong but the library carried on (a damaged store…).
+   */
+  OAUTH2KIT_LOG_LEVEL_WARN = 2,
+  /**
+   * Refreshes, fetches, sign-outs.
+   */
+  OAUTH2KIT_LOG_LEVEL_INFO = 3,
+  /**
+   * Every HTTP exchange (method, URL without query, status, time), retries, store operations.
+   */
+  OAUTH2KIT_LOG_LEVEL_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  OAUTH2KIT_LOG_LEVEL_TRACE = 5,
+} oauth2kit_log_level;
+
+/**
  * An authorization request in progress. Immutable: thread-safe to read.
  */
 typedef struct oauth2kit_authorization oauth2kit_authorization;
@@ -612,6 +643,16 @@ typedef struct {
  * (they would fail with `RUNTIME`), must not unwind (no C++ exception, no longjmp).
  */
 typedef bool (*oauth2kit_poll_callback)(void *user_data, const oauth2kit_poll_event *event);
+
+/**
+ * The callback: `level` (an `oauth2kit_log_level`), the event's `target`
+ * (`"oauth2kit::http"`…) and its one-line `message`, both valid only during
+ * the call; and the `user_data` given to `oauth2kit_set_log_callback`.
+ */
+typedef void (*oauth2kit_log_callback)(int32_t level,
+                                       const char *target,
+                                       const char *message,
+                                       void *user_data);
 
 /**
  * A token store made of C functions, so a plugin can keep tokens in its own
@@ -1166,6 +1207,25 @@ void oauth2kit_introspection_free(oauth2kit_introspection *intro);
  * `OAUTH2KIT_STATUS_RUNTIME` or a transport error, never crash.
  */
 oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
+
+/**
+ * Sends the library's log events at `level` (an `oauth2kit_log_level`) and
+ * more severe to `callback`, replacing any callback set before; a NULL
+ * callback or `OAUTH2KIT_LOG_LEVEL_OFF` removes it. No event ever holds a
+ * secret (no token, secret, code or password; URLs lose their query).
+ *
+ * The callback may be called from any thread, at once from several, and
+ * must not block for long; it must not call oauth2kit functions (events it
+ * would cause are dropped). `user_data` must stay valid until the callback
+ * is replaced or removed. Events below `level` cost one atomic read.
+ *
+ * Errors: none (`OAUTH2KIT_STATUS_OK`); a level above TRACE is TRACE. If the
+ * host process already installed its own Rust `tracing` subscriber, events
+ * go there instead and this returns `OAUTH2KIT_STATUS_RUNTIME`.
+ */
+oauth2kit_status oauth2kit_set_log_callback(int32_t level,
+                                            oauth2kit_log_callback callback,
+                                            void *user_data);
 
 /**
  * Gives a `load` callback's JSON to oauth2kit, which copies it: the caller

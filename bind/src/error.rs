@@ -4,7 +4,7 @@
 //! (`retry_after_seconds`, `timeout_seconds`), sizes are bytes. C, Python and
 //! Kotlin/Swift read the same fields under the same names.
 
-use oauth2kit::{Error, ErrorCode};
+use oauth2kit::{ConfigHint, Error, ErrorCode};
 
 /// Everything a binding shows of an error. Built once from the core error; no
 /// field holds a secret (the core's messages and bodies are redacted).
@@ -44,6 +44,10 @@ pub struct ErrorRecord {
     pub limit_bytes: Option<u64>,
     /// The timeout that ran out, in seconds.
     pub timeout_seconds: Option<f64>,
+    /// The fix a configuration error names (the options, by concept name,
+    /// that would fix it). A binding shows it in its own spelling with
+    /// [`ErrorRecord::message_in`] and one of the [`crate::hint`] functions.
+    pub hint: Option<ConfigHint>,
 }
 
 impl From<&Error> for ErrorRecord {
@@ -74,6 +78,7 @@ impl From<&Error> for ErrorRecord {
             }
             Error::ResponseTooLarge { limit } => r.limit_bytes = Some(*limit as u64),
             Error::Timeout(d) => r.timeout_seconds = Some(d.as_secs_f64()),
+            Error::ConfigHint(h) => r.hint = Some((**h).clone()),
             _ => {}
         }
         r
@@ -90,6 +95,22 @@ impl ErrorRecord {
     /// The code as the core's enum (`None` only for a code this version does not know).
     pub fn error_code(&self) -> Option<ErrorCode> {
         ErrorCode::from_i32(self.code)
+    }
+
+    /// The options (concept names) that would fix a configuration error;
+    /// empty when the error names none.
+    pub fn fix_options(&self) -> &'static [&'static str] {
+        self.hint.as_ref().map_or(&[], ConfigHint::options)
+    }
+
+    /// The message as a caller of one language reads it: the fix a
+    /// configuration error names is spelled by `spell` (`hint::python`,
+    /// `hint::c`…); other messages are [`ErrorRecord::message`] unchanged.
+    pub fn message_in(&self, spell: fn(&str) -> String) -> String {
+        match &self.hint {
+            Some(h) => format!("configuration error: {}", h.render(spell)),
+            None => self.message.clone(),
+        }
     }
 
     /// The extra fields as JSON text (`{}` when none).
@@ -117,6 +138,32 @@ mod tests {
         assert_eq!((r.code, r.kind), (3, "http"));
         let r = ErrorRecord::from(Error::Timeout(Duration::from_millis(250)));
         assert_eq!(r.timeout_seconds, Some(0.25));
+    }
+
+    /// The record carries the hint's option names, and each language gets
+    /// the fix in its own spelling (the Rust message keeps the builder method).
+    #[test]
+    fn configuration_hints_are_spelled_per_language() {
+        let err = oauth2kit::OAuthClient::builder("c")
+            .token_url("http://as.example/token")
+            .build()
+            .unwrap_err();
+        let r = ErrorRecord::from(&err);
+        assert_eq!((r.code, r.kind), (11, "config"));
+        assert_eq!(r.fix_options(), ["allow_insecure_http"]);
+        assert!(
+            r.message
+                .contains("OAuthClientBuilder::allow_insecure_http(true)")
+        );
+        let py = r.message_in(crate::hint::python);
+        assert!(py.contains("use HTTPS or allow_insecure_http=True"), "{py}");
+        assert!(
+            r.message_in(crate::hint::cli)
+                .ends_with("use HTTPS or --allow-insecure-http")
+        );
+        let plain = ErrorRecord::from(Error::Cancelled);
+        assert_eq!(plain.message_in(crate::hint::python), plain.message);
+        assert!(plain.fix_options().is_empty());
     }
 
     #[test]

@@ -21,10 +21,18 @@
 //!   with) and [`store`]: one adapter for the stores users write in their own
 //!   language (the versioned document as text, callbacks off the async workers).
 //!
+//! - **where the library's log events go** — [`log`]: one `tracing` layer
+//!   and one dispatcher; each binding installs a sink (Python `logging`, a C
+//!   callback, a Kotlin/Swift `Logger`).
+//! - **how a configuration error's fix is spelled** — [`hint`]: one function
+//!   per language from the option's concept name.
+//!
 //! A binding translates its language's values into [`Value`]s and
 //! [`ErrorRecord`]s into its own errors, and decides nothing else.
 
 pub mod error;
+pub mod hint;
+pub mod log;
 pub mod manifest;
 pub mod options;
 pub mod session;

@@ -19,6 +19,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log what the library does on stderr: -v refreshes and fetches, -vv
+    /// every HTTP exchange (method, URL without query, status, time), -vvv
+    /// everything. Never a secret. RUST_LOG, when set, decides instead.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]

@@ -87,7 +87,10 @@ fn authorization_code(a: &AuthCodeArgs) -> Result<TokenSet, CliError> {
     let redirect = match &listener {
         Some(l) => {
             eprintln!("Waiting for the redirect to {redirect_uri} …");
-            l.wait(Duration::from_secs(a.wait))?
+            l.wait(Duration::from_secs(a.wait)).map_err(|e| match e {
+                oauth2kit::Error::Timeout(d) => CliError::WaitedOut(d),
+                e => CliError::Core(e),
+            })?
         }
         None => {
             eprintln!("Paste the URL the browser was redirected to (or its query string):");

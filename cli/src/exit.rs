@@ -7,6 +7,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use oauth2kit::{Error, ErrorCode};
+use oauth2kit_bind::{ErrorRecord, hint};
 
 /// Exit codes. Never renumber: scripts depend on them.
 pub mod code {
@@ -41,6 +42,9 @@ pub enum CliError {
     Usage(String),
     /// Local I/O (listener, stdin, files).
     Io(String),
+    /// The caller's own `--wait` ran out before the browser came back: not
+    /// the server's fault, so not "transient" (exit code of a timeout).
+    WaitedOut(std::time::Duration),
 }
 
 impl From<Error> for CliError {
@@ -53,7 +57,18 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // Core messages never contain secrets (checked by the core's tests and ours).
-            CliError::Core(e) => write!(f, "{e} [{}]", e.code().name()),
+            // A configuration error's fix is spelled as flags (`--allow-insecure-http`).
+            CliError::Core(e) => write!(
+                f,
+                "{} [{}]",
+                ErrorRecord::from(e).message_in(hint::cli),
+                e.code().name()
+            ),
+            CliError::WaitedOut(d) => write!(
+                f,
+                "no redirect arrived within --wait {} s; sign in faster or pass a longer --wait",
+                d.as_secs()
+            ),
             CliError::Usage(m) => write!(f, "usage error: {m}"),
             CliError::Io(m) => write!(f, "I/O error: {m}"),
         }
@@ -66,6 +81,7 @@ impl CliError {
             CliError::Core(e) => for_core(e),
             CliError::Usage(_) => code::CONFIG,
             CliError::Io(_) => code::INTERNAL,
+            CliError::WaitedOut(_) => code::TRANSPORT,
         }
     }
 }

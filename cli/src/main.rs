@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod exit;
 mod grants;
+mod logging;
 mod loopback;
 mod output;
 mod terminal;
@@ -19,6 +20,7 @@ use args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.verbose);
     let result = match cli.command {
         Command::Demo(a) => demo::run(&a),
         Command::Token(t) => commands::token(t),

@@ -414,3 +414,96 @@ fn demo_exits_0() {
     }
     assert!(!out.contains("eyJ"), "a JWT was printed");
 }
+
+/// Configuration errors name the fix as this command's flags, and a
+/// misspelled built-in profile gets the closest name, not a file error.
+#[test]
+fn configuration_errors_name_the_flag_that_fixes_them() {
+    let fails = |args: &[&str]| {
+        let o = run(cmd()
+            .args(["token", "client-credentials", "--client-id", "c"])
+            .args(args));
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        text(&o.stderr)
+    };
+    let err = fails(&["--token-url", "http://as.example/token"]);
+    assert!(err.contains("use HTTPS or --allow-insecure-http"), "{err}");
+    assert!(!err.contains("OAuthClientBuilder"), "{err}");
+    let err = fails(&[]);
+    assert!(
+        err.contains("no token endpoint configured; set --token-url URL or --issuer URL"),
+        "{err}"
+    );
+    let err = fails(&[
+        "--profile",
+        "deskra-v2",
+        "--token-url",
+        "https://as.example/t",
+    ]);
+    assert!(err.contains(r#"did you mean "deskera-v2"?"#), "{err}");
+    assert!(!err.contains("No such file"), "{err}");
+}
+
+/// The caller's own `--wait` running out is not called transient.
+#[test]
+fn a_wait_that_runs_out_is_not_transient() {
+    let server = DevServer::spawn().expect("devserver");
+    let o = run(cmd().args([
+        "token",
+        "authorization-code",
+        "--issuer",
+        &server.url(),
+        "--client-id",
+        reg::PUBLIC_CLIENT_ID,
+        "--wait",
+        "0",
+    ]));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("no redirect arrived within --wait 0 s"),
+        "{err}"
+    );
+    assert!(!err.contains("transient"), "{err}");
+}
+
+/// `-vv` (and `RUST_LOG`) show each HTTP exchange on stderr, never a secret.
+#[test]
+fn verbose_logs_the_exchange_without_secrets() {
+    let server = DevServer::spawn().expect("devserver");
+    let token_url = format!("{}/token", server.url());
+    for (flags, rust_log) in [
+        (&["-vv", "--json"][..], ""),
+        (&["--json"][..], "oauth2kit=debug"),
+    ] {
+        let o = run(cmd()
+            .args([
+                "token",
+                "client-credentials",
+                "--token-url",
+                &token_url,
+                "--client-id",
+                reg::BASIC_CLIENT_ID,
+            ])
+            .args(flags)
+            .env("RUST_LOG", rust_log)
+            .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET));
+        let v = json_out(&o);
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("HTTP exchange") && err.contains(&token_url),
+            "{err}"
+        );
+        assert!(err.contains("status=200"), "{err}");
+        let at = v["access_token"].as_str().expect("access_token");
+        assert!(!err.contains(at), "the access token was logged: {err}");
+        assert!(!err.contains(reg::BASIC_CLIENT_SECRET), "{err}");
+    }
+    // Without -v, nothing is logged for a successful request.
+    let o = cc(&server, &["--json"]);
+    assert!(
+        !text(&o.stderr).contains("HTTP exchange"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -120,10 +120,33 @@ impl Client {
     /// ([`OAuthClient::check_request`]): HTTPS off loopback unless allowed.
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
         self.oauth.check_request(&request)?;
-        tracing::debug!(?request, "oauth2kit request");
-        let resp = self.transport.send(request).await?;
-        tracing::debug!(status = resp.status, "oauth2kit response");
-        Ok(resp)
+        // One event per exchange: method, the URL without query or fragment
+        // (some providers put codes and tokens in the query), status and
+        // time. Never headers or bodies: they carry the credentials.
+        let method = request.method.as_str();
+        let url = crate::http::url_for_log(&request.url);
+        let started = std::time::Instant::now();
+        let result = self.transport.send(request).await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &result {
+            Ok(resp) => tracing::debug!(
+                target: "oauth2kit::http",
+                method,
+                url = %url,
+                status = resp.status,
+                elapsed_ms = format_args!("{elapsed_ms:.1}"),
+                "HTTP exchange"
+            ),
+            Err(e) => tracing::debug!(
+                target: "oauth2kit::http",
+                method,
+                url = %url,
+                error = %e,
+                elapsed_ms = format_args!("{elapsed_ms:.1}"),
+                "HTTP exchange failed"
+            ),
+        }
+        result
     }
 
     /// Sends a request built by the sans-IO layer and parses its answer. The

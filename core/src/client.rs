@@ -533,8 +533,10 @@ fn rebase_url(url: &str, base: &str) -> Result<String> {
 fn check_endpoint(name: &str, raw: &str, allow_insecure: bool) -> Result<url::Url> {
     let u = url::Url::parse(raw)
         .map_err(|e| Error::config(format!("invalid {name} endpoint {raw:?}: {e}")))?;
-    crate::http::check_secure(&u, allow_insecure)
-        .map_err(|e| Error::config(format!("{name} endpoint: {e}")))?;
+    crate::http::check_secure(&u, allow_insecure).map_err(|e| match e {
+        Error::ConfigHint(h) => Error::hint(h.in_context(&format!("{name} endpoint"))),
+        e => Error::config(format!("{name} endpoint: {e}")),
+    })?;
     Ok(u)
 }
 
@@ -579,9 +581,16 @@ impl OAuthClient {
         self.scope.as_deref()
     }
 
-    fn endpoint<'a>(&self, url: &'a Option<url::Url>, name: &str) -> Result<&'a url::Url> {
+    /// The endpoint, or a configuration error naming the `option` that sets
+    /// it (and discovery, which finds it).
+    fn endpoint<'a>(
+        &self,
+        url: &'a Option<url::Url>,
+        name: &str,
+        option: &'static str,
+    ) -> Result<&'a url::Url> {
         url.as_ref()
-            .ok_or_else(|| Error::config(format!("no {name} endpoint configured")))
+            .ok_or_else(|| Error::hint(crate::config_hint::missing_endpoint(name, option)))
     }
 
     /// The authorization URL to send the user to, and what to keep until the redirect.
@@ -599,8 +608,13 @@ impl OAuthClient {
                     .push(("dpop_jkt".to_string(), key.thumbprint().to_string()));
             }
         }
-        let ep = self.endpoint(&self.endpoints.authorization, "authorization")?;
+        let ep = self.endpoint(
+            &self.endpoints.authorization,
+            "authorization",
+            "authorization_url",
+        )?;
         let shape = &self.profile.authorize;
+        self.check_redirect_uri(&opts, shape.redirect_uri)?;
         authorize::build(
             ep,
             &self.client_id,
@@ -614,6 +628,25 @@ impl OAuthClient {
             self.require_issuer,
             self.max_age,
         )
+    }
+
+    /// OpenID Connect requires `redirect_uri` in an authentication request
+    /// (Core §3.1.2.1); without one the provider refuses it, or worse, shows
+    /// the user an error page the application never sees. Plain OAuth 2.0
+    /// lets a client with one registered redirect URI leave it out, so only
+    /// an `openid` request (in a profile that sends `redirect_uri`) is refused here.
+    fn check_redirect_uri(&self, opts: &AuthorizeOptions, profile_sends_it: bool) -> Result<()> {
+        let scope = opts.scope.as_deref().or(self.scope.as_deref());
+        let openid = scope.is_some_and(|s| s.split(' ').any(|x| x == "openid"));
+        if profile_sends_it && openid && opts.redirect_uri.is_none() && self.redirect_uri.is_none()
+        {
+            return Err(Error::hint(crate::ConfigHint::new(
+                "no redirect URI configured (OpenID Connect requires one)",
+                "set",
+                &["redirect_uri"],
+            )));
+        }
+        Ok(())
     }
 
     /// A pushed authorization request (RFC 9126): the parameters of
@@ -632,7 +665,11 @@ impl OAuthClient {
         opts: AuthorizeOptions,
         now: SystemTime,
     ) -> Result<(HttpRequest, PendingAuthorization)> {
-        let ep = self.endpoint(&self.endpoints.par, "pushed authorization request")?;
+        let ep = self.endpoint(
+            &self.endpoints.par,
+            "pushed authorization request",
+            "par_url",
+        )?;
         let front = self.authorization_url(opts)?;
         let mut params = Params::new();
         for (k, v) in front.url.query_pairs() {
@@ -680,7 +717,11 @@ impl OAuthClient {
                 Error::invalid(resp.status, "PAR answer without `request_uri`", &resp.body)
             })?;
         let mut url = self
-            .endpoint(&self.endpoints.authorization, "authorization")?
+            .endpoint(
+                &self.endpoints.authorization,
+                "authorization",
+                "authorization_url",
+            )?
             .clone();
         url.query_pairs_mut()
             .append_pair("client_id", &self.client_id)
@@ -713,7 +754,7 @@ impl OAuthClient {
     fn token_endpoint_for(&self, grant: &Grant) -> Result<&url::Url> {
         match (grant.is_refresh(), &self.endpoints.refresh) {
             (true, Some(r)) => Ok(r),
-            _ => self.endpoint(&self.endpoints.token, "token"),
+            _ => self.endpoint(&self.endpoints.token, "token", "token_url"),
         }
     }
 
@@ -721,12 +762,24 @@ impl OAuthClient {
     /// `now` (none when `dpop_key` is `None`): to refresh a token set with
     /// the key it is bound to ([`TokenSet::dpop_key`]), or on a clock of
     /// your own.
+    ///
+    /// A refresh with an empty refresh token is refused here, before anything
+    /// is sent: the server could only answer `invalid_request` (or, with some
+    /// providers, count it against the client).
     pub fn token_request_with(
         &self,
         grant: &Grant,
         dpop_key: Option<&DpopKey>,
         now: SystemTime,
     ) -> Result<HttpRequest> {
+        if let Grant::RefreshToken { refresh_token, .. } = grant {
+            if refresh_token.expose().trim().is_empty() {
+                return Err(Error::config(
+                    "refresh: the refresh token is empty (nothing to send); \
+                     use the refresh token from a token response, or authorize again",
+                ));
+            }
+        }
         let refresh = grant.is_refresh();
         let shape = if refresh {
             &self.profile.refresh
@@ -925,7 +978,11 @@ impl OAuthClient {
         scope: Option<&str>,
         extra: &[(&str, &str)],
     ) -> Result<HttpRequest> {
-        let ep = self.endpoint(&self.endpoints.device_authorization, "device authorization")?;
+        let ep = self.endpoint(
+            &self.endpoints.device_authorization,
+            "device authorization",
+            "device_authorization_url",
+        )?;
         let mut p = Params::new();
         p.push_opt("scope", scope.or(self.scope.as_deref()));
         for (k, v) in extra {
@@ -944,6 +1001,7 @@ impl OAuthClient {
         let ep = self.endpoint(
             &self.endpoints.backchannel_authentication,
             "backchannel authentication",
+            "backchannel_authentication_url",
         )?;
         self.authed_request(
             ep,
@@ -965,7 +1023,11 @@ impl OAuthClient {
         token: &str,
         hint: Option<TokenTypeHint>,
     ) -> Result<HttpRequest> {
-        let ep = self.endpoint(&self.endpoints.introspection, "introspection")?;
+        let ep = self.endpoint(
+            &self.endpoints.introspection,
+            "introspection",
+            "introspection_url",
+        )?;
         let mut p = Params::new();
         p.push("token", token);
         p.push_opt("token_type_hint", hint.map(TokenTypeHint::as_str));
@@ -983,7 +1045,7 @@ impl OAuthClient {
         token: &str,
         hint: Option<TokenTypeHint>,
     ) -> Result<HttpRequest> {
-        let ep = self.endpoint(&self.endpoints.revocation, "revocation")?;
+        let ep = self.endpoint(&self.endpoints.revocation, "revocation", "revocation_url")?;
         let mut p = Params::new();
         p.push("token", token);
         p.push_opt("token_type_hint", hint.map(TokenTypeHint::as_str));
@@ -1033,9 +1095,11 @@ impl OAuthClient {
     /// The GET request for the provider's key set (the configured or
     /// discovered `jwks_uri`); parse the answer with [`crate::oidc::parse_jwks`].
     pub fn jwks_request(&self) -> Result<HttpRequest> {
-        Ok(jwks::jwks_request(
-            self.endpoint(&self.endpoints.jwks, "JWKS")?,
-        ))
+        Ok(jwks::jwks_request(self.endpoint(
+            &self.endpoints.jwks,
+            "JWKS",
+            "jwks_uri",
+        )?))
     }
 
     /// Validates an ID token (OpenID Connect Core §3.1.3.7) against the
@@ -1070,7 +1134,7 @@ impl OAuthClient {
     /// ([`OAuthClient::authorization_header`]), or with a DPoP proof for a
     /// DPoP-bound set ([`OAuthClient::resource_request_headers`]).
     pub fn userinfo_request(&self, tokens: &TokenSet) -> Result<HttpRequest> {
-        let ep = self.endpoint(&self.endpoints.userinfo, "userinfo")?;
+        let ep = self.endpoint(&self.endpoints.userinfo, "userinfo", "userinfo_url")?;
         let mut headers = self
             .resource_request_headers("GET", ep, tokens)?
             .into_iter();
@@ -1118,7 +1182,7 @@ impl OAuthClient {
                 self.profile.name
             ))
         })?;
-        let ep = self.endpoint(&self.endpoints.validate, "validation")?;
+        let ep = self.endpoint(&self.endpoints.validate, "validation", "validate_url")?;
         let method = if v.method.eq_ignore_ascii_case("POST") {
             Method::Post
         } else {
@@ -1378,12 +1442,81 @@ mod tests {
         assert_ne!(again, body);
     }
 
+    /// Each configuration error a new user meets names the options that fix
+    /// it; Rust callers read the builder method in the message.
+    #[test]
+    fn configuration_errors_name_their_fix() {
+        let hint_of = |e: Error| -> crate::ConfigHint {
+            assert_eq!(e.code(), crate::ErrorCode::Config);
+            e.config_hint()
+                .cloned()
+                .unwrap_or_else(|| panic!("no hint: {e}"))
+        };
+        let e = OAuthClient::builder("c")
+            .token_url("http://as.example/token?x=secret")
+            .build()
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("use HTTPS or OAuthClientBuilder::allow_insecure_http(true)"),
+            "{msg}"
+        );
+        assert!(!msg.contains("secret"), "{msg}");
+        assert_eq!(hint_of(e).options(), ["allow_insecure_http"]);
+
+        let bare = OAuthClient::builder("c").build().unwrap();
+        let e = bare
+            .token_request(&Grant::client_credentials(None))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("no token endpoint configured; set "),
+            "{e}"
+        );
+        assert_eq!(hint_of(e).options(), ["token_url", "discovery_issuer"]);
+
+        let e = bare
+            .authorization_url(AuthorizeOptions::default())
+            .unwrap_err();
+        assert_eq!(
+            hint_of(e).options(),
+            ["authorization_url", "discovery_issuer"]
+        );
+
+        let oidc = || {
+            OAuthClient::builder("c")
+                .authorization_url("https://as.example/authorize")
+                .scope("openid profile")
+        };
+        let e = oidc()
+            .build()
+            .unwrap()
+            .authorization_url(AuthorizeOptions::default())
+            .unwrap_err();
+        assert!(e.to_string().contains("no redirect URI configured"), "{e}");
+        assert_eq!(hint_of(e).options(), ["redirect_uri"]);
+        let with_uri = oidc()
+            .redirect_uri("https://app.example/cb")
+            .build()
+            .unwrap();
+        assert!(
+            with_uri
+                .authorization_url(AuthorizeOptions::default())
+                .is_ok()
+        );
+        // Plain OAuth 2.0 may leave it to the registration.
+        let plain = OAuthClient::builder("c")
+            .authorization_url("https://as.example/authorize")
+            .build()
+            .unwrap();
+        assert!(plain.authorization_url(AuthorizeOptions::default()).is_ok());
+    }
+
     #[test]
     fn insecure_endpoints_refused_unless_loopback_or_allowed() {
         let b = || OAuthClient::builder("c");
         assert!(matches!(
             b().token_url("http://as.example/token").build(),
-            Err(Error::Config(_))
+            Err(Error::ConfigHint(_))
         ));
         assert!(b().token_url("http://127.0.0.1:9/token").build().is_ok());
         assert!(b().token_url("http://localhost:9/token").build().is_ok());

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::config_hint::ConfigHint;
+
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -110,6 +112,12 @@ pub enum Error {
     /// Invalid configuration or input (bad URL, missing endpoint, unusable key…).
     #[error("configuration error: {0}")]
     Config(String),
+    /// A configuration error that names the options that would fix it
+    /// (plain HTTP off loopback, a missing endpoint or redirect URI…). Code
+    /// [`ErrorCode::Config`]. `Display` spells the fix for Rust callers; the
+    /// bindings spell it for theirs from [`ConfigHint::options`].
+    #[error("configuration error: {0}")]
+    ConfigHint(Box<ConfigHint>),
     /// A token store failed to load or save.
     #[error("token store error: {0}")]
     Store(String),
@@ -271,7 +279,7 @@ impl Error {
             Error::Timeout(_) => ErrorCode::Timeout,
             Error::StateMismatch => ErrorCode::StateMismatch,
             Error::IssuerMismatch { .. } => ErrorCode::IssuerMismatch,
-            Error::Config(_) => ErrorCode::Config,
+            Error::Config(_) | Error::ConfigHint(_) => ErrorCode::Config,
             Error::Store(_) | Error::StoreDamaged(_) => ErrorCode::Store,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Expired => ErrorCode::Expired,
@@ -338,6 +346,18 @@ impl Error {
 
     pub(crate) fn config(msg: impl Into<String>) -> Self {
         Error::Config(msg.into())
+    }
+
+    pub(crate) fn hint(hint: ConfigHint) -> Self {
+        Error::ConfigHint(Box::new(hint))
+    }
+
+    /// The fix a configuration error names, when it names one.
+    pub fn config_hint(&self) -> Option<&ConfigHint> {
+        match self {
+            Error::ConfigHint(h) => Some(h),
+            _ => None,
+        }
     }
 
     pub(crate) fn invalid(status: u16, reason: impl Into<String>, body: &[u8]) -> Self {

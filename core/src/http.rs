@@ -172,6 +172,12 @@ pub(crate) fn redacted_url(url: &url::Url) -> String {
     shown
 }
 
+/// The URL as logs show it: scheme, host, port and path; no query, no
+/// fragment, no user info (each may carry a code, a token or a password).
+pub(crate) fn url_for_log(url: &url::Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
 /// The one transport-security rule, for every request the library sends
 /// (token, discovery, introspection, revocation, userinfo, validation,
 /// callbacks…): HTTPS, or plain HTTP to a loopback host (127.0.0.0/8, ::1,
@@ -182,9 +188,10 @@ pub(crate) fn check_secure(url: &url::Url, allow_insecure_http: bool) -> crate::
     match url.scheme() {
         "https" => Ok(()),
         "http" if allow_insecure_http || is_loopback(url) => Ok(()),
-        "http" => Err(crate::Error::Config(format!(
-            "{} is plain HTTP on a non-loopback host; use HTTPS or allow_insecure_http(true)",
-            redacted_url(url)
+        "http" => Err(crate::Error::hint(crate::ConfigHint::new(
+            format!("{} is plain HTTP on a non-loopback host", redacted_url(url)),
+            "use HTTPS or",
+            &["allow_insecure_http"],
         ))),
         other => Err(crate::Error::Config(format!(
             "{}: unsupported scheme {other:?}",

@@ -296,6 +296,12 @@ const BUILTINS: &[(&str, &str)] = &[
     ("desko", include_str!("../profiles/desko.toml")),
 ];
 
+/// A name with no path separator and no profile-file suffix.
+fn is_bare_name(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    !s.contains(['/', '\\']) && !lower.ends_with(".toml") && !lower.ends_with(".json")
+}
+
 impl Profile {
     /// Plain RFC 6749.
     pub fn rfc6749() -> Self {
@@ -307,20 +313,30 @@ impl Profile {
         BUILTINS.iter().map(|(n, _)| *n).collect()
     }
 
-    /// A built-in profile by name.
+    /// A built-in profile by name. An unknown name is a configuration error
+    /// that lists the built-ins and suggests the closest (`deskra-v2`: did
+    /// you mean `deskera-v2`?).
     pub fn builtin(name: &str) -> Result<Self> {
         let (_, text) = BUILTINS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            let names = Self::builtin_names();
+            let near = crate::suggest::closest(name, names.iter().copied())
+                .map(|n| format!("did you mean {n:?}? "))
+                .unwrap_or_default();
             Error::config(format!(
-                "unknown profile {name:?}; built-in profiles: {}",
-                Self::builtin_names().join(", ")
+                "unknown built-in profile {name:?}; {near}built-in profiles: {} \
+                 (a profile file is a path: it contains a / or ends in .toml or .json)",
+                names.join(", ")
             ))
         })?;
         Self::from_toml_str(text, &format!("built-in profile {name}"))
     }
 
-    /// A built-in name, or else a path to a `.toml` / `.json` file.
+    /// A built-in name, or else a path to a `.toml` / `.json` file. A bare
+    /// name (no path separator, no `.toml`/`.json` suffix) is always taken as
+    /// a built-in: a misspelled one then says which exist, instead of
+    /// "cannot read profile deskra-v2: No such file or directory".
     pub fn load(name_or_path: &str) -> Result<Self> {
-        if BUILTINS.iter().any(|(n, _)| *n == name_or_path) {
+        if is_bare_name(name_or_path) {
             return Self::builtin(name_or_path);
         }
         Self::from_file(Path::new(name_or_path))
@@ -487,6 +503,32 @@ mod tests {
             Err(Error::Config(m)) => assert!(m.contains("larger than"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bare_name_is_a_builtin_and_a_typo_gets_a_suggestion() {
+        assert_eq!(Profile::load("deskera-v2").unwrap().name, "deskera-v2");
+        let m = match Profile::load("deskra-v2") {
+            Err(Error::Config(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(m.contains(r#"did you mean "deskera-v2"?"#), "{m}");
+        assert!(
+            m.contains("rfc6749, generic, deskera-v2, deskera-v1, desko"),
+            "{m}"
+        );
+        assert!(!m.contains("No such file"), "{m}");
+        // Nothing close: the list, no guess.
+        let m = Profile::load("keycloak").unwrap_err().to_string();
+        assert!(
+            m.contains("built-in profiles:") && !m.contains("did you mean"),
+            "{m}"
+        );
+        // A path is still a path.
+        let m = Profile::load("./deskra-v2").unwrap_err().to_string();
+        assert!(m.contains("cannot read profile"), "{m}");
+        let m = Profile::load("deskra-v2.toml").unwrap_err().to_string();
+        assert!(m.contains("cannot read profile"), "{m}");
     }
 
     #[test]

@@ -365,6 +365,7 @@ impl Session {
             .exclusive(|inner| async move {
                 inner.forget();
                 inner.store.clear().await?;
+                tracing::info!(target: "oauth2kit::session", "signed out: the token store is cleared");
                 inner.forget();
                 Err(Error::Cancelled)
             })
@@ -538,7 +539,16 @@ impl Inner {
     /// the session has a grant that can start over; without one there is
     /// nothing to carry on with, and it stays an error.
     async fn load_store(&self) -> Result<Option<TokenSet>> {
-        match self.store.load().await {
+        let loaded = self.store.load().await;
+        match &loaded {
+            Ok(set) => {
+                tracing::debug!(target: "oauth2kit::session", found = set.is_some(), "token store: loaded")
+            }
+            Err(e) => {
+                tracing::debug!(target: "oauth2kit::session", error = %e, "token store: load failed")
+            }
+        }
+        match loaded {
             Err(Error::StoreDamaged(detail)) if self.fetch_grant.is_some() => {
                 if self.damage_reported.swap(true, Ordering::AcqRel) {
                     tracing::warn!(%detail, "the token store is damaged; fetching new tokens");
@@ -686,6 +696,14 @@ impl Inner {
             return Err(Error::Cancelled);
         }
         let saved = self.store.save(&tokens).await;
+        match &saved {
+            Ok(()) => {
+                tracing::debug!(target: "oauth2kit::session", "token store: saved the new token set")
+            }
+            Err(e) => {
+                tracing::warn!(target: "oauth2kit::session", error = %e, "token store: save failed; the new token set is kept in memory")
+            }
+        }
         let tokens = Arc::new(tokens);
         if !self.publish(tokens.clone(), epoch) {
             return Err(Error::Cancelled);
@@ -697,7 +715,15 @@ impl Inner {
     /// Refresh when there is a refresh token; otherwise (or when the refresh
     /// token is dead and a grant can start over) fetch anew.
     async fn fetch(&self, current: Option<&TokenSet>) -> Result<TokenSet> {
-        if let Some(current) = current.filter(|t| t.refresh_token.is_some()) {
+        // An empty refresh token (a store or foreign code that wrote "") is
+        // no refresh token: refreshing with it could only fail at the server.
+        let usable = current.filter(|t| {
+            t.refresh_token
+                .as_ref()
+                .is_some_and(|rt| !rt.expose().trim().is_empty())
+        });
+        if let Some(current) = usable {
+            tracing::info!(target: "oauth2kit::session", "refreshing the session's tokens");
             // Through `refresh_token_set`: a refreshed ID token is checked
             // against the first (same iss, sub, aud), the ID token and its
             // claims are kept when the answer carries none, and a DPoP-bound
@@ -706,19 +732,24 @@ impl Inner {
                 .with_retries(|| self.client.refresh_token_set(current, None))
                 .await
             {
-                Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {}
+                Err(Error::ReauthorizationRequired(_)) if self.fetch_grant.is_some() => {
+                    tracing::info!(target: "oauth2kit::session", "the refresh token is no longer usable; fetching new tokens with the session's grant");
+                }
                 other => return other,
             }
         }
         match &self.fetch_grant {
             Some(factory) => {
+                tracing::info!(target: "oauth2kit::session", "fetching new tokens with the session's grant");
                 self.with_retries(|| async { self.client.request_token(&factory()?).await })
                     .await
             }
             None => Err(Error::ReauthorizationRequired(Box::new(OAuthError {
                 error: "no_refresh_token".into(),
                 description: Some(
-                    "the session has no usable refresh token and no grant to fetch new tokens"
+                    "the session's tokens carry no refresh token and the session names no \
+                     grant to fetch new ones (client_credentials or a JWT bearer grant): \
+                     authorize again"
                         .into(),
                 ),
                 ..Default::default()

@@ -293,3 +293,41 @@ async fn cached_fresh_says_how_long_and_generation_tracks_every_change() {
     session.set_tokens(due).await.unwrap();
     assert!(session.cached_fresh().is_none());
 }
+
+/// Refreshing without a refresh token fails here, not at the server: an
+/// empty refresh token given to `refresh`, and a session whose tokens carry
+/// none (or an empty one) with no grant to fetch anew. The devserver counts
+/// no request.
+#[tokio::test]
+async fn refreshing_without_a_refresh_token_sends_nothing() {
+    let srv = server();
+    let c = client(&srv, clients::BASIC_CLIENT_ID);
+    let start = c.password("alice", "wonderland", None).await.unwrap();
+    srv.reset_counts();
+
+    for empty in ["", "  "] {
+        match c.refresh(&oauth2kit::Secret::new(empty), None).await {
+            Err(Error::Config(m)) => assert!(m.contains("refresh token is empty"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    for rt in [None, Some(oauth2kit::Secret::new(""))] {
+        let mut t = expired(start.clone());
+        t.refresh_token = rt;
+        let session = Session::builder(c.clone()).tokens(t).build();
+        match session.token().await {
+            Err(Error::ReauthorizationRequired(o)) => {
+                assert_eq!(o.error, "no_refresh_token");
+                let d = o.description.unwrap_or_default();
+                assert!(
+                    d.contains("no refresh token") && d.contains("authorize again"),
+                    "{d}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let sent: u64 = srv.counts().values().sum();
+    assert_eq!(sent, 0, "nothing reached the server: {:?}", srv.counts());
+}

@@ -23,41 +23,43 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s ISSUER_URL\n", argv[0]);
     return 2;
   }
+  /* Every handle starts NULL and is freed once, at `out` (every _free accepts NULL). */
   oauth2kit_config *cfg = NULL;
   oauth2kit_client *client = NULL;
+  oauth2kit_session_config *scfg = NULL;
   oauth2kit_session *session = NULL;
+  char *name = NULL, *value = NULL;
   int rc = 0;
 
   if (oauth2kit_config_new("basic-client", &cfg) ||
       oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%") ||
-      oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, argv[1]))
-    return fail("config");
+      oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, argv[1])) {
+    rc = fail("config");
+    goto out;
+  }
   if (oauth2kit_client_new(cfg, &client)) {
     rc = fail("client");
     goto out;
   }
   /* The session fetches with client credentials (a grant is never a default). */
-  oauth2kit_session_config *scfg = NULL;
   if (oauth2kit_session_config_new(&scfg) ||
       oauth2kit_session_config_set(scfg, OAUTH2KIT_SESSION_OPTION_CLIENT_CREDENTIALS, "true") ||
       oauth2kit_session_config_set(scfg, OAUTH2KIT_SESSION_OPTION_SCOPE, "read") ||
       oauth2kit_session_new(client, scfg, &session)) {
-    oauth2kit_session_config_free(scfg);
     rc = fail("session");
     goto out;
   }
-  oauth2kit_session_config_free(scfg);
-  char *name = NULL, *value = NULL;
   if (oauth2kit_session_authorization_header(session, &name, &value)) {
     rc = fail("token");
     goto out;
   }
   /* Print the header name only: the value carries the token. */
   printf("ok: send header %s (token of %zu characters)\n", name, value ? strlen(value) : 0);
+out:
   oauth2kit_string_free(name);
   oauth2kit_string_free(value);
-out:
   oauth2kit_session_free(session);
+  oauth2kit_session_config_free(scfg);
   oauth2kit_client_free(client);
   oauth2kit_config_free(cfg);
   return rc;

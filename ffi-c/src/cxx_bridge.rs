@@ -261,6 +261,7 @@ pub(crate) fn bridged<T>(
             format!("internal error (panic) in {function}"),
         ),
     };
+    let fail = fail.spelled(oauth2kit_bind::hint::cpp);
     let message = fail.message.clone();
     set_last_error(fail);
     Err(BridgeError(message))

@@ -43,14 +43,25 @@ impl Fail {
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Fail::new(oauth2kit_status::InvalidArgument, message)
     }
+
+    /// The same failure with a configuration error's fix spelled by `spell`
+    /// (C++ callers read `.allow_insecure_http(true)`, not the C call).
+    pub(crate) fn spelled(mut self, spell: fn(&str) -> String) -> Self {
+        if let Some(e) = &self.core {
+            self.message = ErrorRecord::from(e).message_in(spell);
+        }
+        self
+    }
 }
 
 impl From<Error> for Fail {
     fn from(e: Error) -> Self {
-        // Core messages never contain secrets (a core guarantee).
+        // Core messages never contain secrets (a core guarantee). A
+        // configuration error's fix is spelled as a C caller sets it
+        // (`oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_…, …)`).
         Fail {
             status: oauth2kit_status::from_code(e.code()),
-            message: e.to_string(),
+            message: ErrorRecord::from(&e).message_in(oauth2kit_bind::hint::c),
             core: Some(e),
         }
     }

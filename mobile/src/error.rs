@@ -180,7 +180,7 @@ impl From<Error> for OAuth2KitError {
         let status = r.status.map(i32::from);
         let extra_json = r.extra_json();
         let code = r.error_code();
-        let detail = r.message;
+        let detail = r.message_in(oauth2kit_bind::hint::mobile);
         let text = |o: Option<String>| o.unwrap_or_default();
         match code {
             Some(ErrorCode::OAuth) => OAuth2KitError::OAuth {

@@ -61,9 +61,12 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     if let Some(t) = r.timeout_seconds {
         fields.set_item("timeout", t)?;
     }
-    let exc = factory
-        .bind(py)
-        .call1((r.code, r.kind, r.message, fields))?;
+    let exc = factory.bind(py).call1((
+        r.code,
+        r.kind,
+        r.message_in(oauth2kit_bind::hint::python),
+        fields,
+    ))?;
     Ok(PyErr::from_value(exc))
 }
 

@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod grants;
 mod handed;
+mod logging;
 mod loopback;
 mod runtime;
 mod session;
@@ -37,6 +38,8 @@ fn _oauth2kit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<grants::PyCibaAuthorization>()?;
     m.add_function(wrap_pyfunction!(runtime::_mark_finalizing, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::_install_logging, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::refresh_logging, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

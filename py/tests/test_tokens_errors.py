@@ -56,8 +56,11 @@ def test_configuration_errors() -> None:
     with pytest.raises(oauth2kit.ConfigurationError) as ei:
         oauth2kit.Client("", token_url="https://as.example/token")
     assert isinstance(ei.value, ValueError) and ei.value.code == 11
-    with pytest.raises(oauth2kit.ConfigurationError):
+    with pytest.raises(oauth2kit.ConfigurationError) as ei:
         oauth2kit.Client("c", token_url="http://as.example/token")  # clear text off loopback
+    # the fix in Python's spelling, not the Rust builder's
+    assert "use HTTPS or allow_insecure_http=True" in str(ei.value)
+    assert "OAuthClientBuilder" not in str(ei.value)
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.Client("c", auth_method="magic")
     with pytest.raises(oauth2kit.ConfigurationError):
@@ -68,7 +71,22 @@ def test_configuration_errors() -> None:
         oauth2kit.Client("c", timeout=-1)
     with pytest.raises(oauth2kit.ConfigurationError) as e2:
         oauth2kit.Client("c").client_credentials()  # no token endpoint
-    assert "token endpoint" in str(e2.value)
+    assert "no token endpoint configured; set token_url=... or discovery_issuer=..." in str(e2.value)
+    with pytest.raises(oauth2kit.ConfigurationError) as e3:
+        oauth2kit.Client("c", authorization_url="https://as.example/a").create_authorization_url(scope="openid")
+    assert "set redirect_uri=..." in str(e3.value)
+    with pytest.raises(oauth2kit.ConfigurationError) as e4:
+        oauth2kit.Client("c", profile="deskra-v2")
+    assert 'did you mean "deskera-v2"?' in str(e4.value) and "No such file" not in str(e4.value)
+
+
+def test_refresh_without_a_refresh_token_sends_nothing(dev: DevServer) -> None:
+    client = oauth2kit.Client(BASIC_ID, client_secret=BASIC_SECRET, **std_options(dev.url))
+    before = dev.counts()
+    with pytest.raises(oauth2kit.ConfigurationError) as ei:
+        client.refresh_token("")
+    assert "refresh token is empty" in str(ei.value)
+    assert dev.counts() == before
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.Client("c", token_url="https://as.example/t").revoke_token("x", token_type_hint="bogus")
 

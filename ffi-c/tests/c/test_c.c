@@ -131,6 +131,21 @@ static void test_bad_input(void) {
   oauth2kit_client *client = NULL;
   CHECK(oauth2kit_client_new(cfg, &client) == OAUTH2KIT_STATUS_CONFIG); /* plain HTTP off loopback */
   CHECK(client == NULL);
+  /* The message names the fix as a C caller writes it. */
+  CHECK(strstr(oauth2kit_last_error_message(),
+               "use HTTPS or oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_ALLOW_INSECURE_HTTP, \"true\")") != NULL);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PROFILE, "deskra-v2") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "did you mean \"deskera-v2\"?") != NULL);
+  {
+    oauth2kit_client *bare = make_client("c", 0);
+    oauth2kit_token_set *none = NULL;
+    CHECK(bare != NULL);
+    CHECK(oauth2kit_client_client_credentials(bare, NULL, &none) == OAUTH2KIT_STATUS_CONFIG);
+    CHECK(strstr(oauth2kit_last_error_message(), "no token endpoint configured; set oauth2kit_config_set(cfg, "
+                                                 "OAUTH2KIT_OPTION_TOKEN_URL, value) or") != NULL);
+    CHECK(none == NULL);
+    oauth2kit_client_free(bare);
+  }
   /* A handle of the wrong type is detected. */
   CHECK(oauth2kit_client_client_credentials((const oauth2kit_client *)cfg, NULL, NULL) ==
         OAUTH2KIT_STATUS_NULL_ARGUMENT);
@@ -225,6 +240,49 @@ static void test_client_credentials_introspect_revoke(void) {
   oauth2kit_string_free(scope);
   oauth2kit_string_free(at);
   oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+}
+
+/* The log callback: every event appended to one buffer (events may come from
+   any thread, so under a mutex). */
+static struct {
+  pthread_mutex_t lock;
+  char text[16384];
+  size_t len;
+  int debug_events;
+} LOG = {PTHREAD_MUTEX_INITIALIZER, {0}, 0, 0};
+
+static void on_log(int32_t level, const char *target, const char *message, void *user_data) {
+  CHECK(user_data == &LOG);
+  pthread_mutex_lock(&LOG.lock);
+  if (level == OAUTH2KIT_LOG_LEVEL_DEBUG) LOG.debug_events++;
+  int n = snprintf(LOG.text + LOG.len, sizeof LOG.text - LOG.len, "%d %s %s\n", level, target, message);
+  if (n > 0 && LOG.len + (size_t)n < sizeof LOG.text) LOG.len += (size_t)n;
+  pthread_mutex_unlock(&LOG.lock);
+}
+
+static void test_log_callback(void) {
+  OK(oauth2kit_set_log_callback(OAUTH2KIT_LOG_LEVEL_DEBUG, on_log, &LOG));
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t));
+  char *at = access_token(t);
+  OK(oauth2kit_set_log_callback(OAUTH2KIT_LOG_LEVEL_OFF, NULL, NULL)); /* removed: nothing more arrives */
+  size_t len_after_removal = LOG.len;
+  oauth2kit_token_set *t2 = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t2));
+  CHECK(LOG.len == len_after_removal);
+  char expected[600];
+  snprintf(expected, sizeof expected, "oauth2kit::http HTTP exchange method=POST url=%s status=200", url("/token"));
+  CHECK(strstr(LOG.text, expected) != NULL);
+  CHECK(LOG.debug_events >= 1);
+  CHECK(at && strstr(LOG.text, at) == NULL); /* no token */
+  CHECK(strstr(LOG.text, "basic secret") == NULL && strstr(LOG.text, "basic%20secret") == NULL);
+  if (failures) fprintf(stderr, "log:\n%s", LOG.text);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(t);
+  oauth2kit_token_set_free(t2);
   oauth2kit_client_free(c);
 }
 
@@ -1157,6 +1215,7 @@ int main(void) {
   }
   test_bad_input();
   test_client_credentials_introspect_revoke();
+  test_log_callback();
   test_oauth_error_fields();
   test_password_and_refresh();
   test_authorization_code_pkce();

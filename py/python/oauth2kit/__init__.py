@@ -31,7 +31,7 @@ from ._oauth2kit import (
     Token,
     __version__,
 )
-from ._oauth2kit import _mark_finalizing, error_codes as _error_codes
+from ._oauth2kit import _install_logging, _mark_finalizing, error_codes as _error_codes, refresh_logging
 from ._session import AsyncSession, FileStore, MemoryStore, RedisStore, Session
 from .exceptions import (
     ConfigurationError,
@@ -89,12 +89,18 @@ __all__ = [
     "discover",
     "discover_async",
     "exceptions",
+    "refresh_logging",
 ]
 
 # Every core error code must have its class: fail at import, not at the first error.
 _missing = {name for name, code in _error_codes() if code not in exceptions._BY_CODE}
 if _missing:  # pragma: no cover - only when the core grows a kind this layer lacks
     raise ImportError(f"oauth2kit: no exception class for core error kinds {sorted(_missing)}")
+
+# The library's events (HTTP exchanges, refreshes, store operations; never a
+# secret) go to logging.getLogger("oauth2kit"). Its level is read now, when a
+# Client or AsyncClient is created, and by refresh_logging().
+_install_logging()
 
 # After this, no runtime thread delivers results into the interpreter (pitfall: late calls during finalization).
 _atexit.register(_mark_finalizing)

@@ -15,6 +15,7 @@ from ._oauth2kit import (
     CibaAuthorization,
     CoreClient,
     DeviceAuthorization,
+    refresh_logging,
     PollProgress,
     Profile,
     ServerMetadata,
@@ -71,6 +72,7 @@ class _Base:
         Options:
 
         """
+        refresh_logging()  # the oauth2kit logger's level, as configured by now
         self._core = CoreClient(client_id, client_secret, **options)
 
     __init__.__doc__ = (__init__.__doc__ or "") + "\n".join("        " + line for line in OPTIONS_DOC.splitlines())
