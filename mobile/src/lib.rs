@@ -23,6 +23,7 @@ pub mod client;
 mod config_record;
 pub mod error;
 pub mod flows;
+pub mod logging;
 mod runtime;
 pub mod session;
 mod session_config_record;
