@@ -143,6 +143,16 @@ int main() {
     CHECK(status_of([] { Client(Config("x").token_url("http://example.com/t")); }) == Status::Config);
   });
 
+  test("configuration errors name the fix in C++ spelling", [] {
+    std::string what;
+    try {
+      Client c(Config("x").token_url("http://as.example/token"));
+    } catch (const oauth2kit::Error& e) {
+      what = e.what();
+    }
+    CHECK(what.find(".allow_insecure_http(true)") != std::string::npos);
+  });
+
   test("password, refresh, reauthorization", [] {
     Client c(Config("post-client").client_secret("post-secret").auth_method("client_secret_post").token_url(BASE + "/token"));
     auto t = c.password("alice", "wonderland");
