@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use oauth2kit::{
-    CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, JwtBearer, PollEvent,
-    PollOptions, Secret, TokenExchange,
+    CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, PollEvent, PollOptions,
+    Secret, TokenExchange,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -321,27 +321,6 @@ fn jwt_spec(
     })
 }
 
-/// The grant of `jwt_spec` for `client`.
-#[allow(clippy::too_many_arguments)]
-fn jwt_grant(
-    py: Python<'_>,
-    client: &oauth2kit::OAuthClient,
-    assertion: Option<String>,
-    key: Option<&str>,
-    key_jwk: Option<&str>,
-    issuer: Option<String>,
-    subject: Option<String>,
-    audience: Option<String>,
-    lifetime: u64,
-    claims: Option<&Bound<'_, PyDict>>,
-    scope: Option<String>,
-) -> PyResult<JwtBearer> {
-    let spec = jwt_spec(
-        assertion, key, key_jwk, issuer, subject, audience, lifetime, claims, scope,
-    )?;
-    spec.grant(client).map_err(|e| to_pyerr(py, e))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn ciba_request(
     scope: Option<String>,
@@ -599,9 +578,7 @@ impl CoreClient {
         claims: Option<&Bound<'_, PyDict>>,
         scope: Option<String>,
     ) -> PyResult<Token> {
-        let g = jwt_grant(
-            py,
-            self.inner.oauth(),
+        let g = jwt_spec(
             assertion,
             private_key,
             private_key_jwk,
@@ -611,7 +588,9 @@ impl CoreClient {
             lifetime,
             claims,
             scope,
-        )?;
+        )?
+        .grant(self.inner.oauth())
+        .map_err(|e| to_pyerr(py, e))?;
         token(py, py.detach(|| self.inner.jwt_bearer(&g)))
     }
 
@@ -631,9 +610,7 @@ impl CoreClient {
         claims: Option<&Bound<'_, PyDict>>,
         scope: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let g = jwt_grant(
-            py,
-            self.inner.oauth(),
+        let g = jwt_spec(
             assertion,
             private_key,
             private_key_jwk,
@@ -643,7 +620,9 @@ impl CoreClient {
             lifetime,
             claims,
             scope,
-        )?;
+        )?
+        .grant(self.inner.oauth())
+        .map_err(|e| to_pyerr(py, e))?;
         let c = self.inner.clone();
         spawn(py, async move {
             c.as_async().jwt_bearer(&g).await.map(TokenOut)

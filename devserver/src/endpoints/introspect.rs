@@ -39,24 +39,7 @@ fn introspect(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value,
     let store = lock(&app.store);
     // The hint only orders the look-ups (RFC 7662 §2.1); both kinds are always tried.
     if let Some(a) = store.active_access(token, clock::now()) {
-        // RFC 9449 §6.2: a DPoP-bound token's key, and its type.
-        if let Some(jkt) = &a.jkt {
-            return Ok(json!({
-                "active": true,
-                "scope": a.scope,
-                "client_id": a.client_id,
-                "username": a.sub,
-                "sub": a.sub,
-                "aud": a.aud,
-                "iss": app.base_url,
-                "exp": a.exp,
-                "iat": a.iat,
-                "jti": a.jti,
-                "token_type": "DPoP",
-                "cnf": { "jkt": jkt },
-            }));
-        }
-        return Ok(json!({
+        let mut answer = json!({
             "active": true,
             "scope": a.scope,
             "client_id": a.client_id,
@@ -68,7 +51,13 @@ fn introspect(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value,
             "iat": a.iat,
             "jti": a.jti,
             "token_type": "Bearer",
-        }));
+        });
+        // RFC 9449 §6.2: a DPoP-bound token's key, and its type.
+        if let Some(jkt) = &a.jkt {
+            answer["token_type"] = json!("DPoP");
+            answer["cnf"] = json!({ "jkt": jkt });
+        }
+        return Ok(answer);
     }
     if let Some(r) = store.active_refresh(token) {
         return Ok(json!({
