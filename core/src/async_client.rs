@@ -77,6 +77,11 @@ impl Client {
         self
     }
 
+    /// The clock this client reads (the system clock unless [`Client::with_clock`]).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     /// Reads server metadata (RFC 8414, then OpenID Connect discovery). The
     /// issuer must be HTTPS (or loopback HTTP): the metadata chooses where
     /// credentials go next. Nothing is sent otherwise.

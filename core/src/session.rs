@@ -764,17 +764,21 @@ impl Inner {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<TokenSet>>,
     {
-        let started = Instant::now();
+        // The client's clock, so tests drive retries with a `ManualClock`
+        // instead of waiting out a `Retry-After` in real time.
+        let clock = self.client.clock();
+        let started = clock.now();
         let mut backoff = Duration::from_millis(100);
         loop {
             match attempt().await {
                 Err(e) if e.is_transient() => {
                     let wait = e.retry_after().unwrap_or(backoff).max(backoff);
-                    if started.elapsed().saturating_add(wait) > self.retry_deadline {
+                    let elapsed = clock.now().saturating_duration_since(started);
+                    if elapsed.saturating_add(wait) > self.retry_deadline {
                         return Err(e);
                     }
                     tracing::debug!(error = %e, ?wait, "transient token endpoint failure; retrying");
-                    tokio::time::sleep(wait).await;
+                    clock.sleep(wait).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
                 other => return other,

@@ -14,7 +14,7 @@ use common::{client, server};
 use oauth2kit::session::Session;
 use oauth2kit::store::{FileStore, MemoryStore, TokenStore};
 use oauth2kit::transport::BoxFuture;
-use oauth2kit::{Error, ErrorCode, OAuthClient, TokenSet};
+use oauth2kit::{Error, ErrorCode, ManualClock, OAuthClient, TokenSet};
 use oauth2kit_devserver::{Fault, clients};
 
 fn temp_dir(tag: &str) -> std::path::PathBuf {
@@ -405,12 +405,15 @@ async fn an_untrusted_certificate_fails_at_once() {
 
 /// A client-credentials session whose first token request meets a 503 with
 /// `Retry-After` as an HTTP date `after` from now.
+/// The session reads the `ManualClock` returned: its retry waits are recorded
+/// there and return at once.
 fn session_behind_maintenance(
     deadline: Duration,
     after: Duration,
-) -> (oauth2kit_devserver::DevServer, Session) {
+) -> (oauth2kit_devserver::DevServer, Session, Arc<ManualClock>) {
     let srv = server();
-    let c = client(&srv, clients::POST_CLIENT_ID);
+    let clock = Arc::new(ManualClock::new());
+    let c = client(&srv, clients::POST_CLIENT_ID).with_clock(clock.clone());
     let session = Session::builder(c)
         .client_credentials(None)
         .retry_deadline(deadline)
@@ -426,29 +429,32 @@ fn session_behind_maintenance(
         )],
         ..Default::default()
     });
-    (srv, session)
+    (srv, session, clock)
 }
 
 #[tokio::test]
 async fn an_http_date_retry_after_is_honoured() {
-    // HTTP dates have whole seconds: two from now is at least one from now.
-    let (srv, session) =
-        session_behind_maintenance(Duration::from_secs(20), Duration::from_secs(2));
-    let started = Instant::now();
+    // HTTP dates have whole seconds: 30 s from now is between 29 and 30 s
+    // when parsed. The session waits that long on its clock (recorded by the
+    // ManualClock, no real sleep), far longer than its first backoff (100 ms).
+    let (srv, session, clock) =
+        session_behind_maintenance(Duration::from_secs(60), Duration::from_secs(30));
     session.access_token().await.unwrap();
     assert_eq!(srv.count("token"), 2);
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 1, "{sleeps:?}");
     assert!(
-        started.elapsed() >= Duration::from_millis(990),
-        "{:?}",
-        started.elapsed()
+        sleeps[0] > Duration::from_secs(28) && sleeps[0] <= Duration::from_secs(30),
+        "{sleeps:?}"
     );
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_deadline_fails_at_once_with_the_wait() {
-    let (srv, session) =
+    let (srv, session, clock) =
         session_behind_maintenance(Duration::from_secs(5), Duration::from_secs(3600));
     let err = session.access_token().await.unwrap_err();
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
     let wait = err.retry_after().expect("the wait is in the error");
     assert!(wait > Duration::from_secs(3500), "{wait:?}");
     assert_eq!(srv.count("token"), 1);

@@ -98,6 +98,12 @@ impl std::fmt::Debug for PyStore {
 }
 
 /// Calls `obj.method(*args)`; awaits the result on the session's loop when it is awaitable.
+///
+/// A plain (non-`async def`) method may block — a file lock, a database
+/// driver, keyring — so it is called off the async runtime's workers
+/// (`off_workers`), as every other binding's store is: a slow sync store must
+/// not stall the other requests of the process. An `async def` method only
+/// creates its coroutine here (cheap), which then runs on the session's loop.
 async fn call_py(
     obj: Py<PyAny>,
     locals: Locals,
@@ -105,34 +111,54 @@ async fn call_py(
     token: Option<TokenSet>,
 ) -> Result<Py<PyAny>, Error> {
     let gone = || Error::Store("the interpreter is shutting down".into());
-    let store_err = |e: PyErr| {
+    let store_err = move |e: PyErr| {
         with_python(|py| Error::Store(format!("{method}() failed: {}", e.value(py))))
             .unwrap_or_else(gone)
     };
-    let awaited = with_python(|py| -> PyResult<Result<Py<PyAny>, _>> {
-        let args = match token {
-            Some(t) => vec![Bound::new(py, Token::new(py, t))?.into_any()],
-            None => vec![],
-        };
-        let out = obj
-            .bind(py)
-            .call_method1(method, pyo3::types::PyTuple::new(py, args)?)?;
-        if out.hasattr("__await__")? {
-            let Some(l) = locals.get() else {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "{method}() returned a coroutine: async stores work with AsyncSession only"
-                )));
-            };
-            Ok(Err(pyo3_async_runtimes::into_future_with_locals(l, out)?))
-        } else {
-            Ok(Ok(out.unbind()))
-        }
+    let is_async = with_python(|py| -> PyResult<bool> {
+        let f = obj.bind(py).getattr(method)?;
+        py.import("inspect")?
+            .call_method1("iscoroutinefunction", (f,))?
+            .is_truthy()
     })
     .ok_or_else(gone)?
     .map_err(store_err)?;
-    match awaited {
-        Ok(v) => Ok(v),
-        Err(fut) => fut.await.map_err(store_err),
+    let call = move || -> Result<Py<PyAny>, Error> {
+        with_python(|py| -> PyResult<Py<PyAny>> {
+            let args = match token {
+                Some(t) => vec![Bound::new(py, Token::new(py, t))?.into_any()],
+                None => vec![],
+            };
+            Ok(obj
+                .bind(py)
+                .call_method1(method, pyo3::types::PyTuple::new(py, args)?)?
+                .unbind())
+        })
+        .ok_or_else(gone)?
+        .map_err(store_err)
+    };
+    let out = if is_async {
+        call()?
+    } else {
+        oauth2kit::store::off_workers(call).await?
+    };
+    let fut = with_python(|py| -> PyResult<Option<_>> {
+        let out = out.bind(py);
+        if !out.hasattr("__await__")? {
+            return Ok(None);
+        }
+        let Some(l) = locals.get() else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "{method}() returned a coroutine: async stores work with AsyncSession only"
+            )));
+        };
+        pyo3_async_runtimes::into_future_with_locals(l, out.clone()).map(Some)
+    })
+    .ok_or_else(gone)?
+    .map_err(store_err)?;
+    match fut {
+        None => Ok(out),
+        Some(fut) => fut.await.map_err(store_err),
     }
 }
 

@@ -7,6 +7,7 @@ import asyncio
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -86,9 +87,41 @@ async def test_async_store_and_async_on_update(abasic: oauth2kit.AsyncClient, de
     store = AsyncStore()
     s = oauth2kit.AsyncSession(abasic, store=store, on_change=updated, client_credentials=True)
     tokens = await asyncio.gather(*(s.token() for _ in range(10)))
-    await asyncio.sleep(0.05)  # the coroutine callback runs on the loop, unawaited by the session
+    # The coroutine callback runs on the loop, unawaited by the session: wait for it.
+    for _ in range(1000):
+        if "update" in events:
+            break
+        await asyncio.sleep(0)
     assert len({t.access_token for t in tokens}) == 1 and store.token is not None
     assert events[0] == "load" and events.count("save") == 1 and "update" in events and dev.count("token") == 1
+
+
+async def test_a_blocking_sync_store_does_not_stall_other_requests(
+    abasic: oauth2kit.AsyncClient, dev: DevServer
+) -> None:
+    # Four sessions whose plain-def save() blocks until released. The shared
+    # runtime has two workers: had the saves run on them, the client
+    # credentials request below could not be served until the release.
+    release, entered = threading.Event(), threading.Semaphore(0)
+
+    class SlowStore:
+        def load(self) -> Optional[oauth2kit.Token]:
+            return None
+
+        def save(self, token: oauth2kit.Token) -> None:
+            entered.release()
+            release.wait(60)
+
+    sessions = [oauth2kit.AsyncSession(abasic, store=SlowStore(), client_credentials=True) for _ in range(4)]
+    blocked = [asyncio.ensure_future(s.token()) for s in sessions]
+    try:
+        for _ in sessions:
+            assert await asyncio.to_thread(entered.acquire, True, 30), "a save() never started"
+        other = await asyncio.wait_for(abasic.client_credentials(), 30)
+        assert other.access_token and not any(b.done() for b in blocked)
+    finally:
+        release.set()
+    assert len({t.access_token for t in await asyncio.gather(*blocked)}) == 4
 
 
 def test_threads_with_their_own_loops_share_one_renewal(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
