@@ -810,9 +810,14 @@ void oauth2kit_client_free(oauth2kit_client *client);
  * Builds an authorization URL (authorization code grant, PKCE S256 unless the
  * profile turns it off, a random state). `scope` and `redirect_uri` may be
  * NULL for the configured defaults; `params`/`params_len` add parameters
- * (`prompt`, `login_hint`, `resource`…; NULL/0 for none). No network.
+ * (NULL/0 for none). The OpenID Connect ones are read as typed options and
+ * checked: `prompt` (`none` alone), `max_age` (seconds; the ID token's
+ * `auth_time` is then checked), `login_hint`, `acr_values`, `ui_locales`,
+ * `claims` (a JSON object; an essential `id_token.acr` is checked in the ID
+ * token); any other name (`resource`…) is sent as given. No network.
  * `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
- * Errors: `CONFIG` (no authorization endpoint…), `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+ * Errors: `CONFIG` (no authorization endpoint, a bad typed parameter…),
+ * `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
  */
 oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
                                             const char *scope,

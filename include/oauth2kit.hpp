@@ -233,6 +233,11 @@ class Client {
  public:
   explicit Client(const Config& config) : inner_(detail::call([&] { return bridge::new_client(config.raw()); })) {}
 
+  // The authorization URL. `params` are sent as given, except the OpenID
+  // Connect ones, read as typed options and checked (Config error otherwise):
+  // prompt (none alone), max_age (seconds; auth_time is then checked),
+  // login_hint, acr_values, ui_locales, claims (a JSON object; an essential
+  // id_token.acr is checked in the ID token).
   Authorization authorize(const std::string& scope = "", const std::string& redirect_uri = "",
                           const Params& params = {}) const {
     auto p = detail::params(params);

@@ -214,7 +214,25 @@ pub struct AuthCodeArgs {
     /// How long to wait for the redirect, in seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub wait: u64,
-    /// Extra authorization request parameter (repeatable): prompt=login, login_hint=alice…
+    /// OpenID Connect prompt: login, consent, select_account, none (alone)…
+    #[arg(long, value_name = "VALUES")]
+    pub prompt: Option<String>,
+    /// OpenID Connect max_age, in seconds: the ID token's auth_time is then checked.
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<String>,
+    /// OpenID Connect login_hint (a user name or e-mail address to pre-fill).
+    #[arg(long, value_name = "HINT")]
+    pub login_hint: Option<String>,
+    /// OpenID Connect acr_values, space-separated in order of preference (voluntary).
+    #[arg(long, value_name = "VALUES")]
+    pub acr_values: Option<String>,
+    /// OpenID Connect ui_locales, space-separated BCP 47 tags.
+    #[arg(long, value_name = "TAGS")]
+    pub ui_locales: Option<String>,
+    /// OpenID Connect claims request (a JSON object); an essential id_token.acr is checked.
+    #[arg(long, value_name = "JSON")]
+    pub claims: Option<String>,
+    /// Extra authorization request parameter (repeatable): resource=https://api…
     #[arg(long = "auth-param", value_name = "NAME=VALUE", value_parser = parse_pair)]
     pub auth_params: Vec<(String, String)>,
     #[command(flatten)]

@@ -71,11 +71,27 @@ fn authorization_code(a: &AuthCodeArgs) -> Result<TokenSet, CliError> {
         .map(|l| l.redirect_uri().to_string())
         .unwrap_or_else(|| a.redirect_uri.clone());
     let client = config::client(&a.client, Some(&redirect_uri))?;
-    let opts = AuthorizeOptions {
+    let mut opts = AuthorizeOptions {
         scope: a.client.scope.clone(),
-        extra: a.auth_params.clone(),
         ..Default::default()
     };
+    // By their wire names: the core parses and checks them as typed options.
+    let typed = [
+        ("prompt", &a.prompt),
+        ("max_age", &a.max_age),
+        ("login_hint", &a.login_hint),
+        ("acr_values", &a.acr_values),
+        ("ui_locales", &a.ui_locales),
+        ("claims", &a.claims),
+    ];
+    for (name, value) in typed {
+        if let Some(v) = value {
+            opts.set_param(name, v)?;
+        }
+    }
+    for (name, value) in &a.auth_params {
+        opts.set_param(name, value)?;
+    }
     let request = if a.par {
         client.pushed_authorization_url(opts)?
     } else {

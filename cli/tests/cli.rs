@@ -397,6 +397,58 @@ fn authorization_code_with_a_pasted_redirect() {
 }
 
 #[test]
+fn openid_request_options_reach_the_url_and_bad_ones_fail_before_the_browser() {
+    let server = DevServer::spawn().expect("devserver");
+    let (mut child, auth_url, _err) = start_auth_code(
+        &server,
+        &[
+            "--paste",
+            "--prompt",
+            "login",
+            "--max-age",
+            "300",
+            "--login-hint",
+            "alice@example.com",
+            "--ui-locales",
+            "de-CH en",
+            "--claims",
+            r#"{"userinfo":{"email":null}}"#,
+        ],
+    );
+    drop(child.stdin.take());
+    let _ = child.wait();
+    let query = auth_url.split_once('?').unwrap().1;
+    for part in [
+        "prompt=login",
+        "max_age=300",
+        "login_hint=alice%40example.com",
+        "ui_locales=de-CH+en",
+        "claims=%7B%22userinfo%22%3A%7B%22email%22%3Anull%7D%7D",
+    ] {
+        assert!(query.contains(part), "{part} in {query}");
+    }
+    for bad in [
+        ["--prompt", "none login"],
+        ["--max-age", "soon"],
+        ["--claims", "[1]"],
+    ] {
+        let out = run(cmd().args([
+            "token",
+            "authorization-code",
+            "--issuer",
+            &server.url(),
+            "--client-id",
+            reg::PUBLIC_CLIENT_ID,
+            "--paste",
+            bad[0],
+            bad[1],
+        ]));
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("/authorize?"), "{bad:?}");
+    }
+}
+
+#[test]
 fn demo_exits_0() {
     let o = run(cmd().args(["demo"]));
     let out = text(&o.stdout);

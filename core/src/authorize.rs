@@ -35,8 +35,160 @@ pub struct AuthorizeOptions {
     /// Implicit grant (`response_type=token`). Removed by OAuth 2.1: use only
     /// with servers that offer nothing else.
     pub implicit: bool,
-    /// More parameters (`prompt`, `login_hint`, `resource`…).
+    /// OpenID Connect `prompt` (space-separated: `none`, `login`, `consent`,
+    /// `select_account`, `create`…). `none` cannot be combined with another value.
+    pub prompt: Option<String>,
+    /// OpenID Connect `max_age`: the end-user must have authenticated within
+    /// it, and the ID token's `auth_time` is checked against it. Whole seconds
+    /// are sent. Overrides the client's configured `max_age`.
+    pub max_age: Option<std::time::Duration>,
+    /// OpenID Connect `login_hint` (an e-mail address or user name to pre-fill).
+    pub login_hint: Option<String>,
+    /// OpenID Connect `acr_values` (space-separated, in order of preference).
+    /// A voluntary request: the ID token's `acr` is not checked against it;
+    /// ask for an essential `acr` in [`AuthorizeOptions::claims`] for that.
+    pub acr_values: Option<String>,
+    /// OpenID Connect `ui_locales` (space-separated BCP 47 tags).
+    pub ui_locales: Option<String>,
+    /// The OpenID Connect `claims` request parameter (§5.5), a JSON object
+    /// such as `{"id_token": {"acr": {"essential": true, "values": ["urn:mace:incommon:iap:silver"]}}}`.
+    /// An essential `acr` with `value`/`values` is checked: the ID token must
+    /// carry one of them.
+    pub claims: Option<serde_json::Value>,
+    /// More parameters (`resource`, provider-specific ones…), sent after the
+    /// ones above. The names of the typed options above given here are read
+    /// as those options (and checked the same way).
     pub extra: Vec<(String, String)>,
+}
+
+/// The authorization-request parameters [`AuthorizeOptions`] has a typed
+/// field for, by their wire names: bindings that take name/value pairs (C,
+/// C++) route these through [`AuthorizeOptions::set_param`].
+pub const TYPED_PARAMS: [&str; 6] = [
+    "prompt",
+    "max_age",
+    "login_hint",
+    "acr_values",
+    "ui_locales",
+    "claims",
+];
+
+impl AuthorizeOptions {
+    /// Sets a parameter by its wire name: a typed option (`prompt`,
+    /// `max_age`, `login_hint`, `acr_values`, `ui_locales`, `claims`) is
+    /// parsed into its field — `max_age` whole seconds, `claims` a JSON
+    /// object — and given twice is an error; any other name is appended to
+    /// [`AuthorizeOptions::extra`]. What name/value bindings (C, C++) call.
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<()> {
+        fn once<T>(slot: &mut Option<T>, name: &str, v: T) -> Result<()> {
+            if slot.is_some() {
+                return Err(Error::config(format!(
+                    "the authorization parameter {name} is given twice"
+                )));
+            }
+            *slot = Some(v);
+            Ok(())
+        }
+        match name {
+            "prompt" => once(&mut self.prompt, name, value.to_string()),
+            "login_hint" => once(&mut self.login_hint, name, value.to_string()),
+            "acr_values" => once(&mut self.acr_values, name, value.to_string()),
+            "ui_locales" => once(&mut self.ui_locales, name, value.to_string()),
+            "max_age" => {
+                // Seconds as bindings write them ("300", "300.0"); whole
+                // seconds are sent.
+                let d = value
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+                    .ok_or_else(|| {
+                        Error::config(format!(
+                            "max_age must be a number of seconds (0 or more), not {value:?}"
+                        ))
+                    })?;
+                once(&mut self.max_age, name, d)
+            }
+            "claims" => {
+                let v: serde_json::Value = serde_json::from_str(value)
+                    .map_err(|e| Error::config(format!("claims must be a JSON object: {e}")))?;
+                once(&mut self.claims, name, v)
+            }
+            _ => {
+                self.extra.push((name.to_string(), value.to_string()));
+                Ok(())
+            }
+        }
+    }
+
+    /// The options with typed names found in `extra` moved to their fields,
+    /// every typed option checked.
+    fn normalized(mut self) -> Result<Self> {
+        let extra = std::mem::take(&mut self.extra);
+        for (k, v) in extra {
+            self.set_param(&k, &v)?;
+        }
+        if let Some(p) = &self.prompt {
+            let values: Vec<&str> = p.split(' ').collect();
+            if values.iter().any(|v| v.is_empty()) {
+                return Err(Error::config(format!(
+                    "prompt must be space-separated values such as \"login consent\", not {p:?}"
+                )));
+            }
+            if values.len() > 1 && values.contains(&"none") {
+                return Err(Error::config(
+                    "prompt=none cannot be combined with another value (OpenID Connect Core §3.1.2.1)",
+                ));
+            }
+        }
+        for (name, v) in [
+            ("login_hint", &self.login_hint),
+            ("acr_values", &self.acr_values),
+            ("ui_locales", &self.ui_locales),
+        ] {
+            if v.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(Error::config(format!(
+                    "{name} is empty: leave it unset instead"
+                )));
+            }
+        }
+        if let Some(c) = &self.claims {
+            if !c.is_object() {
+                return Err(Error::config(
+                    "claims must be a JSON object such as {\"id_token\": {\"acr\": {\"essential\": true}}}",
+                ));
+            }
+            essential_acr(c)?;
+        }
+        Ok(self)
+    }
+}
+
+/// The `acr` values an ID token must carry, from a `claims` request that asks
+/// for `id_token.acr` as essential with `value` or `values` (OpenID Connect
+/// Core §5.5.1.1). `None` when it does not.
+fn essential_acr(claims: &serde_json::Value) -> Result<Option<Vec<String>>> {
+    let Some(acr) = claims.get("id_token").and_then(|t| t.get("acr")) else {
+        return Ok(None);
+    };
+    if acr.get("essential").and_then(serde_json::Value::as_bool) != Some(true) {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::config(
+            "claims: id_token.acr `value` must be a string and `values` an array of strings",
+        )
+    };
+    let mut out = Vec::new();
+    if let Some(v) = acr.get("value") {
+        out.push(v.as_str().ok_or_else(bad)?.to_string());
+    }
+    if let Some(vs) = acr.get("values") {
+        for v in vs.as_array().ok_or_else(bad)? {
+            out.push(v.as_str().ok_or_else(bad)?.to_string());
+        }
+    }
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// What to keep between sending the user away and the redirect back
@@ -66,6 +218,11 @@ pub struct PendingAuthorization {
     /// older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
+    /// The `acr` values the ID token must carry (one of), when the `claims`
+    /// request asked for an essential `acr`. Absent in documents written by
+    /// older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<Vec<String>>,
 }
 
 impl PendingAuthorization {
@@ -258,6 +415,7 @@ pub(crate) fn build(
             )));
         }
     }
+    let opts = opts.normalized()?;
     let state = Secret::new(opts.state.clone().unwrap_or_else(|| pkce::random_token(24)));
     let redirect_uri = opts
         .redirect_uri
@@ -272,15 +430,13 @@ pub(crate) fn build(
     let scope = opts.scope.as_deref().or(default_scope);
     let openid = scope.is_some_and(|s| s.split(' ').any(|x| x == "openid"));
     let nonce = (opts.nonce || openid).then(|| Secret::new(pkce::random_token(24)));
-    let given_max_age = opts.extra.iter().find(|(k, _)| k == "max_age");
-    let max_age = match given_max_age {
-        Some((_, v)) => Some(v.trim().parse::<u64>().map_err(|_| {
-            Error::config(format!(
-                "max_age must be a whole number of seconds, not {v:?}"
-            ))
-        })?),
-        None => default_max_age,
-    };
+    let max_age = opts.max_age.map(|d| d.as_secs()).or(default_max_age);
+    let acr = opts
+        .claims
+        .as_ref()
+        .map(essential_acr)
+        .transpose()?
+        .flatten();
 
     let mut url = endpoint.clone();
     {
@@ -306,15 +462,40 @@ pub(crate) fn build(
         if let Some(n) = &nonce {
             q.append_pair("nonce", n.expose());
         }
-        if let (None, Some(m)) = (given_max_age, max_age) {
+        if let Some(p) = &opts.prompt {
+            q.append_pair("prompt", p);
+        }
+        if let Some(m) = max_age {
             q.append_pair("max_age", &m.to_string());
+        }
+        for (k, v) in [
+            ("login_hint", &opts.login_hint),
+            ("acr_values", &opts.acr_values),
+            ("ui_locales", &opts.ui_locales),
+        ] {
+            if let Some(v) = v {
+                q.append_pair(k, v);
+            }
+        }
+        if let Some(c) = &opts.claims {
+            q.append_pair("claims", &c.to_string());
         }
         for (k, v) in &opts.extra {
             q.append_pair(k, v);
         }
         for (k, v) in extra_defaults {
-            let given =
-                (k == "scope" && scope.is_some()) || opts.extra.iter().any(|(ek, _)| ek == k);
+            let typed = match k.as_str() {
+                "prompt" => opts.prompt.is_some(),
+                "max_age" => max_age.is_some(),
+                "login_hint" => opts.login_hint.is_some(),
+                "acr_values" => opts.acr_values.is_some(),
+                "ui_locales" => opts.ui_locales.is_some(),
+                "claims" => opts.claims.is_some(),
+                _ => false,
+            };
+            let given = typed
+                || (k == "scope" && scope.is_some())
+                || opts.extra.iter().any(|(ek, _)| ek == k);
             if !given {
                 q.append_pair(k, v);
             }
@@ -335,6 +516,7 @@ pub(crate) fn build(
             issuer: issuer.map(str::to_string),
             require_issuer,
             max_age,
+            acr,
         },
     })
 }
@@ -353,6 +535,7 @@ mod tests {
             issuer: Some("https://as".into()),
             require_issuer: false,
             max_age: None,
+            acr: None,
         }
     }
 
@@ -658,5 +841,101 @@ mod tests {
         .unwrap();
         assert!(req.url.as_str().contains("max_age=60"));
         assert_eq!(req.pending.max_age, Some(60));
+    }
+
+    #[test]
+    fn openid_request_parameters_are_typed_ordered_and_checked() {
+        let opts = AuthorizeOptions {
+            scope: Some("openid".into()),
+            state: Some("0123456789abcdefghij12".into()),
+            pkce: Some(None),
+            prompt: Some("login consent".into()),
+            max_age: Some(std::time::Duration::from_secs(300)),
+            login_hint: Some("alice@example.com".into()),
+            acr_values: Some("urn:a urn:b".into()),
+            ui_locales: Some("de-CH en".into()),
+            claims: Some(
+                serde_json::json!({"id_token": {"acr": {"essential": true, "values": ["urn:a"]}}}),
+            ),
+            extra: vec![("resource".into(), "https://api".into())],
+            ..Default::default()
+        };
+        let req = build_with(opts).unwrap();
+        let query = req.url.query().unwrap();
+        let nonce = req.pending.nonce.as_ref().unwrap().expose().to_string();
+        assert_eq!(
+            query,
+            format!(
+                "response_type=code&client_id=c&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&scope=openid\
+                 &state=0123456789abcdefghij12&nonce={nonce}&prompt=login+consent&max_age=300\
+                 &login_hint=alice%40example.com&acr_values=urn%3Aa+urn%3Ab&ui_locales=de-CH+en\
+                 &claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A%5B%22urn%3Aa%22%5D%7D%7D%7D\
+                 &resource=https%3A%2F%2Fapi"
+            )
+        );
+        assert_eq!(req.pending.max_age, Some(300));
+        assert_eq!(req.pending.acr, Some(vec!["urn:a".to_string()]));
+
+        // the same through name/value pairs (what C and C++ pass)
+        let mut by_name = AuthorizeOptions::default();
+        for (k, v) in [
+            ("prompt", "none"),
+            ("max_age", "60"),
+            (
+                "claims",
+                r#"{"id_token":{"acr":{"essential":true,"value":"urn:x"}}}"#,
+            ),
+            ("resource", "https://api"),
+        ] {
+            by_name.set_param(k, v).unwrap();
+        }
+        assert_eq!(by_name.prompt.as_deref(), Some("none"));
+        assert_eq!(
+            by_name.extra,
+            vec![("resource".to_string(), "https://api".to_string())]
+        );
+        let req = build_with(by_name).unwrap();
+        assert_eq!(req.pending.acr, Some(vec!["urn:x".to_string()]));
+        // a voluntary acr (not essential) is not enforced
+        let voluntary = AuthorizeOptions {
+            claims: Some(serde_json::json!({"id_token": {"acr": {"values": ["urn:a"]}}})),
+            ..Default::default()
+        };
+        assert_eq!(build_with(voluntary).unwrap().pending.acr, None);
+
+        let bad = |opts: AuthorizeOptions, says: &str| match build_with(opts) {
+            Err(Error::Config(m)) => assert!(m.contains(says), "{m}"),
+            other => panic!("{other:?}"),
+        };
+        let extra = |k: &str, v: &str| AuthorizeOptions {
+            extra: vec![(k.into(), v.into())],
+            ..Default::default()
+        };
+        bad(
+            extra("prompt", "none login"),
+            "prompt=none cannot be combined",
+        );
+        bad(extra("prompt", "login  consent"), "space-separated");
+        bad(extra("max_age", "5m"), "number of seconds");
+        bad(extra("max_age", "-1"), "number of seconds");
+        bad(extra("max_age", "NaN"), "number of seconds");
+        bad(extra("claims", "[1]"), "JSON object");
+        bad(extra("claims", "{"), "JSON object");
+        bad(
+            extra(
+                "claims",
+                r#"{"id_token":{"acr":{"essential":true,"values":[1]}}}"#,
+            ),
+            "array of strings",
+        );
+        bad(extra("login_hint", " "), "login_hint is empty");
+        bad(
+            AuthorizeOptions {
+                prompt: Some("login".into()),
+                extra: vec![("prompt".into(), "consent".into())],
+                ..Default::default()
+            },
+            "given twice",
+        );
     }
 }

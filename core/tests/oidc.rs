@@ -134,6 +134,44 @@ async fn every_corrupted_claim_fails_the_exchange_naming_its_check() {
 }
 
 #[tokio::test]
+async fn an_essential_acr_is_checked_and_a_voluntary_one_is_not() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    srv.set_id_token_claims(json!({"acr": "urn:example:weak"}), None);
+    let sign_in_asking = |claims: serde_json::Value, acr_values: Option<&str>| {
+        let c = &c;
+        let opts = AuthorizeOptions {
+            claims: Some(claims),
+            acr_values: acr_values.map(str::to_string),
+            prompt: Some("login".into()),
+            ..Default::default()
+        };
+        async move {
+            let req = c.authorization_url(opts)?;
+            let redirect = authorize(c, &req.url).await;
+            c.exchange_redirect(&req.pending, &redirect).await
+        }
+    };
+    let strong =
+        json!({"id_token": {"acr": {"essential": true, "values": ["urn:example:strong"]}}});
+    assert_eq!(check_of(sign_in_asking(strong, None).await), "acr");
+    let either = json!({"id_token": {"acr": {"essential": true, "values": ["urn:example:strong", "urn:example:weak"]}}});
+    let tokens = sign_in_asking(either, None).await.unwrap();
+    assert_eq!(tokens.id_token_claims().unwrap()["acr"], "urn:example:weak");
+    // acr_values and a non-essential acr claim are requests the server may ignore
+    let voluntary = json!({"id_token": {"acr": {"values": ["urn:example:strong"]}}});
+    assert!(
+        sign_in_asking(voluntary, Some("urn:example:strong"))
+            .await
+            .is_ok()
+    );
+    // an essential acr and a token without one
+    srv.set_id_token_claims(json!({}), None);
+    let essential = json!({"id_token": {"acr": {"essential": true, "value": "urn:example:weak"}}});
+    assert_eq!(check_of(sign_in_asking(essential, None).await), "acr");
+}
+
+#[tokio::test]
 async fn a_code_response_without_the_id_token_is_refused() {
     let srv = server();
     let (c, _) = openid_client(&srv).await;

@@ -97,7 +97,26 @@ pub struct AuthorizeOptions {
     /// Add an OpenID Connect `nonce`.
     #[uniffi(default)]
     pub nonce: bool,
-    /// More parameters (`prompt`, `login_hint`, `resource`…), sent in this order.
+    /// OpenID Connect `prompt` (`"login"`, `"consent"`, `"none"`…, space-separated; `none` alone).
+    #[uniffi(default)]
+    pub prompt: Option<String>,
+    /// OpenID Connect `max_age`, in seconds: the ID token's `auth_time` is then checked.
+    #[uniffi(default)]
+    pub max_age: Option<f64>,
+    /// OpenID Connect `login_hint`.
+    #[uniffi(default)]
+    pub login_hint: Option<String>,
+    /// OpenID Connect `acr_values`, in order of preference (voluntary: not checked).
+    #[uniffi(default)]
+    pub acr_values: Vec<String>,
+    /// OpenID Connect `ui_locales` (BCP 47 tags), in order of preference.
+    #[uniffi(default)]
+    pub ui_locales: Vec<String>,
+    /// The OpenID Connect `claims` request (§5.5) as a JSON object; an
+    /// essential `id_token.acr` with `value`/`values` is checked in the ID token.
+    #[uniffi(default)]
+    pub claims_json: Option<String>,
+    /// More parameters (`resource`…), sent in this order after the ones above.
     #[uniffi(default)]
     pub extra: Vec<Parameter>,
 }
@@ -126,7 +145,19 @@ impl From<AuthorizeOptions> for kit::AuthorizeOptions {
             state: o.state,
             pkce,
             nonce: o.nonce,
-            extra: o.extra.into_iter().map(|p| (p.name, p.value)).collect(),
+            prompt: o.prompt,
+            login_hint: o.login_hint,
+            acr_values: (!o.acr_values.is_empty()).then(|| o.acr_values.join(" ")),
+            ui_locales: (!o.ui_locales.is_empty()).then(|| o.ui_locales.join(" ")),
+            // max_age and claims as the wire's text: the core parses and
+            // checks them (a bad number or JSON is a configuration error).
+            extra: o
+                .max_age
+                .map(|s| ("max_age".to_string(), s.to_string()))
+                .into_iter()
+                .chain(o.claims_json.map(|c| ("claims".to_string(), c)))
+                .chain(o.extra.into_iter().map(|p| (p.name, p.value)))
+                .collect(),
             ..Default::default()
         }
     }

@@ -273,6 +273,7 @@ impl CoreClient {
             nonce,
             implicit,
             extra: string_pairs(py, extra)?,
+            ..Default::default()
         };
         self.inner
             .authorization_url(opts)
@@ -303,6 +304,7 @@ impl CoreClient {
             nonce,
             implicit: false,
             extra: string_pairs(py, extra)?,
+            ..Default::default()
         };
         py.detach(|| self.inner.pushed_authorization_url(opts))
             .map(Into::into)
@@ -330,6 +332,7 @@ impl CoreClient {
             nonce,
             implicit: false,
             extra: string_pairs(py, extra)?,
+            ..Default::default()
         };
         let c = self.inner.clone();
         spawn(py, async move {

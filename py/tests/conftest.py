@@ -76,6 +76,10 @@ class DevServer:
     def device(self, **settings: int) -> None:
         self._call("/control/device", settings)
 
+    def id_token_claims(self, claims: Dict[str, Any]) -> None:
+        """Claims the devserver puts into (or over) the ID tokens it issues from now on."""
+        self._call("/control/id-token", {"claims": claims})
+
     def approve_device(self, user_code: str, approve: bool = True) -> None:
         self._call("/device/approve", {"user_code": user_code, "approve": approve})
 

@@ -71,3 +71,30 @@ def test_rp_initiated_logout_url(dev: DevServer) -> None:
                  "state": "s1", "client_id": BASIC_ID}
     with pytest.raises(oauth2kit.ConfigurationError, match="end_session"):
         oauth2kit.Client(BASIC_ID, BASIC_SECRET, **std_options(dev.url)).end_session_url()
+
+
+def test_openid_request_parameters_are_sent_and_an_essential_acr_checked(dev: DevServer) -> None:
+    c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url, **std_options(dev.url))
+    strong = {"id_token": {"acr": {"essential": True, "values": ["urn:example:strong"]}}}
+    req = c.create_authorization_url(scope="openid read", prompt="login consent", max_age=300, login_hint="alice@example.com",
+                                     acr_values=["urn:example:strong", "urn:example:weak"], ui_locales="de-CH en",
+                                     claims=strong, resource="https://api.example")
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(req.url).query))
+    assert {k: q[k] for k in ("prompt", "max_age", "login_hint", "acr_values", "ui_locales", "resource")} == {
+        "prompt": "login consent", "max_age": "300", "login_hint": "alice@example.com",
+        "acr_values": "urn:example:strong urn:example:weak", "ui_locales": "de-CH en", "resource": "https://api.example"}
+    assert json.loads(q["claims"]) == strong
+    dev.id_token_claims({"acr": "urn:example:weak"})
+    try:
+        with pytest.raises(oauth2kit.InvalidResponseError, match="acr"):
+            c.fetch_token(follow_authorize(req.url), request=req)
+        either = {"id_token": {"acr": {"essential": True, "values": ["urn:example:strong", "urn:example:weak"]}}}
+        req = c.create_authorization_url(scope="openid read", claims=either)
+        token = c.fetch_token(follow_authorize(req.url), request=req)
+        assert token.id_token_claims is not None and token.id_token_claims["acr"] == "urn:example:weak"
+    finally:
+        dev.id_token_claims({})
+    for bad, says in ((dict(prompt="none login"), "prompt=none"), (dict(max_age=-5), "max_age"),
+                      (dict(claims=[1]), "JSON object"), (dict(claims="{"), "JSON object")):
+        with pytest.raises(oauth2kit.ConfigurationError, match=says):
+            c.create_authorization_url(scope="openid", **bad)  # type: ignore[arg-type]

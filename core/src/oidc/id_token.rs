@@ -39,6 +39,9 @@ pub struct IdTokenExpectations {
     pub nonce: Option<Secret>,
     /// The `max_age` sent: `auth_time` is then required and must be recent enough.
     pub max_age: Option<Duration>,
+    /// The `acr` values asked for as essential (`claims` request parameter):
+    /// the token's `acr` must be one of them.
+    pub acr: Option<Vec<String>>,
     /// The access token issued with the ID token: checked against `at_hash`
     /// when the token has one.
     pub access_token: Option<Secret>,
@@ -56,6 +59,7 @@ impl IdTokenExpectations {
         IdTokenExpectations {
             nonce: pending.nonce.clone(),
             max_age: pending.max_age.map(Duration::from_secs),
+            acr: pending.acr.clone(),
             ..Default::default()
         }
     }
@@ -300,6 +304,25 @@ pub(crate) fn check_id_token_claims(
                 "auth_time",
                 "the end-user authenticated longer ago than max_age",
             );
+        }
+    }
+    if let Some(wanted) = &expected.acr {
+        match claims.get("acr").and_then(Value::as_str) {
+            Some(acr) if wanted.iter().any(|w| w == acr) => {}
+            Some(acr) => {
+                return fail(
+                    "acr",
+                    format!(
+                        "an essential acr of {wanted:?} was requested and the ID token says {acr:?}"
+                    ),
+                );
+            }
+            None => {
+                return fail(
+                    "acr",
+                    "an essential acr was requested and the ID token has no `acr`",
+                );
+            }
         }
     }
     check_hash(claims, "at_hash", alg, expected.access_token.as_ref())?;

@@ -423,6 +423,44 @@ static void test_authorization_code_pkce(void) {
   oauth2kit_client_free(c);
 }
 
+/* The OpenID Connect request parameters by their wire names: typed and checked
+ * by the core (max_age seconds, claims JSON, prompt=none alone); an essential
+ * acr asked for in `claims` is checked in the ID token. */
+static void test_openid_request_parameters(void) {
+  oauth2kit_client *c =
+      make_client("public-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, BASE, OAUTH2KIT_OPTION_REDIRECT_URI,
+                  "http://127.0.0.1:8765/callback", 0);
+  CHECK(c != NULL);
+  oauth2kit_param params[] = {
+      {"prompt", "login"},
+      {"max_age", "300"},
+      {"ui_locales", "de-CH en"},
+      {"claims", "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"urn:example:strong\"]}}}"},
+  };
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, "openid read", NULL, params, 4, &a));
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(strstr(u, "&prompt=login&max_age=300&ui_locales=de-CH+en&claims=%7B%22id_token%22"));
+  CHECK(dev_http("POST", url("/control/id-token"), "{\"claims\":{\"acr\":\"urn:example:weak\"}}", NULL, 0, NULL,
+                 0) == 200);
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  oauth2kit_token_set *t = NULL;
+  CHECK(oauth2kit_client_exchange_redirect(c, a, location, &t) == OAUTH2KIT_STATUS_INVALID_RESPONSE && !t);
+  CHECK(strstr(oauth2kit_last_error_message(), "acr") != NULL);
+  CHECK(dev_http("POST", url("/control/id-token"), "{\"claims\":{}}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  /* Bad values fail before any URL exists. */
+  oauth2kit_param bad[][1] = {{{"prompt", "none login"}}, {{"max_age", "soon"}}, {{"claims", "[1]"}}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    oauth2kit_authorization *none = NULL;
+    CHECK(oauth2kit_client_authorize(c, "openid", NULL, bad[i], 1, &none) == OAUTH2KIT_STATUS_CONFIG && !none);
+  }
+  oauth2kit_client_free(c);
+}
+
 static void test_jwt_client_auth(void) {
   char path[512];
   snprintf(path, sizeof path, "%s/rsa-client.pem", KEYS);
@@ -1219,6 +1257,7 @@ int main(void) {
   test_oauth_error_fields();
   test_password_and_refresh();
   test_authorization_code_pkce();
+  test_openid_request_parameters();
   test_jwt_client_auth();
   test_device_flow();
   test_ciba();

@@ -113,18 +113,33 @@ class _Base:
         pkce: Union[bool, str, None] = None,
         nonce: bool = False,
         implicit: bool = False,
+        prompt: Optional[str] = None,
+        max_age: Optional[float] = None,
+        login_hint: Optional[str] = None,
+        acr_values: Union[str, Sequence[str], None] = None,
+        ui_locales: Union[str, Sequence[str], None] = None,
+        claims: Union[Mapping[str, Any], str, None] = None,
         **params: str,
     ) -> AuthorizationRequest:
         """The URL to send the user to, with a random ``state`` and PKCE S256 by
         default (``pkce=False`` to turn it off, ``"plain"`` only for servers
-        without S256; ``None`` follows the profile). Extra keyword arguments
-        become query parameters (``prompt``, ``login_hint``, ``resource``…).
+        without S256; ``None`` follows the profile). A ``nonce`` is sent
+        whenever the scope has ``openid``.
+
+        OpenID Connect request parameters: ``prompt`` (``"login"``,
+        ``"consent"``, ``"none"``…; ``none`` alone), ``max_age`` in seconds
+        (the ID token's ``auth_time`` is then checked), ``login_hint``,
+        ``acr_values`` and ``ui_locales`` (a string or a list), ``claims`` (a
+        dict, the §5.5 ``claims`` request; an essential ``id_token.acr`` with
+        ``value``/``values`` is checked in the ID token). Other keyword
+        arguments become query parameters (``resource``…).
 
         Keep the returned request (``to_json()`` for a server-side session)
         until the redirect comes back, then call ``fetch_token(redirect_url, request=...)``.
         """
+        extra = _openid_params(prompt, max_age, login_hint, acr_values, ui_locales, claims, params)
         return self._core.authorization_url(
-            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, implicit=implicit, extra=params or None
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, implicit=implicit, extra=extra or None
         )
 
     def end_session_url(self, token: Optional[Token] = None, *, post_logout_redirect_uri: Optional[str] = None,
@@ -226,15 +241,23 @@ class Client(_Base):
         state: Optional[str] = None,
         pkce: Union[bool, str, None] = None,
         nonce: bool = False,
+        prompt: Optional[str] = None,
+        max_age: Optional[float] = None,
+        login_hint: Optional[str] = None,
+        acr_values: Union[str, Sequence[str], None] = None,
+        ui_locales: Union[str, Sequence[str], None] = None,
+        claims: Union[Mapping[str, Any], str, None] = None,
         **params: str,
     ) -> AuthorizationRequest:
         """Like ``create_authorization_url``, through a pushed authorization
         request (RFC 9126): the parameters go authenticated in a back-channel
         POST to ``par_url`` (or the discovered endpoint) and the returned URL
-        carries only ``client_id`` and ``request_uri``. Extra keyword arguments
-        are sent as parameters (``resource``, ``login_hint``…)."""
+        carries only ``client_id`` and ``request_uri``. The OpenID Connect
+        parameters are those of ``create_authorization_url``; other keyword
+        arguments are sent as parameters (``resource``…)."""
         return self._core.pushed_authorization_url(
-            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, extra=params or None
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce,
+            extra=_openid_params(prompt, max_age, login_hint, acr_values, ui_locales, claims, params) or None,
         )
 
     def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
@@ -388,11 +411,18 @@ class AsyncClient(_Base):
         state: Optional[str] = None,
         pkce: Union[bool, str, None] = None,
         nonce: bool = False,
+        prompt: Optional[str] = None,
+        max_age: Optional[float] = None,
+        login_hint: Optional[str] = None,
+        acr_values: Union[str, Sequence[str], None] = None,
+        ui_locales: Union[str, Sequence[str], None] = None,
+        claims: Union[Mapping[str, Any], str, None] = None,
         **params: str,
     ) -> AuthorizationRequest:
         """``Client.pushed_authorization_url`` as a coroutine (RFC 9126)."""
         return await self._core.pushed_authorization_url_async(
-            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, extra=params or None
+            scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce,
+            extra=_openid_params(prompt, max_age, login_hint, acr_values, ui_locales, claims, params) or None,
         )
 
     async def password(self, username: str, password: str, *, scope: Optional[str] = None) -> Token:
@@ -482,3 +512,28 @@ def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
 async def discover_async(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
     """Async ``discover``."""
     return await CoreClient.discover_async(issuer, timeout=timeout)
+
+
+def _openid_params(
+    prompt: Optional[str],
+    max_age: Optional[float],
+    login_hint: Optional[str],
+    acr_values: Union[str, Sequence[str], None],
+    ui_locales: Union[str, Sequence[str], None],
+    claims: Union[Mapping[str, Any], str, None],
+    params: Dict[str, str],
+) -> Dict[str, str]:
+    """The OpenID Connect keyword arguments as the wire's strings (lists
+    space-joined, ``claims`` as JSON); the core checks them and keeps the typed
+    ones for the ID token checks."""
+    import json
+
+    out: Dict[str, str] = {}
+    for name, value in (("prompt", prompt), ("login_hint", login_hint), ("acr_values", acr_values), ("ui_locales", ui_locales)):
+        if value is not None:
+            out[name] = value if isinstance(value, str) else " ".join(value)
+    if max_age is not None:
+        out["max_age"] = str(max_age)
+    if claims is not None:
+        out["claims"] = claims if isinstance(claims, str) else json.dumps(claims, separators=(",", ":"))
+    return {**out, **params}

@@ -142,4 +142,37 @@ class AuthorizationCodeTest {
         }
         assertEquals(4, e.code())
     }
+
+    @Test
+    fun `OpenID Connect request parameters are sent and an essential acr is checked`() = runBlocking {
+        val client = OAuthClient(Clients.standard("public-client").copy(jwksUri = "${DevServer.url}/jwks"))
+        val strong = """{"id_token":{"acr":{"essential":true,"values":["urn:example:strong"]}}}"""
+        val request = client.authorizationRequest(AuthorizeOptions(
+            scope = "openid read", prompt = "login", maxAge = 300.0, loginHint = "alice@example.com",
+            acrValues = listOf("urn:example:strong", "urn:example:weak"), uiLocales = listOf("de-CH", "en"),
+            claimsJson = strong,
+        ))
+        assertEquals("login", queryParam(request.url, "prompt"))
+        assertEquals("300", queryParam(request.url, "max_age"))
+        assertEquals("alice@example.com", queryParam(request.url, "login_hint"))
+        assertEquals("urn:example:strong urn:example:weak", queryParam(request.url, "acr_values"))
+        assertEquals("de-CH en", queryParam(request.url, "ui_locales"))
+        assertEquals(strong, queryParam(request.url, "claims"))
+        DevServer.idTokenClaims("""{"acr":"urn:example:weak"}""")
+        try {
+            val e = assertThrows<OAuth2KitException.InvalidResponse> {
+                runBlocking { client.handleRedirect(request.pending, DevServer.authorize(request.url)) }
+            }
+            assertTrue(e.message!!.contains("acr"), e.message)
+        } finally {
+            DevServer.idTokenClaims("{}")
+        }
+        assertThrows<OAuth2KitException.Config> {
+            client.authorizationRequest(AuthorizeOptions(scope = "openid", prompt = "none login"))
+        }
+        assertThrows<OAuth2KitException.Config> {
+            client.authorizationRequest(AuthorizeOptions(scope = "openid", claimsJson = "[1]"))
+        }
+        Unit
+    }
 }

@@ -66,6 +66,9 @@ object DevServer {
 
     fun reset() { post("/control/reset", "{}") }
 
+    /** Claims put into (or over) the ID tokens issued from now on (a JSON object). */
+    fun idTokenClaims(claimsJson: String) { post("/control/id-token", """{"claims":$claimsJson}""") }
+
     /** Counts of requests per endpoint name (`token`, `desko/token`…). */
     fun count(endpoint: String): Int {
         val body = get("$url/control/counts").body()
