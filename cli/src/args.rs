@@ -41,6 +41,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print an issuer's metadata (RFC 8414, then OpenID Connect discovery) as JSON.
     Discover(DiscoverArgs),
+    /// Print the OpenID Connect UserInfo claims for an access token as JSON.
+    Userinfo(UserinfoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +119,12 @@ pub struct ClientArgs {
     /// Validation endpoint (profiles that have one).
     #[arg(long, value_name = "URL")]
     pub validate_url: Option<String>,
+    /// OpenID Connect UserInfo endpoint (for `userinfo`; discovered with --issuer).
+    #[arg(long, value_name = "URL")]
+    pub userinfo_url: Option<String>,
+    /// The provider's JWKS: ID tokens are then validated and their claims shown (discovered with --issuer).
+    #[arg(long, value_name = "URL")]
+    pub jwks_uri: Option<String>,
     /// Provider profile: a built-in name (rfc6749, generic, deskera-v2, deskera-v1, desko) or a TOML/JSON file.
     #[arg(long, value_name = "NAME|FILE")]
     pub profile: Option<String>,
@@ -390,6 +398,15 @@ pub struct TokenOpArgs {
     /// Print the answer as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserinfoArgs {
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// The access token (prefer the environment variable).
+    #[arg(long, env = "OAUTH2KIT_TOKEN", hide_env_values = true)]
+    pub token: String,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use oauth2kit::{AuthorizeOptions, Secret, TokenSet, TokenTypeHint, blocking};
 
 use crate::args::{
-    AuthCodeArgs, DiscoverArgs, ExchangeArgs, HintArg, TokenCommand, TokenOpArgs, ValidateArgs,
+    AuthCodeArgs, DiscoverArgs, ExchangeArgs, HintArg, TokenCommand, TokenOpArgs, UserinfoArgs,
+    ValidateArgs,
 };
 use crate::exit::{CliError, code};
 use crate::loopback::Loopback;
@@ -154,6 +155,17 @@ pub fn validate(a: &ValidateArgs) -> Result<u8, CliError> {
     let valid = c.validate(&TokenSet::bearer(a.token.as_str()))?;
     println!("{}", if valid { "valid" } else { "invalid" });
     Ok(if valid { code::OK } else { code::NEGATIVE })
+}
+
+pub fn userinfo(a: &UserinfoArgs) -> Result<u8, CliError> {
+    let c = config::client(&a.client, None)?;
+    let claims = c.userinfo(&TokenSet::bearer(a.token.as_str()))?;
+    // Claims about the user, not credentials: printed whole.
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&claims).unwrap_or_default()
+    );
+    Ok(code::OK)
 }
 
 pub fn discover(a: &DiscoverArgs) -> Result<u8, CliError> {

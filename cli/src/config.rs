@@ -67,8 +67,10 @@ pub fn client(args: &ClientArgs, redirect_uri: Option<&str>) -> Result<blocking:
         b = b.auth_method(m.into());
     }
     type Setter = fn(oauth2kit::OAuthClientBuilder, String) -> oauth2kit::OAuthClientBuilder;
-    let urls: [(&Option<String>, Setter); 9] = [
+    let urls: [(&Option<String>, Setter); 11] = [
         (&args.par_url, |b, u| b.par_url(u)),
+        (&args.userinfo_url, |b, u| b.userinfo_url(u)),
+        (&args.jwks_uri, |b, u| b.jwks_uri(u)),
         (&args.token_url, |b, u| b.token_url(u)),
         (&args.authorization_url, |b, u| b.authorization_url(u)),
         (&args.refresh_url, |b, u| b.refresh_url(u)),

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Revoke(a) => commands::revoke(&a),
         Command::Validate(a) => commands::validate(&a),
         Command::Discover(a) => commands::discover(&a),
+        Command::Userinfo(a) => commands::userinfo(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -51,6 +51,16 @@ pub fn tokens_summary(t: &TokenSet, show: bool) -> String {
     }
     if let Some(i) = &t.id_token {
         lines.push(format!("id_token:      {}", shown(i, show)));
+        lines.push(match t.id_token_claims() {
+            Some(c) => format!(
+                "id_token:      validated; sub {}, issued by {} (--json for every claim)",
+                c.get("sub").map(ToString::to_string).unwrap_or_default(),
+                c.get("iss").map(ToString::to_string).unwrap_or_default(),
+            ),
+            None => {
+                "id_token:      not validated (no --jwks-uri or --issuer to find the keys)".into()
+            }
+        });
     }
     if !t.extra.is_empty() {
         let names: Vec<&str> = t.extra.keys().map(String::as_str).collect();

@@ -397,6 +397,54 @@ fn authorization_code_with_a_pasted_redirect() {
 }
 
 #[test]
+fn openid_sign_in_shows_validated_claims_then_userinfo() {
+    let server = DevServer::spawn().expect("devserver");
+    let (child, auth_url, _err) = start_auth_code(&server, &["--scope", "openid read"]);
+    let (_, location) = get(&auth_url);
+    let (status, _) = get(&location.expect("Location"));
+    assert_eq!(status, 200);
+    let v = json_out(&child.wait_with_output().expect("wait"));
+    // --issuer discovered the JWKS: the ID token was validated, its claims are in --json.
+    let claims = &v["id_token_claims"];
+    assert_eq!(claims["iss"], server.url(), "{v}");
+    assert_eq!(claims["aud"], reg::PUBLIC_CLIENT_ID, "{v}");
+    let sub = claims["sub"].as_str().expect("sub").to_string();
+
+    let access = v["access_token"].as_str().unwrap();
+    let out = run(cmd()
+        .args([
+            "userinfo",
+            "--issuer",
+            &server.url(),
+            "--client-id",
+            reg::PUBLIC_CLIENT_ID,
+        ])
+        .env("OAUTH2KIT_TOKEN", access));
+    let info = json_out(&out);
+    assert_eq!(info["sub"], sub.as_str(), "{info}");
+    assert!(
+        !text(&out.stdout).contains(access),
+        "no token in the output"
+    );
+    // A dead token: the server's 401 `invalid_token` is an OAuth error (exit 3).
+    let out = run(cmd()
+        .args([
+            "userinfo",
+            "--issuer",
+            &server.url(),
+            "--client-id",
+            reg::PUBLIC_CLIENT_ID,
+        ])
+        .env("OAUTH2KIT_TOKEN", "not-a-token"));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("invalid_token"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn openid_request_options_reach_the_url_and_bad_ones_fail_before_the_browser() {
     let server = DevServer::spawn().expect("devserver");
     let (mut child, auth_url, _err) = start_auth_code(
