@@ -390,6 +390,12 @@ typedef enum {
    * Type: text; default: the metadata's.
    */
   OAUTH2KIT_OPTION_END_SESSION_URL = 40,
+  /**
+   * Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there.
+   *
+   * Type: true or false; default: false.
+   */
+  OAUTH2KIT_OPTION_USERINFO_POST = 41,
 } oauth2kit_option;
 
 /**

@@ -198,6 +198,9 @@ client_options! {
     MaxAge = 39, "max_age", Seconds, "none";
     /// The OpenID provider's end-session URL (RP-initiated logout).
     EndSessionUrl = 40, "end_session_url", Url, "the metadata's";
+    /// Send UserInfo requests as POST (an empty form body, the token in the
+    /// header) instead of GET, for providers that accept only POST there.
+    UserinfoPost = 41, "userinfo_post", Bool, "false";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -338,6 +341,7 @@ pub struct ClientConfig {
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
+    userinfo_post: bool,
     http: HttpOptions,
 }
 
@@ -436,6 +440,12 @@ impl ClientConfig {
             O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
             O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
             O::MaxAge => self.max_age = Some(seconds(option, value)?),
+            O::UserinfoPost => {
+                self.userinfo_post = match value {
+                    Value::Bool(b) => b,
+                    other => return Err(type_error(option, value_kind(&other))),
+                }
+            }
             O::DiscoveryIssuer => self.discovery_issuer = Some(text(value)?),
             O::Metadata => {
                 self.metadata = Some(match value {
@@ -605,7 +615,7 @@ impl ClientConfig {
         if let Some(v) = self.max_age {
             b = b.max_age(v);
         }
-        b.build()
+        b.userinfo_post(self.userinfo_post).build()
     }
 
     /// A blocking client (C, C++, sync Python). Discovery, when asked for, is

@@ -89,6 +89,8 @@ pub struct OAuthClient {
     clock_skew: Duration,
     /// `max_age` sent with every authorization request (seconds).
     max_age: Option<u64>,
+    /// UserInfo requests are POSTs (OpenID Connect Core §5.3.1 allows GET or POST).
+    userinfo_post: bool,
     /// This client's DPoP key (RFC 9449), when DPoP is on.
     dpop: Option<DpopKey>,
     /// Whether authorization requests carry `dpop_jkt` (when DPoP is on).
@@ -117,6 +119,7 @@ pub struct OAuthClientBuilder {
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
+    userinfo_post: bool,
     dpop: Option<bool>,
     dpop_key: Option<DpopKey>,
     dpop_key_pem: Option<Secret>,
@@ -221,6 +224,14 @@ impl OAuthClientBuilder {
     /// token's `auth_time` must then be no older (whole seconds).
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.max_age = Some(max_age);
+        self
+    }
+
+    /// Send UserInfo requests as `POST` (an empty form body, the access token
+    /// still in the `Authorization` header) instead of `GET`, for providers
+    /// that accept only POST there (OpenID Connect Core §5.3.1 allows both).
+    pub fn userinfo_post(mut self, post: bool) -> Self {
+        self.userinfo_post = post;
         self
     }
 
@@ -455,6 +466,7 @@ impl OAuthClientBuilder {
             id_token_algorithms,
             clock_skew: self.clock_skew.unwrap_or(id_token::DEFAULT_CLOCK_SKEW),
             max_age: self.max_age.map(|d| d.as_secs()),
+            userinfo_post: self.userinfo_post,
             dpop_jkt: dpop.is_some() && self.dpop_jkt.unwrap_or(true),
             dpop,
             dpop_nonces: Nonces::default(),
@@ -1129,19 +1141,21 @@ impl OAuthClient {
         Ok(claims)
     }
 
-    /// The UserInfo request (OpenID Connect Core §5.3.1): a GET to the
+    /// The UserInfo request (OpenID Connect Core §5.3.1): a GET (a POST with
+    /// an empty form body when [`OAuthClientBuilder::userinfo_post`]) to the
     /// UserInfo endpoint with the access token presented as the profile says
     /// ([`OAuthClient::authorization_header`]), or with a DPoP proof for a
     /// DPoP-bound set ([`OAuthClient::resource_request_headers`]).
     pub fn userinfo_request(&self, tokens: &TokenSet) -> Result<HttpRequest> {
         let ep = self.endpoint(&self.endpoints.userinfo, "userinfo", "userinfo_url")?;
+        let method = if self.userinfo_post { "POST" } else { "GET" };
         let mut headers = self
-            .resource_request_headers("GET", ep, tokens)?
+            .resource_request_headers(method, ep, tokens)?
             .into_iter();
         let first = headers
             .next()
             .unwrap_or_else(|| self.authorization_header(tokens));
-        let mut req = userinfo::request(ep, first);
+        let mut req = userinfo::request(ep, first, self.userinfo_post);
         req.headers.extend(headers);
         Ok(req)
     }

@@ -134,6 +134,25 @@ async fn every_corrupted_claim_fails_the_exchange_naming_its_check() {
 }
 
 #[tokio::test]
+async fn userinfo_by_post_when_asked() {
+    let srv = server();
+    let (c, _) = openid_client(&srv).await;
+    let tokens = sign_in(&c).await.unwrap();
+    let post = Client::new(
+        OAuthClient::builder(clients::BASIC_CLIENT_ID)
+            .client_secret(clients::BASIC_CLIENT_SECRET)
+            .userinfo_url(format!("{}/userinfo", srv.url()))
+            .userinfo_post(true)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let info = post.userinfo(&tokens).await.unwrap();
+    assert_eq!(info["sub"], tokens.id_token_claims().unwrap()["sub"]);
+    assert_eq!((srv.count("userinfo"), srv.count("userinfo/post")), (0, 1));
+}
+
+#[tokio::test]
 async fn an_essential_acr_is_checked_and_a_voluntary_one_is_not() {
     let srv = server();
     let (c, _) = openid_client(&srv).await;

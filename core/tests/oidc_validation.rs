@@ -382,6 +382,34 @@ fn userinfo_request_and_answers() {
         ]
     );
     assert!(req.body.is_empty());
+    // POST when the provider wants it: an empty form body, the token still in the header.
+    let post = OAuthClient::builder(CLIENT)
+        .metadata(ServerMetadata {
+            issuer: ISS.into(),
+            userinfo_endpoint: Some(format!("{ISS}/userinfo")),
+            ..Default::default()
+        })
+        .userinfo_post(true)
+        .build()
+        .unwrap()
+        .userinfo_request(&tokens)
+        .unwrap();
+    assert_eq!(post.method, Method::Post);
+    assert_eq!(
+        post.headers,
+        vec![
+            (
+                "Content-Type".to_string(),
+                "application/x-www-form-urlencoded".to_string()
+            ),
+            ("Authorization".to_string(), "Bearer AT-9".to_string()),
+            (
+                "Accept".to_string(),
+                "application/json, application/jwt".to_string()
+            ),
+        ]
+    );
+    assert!(post.body.is_empty());
     let jwks_req = c.jwks_request().unwrap();
     assert_eq!(jwks_req.url.as_str(), "https://op.example/jwks");
 

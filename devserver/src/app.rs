@@ -129,7 +129,9 @@ pub(crate) fn router(app: AppState) -> Router {
         .route("/ciba/approve", t("ciba/approve", post(ciba::approve)))
         .route(
             "/userinfo",
-            t("userinfo", get(resource::userinfo).post(resource::userinfo)),
+            // Counted apart, so tests see which method a client used.
+            t("userinfo", get(resource::userinfo))
+                .merge(t("userinfo/post", post(resource::userinfo))),
         )
         .route("/resource", t("resource", get(resource::resource)))
         .merge(dialects::routes(&app))

@@ -30,6 +30,7 @@ pub const ENDPOINTS: &[&str] = &[
     "bc-authorize",
     "ciba/approve",
     "userinfo",
+    "userinfo/post",
     "resource",
     "deskera-v2/authorize",
     "deskera-v2/token",

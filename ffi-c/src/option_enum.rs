@@ -162,6 +162,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: text; default: the metadata's.
     EndSessionUrl = 40,
+    /// Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there.
+    ///
+    /// Type: true or false; default: false.
+    UserinfoPost = 41,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -215,4 +219,5 @@ const _: () = {
     assert!(oauth2kit_option::ClockSkew as i32 == ClientOption::ClockSkew as i32);
     assert!(oauth2kit_option::MaxAge as i32 == ClientOption::MaxAge as i32);
     assert!(oauth2kit_option::EndSessionUrl as i32 == ClientOption::EndSessionUrl as i32);
+    assert!(oauth2kit_option::UserinfoPost as i32 == ClientOption::UserinfoPost as i32);
 };

@@ -130,6 +130,8 @@ class ConfigSetters {
   }
   // The OpenID provider's end-session URL (RP-initiated logout).
   Derived& end_session_url(const std::string& v) { return self().set("end_session_url", v); }
+  // Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there.
+  Derived& userinfo_post(bool v = true) { return self().set("userinfo_post", v ? "true" : "false"); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

@@ -204,6 +204,11 @@ pub struct ClientConfig {
     /// Default: the metadata's.
     #[uniffi(default)]
     pub end_session_url: Option<String>,
+    /// Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there.
+    ///
+    /// Default: false.
+    #[uniffi(default)]
+    pub userinfo_post: bool,
 }
 
 impl ClientConfig {
@@ -339,6 +344,9 @@ impl ClientConfig {
         if let Some(v) = &self.end_session_url {
             c.set(ClientOption::EndSessionUrl, Value::Text(v.clone()))?;
         }
+        if self.userinfo_post {
+            c.set(ClientOption::UserinfoPost, Value::Bool(true))?;
+        }
         Ok(c)
     }
 }
@@ -463,6 +471,9 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(v) = &self.end_session_url {
             write!(f, ", endSessionUrl={v:?}")?;
+        }
+        if self.userinfo_post {
+            write!(f, ", userinfoPost=true")?;
         }
         f.write_str(")")
     }

@@ -29,6 +29,10 @@ def test_id_token_validated_with_jwks_uri_then_userinfo(dev: DevServer) -> None:
     assert "at_hash" in claims and "nonce" in claims
     info = c.userinfo(token)
     assert info["sub"] == claims["sub"]
+    by_post = oauth2kit.Client(BASIC_ID, BASIC_SECRET, userinfo_url=f"{dev.url}/userinfo", userinfo_post=True,
+                               **std_options(dev.url))
+    assert by_post.userinfo(token)["sub"] == claims["sub"]
+    assert (dev.count("userinfo"), dev.count("userinfo/post")) == (1, 1)
     # Claims survive the token's JSON form (what stores keep).
     assert oauth2kit.Token.from_json(token.to_json()).id_token_claims == claims
 

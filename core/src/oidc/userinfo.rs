@@ -17,8 +17,19 @@ use crate::profile::ErrorFields;
 pub const JWT_MEDIA_TYPE: &str = "application/jwt";
 
 /// The GET request to `endpoint` with the token header `(name, value)`.
-pub(crate) fn request(endpoint: &url::Url, header: (String, String)) -> HttpRequest {
-    let mut req = HttpRequest::new(Method::Get, endpoint.clone());
+pub(crate) fn request(endpoint: &url::Url, header: (String, String), post: bool) -> HttpRequest {
+    let mut req = if post {
+        // §5.3.1: a POST is form-encoded; the token stays in the header
+        // (RFC 6750 §2.1), so the body is empty.
+        let mut r = HttpRequest::new(Method::Post, endpoint.clone());
+        r.headers.push((
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        r
+    } else {
+        HttpRequest::new(Method::Get, endpoint.clone())
+    };
     req.headers.push(header);
     req.headers.push((
         "Accept".into(),

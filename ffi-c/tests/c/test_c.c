@@ -373,6 +373,15 @@ static void test_authorization_code_pkce(void) {
   char *info = NULL;
   OK(oauth2kit_client_userinfo(c, t, &info));
   CHECK(info && strstr(info, "\"sub\""));
+  oauth2kit_string_free(info);
+  /* POST when the provider wants it (the devserver counts the methods apart). */
+  long posts = dev_count(BASE, "userinfo/post");
+  oauth2kit_client *pc = make_client("public-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, BASE,
+                                     OAUTH2KIT_OPTION_USERINFO_POST, "true", 0);
+  info = NULL;
+  OK(oauth2kit_client_userinfo(pc, t, &info));
+  CHECK(info && strstr(info, "\"sub\"") && dev_count(BASE, "userinfo/post") == posts + 1);
+  oauth2kit_client_free(pc);
   oauth2kit_string_free(claims);
   oauth2kit_string_free(info);
   /* RP-initiated logout: the discovered client has no end-session endpoint. */

@@ -96,6 +96,8 @@ class ClientOptions(TypedDict, total=False):
     """OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none."""
     end_session_url: str
     """The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's."""
+    userinfo_post: bool
+    """Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there. Default: false."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -138,6 +140,7 @@ OPTION_NAMES = (
     "clock_skew",
     "max_age",
     "end_session_url",
+    "userinfo_post",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -180,6 +183,7 @@ id_token_signed_response_alg (str): The one algorithm the provider signs ID toke
 clock_skew (float): Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60.
 max_age (float): OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none.
 end_session_url (str): The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's.
+userinfo_post (bool): Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there. Default: false.
 """
 
 

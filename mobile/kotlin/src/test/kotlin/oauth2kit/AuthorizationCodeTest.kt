@@ -130,6 +130,10 @@ class AuthorizationCodeTest {
         val claims = tokens.idTokenClaimsJson!!
         assertTrue(claims.contains("\"aud\":\"public-client\""), claims)
         assertTrue(client.userinfo(tokens).contains("\"sub\""))
+        val posts = DevServer.count("userinfo/post")
+        val byPost = OAuthClient(config.copy(userinfoPost = true))
+        assertTrue(byPost.userinfo(tokens).contains("\"sub\""))
+        assertEquals(posts + 1, DevServer.count("userinfo/post"))
         val logout = OAuthClient(config.copy(endSessionUrl = "https://op.example/logout"))
             .endSessionUrl(tokens.idToken, null, "s1")
         assertTrue(logout.startsWith("https://op.example/logout?id_token_hint="), logout)
