@@ -82,6 +82,7 @@ pub struct OAuthClient {
     /// The HTTP Basic header, encoded once (it never changes).
     basic_header: Option<Secret>,
     /// The provider's keys given by the caller (never refetched).
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     static_jwks: Option<Arc<Jwks>>,
     /// The algorithms ID tokens and signed UserInfo may use.
     id_token_algorithms: Vec<Algorithm>,
@@ -1083,11 +1084,13 @@ impl OAuthClient {
 
     /// Whether this client knows the OpenID provider's keys (a `jwks_uri` or
     /// static keys), and so validates the ID tokens it receives.
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     pub(crate) fn knows_provider_keys(&self) -> bool {
         self.static_jwks.is_some() || self.endpoints.jwks.is_some()
     }
 
     /// The keys given with [`OAuthClientBuilder::jwks_json`].
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     pub(crate) fn static_jwks(&self) -> Option<&Arc<Jwks>> {
         self.static_jwks.as_ref()
     }

@@ -340,6 +340,7 @@ impl Error {
 
     /// Whether this is an ID token or signed UserInfo whose key is not in the
     /// provider's key set (the set may be stale: refetch once).
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     pub(crate) fn is_unknown_kid(&self) -> bool {
         matches!(self, Error::InvalidIdToken { check, .. } | Error::InvalidUserInfo { check, .. } if check == "kid")
     }

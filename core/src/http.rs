@@ -174,6 +174,7 @@ pub(crate) fn redacted_url(url: &url::Url) -> String {
 
 /// The URL as logs show it: scheme, host, port and path; no query, no
 /// fragment, no user info (each may carry a code, a token or a password).
+#[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
 pub(crate) fn url_for_log(url: &url::Url) -> String {
     format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
