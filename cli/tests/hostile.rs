@@ -32,6 +32,12 @@ const CASES: &[(&str, i32)] = &[
     ("short_body", 5),
     ("reset_mid_body", 5),
     ("never_answers", 5),
+    ("retry_after_429", 6),
+    ("retry_after_503_date", 6),
+    ("drip", 5),
+    ("huge_body", 6),
+    ("huge_unannounced", 6),
+    ("gzip_bomb", 6),
 ];
 
 struct Hostile(Child, String);

@@ -32,6 +32,12 @@ const CASES: &[(&str, Option<ErrorCode>)] = &[
     ("reset_mid_body", Some(ErrorCode::Transport)),
     ("never_answers", Some(ErrorCode::Timeout)),
     ("device_huge", None),
+    ("retry_after_429", Some(ErrorCode::Http)),
+    ("retry_after_503_date", Some(ErrorCode::Http)),
+    ("drip", Some(ErrorCode::Timeout)),
+    ("huge_body", Some(ErrorCode::ResponseTooLarge)),
+    ("huge_unannounced", Some(ErrorCode::ResponseTooLarge)),
+    ("gzip_bomb", Some(ErrorCode::InvalidResponse)),
 ];
 
 /// The server, killed with the test (its stdin closes when `Child` drops… or
@@ -122,6 +128,20 @@ fn every_hostile_mode_ends_in_its_code_or_a_clamped_success() {
             (Ok(()), None) => {}
             (Err(e), Some(code)) => {
                 assert_eq!(e.code(), *code, "{mode}: {e}");
+                // The server's wait is kept, in seconds or as an HTTP date.
+                match *mode {
+                    "retry_after_429" => {
+                        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)))
+                    }
+                    "retry_after_503_date" => assert!(
+                        e.retry_after().is_some_and(
+                            |w| w > Duration::from_secs(20) && w <= Duration::from_secs(30)
+                        ),
+                        "{:?}",
+                        e.retry_after()
+                    ),
+                    _ => {}
+                }
                 let shown = format!("{e}\n{e:?}\n{}", e.body().unwrap_or_default());
                 assert_nothing_leaks(mode, &shown, "");
             }

@@ -38,6 +38,12 @@ CASES: "list[Tuple[str, Optional[int]]]" = [
     ("short_body", 7),
     ("reset_mid_body", 7),
     ("never_answers", 8),
+    ("retry_after_429", 3),
+    ("retry_after_503_date", 3),
+    ("drip", 8),
+    ("huge_body", 6),
+    ("huge_unannounced", 6),
+    ("gzip_bomb", 4),
 ]
 
 
@@ -80,6 +86,11 @@ def test_hostile_token_answer(hostile: str, mode: str, code: Optional[int]) -> N
     except BaseException as e:  # noqa: B036 - PanicException is a BaseException
         assert_clean(e)
         assert code is not None and getattr(e, "code", None) == code, f"{mode}: {e!r}"
+        # The server's wait is kept, in seconds (float), from a number or an HTTP date.
+        if mode == "retry_after_429":
+            assert getattr(e, "retry_after", None) == 7.0
+        elif mode == "retry_after_503_date":
+            assert 20.0 < getattr(e, "retry_after", 0.0) <= 30.0
         return
     assert code is None, f"{mode}: succeeded, expected code {code}"
     if mode == "expires_negative":

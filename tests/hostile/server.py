@@ -12,12 +12,17 @@ error. The modes are listed in MODES with what a client must make of them.
 
 from __future__ import annotations
 
+from typing import Iterator
+
+import email.utils
+import gzip
 import json
 import socket
 import socketserver
 import struct
 import sys
 import threading
+import time
 
 ACCESS_TOKEN = "LEAK-AT-7d2e41"
 REFRESH_TOKEN = "LEAK-RT-9b4f03"
@@ -74,8 +79,28 @@ ANSWERS = {
 # Modes with a fault below the answer: 500 echoing the request (code 3), 302
 # to a relative Location with a token fragment (code 5), a Content-Length
 # larger than the body (code 7), a reset in the middle of the body (code 7),
-# and no answer at all (code 8).
-FAULTS = {"echo_500", "relative_redirect", "short_body", "reset_mid_body", "never_answers"}
+# no answer at all (code 8), a 429 with `Retry-After: 7` and a 503 with an
+# HTTP-date `Retry-After` 30 s ahead (code 3, the wait kept in the error), a
+# body dripped at 1 byte/s (code 8: the whole-request timeout), 100 MB
+# announced by Content-Length and 100 MB without one (code 6: the 1 MiB cap,
+# read no further), and a gzip bomb (10 MB of zeros in 10 KB, sent as
+# `Content-Encoding: gzip` although the client never offers gzip: code 4,
+# never inflated).
+FAULTS = {
+    "echo_500",
+    "relative_redirect",
+    "short_body",
+    "reset_mid_body",
+    "never_answers",
+    "retry_after_429",
+    "retry_after_503_date",
+    "drip",
+    "huge_body",
+    "huge_unannounced",
+    "gzip_bomb",
+}
+HUGE = 100 * 1024 * 1024
+GZIP_BOMB = gzip.compress(b"\0" * (10 * 1024 * 1024), compresslevel=9)
 MODES = sorted(set(ANSWERS) | FAULTS)
 
 
@@ -111,6 +136,22 @@ class Handler(socketserver.BaseRequestHandler):
             # Hold the connection open until the client gives up (its timeout).
             while sock.recv(4096):
                 pass
+        elif mode == "retry_after_429":
+            self.send(sock, 429, "text/plain", b"slow down", [("Retry-After", "7")])
+        elif mode == "retry_after_503_date":
+            when = email.utils.formatdate(time.time() + 30, usegmt=True)
+            self.send(sock, 503, "text/plain", b"maintenance", [("Retry-After", when)])
+        elif mode == "drip":
+            body = token_json("3600")
+            head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            self.stream(sock, head.encode(), (body[i : i + 1] for i in range(len(body))), pause=1.0)
+        elif mode in ("huge_body", "huge_unannounced"):
+            length = "Content-Length: %d\r\n" % HUGE if mode == "huge_body" else "Connection: close\r\n"
+            head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n%s\r\n" % length
+            chunk = b" " * 65536
+            self.stream(sock, head.encode(), (chunk for _ in range(HUGE // len(chunk))))
+        elif mode == "gzip_bomb":
+            self.send(sock, 200, "application/json", GZIP_BOMB, [("Content-Encoding", "gzip")])
         else:
             self.send(sock, 404, "text/plain", ("unknown mode; modes: %s" % " ".join(MODES)).encode())
 
@@ -134,6 +175,20 @@ class Handler(socketserver.BaseRequestHandler):
                 break
             body += chunk
         return head.split(b"\r\n")[0].decode("latin-1"), data[: len(head) + 4] + body
+
+    @staticmethod
+    def stream(sock: socket.socket, head: bytes, parts: "Iterator[bytes]", pause: float = 0.0) -> None:
+        """Sends the head, then each part (waiting `pause` seconds between
+        them: the fault is the server's slowness), until done or the client
+        hangs up."""
+        try:
+            sock.sendall(head)
+            for part in parts:
+                if pause:
+                    time.sleep(pause)
+                sock.sendall(part)
+        except OSError:
+            pass  # the client gave up: what it should do
 
     @staticmethod
     def send(sock: socket.socket, status: int, ctype: str, body: bytes, headers: "list[tuple[str, str]] | None" = None) -> None:

@@ -45,6 +45,12 @@ static const struct {
     {"short_body", OAUTH2KIT_STATUS_TRANSPORT},
     {"reset_mid_body", OAUTH2KIT_STATUS_TRANSPORT},
     {"never_answers", OAUTH2KIT_STATUS_TIMEOUT},
+    {"retry_after_429", OAUTH2KIT_STATUS_HTTP},
+    {"retry_after_503_date", OAUTH2KIT_STATUS_HTTP},
+    {"drip", OAUTH2KIT_STATUS_TIMEOUT},
+    {"huge_body", OAUTH2KIT_STATUS_RESPONSE_TOO_LARGE},
+    {"huge_unannounced", OAUTH2KIT_STATUS_RESPONSE_TOO_LARGE},
+    {"gzip_bomb", OAUTH2KIT_STATUS_INVALID_RESPONSE},
 };
 
 static oauth2kit_client *client_for(const char *mode) {
@@ -104,6 +110,10 @@ int main(void) {
       oauth2kit_token_set_free(t);
     } else {
       check_last_error_clean(mode);
+      /* The server's wait is kept, in seconds, from a number or an HTTP date. */
+      double wait = oauth2kit_last_error_retry_after_seconds();
+      if (strcmp(mode, "retry_after_429") == 0) CHECK(wait == 7.0);
+      if (strcmp(mode, "retry_after_503_date") == 0) CHECK(wait > 20.0 && wait <= 30.0);
     }
     oauth2kit_client_free(c);
   }
