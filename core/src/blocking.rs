@@ -23,6 +23,7 @@ use crate::secret::Secret;
 use crate::token::TokenSet;
 use crate::transport::HttpOptions;
 
+pub use crate::callback::BlockingCallbackHandler as CallbackHandler;
 pub use crate::shared_runtime::{block_on, block_on_here, handle, shutdown};
 
 /// The blocking client. Cheap to clone; safe to share across threads.

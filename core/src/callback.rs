@@ -136,3 +136,38 @@ impl CallbackHandler {
         }
     }
 }
+
+/// [`CallbackHandler`] for callers without an async runtime (a blocking web
+/// framework, a CGI script, synchronous Python): the same state keeping,
+/// each callback handled on the calling thread.
+#[cfg(feature = "blocking")]
+#[derive(Debug)]
+pub struct BlockingCallbackHandler {
+    inner: CallbackHandler,
+}
+
+#[cfg(feature = "blocking")]
+impl BlockingCallbackHandler {
+    /// A handler over a blocking client configured for the provider.
+    pub fn new(client: crate::blocking::Client) -> Self {
+        BlockingCallbackHandler {
+            inner: CallbackHandler::new(client.as_async().clone()),
+        }
+    }
+
+    /// [`CallbackHandler::begin`].
+    pub fn begin(&self, opts: AuthorizeOptions) -> Result<url::Url> {
+        self.inner.begin(opts)
+    }
+
+    /// [`CallbackHandler::handle`], blocking the calling thread (not from
+    /// inside an async runtime: that is [`Error::Runtime`]).
+    pub fn handle(&self, request_target: &str) -> Result<CallbackOutcome> {
+        crate::blocking::block_on_here(self.inner.handle(request_target))?
+    }
+
+    /// The async handler inside (the same pending states).
+    pub fn as_async(&self) -> &CallbackHandler {
+        &self.inner
+    }
+}

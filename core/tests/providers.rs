@@ -246,6 +246,72 @@ async fn deskera_v1_document_with_the_server_side_callback() {
     assert_eq!(bogus.status, 400);
 }
 
+/// The same server-side callback with no async runtime anywhere: a plain
+/// `std::net` callback endpoint and `blocking::CallbackHandler`.
+#[test]
+fn deskera_v1_callback_with_the_blocking_handler() {
+    use std::io::{BufRead, BufReader, Write};
+    let srv = common::server();
+    let c = oauth2kit::blocking::Client::new(
+        OAuthClient::builder(clients::DESKERA_V1_CLIENT_ID)
+            .client_secret(clients::DESKERA_V1_CLIENT_SECRET)
+            .profile(Profile::load("deskera-v1").unwrap())
+            .base_url(format!("{}/deskera-v1", srv.url()))
+            .redirect_uri("https://platform.example/done")
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let handler = Arc::new(oauth2kit::blocking::CallbackHandler::new(c.clone()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let callback = format!("http://{}/cb", listener.local_addr().unwrap());
+    srv.set_callback_uri(clients::DESKERA_V1_CLIENT_ID, &callback);
+    // Our callback endpoint: two calls (the provider's, then a forged one).
+    let h = handler.clone();
+    let endpoint = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            let mut line = String::new();
+            BufReader::new(&stream).read_line(&mut line).unwrap();
+            let target = line.split(' ').nth(1).unwrap().to_string();
+            let outcome = h.handle(&target);
+            let status = oauth2kit::callback::CallbackHandler::status_for(&outcome);
+            write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            seen.push((status, outcome.ok().map(|o| (o.tokens, o.scope))));
+        }
+        seen
+    });
+    let link = handler.begin(AuthorizeOptions::default()).unwrap();
+    let resp = c.send(HttpRequest::new(Method::Get, link)).unwrap();
+    assert_eq!(resp.status, 302, "{}", String::from_utf8_lossy(&resp.body));
+    let forged = format!("{callback}?code=x&state=forged");
+    let bogus = c
+        .send(HttpRequest::new(
+            Method::Get,
+            url::Url::parse(&forged).unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(bogus.status, 400);
+    let seen = endpoint.join().unwrap();
+    assert_eq!(seen[0].0, 200);
+    let (tokens, scope) = seen[0].1.as_ref().unwrap();
+    assert!(tokens.extra.contains_key("refresh_token") && scope.is_some());
+    assert_eq!(seen[1].0, 400);
+    // Inside an async runtime the blocking handler refuses instead of panicking.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let err = rt
+        .block_on(async { handler.handle("/cb?code=x&state=y") })
+        .unwrap_err();
+    assert!(matches!(err, Error::Runtime(_)), "{err:?}");
+}
+
 #[tokio::test]
 async fn desko_document_json_body_and_its_error_body() {
     let srv = common::server();

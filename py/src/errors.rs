@@ -17,7 +17,12 @@ static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// Converts a core error into the matching `oauth2kit.exceptions` instance.
 /// Messages come from the core, which never puts secrets in them.
 pub fn to_pyerr(py: Python<'_>, e: Error) -> PyErr {
-    match build(py, &e) {
+    exception(py, &e)
+}
+
+/// [`to_pyerr`] for an error the caller keeps.
+pub fn exception(py: Python<'_>, e: &Error) -> PyErr {
+    match build(py, e) {
         Ok(err) => err,
         // Only if the Python half of the package is missing or broken.
         Err(_) => PyRuntimeError::new_err(format!("oauth2kit error [{}]: {e}", e.code().name())),

@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod callback;
 mod client;
 mod convert;
 mod errors;
@@ -29,6 +30,8 @@ fn _oauth2kit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::ServerMetadata>()?;
     m.add_class::<types::AuthorizationRequest>()?;
     m.add_class::<loopback::LoopbackListener>()?;
+    m.add_class::<callback::CoreCallbackHandler>()?;
+    m.add_class::<callback::CallbackResult>()?;
     m.add_class::<session::CoreSession>()?;
     m.add_class::<session::FileStore>()?;
     m.add_class::<session::RedisStore>()?;

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import http.server
 import threading
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Iterator, List
 
@@ -78,6 +80,53 @@ def test_deskera_v1_server_callback_code_refresh(dev: DevServer, callback_listen
     assert refreshed.access_token != token.access_token and refreshed.refresh_token != token.refresh_token
     assert c.validate(refreshed)
     assert dev.count("deskera-v1/refresh") == 1
+
+
+def test_deskera_v1_callback_handler_answers_the_provider(dev: DevServer) -> None:
+    c = oauth2kit.Client("deskera-v1-client", "deskera-v1-secret", profile="deskera-v1",
+                         base_url=f"{dev.url}/deskera-v1", redirect_uri=REDIRECT)
+    handler = oauth2kit.CallbackHandler(c)
+    results: List[oauth2kit.CallbackResult] = []
+
+    class View(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            result = handler.handle(self.path)  # what a web framework's view does
+            results.append(result)
+            self.send_response(result.status)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), View)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        callback = f"http://127.0.0.1:{srv.server_address[1]}/cb"
+        dev._call("/control/callback-uri", {"client_id": "deskera-v1-client", "uri": callback})
+        follow_authorize(handler.begin())  # the provider calls our view, then sends the user on
+        assert len(results) == 1 and results[0].ok and results[0].status == 200, results
+        token = results[0].token
+        assert token is not None and token.access_token and token.refresh_token and results[0].scope == "write"
+        assert c.validate(token)
+        # A forged callback (a state we never issued): not ours, 400, a typed error.
+        with pytest.raises(urllib.error.HTTPError) as forged:
+            urllib.request.urlopen(callback + "?code=x&state=forged")
+        assert forged.value.code == 400
+    finally:
+        srv.shutdown()
+    assert [r.status for r in results] == [200, 400]
+    assert isinstance(results[1].error, oauth2kit.StateMismatchError) and results[1].token is None
+
+
+async def test_callback_handler_from_asyncio(dev: DevServer) -> None:
+    c = oauth2kit.AsyncClient("deskera-v1-client", "deskera-v1-secret", profile="deskera-v1",
+                              base_url=f"{dev.url}/deskera-v1", redirect_uri=REDIRECT)
+    handler = oauth2kit.CallbackHandler(c)
+    url = handler.begin(scope="write")
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))["state"]
+    # The provider reports an error for our state: 400, the OAuth error typed.
+    result = await handler.handle_async(f"/cb?error=access_denied&state={state}")
+    assert result.status == 400 and isinstance(result.error, oauth2kit.OAuthError) and not result.ok
 
 
 def test_desko_client_credentials_json_body_and_own_errors(dev: DevServer) -> None:

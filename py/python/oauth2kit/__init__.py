@@ -18,9 +18,10 @@ from __future__ import annotations
 import atexit as _atexit
 
 from . import exceptions
-from ._client import AsyncClient, Client, discover, discover_async
+from ._client import AsyncClient, CallbackHandler, Client, discover, discover_async
 from ._oauth2kit import (
     AuthorizationRequest,
+    CallbackResult,
     CancelToken,
     CibaAuthorization,
     DeviceAuthorization,
@@ -57,6 +58,8 @@ __all__ = [
     "AsyncSession",
     "AuthorizationRequest",
     "CancelToken",
+    "CallbackHandler",
+    "CallbackResult",
     "CibaAuthorization",
     "DeviceAuthorization",
     "PollProgress",

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Sequen
 
 from ._oauth2kit import (
     AuthorizationRequest,
+    CallbackResult,
     CancelToken,
     CibaAuthorization,
+    CoreCallbackHandler,
     CoreClient,
     DeviceAuthorization,
     refresh_logging,
@@ -537,3 +539,53 @@ def _openid_params(
     if claims is not None:
         out["claims"] = claims if isinstance(claims, str) else json.dumps(claims, separators=(",", ":"))
     return {**out, **params}
+
+
+class CallbackHandler:
+    """Server-side redirect handling for web services the provider calls back
+    (Deskera V1's server-to-server callback, or a browser redirect to your web
+    app): ``begin()`` gives the URL to send the user to and remembers its
+    state (one-time, ten minutes); your callback view hands the request to
+    ``handle()`` and answers the provider with ``result.status``::
+
+        handler = oauth2kit.CallbackHandler(client)
+        url = handler.begin(scope="openid")          # redirect the user here
+        # in the view of the callback URL:
+        result = handler.handle(request.full_path)   # "/cb?code=…&state=…"
+        if result.ok:
+            save(result.token)
+        return Response(status=result.status)        # 200, 400 (not ours) or 502
+
+    A state is consumed once the exchange succeeded or failed for good; after
+    a transient failure the provider's retry of the same callback can still
+    succeed. ``handle()`` blocks (GIL released); ``handle_async()`` is its
+    coroutine. Works with a ``Client`` or an ``AsyncClient``.
+    """
+
+    def __init__(self, client: Union[Client, AsyncClient]) -> None:
+        self._core = CoreCallbackHandler(client._core)
+
+    def begin(
+        self,
+        *,
+        scope: Optional[str] = None,
+        redirect_uri: Optional[str] = None,
+        prompt: Optional[str] = None,
+        max_age: Optional[float] = None,
+        login_hint: Optional[str] = None,
+        acr_values: Union[str, Sequence[str], None] = None,
+        ui_locales: Union[str, Sequence[str], None] = None,
+        claims: Union[Mapping[str, Any], str, None] = None,
+        **params: str,
+    ) -> str:
+        """The authorization URL (parameters as ``Client.create_authorization_url``)."""
+        extra = _openid_params(prompt, max_age, login_hint, acr_values, ui_locales, claims, params)
+        return self._core.begin(scope=scope, redirect_uri=redirect_uri, extra=extra or None)
+
+    def handle(self, request_target: str) -> CallbackResult:
+        """Handles one call to the callback URL: its path and query, or the full URL."""
+        return self._core.handle(request_target)
+
+    async def handle_async(self, request_target: str) -> CallbackResult:
+        """``handle`` as a coroutine."""
+        return await self._core.handle_async(request_target)
