@@ -143,15 +143,15 @@ typedef enum {
  */
 typedef enum {
   /**
-   * About to wait `interval_ms` before poll number `attempt`; `remaining_ms` left.
+   * About to wait `interval_seconds` before poll number `attempt`; `remaining_seconds` left.
    */
   OAUTH2KIT_POLL_EVENT_KIND_WAITING = 1,
   /**
-   * The server asked to slow down; `interval_ms` is the new interval.
+   * The server asked to slow down; `interval_seconds` is the new interval.
    */
   OAUTH2KIT_POLL_EVENT_KIND_SLOW_DOWN = 2,
   /**
-   * A transient failure; polling goes on after `interval_ms`.
+   * A transient failure; polling goes on after `interval_seconds`.
    */
   OAUTH2KIT_POLL_EVENT_KIND_RETRYING = 3,
 } oauth2kit_poll_event_kind;
@@ -545,6 +545,13 @@ typedef enum {
 typedef struct oauth2kit_authorization oauth2kit_authorization;
 
 /**
+ * Cancels device or CIBA polling from any thread (a UI's "Cancel" button, a
+ * shutdown path): the poll wakes at once and fails with
+ * `OAUTH2KIT_STATUS_CANCELLED`. One token may be shared by several polls.
+ */
+typedef struct oauth2kit_cancel oauth2kit_cancel;
+
+/**
  * A started CIBA backchannel authentication request. Immutable: thread-safe to read.
  */
 typedef struct oauth2kit_ciba_authorization oauth2kit_ciba_authorization;
@@ -621,7 +628,8 @@ typedef struct {
 } oauth2kit_param;
 
 /**
- * A polling progress report.
+ * A polling progress report. Durations are seconds, as everywhere in the
+ * API (the binding layer's `PollProgress`).
  */
 typedef struct {
   /**
@@ -633,13 +641,13 @@ typedef struct {
    */
   uint32_t attempt;
   /**
-   * The wait before the next poll, in milliseconds.
+   * The wait before the next poll, in seconds.
    */
-  uint64_t interval_ms;
+  double interval_seconds;
   /**
-   * Time left before the request expires, in milliseconds (`WAITING` only, else 0).
+   * Time left before the request expires, in seconds (`WAITING` only, else 0).
    */
-  uint64_t remaining_ms;
+  double remaining_seconds;
 } oauth2kit_poll_event;
 
 /**
@@ -1005,6 +1013,25 @@ oauth2kit_status oauth2kit_config_set(oauth2kit_config *config, int32_t option, 
 void oauth2kit_config_free(oauth2kit_config *config);
 
 /**
+ * Creates a cancel token. `*out` receives it; free it with
+ * `oauth2kit_cancel_free` once no poll uses it. Thread-safe.
+ */
+oauth2kit_status oauth2kit_cancel_new(oauth2kit_cancel **out);
+
+/**
+ * Cancels every poll that was given `cancel`, now and later (it stays
+ * cancelled). Callable from any thread, also while a poll is waiting;
+ * a second call does nothing. NULL or a wrong handle: `NULL_ARGUMENT` /
+ * `WRONG_HANDLE`.
+ */
+oauth2kit_status oauth2kit_cancel_request(const oauth2kit_cancel *cancel);
+
+/**
+ * Releases a cancel token. NULL is a no-op. No poll may still be using it.
+ */
+void oauth2kit_cancel_free(oauth2kit_cancel *cancel);
+
+/**
  * Starts a device authorization (RFC 8628 §3.1). `scope` may be NULL.
  * `*out` receives a new handle (free with `oauth2kit_device_authorization_free`):
  * show its user code and verification URI, then call
@@ -1033,14 +1060,17 @@ void oauth2kit_device_authorization_free(oauth2kit_device_authorization *device)
  * Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5):
  * honours `interval` and `slow_down`, backs off on transient failures, stops
  * at expiry. Blocks the calling thread. `callback` may be NULL; otherwise it
- * is called before every wait with `user_data` and may cancel.
- * `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
- * `CANCELLED`, transport errors. Thread-safe.
+ * is called before every wait with `user_data` and may cancel. `cancel` may
+ * be NULL; otherwise `oauth2kit_cancel_request(cancel)` from any thread stops
+ * the poll at once, even in the middle of a wait (the token must outlive the
+ * call). `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…),
+ * `EXPIRED`, `CANCELLED`, transport errors. Thread-safe.
  */
 oauth2kit_status oauth2kit_client_poll_device_token(const oauth2kit_client *client,
                                                     const oauth2kit_device_authorization *device,
                                                     oauth2kit_poll_callback callback,
                                                     void *user_data,
+                                                    const oauth2kit_cancel *cancel,
                                                     oauth2kit_token_set **out);
 
 /**
@@ -1075,8 +1105,8 @@ oauth2kit_status oauth2kit_ciba_authorization_field(const oauth2kit_ciba_authori
 void oauth2kit_ciba_authorization_free(oauth2kit_ciba_authorization *ciba);
 
 /**
- * Polls a started CIBA request until the user approves (same rules and
- * callback as `oauth2kit_client_poll_device_token`). `*out` receives the
+ * Polls a started CIBA request until the user approves (same rules,
+ * callback and cancel token as `oauth2kit_client_poll_device_token`). `*out` receives the
  * tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
  * `CANCELLED`, transport errors. Blocks. Thread-safe.
  */
@@ -1084,13 +1114,14 @@ oauth2kit_status oauth2kit_client_poll_ciba_token(const oauth2kit_client *client
                                                   const oauth2kit_ciba_authorization *ciba,
                                                   oauth2kit_poll_callback callback,
                                                   void *user_data,
+                                                  const oauth2kit_cancel *cancel,
                                                   oauth2kit_token_set **out);
 
 /**
  * CIBA poll mode (OpenID Connect Client-Initiated Backchannel Authentication):
  * starts a backchannel request for the user named by `login_hint` and polls
  * until approved. `scope` and `binding_message` may be NULL; `params` adds
- * request parameters (NULL/0 for none). Callback as for
+ * request parameters (NULL/0 for none). Callback and cancel token as for
  * `oauth2kit_client_poll_device_token`. `*out` receives the tokens. Thread-safe.
  */
 oauth2kit_status oauth2kit_client_ciba(const oauth2kit_client *client,
@@ -1101,6 +1132,7 @@ oauth2kit_status oauth2kit_client_ciba(const oauth2kit_client *client,
                                        size_t params_len,
                                        oauth2kit_poll_callback callback,
                                        void *user_data,
+                                       const oauth2kit_cancel *cancel,
                                        oauth2kit_token_set **out);
 
 /**

@@ -195,11 +195,26 @@ class CibaAuthorization {
 };
 
 // A polling progress report; kind: 1 waiting, 2 slow_down, 3 retrying.
+// Durations in seconds, as everywhere in the API.
 struct PollEvent {
   std::int32_t kind;
   std::uint32_t attempt;
-  std::uint64_t interval_ms;
-  std::uint64_t remaining_ms;
+  double interval_seconds;
+  double remaining_seconds;
+};
+
+// Stops device or CIBA polling from any thread (a UI's Cancel button, a
+// shutdown path): the poll wakes at once and throws Error (Status::Cancelled).
+// Share it with the polling call; copies share the same token.
+class CancelToken {
+ public:
+  CancelToken() : inner_(std::make_shared<rust::Box<bridge::Cancel>>(bridge::new_cancel())) {}
+  void cancel() const noexcept { (*inner_)->cancel(); }
+  bool is_cancelled() const noexcept { return (*inner_)->is_cancelled(); }
+  const bridge::Cancel& raw() const { return **inner_; }
+
+ private:
+  std::shared_ptr<rust::Box<bridge::Cancel>> inner_;
 };
 
 namespace detail {
@@ -210,7 +225,7 @@ auto poll(const std::function<bool(const PollEvent&)>& on_event, F&& f) -> declt
   bridge::PollObserver observer;
   std::exception_ptr thrown;
   if (on_event) {
-    observer.callback = [&](std::int32_t kind, std::uint32_t attempt, std::uint64_t interval, std::uint64_t remaining) {
+    observer.callback = [&](std::int32_t kind, std::uint32_t attempt, double interval, double remaining) {
       try {
         return on_event(PollEvent{kind, attempt, interval, remaining});
       } catch (...) {
@@ -291,10 +306,13 @@ class Client {
   }
   // Polls until approved. `on_event` (optional) runs on this thread before each
   // wait; return false to cancel (Error with Status::Cancelled). An exception it
-  // throws cancels the poll and is rethrown here.
+  // throws cancels the poll and is rethrown here. `cancel.cancel()` from any
+  // other thread stops it at once, even mid-wait.
   Tokens poll_device_token(const DeviceAuthorization& d,
-                           std::function<bool(const PollEvent&)> on_event = nullptr) const {
-    return Tokens(detail::poll(on_event, [&](bridge::PollObserver& o) { return inner_->poll_device_token(d.raw(), o); }));
+                           std::function<bool(const PollEvent&)> on_event = nullptr,
+                           const CancelToken& cancel = CancelToken()) const {
+    return Tokens(detail::poll(
+        on_event, [&](bridge::PollObserver& o) { return inner_->poll_device_token(d.raw(), o, cancel.raw()); }));
   }
   // CIBA poll mode: starts a backchannel request for the user `login_hint`
   // ("openid" is added to the scope when missing).
@@ -304,10 +322,12 @@ class Client {
     return CibaAuthorization(
         detail::call([&] { return inner_->ciba_authorization(login_hint, scope, binding_message, p); }));
   }
-  // Polls until the user approves; `on_event` as for poll_device_token.
+  // Polls until the user approves; `on_event` and `cancel` as for poll_device_token.
   Tokens poll_ciba_token(const CibaAuthorization& a,
-                         std::function<bool(const PollEvent&)> on_event = nullptr) const {
-    return Tokens(detail::poll(on_event, [&](bridge::PollObserver& o) { return inner_->poll_ciba_token(a.raw(), o); }));
+                         std::function<bool(const PollEvent&)> on_event = nullptr,
+                         const CancelToken& cancel = CancelToken()) const {
+    return Tokens(detail::poll(
+        on_event, [&](bridge::PollObserver& o) { return inner_->poll_ciba_token(a.raw(), o, cancel.raw()); }));
   }
   Introspection introspect(const std::string& token, TokenHint hint = TokenHint::None) const {
     return Introspection(detail::call([&] { return inner_->introspect(token, static_cast<std::int32_t>(hint)); }));

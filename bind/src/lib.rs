@@ -35,10 +35,12 @@ pub mod hint;
 pub mod log;
 pub mod manifest;
 pub mod options;
+pub mod poll;
 pub mod session;
 pub mod store;
 
 pub use error::ErrorRecord;
 pub use options::{ClientConfig, ClientOption, OptionSpec, Value, ValueType};
+pub use poll::{PollKind, PollProgress};
 pub use session::{JwtBearerSpec, SessionConfig, SessionOption};
 pub use store::{ForeignStore, ForeignStoreAdapter};

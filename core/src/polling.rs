@@ -53,6 +53,8 @@ pub struct CancelToken(Arc<CancelInner>);
 struct CancelInner {
     cancelled: AtomicBool,
     notify: tokio::sync::Notify,
+    /// A token whose cancellation cancels this one too ([`CancelToken::child`]).
+    parent: Option<CancelToken>,
 }
 
 impl fmt::Debug for CancelToken {
@@ -75,19 +77,42 @@ impl CancelToken {
         self.0.notify.notify_waiters();
     }
 
-    /// Whether [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.cancelled.load(Ordering::SeqCst)
+    /// A token cancelled by its own [`CancelToken::cancel`] or by this
+    /// one's; cancelling the child leaves this one alone. For a flow that
+    /// has its own reason to stop (a progress callback saying "stop") and
+    /// also obeys a caller's token shared with other flows.
+    pub fn child(&self) -> CancelToken {
+        CancelToken(Arc::new(CancelInner {
+            parent: Some(self.clone()),
+            ..Default::default()
+        }))
     }
 
-    /// Completes when cancelled.
+    /// Whether [`CancelToken::cancel`] was called (on this token or a parent).
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::SeqCst)
+            || self
+                .0
+                .parent
+                .as_ref()
+                .is_some_and(CancelToken::is_cancelled)
+    }
+
+    /// Completes when cancelled (this token or a parent).
     pub async fn cancelled(&self) {
         loop {
-            let notified = self.0.notify.notified();
+            // Each `Notified` is created before the check: `notify_waiters`
+            // wakes the ones that exist when it runs, so none is missed.
+            let mut waits = Vec::new();
+            let mut token = Some(self);
+            while let Some(t) = token {
+                waits.push(Box::pin(t.0.notify.notified()));
+                token = t.0.parent.as_ref();
+            }
             if self.is_cancelled() {
                 return;
             }
-            notified.await;
+            futures::future::select_all(waits).await;
         }
     }
 }
@@ -395,6 +420,23 @@ mod tests {
         })
         .await;
         assert!(matches!(r, Err(Error::Expired)), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn a_child_token_stops_with_its_parent_not_the_other_way() {
+        let parent = CancelToken::new();
+        let child = parent.child();
+        child.cancel();
+        assert!(child.is_cancelled() && !parent.is_cancelled());
+        let (parent, unrelated) = (CancelToken::new(), CancelToken::new());
+        let linked = parent.child();
+        let waiter = tokio::spawn({
+            let linked = linked.clone();
+            async move { linked.cancelled().await }
+        });
+        parent.cancel();
+        waiter.await.unwrap();
+        assert!(linked.is_cancelled() && !unrelated.is_cancelled());
     }
 
     #[tokio::test]

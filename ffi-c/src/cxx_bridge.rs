@@ -69,6 +69,13 @@ pub(crate) mod ffi {
         type IntrospectionResult;
         type DeviceAuth;
         type CibaAuth;
+        type Cancel;
+
+        /// A cancel token for polling (`oauth2kit::CancelToken` in C++).
+        fn new_cancel() -> Box<Cancel>;
+        /// Stops every poll given this token; callable from any thread.
+        fn cancel(self: &Cancel);
+        fn is_cancelled(self: &Cancel) -> bool;
 
         fn new_config(client_id: &str) -> Box<Config>;
         fn set(self: &mut Config, option: &str, value: &str) -> Result<()>;
@@ -128,6 +135,7 @@ pub(crate) mod ffi {
             self: &Client,
             device: &DeviceAuth,
             observer: &PollObserver,
+            cancel: &Cancel,
         ) -> Result<Box<Tokens>>;
         fn ciba_authorization(
             self: &Client,
@@ -140,6 +148,7 @@ pub(crate) mod ffi {
             self: &Client,
             ciba: &CibaAuth,
             observer: &PollObserver,
+            cancel: &Cancel,
         ) -> Result<Box<Tokens>>;
         fn introspect(self: &Client, token: &str, hint: i32) -> Result<Box<IntrospectionResult>>;
         fn revoke(self: &Client, token: &str, hint: i32) -> Result<()>;
@@ -213,8 +222,8 @@ pub(crate) mod ffi {
             self: &PollObserver,
             kind: i32,
             attempt: u32,
-            interval_ms: u64,
-            remaining_ms: u64,
+            interval_seconds: f64,
+            remaining_seconds: f64,
         ) -> bool;
 
         include!("oauth2kit/session_glue.h");
@@ -301,13 +310,31 @@ impl ObserverRef {
 }
 
 /// Polling options reporting to a C++ observer that outlives the poll.
-fn observer_poll_options(observer: &ffi::PollObserver) -> oauth2kit::PollOptions {
+/// Its "stop" cancels a child of `cancel`, never the caller's token itself.
+fn observer_poll_options(observer: &ffi::PollObserver, cancel: &Cancel) -> oauth2kit::PollOptions {
     let observer = ObserverRef(observer);
-    crate::device::poll_options_with(move |kind, e| {
+    crate::device::poll_options_with(cancel.0.child(), move |kind, e| {
         // SAFETY: see `ObserverRef`.
         let o = unsafe { &*observer.get() };
-        o.on_event(kind, e.attempt, e.interval_ms, e.remaining_ms)
+        o.on_event(kind, e.attempt, e.interval_seconds, e.remaining_seconds)
     })
+}
+
+/// A polling cancel token (`oauth2kit::CancelToken`).
+#[derive(Debug)]
+pub struct Cancel(oauth2kit::CancelToken);
+
+fn new_cancel() -> Box<Cancel> {
+    Box::new(Cancel(oauth2kit::CancelToken::new()))
+}
+
+impl Cancel {
+    fn cancel(&self) {
+        self.0.cancel();
+    }
+    fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
 }
 
 /// Client settings (`oauth2kit::Config` in C++).
@@ -498,8 +525,13 @@ impl Client {
         })
     }
 
-    fn poll_device_token(&self, device: &DeviceAuth, observer: &ffi::PollObserver) -> TokensResult {
-        let opts = observer_poll_options(observer);
+    fn poll_device_token(
+        &self,
+        device: &DeviceAuth,
+        observer: &ffi::PollObserver,
+        cancel: &Cancel,
+    ) -> TokensResult {
+        let opts = observer_poll_options(observer, cancel);
         self.tokens("Client::poll_device_token", |c| {
             c.poll_device_token(&device.0, &opts)
         })
@@ -527,8 +559,13 @@ impl Client {
         })
     }
 
-    fn poll_ciba_token(&self, ciba: &CibaAuth, observer: &ffi::PollObserver) -> TokensResult {
-        let opts = observer_poll_options(observer);
+    fn poll_ciba_token(
+        &self,
+        ciba: &CibaAuth,
+        observer: &ffi::PollObserver,
+        cancel: &Cancel,
+    ) -> TokensResult {
+        let opts = observer_poll_options(observer, cancel);
         self.tokens("Client::poll_ciba_token", |c| {
             c.poll_ciba_token(&ciba.0, &opts)
         })

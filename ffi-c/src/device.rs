@@ -6,6 +6,7 @@ use std::sync::Arc;
 use oauth2kit::{
     CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, PollEvent, PollOptions,
 };
+use oauth2kit_bind::{PollKind, PollProgress};
 
 use crate::client::{oauth2kit_client, params_arg};
 use crate::error::oauth2kit_status;
@@ -27,15 +28,16 @@ opaque!(oauth2kit_device_authorization => DeviceAuthorization, 0x6f32_6b64_6576_
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum oauth2kit_poll_event_kind {
-    /// About to wait `interval_ms` before poll number `attempt`; `remaining_ms` left.
+    /// About to wait `interval_seconds` before poll number `attempt`; `remaining_seconds` left.
     Waiting = 1,
-    /// The server asked to slow down; `interval_ms` is the new interval.
+    /// The server asked to slow down; `interval_seconds` is the new interval.
     SlowDown = 2,
-    /// A transient failure; polling goes on after `interval_ms`.
+    /// A transient failure; polling goes on after `interval_seconds`.
     Retrying = 3,
 }
 
-/// A polling progress report.
+/// A polling progress report. Durations are seconds, as everywhere in the
+/// API (the binding layer's `PollProgress`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct oauth2kit_poll_event {
@@ -43,10 +45,65 @@ pub struct oauth2kit_poll_event {
     pub kind: oauth2kit_poll_event_kind,
     /// Poll number to come (1-based) for `WAITING`, else 0.
     pub attempt: u32,
-    /// The wait before the next poll, in milliseconds.
-    pub interval_ms: u64,
-    /// Time left before the request expires, in milliseconds (`WAITING` only, else 0).
-    pub remaining_ms: u64,
+    /// The wait before the next poll, in seconds.
+    pub interval_seconds: f64,
+    /// Time left before the request expires, in seconds (`WAITING` only, else 0).
+    pub remaining_seconds: f64,
+}
+
+/// Cancels device or CIBA polling from any thread (a UI's "Cancel" button, a
+/// shutdown path): the poll wakes at once and fails with
+/// `OAUTH2KIT_STATUS_CANCELLED`. One token may be shared by several polls.
+#[derive(Debug)]
+pub struct oauth2kit_cancel {
+    _private: [u8; 0],
+}
+
+opaque!(oauth2kit_cancel => CancelToken, 0x6f32_6b63_616e_636c);
+
+/// Creates a cancel token. `*out` receives it; free it with
+/// `oauth2kit_cancel_free` once no poll uses it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_cancel_new(out: *mut *mut oauth2kit_cancel) -> oauth2kit_status {
+    guard("oauth2kit_cancel_new", || {
+        let out = out_arg(out, "out")?;
+        out.write(oauth2kit_cancel::into_raw(CancelToken::new()));
+        Ok(())
+    })
+}
+
+/// Cancels every poll that was given `cancel`, now and later (it stays
+/// cancelled). Callable from any thread, also while a poll is waiting;
+/// a second call does nothing. NULL or a wrong handle: `NULL_ARGUMENT` /
+/// `WRONG_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_cancel_request(cancel: *const oauth2kit_cancel) -> oauth2kit_status {
+    guard("oauth2kit_cancel_request", || {
+        // SAFETY: handle checked by the helper.
+        unsafe { oauth2kit_cancel::get(cancel, "cancel") }?.cancel();
+        Ok(())
+    })
+}
+
+/// Releases a cancel token. NULL is a no-op. No poll may still be using it.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_cancel_free(cancel: *mut oauth2kit_cancel) {
+    // SAFETY: NULL or a live handle (contract).
+    guard_void(|| unsafe { oauth2kit_cancel::free(cancel) });
+}
+
+/// The cancel token argument of a poll: NULL for none.
+///
+/// # Safety
+/// `cancel` is NULL or a live handle that outlives the call.
+unsafe fn cancel_arg(
+    cancel: *const oauth2kit_cancel,
+) -> Result<Option<CancelToken>, crate::error::Fail> {
+    if cancel.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { oauth2kit_cancel::get(cancel, "cancel") }.map(|c| Some(c.clone()))
 }
 
 /// Called on the thread that called the polling function, before each wait.
@@ -71,43 +128,27 @@ impl CallbackData {
     }
 }
 
-fn to_ms(d: std::time::Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
 /// Polling options whose progress callback is `report`; `report` returning
-/// false cancels the flow. Shared by the C ABI and the C++ bridge.
+/// false cancels the flow (through `cancel`). Shared by the C ABI and the C++ bridge.
 pub(crate) fn poll_options_with(
+    cancel: CancelToken,
     report: impl Fn(i32, &oauth2kit_poll_event) -> bool + Send + Sync + 'static,
 ) -> PollOptions {
-    let cancel = CancelToken::new();
     let token = cancel.clone();
     let on_event = Arc::new(move |e: &PollEvent| {
-        let event = match e {
-            PollEvent::Waiting {
-                attempt,
-                interval,
-                remaining,
-            } => oauth2kit_poll_event {
-                kind: oauth2kit_poll_event_kind::Waiting,
-                attempt: *attempt,
-                interval_ms: to_ms(*interval),
-                remaining_ms: to_ms(*remaining),
+        // A kind added to the core later is not reported until the binding layer maps it.
+        let Some(p) = PollProgress::from_event(e) else {
+            return;
+        };
+        let event = oauth2kit_poll_event {
+            kind: match p.kind {
+                PollKind::Waiting => oauth2kit_poll_event_kind::Waiting,
+                PollKind::SlowDown => oauth2kit_poll_event_kind::SlowDown,
+                PollKind::Retrying => oauth2kit_poll_event_kind::Retrying,
             },
-            PollEvent::SlowDown { interval } => oauth2kit_poll_event {
-                kind: oauth2kit_poll_event_kind::SlowDown,
-                attempt: 0,
-                interval_ms: to_ms(*interval),
-                remaining_ms: 0,
-            },
-            PollEvent::Retrying { retry_in } => oauth2kit_poll_event {
-                kind: oauth2kit_poll_event_kind::Retrying,
-                attempt: 0,
-                interval_ms: to_ms(*retry_in),
-                remaining_ms: 0,
-            },
-            // A kind added to the core later is not reported until mapped here.
-            _ => return,
+            attempt: p.attempt,
+            interval_seconds: p.interval_seconds,
+            remaining_seconds: p.remaining_seconds,
         };
         if !report(event.kind as i32, &event) {
             token.cancel();
@@ -120,17 +161,32 @@ pub(crate) fn poll_options_with(
     }
 }
 
-pub(crate) fn poll_options(
+/// Polling options from the C arguments: the callback (may be NULL) and a
+/// cancel token (may be NULL), either of which stops the poll.
+///
+/// # Safety
+/// `cancel` is NULL or a live handle that outlives the poll.
+pub(crate) unsafe fn poll_options(
     callback: oauth2kit_poll_callback,
     user_data: *mut c_void,
-) -> PollOptions {
-    match callback {
-        None => PollOptions::default(),
+    cancel: *const oauth2kit_cancel,
+) -> Result<PollOptions, crate::error::Fail> {
+    // SAFETY: the caller's contract.
+    let external = unsafe { cancel_arg(cancel) }?;
+    // The callback's "stop" cancels this poll's own token, a child of the
+    // caller's: a token shared by several polls is never cancelled by one
+    // poll's callback.
+    let base = external.map(|t| t.child()).unwrap_or_default();
+    Ok(match callback {
+        None => PollOptions {
+            cancel: base,
+            ..Default::default()
+        },
         Some(cb) => {
             let data = CallbackData(user_data);
-            poll_options_with(move |_, event| cb(data.ptr(), event))
+            poll_options_with(base, move |_, event| cb(data.ptr(), event))
         }
-    }
+    })
 }
 
 /// Starts a device authorization (RFC 8628 §3.1). `scope` may be NULL.
@@ -198,15 +254,18 @@ pub extern "C" fn oauth2kit_device_authorization_free(device: *mut oauth2kit_dev
 /// Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5):
 /// honours `interval` and `slow_down`, backs off on transient failures, stops
 /// at expiry. Blocks the calling thread. `callback` may be NULL; otherwise it
-/// is called before every wait with `user_data` and may cancel.
-/// `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
-/// `CANCELLED`, transport errors. Thread-safe.
+/// is called before every wait with `user_data` and may cancel. `cancel` may
+/// be NULL; otherwise `oauth2kit_cancel_request(cancel)` from any thread stops
+/// the poll at once, even in the middle of a wait (the token must outlive the
+/// call). `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…),
+/// `EXPIRED`, `CANCELLED`, transport errors. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_poll_device_token(
     client: *const oauth2kit_client,
     device: *const oauth2kit_device_authorization,
     callback: oauth2kit_poll_callback,
     user_data: *mut c_void,
+    cancel: *const oauth2kit_cancel,
     out: *mut *mut oauth2kit_token_set,
 ) -> oauth2kit_status {
     guard("oauth2kit_client_poll_device_token", || {
@@ -214,7 +273,8 @@ pub extern "C" fn oauth2kit_client_poll_device_token(
         // SAFETY: handles checked by the helper.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let d = unsafe { oauth2kit_device_authorization::get(device, "device") }?;
-        let tokens = c.poll_device_token(d, &poll_options(callback, user_data))?;
+        let opts = unsafe { poll_options(callback, user_data, cancel) }?;
+        let tokens = c.poll_device_token(d, &opts)?;
         out.write(oauth2kit_token_set::into_raw(tokens));
         Ok(())
     })
@@ -318,8 +378,8 @@ pub extern "C" fn oauth2kit_ciba_authorization_free(ciba: *mut oauth2kit_ciba_au
     guard_void(|| unsafe { oauth2kit_ciba_authorization::free(ciba) });
 }
 
-/// Polls a started CIBA request until the user approves (same rules and
-/// callback as `oauth2kit_client_poll_device_token`). `*out` receives the
+/// Polls a started CIBA request until the user approves (same rules,
+/// callback and cancel token as `oauth2kit_client_poll_device_token`). `*out` receives the
 /// tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
 /// `CANCELLED`, transport errors. Blocks. Thread-safe.
 #[unsafe(no_mangle)]
@@ -328,6 +388,7 @@ pub extern "C" fn oauth2kit_client_poll_ciba_token(
     ciba: *const oauth2kit_ciba_authorization,
     callback: oauth2kit_poll_callback,
     user_data: *mut c_void,
+    cancel: *const oauth2kit_cancel,
     out: *mut *mut oauth2kit_token_set,
 ) -> oauth2kit_status {
     guard("oauth2kit_client_poll_ciba_token", || {
@@ -335,7 +396,8 @@ pub extern "C" fn oauth2kit_client_poll_ciba_token(
         // SAFETY: handles checked by the helper.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let a = unsafe { oauth2kit_ciba_authorization::get(ciba, "ciba") }?;
-        let tokens = c.poll_ciba_token(a, &poll_options(callback, user_data))?;
+        let opts = unsafe { poll_options(callback, user_data, cancel) }?;
+        let tokens = c.poll_ciba_token(a, &opts)?;
         out.write(oauth2kit_token_set::into_raw(tokens));
         Ok(())
     })
@@ -344,7 +406,7 @@ pub extern "C" fn oauth2kit_client_poll_ciba_token(
 /// CIBA poll mode (OpenID Connect Client-Initiated Backchannel Authentication):
 /// starts a backchannel request for the user named by `login_hint` and polls
 /// until approved. `scope` and `binding_message` may be NULL; `params` adds
-/// request parameters (NULL/0 for none). Callback as for
+/// request parameters (NULL/0 for none). Callback and cancel token as for
 /// `oauth2kit_client_poll_device_token`. `*out` receives the tokens. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_ciba(
@@ -356,6 +418,7 @@ pub extern "C" fn oauth2kit_client_ciba(
     params_len: usize,
     callback: oauth2kit_poll_callback,
     user_data: *mut c_void,
+    cancel: *const oauth2kit_cancel,
     out: *mut *mut oauth2kit_token_set,
 ) -> oauth2kit_status {
     guard("oauth2kit_client_ciba", || {
@@ -364,8 +427,9 @@ pub extern "C" fn oauth2kit_client_ciba(
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
         let request =
             unsafe { ciba_request(login_hint, scope, binding_message, params, params_len) }?;
+        let opts = unsafe { poll_options(callback, user_data, cancel) }?;
         let started = c.ciba_authorization(&request)?;
-        let tokens = c.poll_ciba_token(&started, &poll_options(callback, user_data))?;
+        let tokens = c.poll_ciba_token(&started, &opts)?;
         out.write(oauth2kit_token_set::into_raw(tokens));
         Ok(())
     })

@@ -973,6 +973,7 @@ namespace oauth2kit {
     struct IntrospectionResult;
     struct DeviceAuth;
     struct CibaAuth;
+    struct Cancel;
     struct Store;
     struct SessionOptions;
     struct Session;
@@ -1068,9 +1069,9 @@ struct Client final : public ::rust::Opaque {
   ::rust::Box<::oauth2kit::bridge::Tokens> jwt_bearer_signed(::rust::Str key_pem, ::rust::Str issuer, ::rust::Str subject, ::rust::Str audience, ::std::uint32_t lifetime_secs, ::rust::Str scope) const;
   ::rust::Box<::oauth2kit::bridge::Tokens> saml2_bearer(::rust::Str assertion_b64url, ::rust::Str scope) const;
   ::rust::Box<::oauth2kit::bridge::DeviceAuth> device_authorization(::rust::Str scope) const;
-  ::rust::Box<::oauth2kit::bridge::Tokens> poll_device_token(::oauth2kit::bridge::DeviceAuth const &device, ::oauth2kit::bridge::PollObserver const &observer) const;
+  ::rust::Box<::oauth2kit::bridge::Tokens> poll_device_token(::oauth2kit::bridge::DeviceAuth const &device, ::oauth2kit::bridge::PollObserver const &observer, ::oauth2kit::bridge::Cancel const &cancel) const;
   ::rust::Box<::oauth2kit::bridge::CibaAuth> ciba_authorization(::rust::Str login_hint, ::rust::Str scope, ::rust::Str binding_message, ::rust::Vec<::oauth2kit::bridge::Param> const &params) const;
-  ::rust::Box<::oauth2kit::bridge::Tokens> poll_ciba_token(::oauth2kit::bridge::CibaAuth const &ciba, ::oauth2kit::bridge::PollObserver const &observer) const;
+  ::rust::Box<::oauth2kit::bridge::Tokens> poll_ciba_token(::oauth2kit::bridge::CibaAuth const &ciba, ::oauth2kit::bridge::PollObserver const &observer, ::oauth2kit::bridge::Cancel const &cancel) const;
   ::rust::Box<::oauth2kit::bridge::IntrospectionResult> introspect(::rust::Str token, ::std::int32_t hint) const;
   void revoke(::rust::Str token, ::std::int32_t hint) const;
   bool validate(::oauth2kit::bridge::Tokens const &tokens) const;
@@ -1172,6 +1173,24 @@ private:
 };
 #endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$CibaAuth
 
+#ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$Cancel
+#define CXXBRIDGE1_STRUCT_oauth2kit$bridge$Cancel
+struct Cancel final : public ::rust::Opaque {
+  // Stops every poll given this token; callable from any thread.
+  void cancel() const noexcept;
+
+  bool is_cancelled() const noexcept;
+  ~Cancel() = delete;
+
+private:
+  friend ::rust::layout;
+  struct layout {
+    static ::std::size_t size() noexcept;
+    static ::std::size_t align() noexcept;
+  };
+};
+#endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$Cancel
+
 #ifndef CXXBRIDGE1_STRUCT_oauth2kit$bridge$Store
 #define CXXBRIDGE1_STRUCT_oauth2kit$bridge$Store
 struct Store final : public ::rust::Opaque {
@@ -1226,6 +1245,9 @@ private:
   };
 };
 #endif // CXXBRIDGE1_STRUCT_oauth2kit$bridge$Session
+
+// A cancel token for polling (`oauth2kit::CancelToken` in C++).
+::rust::Box<::oauth2kit::bridge::Cancel> new_cancel() noexcept;
 
 ::rust::Box<::oauth2kit::bridge::Config> new_config(::rust::Str client_id) noexcept;
 

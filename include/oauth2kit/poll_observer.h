@@ -13,15 +13,15 @@ namespace bridge {
 // the poll returns.
 class PollObserver {
 public:
-  std::function<bool(std::int32_t kind, std::uint32_t attempt, std::uint64_t interval_ms,
-                     std::uint64_t remaining_ms)>
+  std::function<bool(std::int32_t kind, std::uint32_t attempt, double interval_seconds,
+                     double remaining_seconds)>
       callback;
 
-  bool on_event(std::int32_t kind, std::uint32_t attempt, std::uint64_t interval_ms,
-                std::uint64_t remaining_ms) const noexcept {
+  bool on_event(std::int32_t kind, std::uint32_t attempt, double interval_seconds,
+                double remaining_seconds) const noexcept {
     if (!callback) return true;
     try {
-      return callback(kind, attempt, interval_ms, remaining_ms);
+      return callback(kind, attempt, interval_seconds, remaining_seconds);
     } catch (...) {
       return false;
     }

@@ -4,6 +4,7 @@
 //! exchange (RFC 8693), JWT bearer (RFC 7523) and SAML 2.0 bearer (RFC 7522).
 //! Polling, `slow_down` and expiry are the core's; this file converts.
 
+use oauth2kit_bind::PollKind;
 use std::fmt;
 use std::sync::Arc;
 
@@ -134,41 +135,38 @@ impl From<CibaRequest> for kit::CibaRequest {
 }
 
 /// What a polling flow reports, so a TV-style UI can show the waiting state.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+/// Durations in seconds (fractions kept), as everywhere in the API.
+#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
 pub enum PollEvent {
     /// About to wait `intervalSeconds` before poll number `attempt` (from 1);
     /// `remainingSeconds` before the codes expire.
     Waiting {
         attempt: u32,
-        interval_seconds: i64,
-        remaining_seconds: i64,
+        interval_seconds: f64,
+        remaining_seconds: f64,
     },
     /// The server asked to poll more slowly; the new interval.
-    SlowDown { interval_seconds: i64 },
+    SlowDown { interval_seconds: f64 },
     /// A transient failure (network, 5xx): polling goes on after `retryInSeconds`.
-    Retrying { retry_in_seconds: i64 },
+    Retrying { retry_in_seconds: f64 },
 }
 
 impl PollEvent {
+    /// From the binding layer's record; `None` for a kind it does not map yet.
     fn from_core(e: &kit::PollEvent) -> Option<Self> {
-        Some(match e {
-            kit::PollEvent::Waiting {
-                attempt,
-                interval,
-                remaining,
-            } => PollEvent::Waiting {
-                attempt: *attempt,
-                interval_seconds: secs(*interval),
-                remaining_seconds: secs(*remaining),
+        let p = oauth2kit_bind::PollProgress::from_event(e)?;
+        Some(match p.kind {
+            PollKind::Waiting => PollEvent::Waiting {
+                attempt: p.attempt,
+                interval_seconds: p.interval_seconds,
+                remaining_seconds: p.remaining_seconds,
             },
-            kit::PollEvent::SlowDown { interval } => PollEvent::SlowDown {
-                interval_seconds: secs(*interval),
+            PollKind::SlowDown => PollEvent::SlowDown {
+                interval_seconds: p.interval_seconds,
             },
-            kit::PollEvent::Retrying { retry_in } => PollEvent::Retrying {
-                retry_in_seconds: secs(*retry_in),
+            PollKind::Retrying => PollEvent::Retrying {
+                retry_in_seconds: p.interval_seconds,
             },
-            // A kind of event added to the core later is not reported until mapped here.
-            _ => return None,
         })
     }
 }

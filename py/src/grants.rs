@@ -10,6 +10,7 @@ use oauth2kit::{
     CancelToken, CibaAuthorization, CibaRequest, DeviceAuthorization, PollEvent, PollOptions,
     Secret, TokenExchange,
 };
+use oauth2kit_bind::PollKind;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -72,36 +73,18 @@ impl PollProgress {
     }
 }
 
-fn progress(e: &PollEvent) -> PollProgress {
-    let mut p = PollProgress {
-        kind: "other",
-        attempt: None,
-        interval: None,
-        remaining: None,
-        retry_in: None,
-    };
-    match e {
-        PollEvent::Waiting {
-            attempt,
-            interval,
-            remaining,
-        } => {
-            p.kind = "waiting";
-            p.attempt = Some(*attempt);
-            p.interval = Some(interval.as_secs_f64());
-            p.remaining = Some(remaining.as_secs_f64());
-        }
-        PollEvent::SlowDown { interval } => {
-            p.kind = "slow_down";
-            p.interval = Some(interval.as_secs_f64());
-        }
-        PollEvent::Retrying { retry_in } => {
-            p.kind = "retrying";
-            p.retry_in = Some(retry_in.as_secs_f64());
-        }
-        _ => {}
-    }
-    p
+/// The binding layer's record, in Python's shape (`None` for the fields an
+/// event kind does not have). `None` for a kind the layer does not map yet.
+fn progress(e: &PollEvent) -> Option<PollProgress> {
+    let p = oauth2kit_bind::PollProgress::from_event(e)?;
+    let waiting = p.kind == PollKind::Waiting;
+    Some(PollProgress {
+        kind: p.kind.name(),
+        attempt: waiting.then_some(p.attempt),
+        interval: (p.kind != PollKind::Retrying).then_some(p.interval_seconds),
+        remaining: waiting.then_some(p.remaining_seconds),
+        retry_in: (p.kind == PollKind::Retrying).then_some(p.interval_seconds),
+    })
 }
 
 /// Poll options from Python: the callback is called with the GIL taken for
@@ -116,8 +99,11 @@ fn poll_options(
     }
     if let Some(cb) = on_progress {
         o.on_event = Some(Arc::new(move |e: &PollEvent| {
+            let Some(p) = progress(e) else {
+                return;
+            };
             with_python(|py| {
-                if let Err(err) = cb.call1(py, (progress(e),)) {
+                if let Err(err) = cb.call1(py, (p,)) {
                     err.write_unraisable(py, Some(cb.bind(py)));
                 }
             });

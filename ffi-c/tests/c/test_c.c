@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devhttp.h"
@@ -565,6 +566,37 @@ static bool cancel_at_once(void *user_data, const oauth2kit_poll_event *event) {
   return false;
 }
 
+/* A UI thread's Cancel button: waits until the poll reports it is waiting, then cancels. */
+struct canceller {
+  pthread_mutex_t lock;
+  pthread_cond_t waiting;
+  int seen;
+  double interval;
+  oauth2kit_cancel *cancel;
+  oauth2kit_status cancelled; /* what oauth2kit_cancel_request returned, checked on the main thread */
+};
+
+static bool note_waiting(void *user_data, const oauth2kit_poll_event *event) {
+  struct canceller *k = user_data;
+  pthread_mutex_lock(&k->lock);
+  if (event->kind == OAUTH2KIT_POLL_EVENT_KIND_WAITING) {
+    k->seen = 1;
+    k->interval = event->interval_seconds;
+    pthread_cond_signal(&k->waiting);
+  }
+  pthread_mutex_unlock(&k->lock);
+  return true;
+}
+
+static void *cancel_when_waiting(void *arg) {
+  struct canceller *k = arg;
+  pthread_mutex_lock(&k->lock);
+  while (!k->seen) pthread_cond_wait(&k->waiting, &k->lock);
+  pthread_mutex_unlock(&k->lock);
+  k->cancelled = oauth2kit_cancel_request(k->cancel);
+  return NULL;
+}
+
 static void test_device_flow(void) {
   CHECK(dev_http("POST", url("/control/device"), "{\"interval\":1}", NULL, 0, NULL, 0) == 200);
   oauth2kit_client *c = make_client("public-client", OAUTH2KIT_OPTION_TOKEN_URL, url("/token"),
@@ -579,7 +611,7 @@ static void test_device_flow(void) {
   struct approval ap = {0};
   snprintf(ap.user_code, sizeof ap.user_code, "%s", code ? code : "");
   oauth2kit_token_set *t = NULL;
-  OK(oauth2kit_client_poll_device_token(c, d, approve_on_first_wait, &ap, &t));
+  OK(oauth2kit_client_poll_device_token(c, d, approve_on_first_wait, &ap, NULL, &t));
   CHECK(ap.approved && ap.events >= 1 && t != NULL);
   oauth2kit_token_set_free(t);
   oauth2kit_device_authorization_free(d);
@@ -589,9 +621,38 @@ static void test_device_flow(void) {
   OK(oauth2kit_client_device_authorization(c, NULL, &d));
   int calls = 0;
   t = NULL;
-  CHECK(oauth2kit_client_poll_device_token(c, d, cancel_at_once, &calls, &t) == OAUTH2KIT_STATUS_CANCELLED);
+  CHECK(oauth2kit_client_poll_device_token(c, d, cancel_at_once, &calls, NULL, &t) == OAUTH2KIT_STATUS_CANCELLED);
   CHECK(calls == 1 && t == NULL);
   oauth2kit_device_authorization_free(d);
+
+  /* Another thread cancels while the poll waits out a 30 s interval: the poll
+   * wakes at once (not after the interval). Events carry seconds. */
+  CHECK(dev_http("POST", url("/control/device"), "{\"interval\":30,\"expires_in\":600}", NULL, 0, NULL, 0) == 200);
+  d = NULL;
+  OK(oauth2kit_client_device_authorization(c, NULL, &d));
+  struct canceller k = {.interval = -1, .cancelled = OAUTH2KIT_STATUS_PANIC};
+  pthread_mutex_init(&k.lock, NULL);
+  pthread_cond_init(&k.waiting, NULL);
+  OK(oauth2kit_cancel_new(&k.cancel));
+  pthread_t thread;
+  CHECK(pthread_create(&thread, NULL, cancel_when_waiting, &k) == 0);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  t = NULL;
+  CHECK(oauth2kit_client_poll_device_token(c, d, note_waiting, &k, k.cancel, &t) == OAUTH2KIT_STATUS_CANCELLED && !t);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  pthread_join(thread, NULL);
+  CHECK(k.cancelled == OAUTH2KIT_STATUS_OK && k.interval == 30.0);
+  CHECK(t1.tv_sec - t0.tv_sec < 20); /* woken, not after the 30 s wait */
+  /* A cancelled token stays cancelled: the next poll with it stops before any wait. */
+  CHECK(oauth2kit_client_poll_device_token(c, d, NULL, NULL, k.cancel, &t) == OAUTH2KIT_STATUS_CANCELLED);
+  CHECK(oauth2kit_cancel_request(NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_cancel_request((const oauth2kit_cancel *)c) == OAUTH2KIT_STATUS_WRONG_HANDLE);
+  oauth2kit_cancel_free(k.cancel);
+  pthread_mutex_destroy(&k.lock);
+  pthread_cond_destroy(&k.waiting);
+  oauth2kit_device_authorization_free(d);
+  CHECK(dev_http("POST", url("/control/device"), "{\"interval\":1,\"expires_in\":600}", NULL, 0, NULL, 0) == 200);
   oauth2kit_string_free(code);
   oauth2kit_string_free(vuri);
   oauth2kit_client_free(c);
@@ -637,14 +698,14 @@ static void test_ciba(void) {
   struct ciba_approval ap = {0};
   snprintf(ap.auth_req_id, sizeof ap.auth_req_id, "%s", id ? id : "");
   oauth2kit_token_set *t = NULL;
-  OK(oauth2kit_client_poll_ciba_token(c, a, approve_ciba_on_first_wait, &ap, &t));
+  OK(oauth2kit_client_poll_ciba_token(c, a, approve_ciba_on_first_wait, &ap, NULL, &t));
   CHECK(ap.approved && ap.events >= 1 && t != NULL);
   char *id_token = NULL, *at = access_token(t);
   OK(oauth2kit_token_set_id_token(t, &id_token));
   CHECK(at && id_token && strlen(id_token) > 0);
   /* A decided request cannot be polled again: its code was used. */
   oauth2kit_token_set *again = NULL;
-  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, &again) == OAUTH2KIT_STATUS_OAUTH && again == NULL);
+  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, NULL, &again) == OAUTH2KIT_STATUS_OAUTH && again == NULL);
   oauth2kit_string_free(at);
   oauth2kit_string_free(id_token);
   oauth2kit_token_set_free(t);
@@ -656,13 +717,13 @@ static void test_ciba(void) {
   /* One-call form: the user refuses (forced by the devserver). */
   CHECK(dev_http("POST", url("/control/ciba-next"), "{\"error\":\"access_denied\"}", NULL, 0, NULL, 0) == 200);
   t = NULL;
-  CHECK(oauth2kit_client_ciba(c, "bob", NULL, NULL, NULL, 0, NULL, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(oauth2kit_client_ciba(c, "bob", NULL, NULL, NULL, 0, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
   STREQ(oauth2kit_last_error_oauth_error(), "access_denied");
   CHECK(t == NULL);
 
   /* One-call form: the callback cancels. */
   int calls = 0;
-  CHECK(oauth2kit_client_ciba(c, "alice", "openid", NULL, NULL, 0, cancel_at_once, &calls, &t) ==
+  CHECK(oauth2kit_client_ciba(c, "alice", "openid", NULL, NULL, 0, cancel_at_once, &calls, NULL, &t) ==
         OAUTH2KIT_STATUS_CANCELLED);
   CHECK(calls == 1 && t == NULL);
 
@@ -675,15 +736,15 @@ static void test_ciba(void) {
   /* Nobody answers before the request expires. */
   CHECK(dev_http("POST", url("/control/ciba"), "{\"expires_in\":1,\"interval\":1}", NULL, 0, NULL, 0) == 200);
   OK(oauth2kit_client_ciba_authorization(c, "alice", NULL, NULL, NULL, 0, &a));
-  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, &t) == OAUTH2KIT_STATUS_EXPIRED && t == NULL);
+  CHECK(oauth2kit_client_poll_ciba_token(c, a, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_EXPIRED && t == NULL);
 
   /* Bad input. */
   oauth2kit_ciba_authorization *b = NULL;
   CHECK(oauth2kit_client_ciba_authorization(c, NULL, NULL, NULL, NULL, 0, &b) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
   CHECK(oauth2kit_client_ciba_authorization(c, "\xff", NULL, NULL, NULL, 0, &b) == OAUTH2KIT_STATUS_INVALID_UTF8);
-  CHECK(oauth2kit_client_ciba(c, NULL, NULL, NULL, NULL, 0, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
-  CHECK(oauth2kit_client_poll_ciba_token(c, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
-  CHECK(oauth2kit_client_poll_ciba_token(c, (const oauth2kit_ciba_authorization *)c, NULL, NULL, &t) ==
+  CHECK(oauth2kit_client_ciba(c, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_client_poll_ciba_token(c, NULL, NULL, NULL, NULL, &t) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  CHECK(oauth2kit_client_poll_ciba_token(c, (const oauth2kit_ciba_authorization *)c, NULL, NULL, NULL, &t) ==
         OAUTH2KIT_STATUS_WRONG_HANDLE);
   CHECK(oauth2kit_ciba_authorization_field(a, "auth_req_id", NULL) == OAUTH2KIT_STATUS_NULL_ARGUMENT);
   CHECK(b == NULL && t == NULL);

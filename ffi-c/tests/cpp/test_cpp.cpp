@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -224,6 +226,31 @@ int main() {
       rethrown = std::strcmp(e.what(), "stop") == 0;
     }
     CHECK(rethrown);
+    // Another thread cancels while the poll waits out a 30 s interval.
+    CHECK(dev_http("POST", (BASE + "/control/device").c_str(), "{\"interval\":30}", nullptr, 0, nullptr, 0) == 200);
+    auto d3 = c.device_authorization();
+    oauth2kit::CancelToken cancel;
+    std::mutex m;
+    std::condition_variable cv;
+    double interval = -1;
+    std::thread button([&] {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return interval >= 0; });
+      cancel.cancel();
+    });
+    auto started = std::chrono::steady_clock::now();
+    auto status = status_of([&] {
+      c.poll_device_token(d3, [&](const oauth2kit::PollEvent& e) {
+        std::lock_guard<std::mutex> lock(m);
+        interval = e.interval_seconds;
+        cv.notify_all();
+        return true;
+      }, cancel);
+    });
+    button.join();
+    CHECK(status == Status::Cancelled && interval == 30.0 && cancel.is_cancelled());
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));  // woken, not after 30 s
+    CHECK(dev_http("POST", (BASE + "/control/device").c_str(), "{\"interval\":1}", nullptr, 0, nullptr, 0) == 200);
   });
 
   test("ciba: approved from the callback, refused", [] {

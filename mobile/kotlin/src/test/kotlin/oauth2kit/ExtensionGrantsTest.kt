@@ -48,8 +48,8 @@ class ExtensionGrantsTest {
             assertEquals("read", tokens.scope)
             val first = recorder.events.first() as PollEvent.Waiting
             assertEquals(1u, first.attempt)
-            assertEquals(1L, first.intervalSeconds)
-            assertTrue(recorder.events.any { it is PollEvent.SlowDown && it.intervalSeconds == 6L }, recorder.events.toString())
+            assertEquals(1.0, first.intervalSeconds)  // seconds, as a Double everywhere
+            assertTrue(recorder.events.any { it is PollEvent.SlowDown && it.intervalSeconds == 6.0 }, recorder.events.toString())
         }
     }
 
