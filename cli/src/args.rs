@@ -52,6 +52,37 @@ pub struct DemoArgs {
     pub brief: bool,
 }
 
+impl Command {
+    /// Whether the command prints JSON (`--json`): its failures are then a
+    /// JSON error object on stdout too.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Token(t) => t.output().json,
+            Command::Introspect(a) | Command::Revoke(a) => a.json,
+            Command::Userinfo(_) | Command::Discover(_) => true,
+            Command::Demo(_) | Command::Validate(_) => false,
+        }
+    }
+}
+
+impl TokenCommand {
+    /// The output flags every grant has.
+    pub fn output(&self) -> OutputArgs {
+        match self {
+            TokenCommand::ClientCredentials(a) => a.output,
+            TokenCommand::Password(a) => a.output,
+            TokenCommand::Refresh(a) => a.output,
+            TokenCommand::AuthorizationCode(a) => a.output,
+            TokenCommand::Exchange(a) => a.output,
+            TokenCommand::Device(a) => a.output,
+            TokenCommand::Ciba(a) => a.output,
+            TokenCommand::TokenExchange(a) => a.output,
+            TokenCommand::JwtBearer(a) => a.output,
+            TokenCommand::Saml2Bearer(a) => a.output,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Client credentials grant (RFC 6749 §4.4).
@@ -64,6 +95,9 @@ pub enum TokenCommand {
     /// loopback listener (RFC 8252), or reads the pasted redirect URL with --paste.
     AuthorizationCode(AuthCodeArgs),
     /// Any extension grant by its grant_type URI, with --param name=value.
+    /// (`token exchange` is its old name, kept as an alias: it was easy to
+    /// mistake for RFC 8693 token exchange, which is `token token-exchange`.)
+    #[command(name = "extension-grant", alias = "exchange")]
     Exchange(ExchangeArgs),
     /// Device authorization grant (RFC 8628): shows the code to enter, polls until approved.
     Device(DeviceArgs),
@@ -128,7 +162,9 @@ pub struct ClientArgs {
     /// Provider profile: a built-in name (rfc6749, generic, deskera-v2, deskera-v1, desko) or a TOML/JSON file.
     #[arg(long, value_name = "NAME|FILE")]
     pub profile: Option<String>,
-    /// Move the profile's default endpoints to this origin (staging or test servers).
+    /// Base URL for the profile's endpoints: an origin with an optional path
+    /// prefix that each endpoint's path is appended to (https://staging.example/api
+    /// turns /oauth/token into https://staging.example/api/oauth/token).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Scope (space-separated).
@@ -219,6 +255,9 @@ pub struct AuthCodeArgs {
     /// Send the authorization parameters by a pushed authorization request (RFC 9126).
     #[arg(long)]
     pub par: bool,
+    /// Open the authorization URL in the browser ($BROWSER first), besides printing it.
+    #[arg(long)]
+    pub open: bool,
     /// How long to wait for the redirect, in seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub wait: u64,
@@ -265,6 +304,9 @@ pub struct ExchangeArgs {
 pub struct DeviceArgs {
     #[command(flatten)]
     pub client: ClientArgs,
+    /// Open the verification page in this machine's browser ($BROWSER first), besides printing it.
+    #[arg(long)]
+    pub open: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -101,6 +101,9 @@ fn authorization_code(a: &AuthCodeArgs) -> Result<TokenSet, CliError> {
     // stderr, so that stdout carries only the tokens (`--json | jq`).
     eprintln!("Open this URL in a browser to authorize:");
     eprintln!("{}", request.url);
+    if a.open {
+        crate::terminal::open_browser(request.url.as_str());
+    }
     let redirect = match &listener {
         Some(l) => {
             eprintln!("Waiting for the redirect to {redirect_uri} …");

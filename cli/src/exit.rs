@@ -105,7 +105,49 @@ pub fn for_core(e: &Error) -> u8 {
 }
 
 /// Prints the error on stderr and returns its exit code.
-pub fn report(e: &CliError) -> ExitCode {
+/// The error as JSON, for `--json` callers (scripts parse stdout): the exit
+/// code, the core's kind and code, the message (the same as on stderr), and
+/// the OAuth fields, HTTP status and `Retry-After` when there are some. No
+/// secret: the message and fields are the core's redacted ones.
+pub fn error_json(e: &CliError) -> serde_json::Value {
+    use serde_json::json;
+    let mut v = json!({
+        "error": true,
+        "exit_code": e.exit_code(),
+        "message": e.to_string(),
+    });
+    let kind = match e {
+        CliError::Core(core) => {
+            let r = ErrorRecord::from(core);
+            v["code"] = json!(r.code);
+            v["status"] = json!(r.status);
+            v["retry_after_seconds"] = json!(r.retry_after_seconds);
+            v["transient"] = json!(r.transient);
+            if let Some(error) = &r.error {
+                v["oauth"] = json!({
+                    "error": error,
+                    "error_description": r.description,
+                    "error_uri": r.uri,
+                    "fields": r.extra,
+                });
+            }
+            r.kind
+        }
+        CliError::Usage(_) => "usage",
+        CliError::Io(_) => "io",
+        CliError::WaitedOut(_) => "timeout",
+    };
+    v["kind"] = json!(kind);
+    v
+}
+
+pub fn report(e: &CliError, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&error_json(e)).unwrap_or_default()
+        );
+    }
     eprintln!("oauth2kit: {e} (exit {})", e.exit_code());
     if let CliError::Core(core) = e {
         if let Some(o) = core.oauth() {

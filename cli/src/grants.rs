@@ -44,6 +44,13 @@ pub fn device(a: &DeviceArgs) -> Result<TokenSet, CliError> {
             eprintln!("{code}");
         }
     }
+    if a.open {
+        let page = auth
+            .verification_uri_complete
+            .as_deref()
+            .unwrap_or(&auth.verification_uri);
+        terminal::open_browser(page);
+    }
     eprintln!(
         "Waiting for approval (code valid {} s) …",
         auth.expires_in.as_secs()

@@ -20,7 +20,19 @@ use args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `token exchange` was renamed (it runs any extension grant; RFC 8693 is
+    // `token token-exchange`): the old name works and says so.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "token") {
+        if args.get(i + 1).map(String::as_str) == Some("exchange") {
+            eprintln!(
+                "oauth2kit: note: `token exchange` is now `token extension-grant` (the old name \
+                 keeps working); RFC 8693 token exchange is `token token-exchange`"
+            );
+        }
+    }
     logging::init(cli.verbose);
+    let json = cli.command.json();
     let result = match cli.command {
         Command::Demo(a) => demo::run(&a),
         Command::Token(t) => commands::token(t),
@@ -32,7 +44,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => exit::report(&e),
+        Err(e) => exit::report(&e, json),
     }
 }
 

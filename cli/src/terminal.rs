@@ -85,3 +85,11 @@ mod tests {
         assert!(q.contains('█') || q.contains('▀') || q.contains('▄'));
     }
 }
+
+/// Opens `url` in the browser for `--open`; the URL is printed anyway, so a
+/// machine without one (a server over SSH) only gets a note.
+pub fn open_browser(url: &str) {
+    if let Err(e) = webbrowser::open(url) {
+        eprintln!("(could not open a browser: {e}; open the URL above by hand)");
+    }
+}

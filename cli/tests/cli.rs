@@ -77,6 +77,38 @@ fn wrong_secret_exits_3_without_the_secret_in_the_message() {
     );
     // The Basic header would carry it base64-encoded: not that either.
     assert!(!err.contains("Basic "), "{err}");
+
+    // With --json the failure is also a JSON object on stdout, for scripts.
+    let o = run(cmd().args([
+        "token",
+        "client-credentials",
+        "--token-url",
+        &format!("{}/token", server.url()),
+        "--client-id",
+        reg::BASIC_CLIENT_ID,
+        "--client-secret",
+        secret,
+        "--json",
+    ]));
+    assert_eq!(o.status.code(), Some(3));
+    let out = text(&o.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("a JSON error object");
+    assert_eq!(v["error"], true, "{v}");
+    assert_eq!(v["exit_code"], 3, "{v}");
+    assert_eq!(v["kind"], "oauth", "{v}");
+    assert_eq!(v["code"], 1, "{v}");
+    assert_eq!(v["oauth"]["error"], "invalid_client", "{v}");
+    assert_eq!(v["status"], 401, "{v}");
+    assert!(!out.contains(secret), "{out}");
+    assert!(text(&o.stderr).contains("invalid_client"));
+    // A usage error too (no endpoint at all), with its own kind.
+    let o = run(cmd().args(["token", "client-credentials", "--client-id", "x", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&text(&o.stdout)).expect("JSON");
+    assert_eq!(
+        (v["exit_code"].clone(), v["kind"].clone()),
+        (2.into(), "config".into()),
+        "{v}"
+    );
 }
 
 #[test]
@@ -193,7 +225,7 @@ fn password_and_private_key_jwt_and_extension_grant() {
     let v = json_out(&run(cmd()
         .args([
             "token",
-            "exchange",
+            "extension-grant",
             "--token-url",
             &token_url,
             "--client-id",
@@ -212,7 +244,27 @@ fn password_and_private_key_jwt_and_extension_grant() {
     assert_eq!(v["extra"]["echo"]["audience"], "a=b", "{v}");
     assert_eq!(v["extra"]["echo"]["resource"], "https://r.example/", "{v}");
 
-    // Resource indicators (RFC 8707) from --resource reach token requests, repeated.
+    // Resource indicators (RFC 8707) from --resource reach token requests,
+    // repeated; through the old name `token exchange`, which still works and
+    // says it was renamed.
+    let old_name = run(cmd()
+        .args([
+            "token",
+            "exchange",
+            "--token-url",
+            &token_url,
+            "--client-id",
+            reg::BASIC_CLIENT_ID,
+            "--json",
+        ])
+        .args(["--grant-type", "urn:oauth2kit:params:grant-type:echo"])
+        .env("OAUTH2KIT_CLIENT_SECRET", reg::BASIC_CLIENT_SECRET));
+    assert!(
+        text(&old_name.stderr).contains("token extension-grant"),
+        "{}",
+        text(&old_name.stderr)
+    );
+    json_out(&old_name);
     let v = json_out(&run(cmd()
         .args([
             "token",
@@ -276,6 +328,12 @@ fn introspect_revoke_and_discover() {
 
 /// A plain HTTP/1.1 GET that does not follow redirects: (status, Location).
 fn get(url: &str) -> (u16, Option<String>) {
+    let (status, location, _) = get_page(url);
+    (status, location)
+}
+
+/// GET without following redirects: status, `Location`, and the whole response.
+fn get_page(url: &str) -> (u16, Option<String>, String) {
     let u = url::Url::parse(url).expect("url");
     let mut s = TcpStream::connect((u.host_str().expect("host"), u.port().expect("port")))
         .expect("connect");
@@ -300,7 +358,7 @@ fn get(url: &str) -> (u16, Option<String>) {
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("location:"))
         .map(|l| l["location:".len()..].trim().to_string());
-    (status, location)
+    (status, location, resp)
 }
 
 /// Starts `token authorization-code` and returns it with the authorization URL it printed.
@@ -369,6 +427,55 @@ fn authorization_code_through_the_loopback_listener() {
         v["access_token"].as_str().is_some() && v["refresh_token"].as_str().is_some(),
         "{v}"
     );
+}
+
+#[test]
+fn open_hands_the_url_to_the_browser() {
+    // $BROWSER is the browser: a script that follows the URL like one.
+    let dir = std::env::temp_dir().join(format!("oauth2kit-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let browser = dir.join("browser.sh");
+    std::fs::write(
+        &browser,
+        "#!/bin/sh\nexec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = DevServer::spawn().expect("devserver");
+    let out = run(cmd()
+        .args([
+            "token",
+            "authorization-code",
+            "--issuer",
+            &server.url(),
+            "--client-id",
+            reg::PUBLIC_CLIENT_ID,
+            "--json",
+            "--wait",
+            "20",
+            "--open",
+        ])
+        .env("BROWSER", &browser));
+    let _ = std::fs::remove_dir_all(&dir);
+    let v = json_out(&out);
+    assert!(v["access_token"].as_str().is_some(), "{v}");
+}
+
+#[test]
+fn a_refused_sign_in_says_so_in_the_browser_and_exits_3() {
+    let server = DevServer::spawn().expect("devserver");
+    // The devserver refuses (access_denied) when login_hint=deny.
+    let (child, auth_url, _err) = start_auth_code(&server, &["--login-hint", "deny"]);
+    let (_, location) = get(&auth_url);
+    let location = location.expect("Location");
+    assert!(location.contains("error=access_denied"), "{location}");
+    let (status, _, page) = get_page(&location);
+    assert_eq!(status, 200);
+    assert!(page.contains("Sign-in did not complete"), "{page}");
+    assert!(page.contains("access_denied") && !page.contains("You can close this window."));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
 }
 
 #[test]

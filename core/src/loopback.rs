@@ -68,14 +68,12 @@ impl LoopbackListener {
     }
 
     /// Waits for the redirect and returns it as a full URL. Requests to other
-    /// paths (a browser's favicon) get a 404 and the wait goes on.
+    /// paths (a browser's favicon) get a 404 and the wait goes on. The page the
+    /// browser shows says whether sign-in went through: after an `error`
+    /// redirect (`access_denied`…) it says so, not "you can close this window"
+    /// as if all were well.
     pub fn wait(&self, timeout: Duration) -> Result<String> {
-        self.serve_one(timeout, |_| {
-            (
-                200,
-                "oauth2kit received the authorization response. You can close this window.".into(),
-            )
-        })
+        self.serve_one(timeout, |target| (200, page_for(target)))
     }
 
     /// Like [`LoopbackListener::wait`], but `answer` decides the response from the
@@ -132,6 +130,55 @@ impl LoopbackListener {
         let origin = self.redirect_uri.origin().ascii_serialization();
         Some(format!("{origin}{target}"))
     }
+}
+
+/// The browser's page for a redirect: its `error` and `error_description`
+/// are the server's (or an attacker's) text, so they are HTML-escaped and the
+/// description is cut to 200 characters.
+fn page_for(target: &str) -> String {
+    let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let mut error = None;
+    let mut description = None;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "error" => error = Some(v.into_owned()),
+            "error_description" => description = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    match error {
+        None => "oauth2kit received the authorization response. You can close this window.".into(),
+        Some(e) => {
+            let why = description
+                .map(|d| {
+                    format!(
+                        " ({})",
+                        escape_html(&d.chars().take(200).collect::<String>())
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "Sign-in did not complete: the authorization server answered {}{why}. \
+                 You can close this window and try again.",
+                escape_html(&e)
+            )
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn read_head(stream: &mut TcpStream) -> Option<String> {
@@ -192,6 +239,22 @@ mod tests {
         let got = l.wait(Duration::from_secs(5)).unwrap();
         browser.join().unwrap();
         assert_eq!(got, format!("{}?code=c&state=s", uri));
+    }
+
+    #[test]
+    fn the_page_says_when_sign_in_was_refused_and_escapes_what_the_server_wrote() {
+        assert!(page_for("/cb?code=c&state=s").contains("You can close this window."));
+        let refused = page_for(
+            "/cb?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=s",
+        );
+        assert!(refused.starts_with("Sign-in did not complete"), "{refused}");
+        assert!(refused.contains("access_denied"), "{refused}");
+        assert!(
+            refused.contains("&lt;script&gt;") && !refused.contains("<script>"),
+            "{refused}"
+        );
+        let long = format!("/cb?error=x&error_description={}", "a".repeat(5000));
+        assert!(page_for(&long).len() < 400);
     }
 
     #[test]
