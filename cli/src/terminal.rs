@@ -68,6 +68,14 @@ impl Drop for Spinner {
     }
 }
 
+/// Opens `url` in the browser for `--open`; the URL is printed anyway, so a
+/// machine without one (a server over SSH) only gets a note.
+pub fn open_browser(url: &str) {
+    if let Err(e) = webbrowser::open(url) {
+        eprintln!("(could not open a browser: {e}; open the URL above by hand)");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,13 +91,5 @@ mod tests {
                 .all(|l| l.chars().count() == lines[0].chars().count())
         );
         assert!(q.contains('█') || q.contains('▀') || q.contains('▄'));
-    }
-}
-
-/// Opens `url` in the browser for `--open`; the URL is printed anyway, so a
-/// machine without one (a server over SSH) only gets a note.
-pub fn open_browser(url: &str) {
-    if let Err(e) = webbrowser::open(url) {
-        eprintln!("(could not open a browser: {e}; open the URL above by hand)");
     }
 }
