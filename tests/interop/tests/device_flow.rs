@@ -211,3 +211,23 @@ fn a_wrong_user_code_is_refused_by_the_page() -> R {
     assert!(err.to_string().contains("incorrect"), "{err}");
     Ok(())
 }
+
+/// Basic auth and no scope make an empty form body: it must go out with
+/// `Content-Length: 0`, or oidc-provider refuses it ("only
+/// application/x-www-form-urlencoded content-type bodies are supported").
+#[test]
+fn device_authorization_with_basic_auth_and_no_scope() -> R {
+    let peer = OidcProvider::shared()?;
+    let meta = discover(peer.issuer())?;
+    let client = oauth2kit::blocking::Client::new(
+        oauth2kit::OAuthClient::builder(Registered::Basic.client_id())
+            .metadata(meta)
+            .auth_method(Registered::Basic.auth_method())
+            .client_secret(Registered::Basic.secret().unwrap())
+            .build()?,
+    )?;
+    let auth = client.device_authorization(None)?;
+    assert!(auth.verification_uri.starts_with(peer.issuer()));
+    assert!(!auth.user_code.is_empty());
+    Ok(())
+}
