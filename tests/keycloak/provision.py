@@ -32,6 +32,7 @@ POST_SECRET = "post-secret-7f3a"
 JWT_SECRET = "jwt-secret-client-secret-of-at-least-32-bytes"
 DPOP_SECRET = "dpop-secret-91c2"
 CIBA_SECRET = "ciba-secret-5d0e"
+TARGET_SECRET = "target-secret-2b8f"  # introspects the tokens exchanged for its audience
 
 # Any loopback port (RFC 8252 §7.3: Keycloak ignores the port of a loopback redirect URI).
 LOOPBACK_REDIRECT = "http://127.0.0.1/callback"
@@ -73,6 +74,17 @@ class Admin:
 def jwks(*names: str) -> str:
     keys = [json.loads((KEYS / f"{n}.jwk.json").read_text()) for n in names]
     return json.dumps({"keys": keys})
+
+
+def audience(*client_ids: str) -> list[dict[str, Any]]:
+    """Audience mappers: Keycloak (26.7) answers `active: false` to an
+    introspecting client that is not in the token's `aud`, and token exchange
+    needs the requesting client there too."""
+    return [{
+        "name": f"audience-{cid}", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+        "config": {"included.client.audience": cid, "access.token.introspection": "true",
+                   "access.token.claim": "true", "id.token.claim": "false"},
+    } for cid in client_ids]
 
 
 def client(client_id: str, **extra: Any) -> dict[str, Any]:
@@ -132,32 +144,28 @@ def main() -> None:
     # The audience of token exchange: a client with a role alice holds, so
     # tokens of clients with full scope carry it in `aud`.
     admin.call("POST", f"/{REALM}/clients", client(
-        "target-client", secret="target-secret-unused", serviceAccountsEnabled=False,
+        "target-client", secret=TARGET_SECRET, serviceAccountsEnabled=False,
         standardFlowEnabled=False, directAccessGrantsEnabled=False))
     target = admin.client_uuid("target-client")
     admin.call("POST", f"/{REALM}/clients/{target}/roles", {"name": "reader"})
     role = admin.call("GET", f"/{REALM}/clients/{target}/roles/reader")
     admin.call("POST", f"/{REALM}/users/{admin.user_id(USER['username'])}/role-mappings/clients/{target}", [role])
 
-    # Token exchange needs the requesting client in the subject token's
-    # audience: basic-client puts itself there.
-    self_audience = [{
-        "name": "self-audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
-        "config": {"included.client.audience": "basic-client", "access.token.introspection": "true",
-                   "access.token.claim": "true", "id.token.claim": "false"},
-    }]
+    # Every confidential client is in the audience of its own tokens (see audience()).
     admin.call("POST", f"/{REALM}/clients", client(
         "basic-client", secret=BASIC_SECRET, clientAuthenticatorType="client-secret",
-        protocolMappers=self_audience,
+        protocolMappers=audience("basic-client"),
         attributes={"oidc.ciba.grant.enabled": "true"}))
     admin.call("POST", f"/{REALM}/clients", client(
-        "post-client", secret=POST_SECRET, clientAuthenticatorType="client-secret"))
+        "post-client", secret=POST_SECRET, clientAuthenticatorType="client-secret",
+        protocolMappers=audience("post-client")))
     admin.call("POST", f"/{REALM}/clients", client(
         "jwt-secret-client", secret=JWT_SECRET, clientAuthenticatorType="client-secret-jwt",
+        protocolMappers=audience("jwt-secret-client"),
         attributes={"token.endpoint.auth.signing.alg": "HS256"}))
     for cid, key, alg in (("rsa-client", "rsa-client", "RS256"), ("ec-client", "ec-client", "ES256")):
         admin.call("POST", f"/{REALM}/clients", client(
-            cid, clientAuthenticatorType="client-jwt",
+            cid, clientAuthenticatorType="client-jwt", protocolMappers=audience(cid),
             attributes={"use.jwks.string": "true", "jwks.string": jwks(key),
                         "token.endpoint.auth.signing.alg": alg}))
     admin.call("POST", f"/{REALM}/clients", client(
@@ -169,9 +177,11 @@ def main() -> None:
         "public-device-client", publicClient=True, serviceAccountsEnabled=False, standardFlowEnabled=False))
     admin.call("POST", f"/{REALM}/clients", client(
         "dpop-client", secret=DPOP_SECRET, clientAuthenticatorType="client-secret",
+        protocolMappers=audience("dpop-client"),
         attributes={"dpop.bound.access.tokens": "true"}))
     admin.call("POST", f"/{REALM}/clients", client(
         "ciba-client", secret=CIBA_SECRET, clientAuthenticatorType="client-secret",
+        protocolMappers=audience("ciba-client"),
         attributes={"oidc.ciba.grant.enabled": "true"}))
 
     issuer = f"{base}/realms/{REALM}"
@@ -196,7 +206,7 @@ def main() -> None:
             "public_device": {"id": "public-device-client"},
             "dpop": {"id": "dpop-client", "secret": DPOP_SECRET},
             "ciba": {"id": "ciba-client", "secret": CIBA_SECRET},
-            "target": {"id": "target-client"},
+            "target": {"id": "target-client", "secret": TARGET_SECRET},
         },
     }
     Path(out).write_text(json.dumps(fixtures, indent=2))
