@@ -76,11 +76,17 @@ async fn an_empty_post_body_is_sent_with_content_length_zero() {
     assert_eq!(device.user_code, "UC");
     let request = rx.recv().unwrap();
     assert!(request.starts_with("POST /device "), "{request}");
-    assert!(header(&request, "authorization").is_some(), "Basic auth expected");
+    assert!(
+        header(&request, "authorization").is_some(),
+        "Basic auth expected"
+    );
     assert_eq!(header(&request, "content-length"), Some("0"), "{request}");
     assert!(request.ends_with("\r\n\r\n"), "no body bytes expected");
     assert_eq!(
-        request.to_ascii_lowercase().matches("content-length").count(),
+        request
+            .to_ascii_lowercase()
+            .matches("content-length")
+            .count(),
         1,
         "one Content-Length header: {request}"
     );
@@ -120,7 +126,10 @@ async fn a_form_body_keeps_its_own_length() {
     assert_eq!(body, "scope=read");
     assert_eq!(header(&request, "content-length"), Some("10"));
     assert_eq!(
-        request.to_ascii_lowercase().matches("content-length").count(),
+        request
+            .to_ascii_lowercase()
+            .matches("content-length")
+            .count(),
         1,
         "one Content-Length header: {request}"
     );
