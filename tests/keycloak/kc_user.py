@@ -97,11 +97,11 @@ class User:
 
     def _browse(self, url: str, stop: str | None) -> tuple[str, str]:
         """GETs url and follows redirects until a page (returned as (url, body))
-        or a redirect to `stop` (returned as (location, ""))."""
+        or a redirect off the origin `stop` (returned as (location, ""))."""
         for _ in range(10):
             status, location, body = self.request("GET", url)
             if status in (301, 302, 303, 307, 308):
-                if stop and location.startswith(stop):
+                if stop and not location.startswith(stop):
                     return location, ""
                 url = location
                 continue
@@ -120,21 +120,20 @@ class User:
         return self.request("POST", urllib.parse.urljoin(url, html.unescape(login["action"])), fields)
 
     def login(self, auth_url: str, username: str, password: str, follow: bool = False) -> str:
-        """Signs in and returns the redirect to the client (not followed,
-        unless `follow`: then it is GET, e.g. by a loopback listener)."""
-        redirect_uri = urllib.parse.parse_qs(urllib.parse.urlsplit(auth_url).query).get("redirect_uri", [""])[0]
-        if not redirect_uri:
-            # A PAR authorization URL: the redirect URI is in the pushed request.
-            redirect_uri = "http://127.0.0.1"
-        url, page = self._browse(auth_url, redirect_uri)
+        """Signs in and returns the redirect to the client: the first redirect
+        that leaves Keycloak's origin (not followed, unless `follow`: then it
+        is fetched, as a browser does for a loopback listener)."""
+        u = urllib.parse.urlsplit(auth_url)
+        keycloak = f"{u.scheme}://{u.netloc}/"
+        url, page = self._browse(auth_url, keycloak)
         if not page:
             location = url  # already signed in
         else:
             status, location, body = self._submit_login(page, username, password, url)
             if status not in (302, 303):
                 raise FlowError(f"login answered {status}: {_message(body)}")
-        if not location.startswith(redirect_uri.split("?")[0].rsplit("/", 1)[0]):
-            raise FlowError(f"login ended at an unexpected place: {location.split('?')[0]}")
+            if location.startswith(keycloak):
+                raise FlowError(f"login stayed on Keycloak: {location.split('?')[0]}")
         if follow:
             self.request("GET", location)
         return location
