@@ -31,8 +31,8 @@ class KeycloakTest {
         }
     }
 
-    private fun client(clientId: String, secret: String? = null, method: AuthMethod? = null,
-                       pem: String? = null, kid: String? = null, alg: String? = null) = OAuthClient(ClientConfig(
+    private suspend fun client(clientId: String, secret: String? = null, method: AuthMethod? = null,
+                               pem: String? = null, kid: String? = null, alg: String? = null) = OAuthClient.discover(ClientConfig(
         clientId = clientId,
         clientSecret = secret,
         authMethod = method,
