@@ -26,17 +26,28 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 fetch() {
     [ -x "$DIST/bin/kc.sh" ] && return 0
-    command -v mvn >/dev/null || { say "Maven (mvn) and a JDK 17+ are needed to fetch Keycloak"; return 1; }
-    local tmp
-    tmp="$(mktemp -d "$CACHE.XXXXXX")"
-    say "fetching org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION (zip, about 170 MB, cached in ~/.m2)"
-    mvn -q -B dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
-        -DoutputDirectory="$tmp" >&2
+    if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            say "installing a JDK and Maven (apt)"
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless maven >/dev/null
+        else
+            say "Maven (mvn) and a JDK 17+ are needed to fetch and run Keycloak"; return 1
+        fi
+    fi
+    local tmp t0
+    t0=$(date +%s)
     mkdir -p "$CACHE"
-    (cd "$tmp" && unzip -q "keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip")
+    tmp="$(mktemp -d "$CACHE/fetch.XXXXXX")"
+    say "fetching org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION (zip, about 170 MB, cached in ~/.m2)"
+    mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+        -DoutputDirectory="$tmp" >&2
+    python3 -m zipfile -e "$tmp/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" "$tmp"
+    chmod +x "$tmp/keycloak-$KEYCLOAK_VERSION"/bin/*.sh  # zipfile keeps no modes
     rm -rf "$DIST"
     mv "$tmp/keycloak-$KEYCLOAK_VERSION" "$DIST"
     rm -rf "$tmp"
+    say "fetched and unpacked in $(( $(date +%s) - t0 ))s ($DIST)"
 }
 
 start() {
@@ -73,7 +84,8 @@ wait_ready() {
     deadline=$(( $(date +%s) + START_TIMEOUT ))
     # The condition: the master realm answers. Checked every half second,
     # bounded by START_TIMEOUT; a dead process ends the wait at once.
-    until curl -fs -o /dev/null --max-time 5 "$url/realms/master"; do
+    until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+            "$url/realms/master" 2>/dev/null; do
         if ! kill -0 "$pid" 2>/dev/null; then
             say "Keycloak exited during start-up; its log:"; tail -n 80 "$STATE/keycloak.log" >&2; return 1
         fi
