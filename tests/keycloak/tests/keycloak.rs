@@ -324,6 +324,8 @@ fn introspection_and_revocation_of_access_and_refresh_tokens() -> R {
             .introspect(&refresh, Some(TokenTypeHint::RefreshToken))?
             .active
     );
+    // Without the hint Keycloak reads it as an access token and says inactive.
+    assert!(!client.introspect(&refresh, None)?.active);
 
     client.revoke(&refresh, Some(TokenTypeHint::RefreshToken))?;
     assert!(
