@@ -27,7 +27,8 @@ if [ -f "$OAUTH2KIT_KEYCLOAK_STATE/kc.pid" ] && kill -0 "$(cat "$OAUTH2KIT_KEYCL
     say "using the Keycloak scripts/test.sh started ($(cat "$OAUTH2KIT_KEYCLOAK_STATE/url"))"
 else
     bash "$here/keycloak.sh" start || exit 1
-    trap 'bash "$here/keycloak.sh" stop' EXIT INT TERM
+    trap 'bash "$here/keycloak.sh" stop' EXIT
+    trap 'exit 130' INT TERM
 fi
 waited=$(date +%s)
 FIXTURES="$(bash "$here/keycloak.sh" wait)" || exit 1

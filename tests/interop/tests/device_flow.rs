@@ -11,8 +11,9 @@
 //! SAML 2.0 bearer grant (RFC 7522) are not here: oidc-provider does not
 //! support them out of the box (they would need custom grant handlers
 //! written for this test, i.e. our own reading of the RFC again), so they are
-//! tested against the devserver only. CIBA needs a backchannel user
-//! authentication hook in oidc-provider; likewise devserver only.
+//! tested against the devserver, and token exchange also against Keycloak
+//! (`tests/keycloak`). CIBA needs a backchannel user authentication hook in
+//! oidc-provider; it is tested against the devserver and Keycloak.
 
 // `unwrap_err()` states the expected failure; a panic is the test failing.
 #![allow(clippy::unwrap_used)]
