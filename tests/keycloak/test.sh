@@ -32,7 +32,7 @@ else
 fi
 waited=$(date +%s)
 FIXTURES="$(bash "$here/keycloak.sh" wait)" || exit 1
-say "ready (started $(cat "$OAUTH2KIT_KEYCLOAK_STATE/ready")s after launch; this suite waited $(( $(date +%s) - waited ))s)"
+say "ready (listening $(cat "$OAUTH2KIT_KEYCLOAK_STATE/ready")s after launch; this suite waited $(( $(date +%s) - waited ))s, provisioning included)"
 
 export OAUTH2KIT_KEYCLOAK_FIXTURES="$FIXTURES" OAUTH2KIT_KEYCLOAK_REQUIRED=1
 # The values the C and Kotlin tests read (test-only secrets of an in-memory realm; never printed).
