@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Every test suite of oauth2kit, from a fresh clone. Installs what it needs
 # (apt: redis-server, openssl; npm: oidc-provider; pip: the package and test tools;
-# Maven: Kotlin, JNA, coroutines, JUnit), runs each suite, and ends with one
+# Maven: Kotlin, JNA, coroutines, JUnit, Keycloak), runs each suite, and ends with one
 # line "N passed, M failed" counting suites. Exit status: 0 only if all pass.
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh rust py    # only some suites (names below)
+#   bash scripts/test.sh keycloak   # the Keycloak suite alone (tests/keycloak/README.md)
+#
+# When the keycloak suite is selected, Keycloak (a JVM: ~45 s to start on a
+# quiet 2-core machine, ~2 min on a busy one) is started in the background
+# before the first suite, so it starts while the other suites build and run;
+# the keycloak suite waits for it (a condition, with a timeout) and a trap
+# stops it when this script ends, whatever the outcome.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -54,8 +61,11 @@ suite_c() { bash ffi-c/test.sh; }
 suite_py() { bash py/test.sh; }
 suite_mobile() { bash mobile/test.sh; }
 suite_fuzz() { bash fuzz/run.sh smoke; }
+suite_keycloak() { bash tests/keycloak/test.sh; }
 
-ALL=(rust cli interop c py mobile fuzz)
+# keycloak after c, py and mobile: it reuses their builds (the C library, the
+# Python wheel, the Kotlin bindings).
+ALL=(rust cli interop c py mobile keycloak fuzz)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL[@]}")
 for s in "${SUITES[@]}"; do
@@ -64,6 +74,15 @@ done
 
 passed=0 failed=0 failures=() report=()
 mkdir -p "$CARGO_TARGET_DIR"
+# The suites that passed so far, for the keycloak suite to reuse their builds.
+export OAUTH2KIT_SUITES_DONE=""
+if [[ " ${SUITES[*]} " == *" keycloak "* ]]; then
+    export OAUTH2KIT_KEYCLOAK_STATE="$CARGO_TARGET_DIR/keycloak-run"
+    # Off the critical path: Keycloak starts now, in the background.
+    trap 'bash tests/keycloak/keycloak.sh stop' EXIT
+    trap 'exit 130' INT TERM
+    bash tests/keycloak/keycloak.sh start || echo "scripts/test.sh: Keycloak did not start; the keycloak suite will fail" >&2
+fi
 echo "scripts/test.sh: target directory $CARGO_TARGET_DIR ($(target_size)), $(free_disk)"
 # A whole run from an empty target directory takes about 4.3 GB (measured with the fuzz suite) there.
 if [ "$(free_kb)" -lt $((5 * 1024 * 1024)) ]; then
@@ -74,7 +93,7 @@ for s in "${SUITES[@]}"; do
     echo "################ suite: $s"
     started=$(date +%s)
     if "suite_$s"; then
-        passed=$((passed + 1)); verdict=ok
+        passed=$((passed + 1)); verdict=ok; OAUTH2KIT_SUITES_DONE+=" $s"
     else
         failed=$((failed + 1)); failures+=("$s"); verdict=FAILED
     fi

@@ -80,6 +80,12 @@ impl ReqwestTransport {
         }
         if !req.body.is_empty() {
             builder = builder.body(req.body.clone());
+        } else if req.method == Method::Post && req.header("content-length").is_none() {
+            // hyper sends no length for an empty body, and a server cannot
+            // tell "no body" from "body still coming" without one: oidc-provider
+            // refuses such a form POST (device authorization with Basic auth
+            // and no scope). RFC 9110 §8.6: a POST without a body says 0.
+            builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
         }
         let mut resp = builder.send().await.map_err(|e| self.map_error(&e))?;
         let status = resp.status().as_u16();

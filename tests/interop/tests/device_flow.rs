@@ -11,8 +11,9 @@
 //! SAML 2.0 bearer grant (RFC 7522) are not here: oidc-provider does not
 //! support them out of the box (they would need custom grant handlers
 //! written for this test, i.e. our own reading of the RFC again), so they are
-//! tested against the devserver only. CIBA needs a backchannel user
-//! authentication hook in oidc-provider; likewise devserver only.
+//! tested against the devserver, and token exchange also against Keycloak
+//! (`tests/keycloak`). CIBA needs a backchannel user authentication hook in
+//! oidc-provider; it is tested against the devserver and Keycloak.
 
 // `unwrap_err()` states the expected failure; a panic is the test failing.
 #![allow(clippy::unwrap_used)]
@@ -209,5 +210,25 @@ fn a_wrong_user_code_is_refused_by_the_page() -> R {
         .approve_device(&auth.verification_uri, "BCDF-GHJK")
         .unwrap_err();
     assert!(err.to_string().contains("incorrect"), "{err}");
+    Ok(())
+}
+
+/// Basic auth and no scope make an empty form body: it must go out with
+/// `Content-Length: 0`, or oidc-provider refuses it ("only
+/// application/x-www-form-urlencoded content-type bodies are supported").
+#[test]
+fn device_authorization_with_basic_auth_and_no_scope() -> R {
+    let peer = OidcProvider::shared()?;
+    let meta = discover(peer.issuer())?;
+    let client = oauth2kit::blocking::Client::new(
+        oauth2kit::OAuthClient::builder(Registered::Basic.client_id())
+            .metadata(meta)
+            .auth_method(Registered::Basic.auth_method())
+            .client_secret(Registered::Basic.secret().unwrap())
+            .build()?,
+    )?;
+    let auth = client.device_authorization(None)?;
+    assert!(auth.verification_uri.starts_with(peer.issuer()));
+    assert!(!auth.user_code.is_empty());
     Ok(())
 }
