@@ -833,6 +833,17 @@ void oauth2kit_client_free(oauth2kit_client *client);
  * Errors: `CONFIG` (no authorization endpoint, a bad typed parameter…),
  * `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
  */
+oauth2kit_status oauth2kit_client_authorization_url(const oauth2kit_client *client,
+                                                    const char *scope,
+                                                    const char *redirect_uri,
+                                                    const oauth2kit_param *params,
+                                                    size_t params_len,
+                                                    oauth2kit_authorization **out);
+
+/**
+ * The earlier name of `oauth2kit_client_authorization_url` (the concept's
+ * name in every binding): the same function, kept for existing callers.
+ */
 oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
                                             const char *scope,
                                             const char *redirect_uri,
@@ -841,7 +852,7 @@ oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
                                             oauth2kit_authorization **out);
 
 /**
- * Like `oauth2kit_client_authorize`, through a pushed authorization request
+ * Like `oauth2kit_client_authorization_url`, through a pushed authorization request
  * (RFC 9126): the parameters go authenticated in a back-channel POST to the
  * PAR endpoint (`OAUTH2KIT_OPTION_PAR_URL` or discovery), and the URL of
  * `*out` carries only `client_id` and `request_uri`. Blocks for the POST.

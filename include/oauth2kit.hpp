@@ -253,10 +253,15 @@ class Client {
   // prompt (none alone), max_age (seconds; auth_time is then checked),
   // login_hint, acr_values, ui_locales, claims (a JSON object; an essential
   // id_token.acr is checked in the ID token).
-  Authorization authorize(const std::string& scope = "", const std::string& redirect_uri = "",
-                          const Params& params = {}) const {
+  Authorization authorization_url(const std::string& scope = "", const std::string& redirect_uri = "",
+                                  const Params& params = {}) const {
     auto p = detail::params(params);
     return Authorization(detail::call([&] { return inner_->authorize(scope, redirect_uri, p); }));
+  }
+  // The earlier name of authorization_url (kept for existing callers).
+  Authorization authorize(const std::string& scope = "", const std::string& redirect_uri = "",
+                          const Params& params = {}) const {
+    return authorization_url(scope, redirect_uri, params);
   }
   // Through a pushed authorization request (RFC 9126): a back-channel POST to the
   // PAR endpoint; the returned URL carries only client_id and request_uri.

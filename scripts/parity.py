@@ -99,6 +99,8 @@ def check_op(c: Checks, lang: str, concept: str, entry: dict, exists) -> None:
                 f"{lang}: {concept} is listed as missing ({entry['missing']}) but exists: update the manifest")
     else:
         c.check(exists(name), f"{lang}: operation {concept} as {name}")
+        if "also" in entry:
+            c.check(exists(entry["also"]), f"{lang}: operation {concept} also as {entry['also']}")
 
 
 def check_cpp(m: dict, c: Checks) -> None:
@@ -122,6 +124,8 @@ def py_methods(tree: ast.Module, cls: str, bases: dict[str, ast.ClassDef]) -> se
     if node is None:
         return set()
     names = {n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    # Aliases: `authorization_url = create_authorization_url` in the class body.
+    names |= {t.id for n in node.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     for b in node.bases:
         if isinstance(b, ast.Name):
             names |= py_methods(tree, b.id, bases)
@@ -202,6 +206,8 @@ def check_mobile(m: dict, c: Checks, kotlin: Path | None, swift: Path | None) ->
 def readme_table(m: dict) -> str:
     def cell(entry: dict) -> str:
         name = spelled(entry)
+        if name and "also" in entry:
+            return f"`{name}` (also `{entry['also']}`)"
         return f"`{name}`" if name else "—"
 
     rows = ["| operation | C | C++ | Python | Kotlin / Swift |", "|---|---|---|---|---|"]

@@ -22,6 +22,10 @@ pub enum Spelling {
     Rule,
     /// Under another name (the reason is in the operation's `note`).
     Named(&'static str),
+    /// By the rule, and also under a second name the binding's users know
+    /// (an earlier release's, or a habit of the language: Authlib's
+    /// `fetch_token`). Both must exist.
+    Also(&'static str),
     /// Not there yet; the text says why or where it is tracked.
     Missing(&'static str),
 }
@@ -45,7 +49,7 @@ pub struct Operation {
     pub note: &'static str,
 }
 
-use Spelling::{Missing, Named, Rule};
+use Spelling::{Also, Missing, Named, Rule};
 
 const fn op(name: &'static str, doc: &'static str) -> Operation {
     Operation {
@@ -62,28 +66,28 @@ const fn op(name: &'static str, doc: &'static str) -> Operation {
 /// Every client operation.
 pub const OPERATIONS: &[Operation] = &[
     Operation {
-        c: Named("oauth2kit_client_authorize"),
-        cpp: Named("authorize"),
-        python: Named("create_authorization_url"),
-        mobile: Named("authorizationRequest"),
-        note: "names kept from each binding's first release; unifying them is tracked in issue 14",
+        c: Also("oauth2kit_client_authorize"),
+        cpp: Also("authorize"),
+        python: Also("create_authorization_url"),
+        mobile: Also("authorizationRequest"),
+        note: "the concept name everywhere; each first release's name (Python: Authlib's) kept beside it",
         ..op(
             "authorization_url",
             "the authorization request URL (PKCE, state, nonce) and the pending request to keep",
         )
     },
     Operation {
-        mobile: Named("pushedAuthorizationRequest"),
-        note: "Kotlin's name from its first release",
+        mobile: Also("pushedAuthorizationRequest"),
+        note: "Kotlin's first-release name kept beside the concept name",
         ..op(
             "pushed_authorization_url",
             "a pushed authorization request (RFC 9126), then the short authorization URL",
         )
     },
     Operation {
-        python: Named("fetch_token"),
-        mobile: Named("handleRedirect"),
-        note: "Python follows Authlib's fetch_token; Kotlin's name from its first release",
+        python: Also("fetch_token"),
+        mobile: Also("handleRedirect"),
+        note: "Python also has Authlib's fetch_token; Kotlin its first-release handleRedirect",
         ..op(
             "exchange_redirect",
             "checks the redirect (state, iss, error) and exchanges its code",
@@ -93,8 +97,8 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         c: Missing("implicit grant is legacy; C and C++ plugins are confidential servers"),
         cpp: Missing("implicit grant is legacy; C and C++ plugins are confidential servers"),
-        python: Named("parse_implicit_response"),
-        note: "Python follows Authlib's naming",
+        python: Also("parse_implicit_response"),
+        note: "Python also has Authlib's name",
         ..op(
             "implicit_token",
             "reads the token from an implicit-grant redirect fragment (legacy)",
@@ -106,8 +110,8 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op("password", "the resource owner password grant (legacy)"),
     Operation {
-        python: Named("refresh_token"),
-        note: "Python follows Authlib's refresh_token",
+        python: Also("refresh_token"),
+        note: "Python also has Authlib's refresh_token",
         ..op("refresh", "refreshes a token (RFC 6749 §6)")
     },
     op("extension_grant", "any grant by its grant_type URI"),
@@ -119,13 +123,13 @@ pub const OPERATIONS: &[Operation] = &[
     op("ciba_authorization", "starts a CIBA request (poll mode)"),
     op("poll_ciba_token", "polls a CIBA request to its end"),
     Operation {
-        python: Named("introspect_token"),
-        note: "Python follows Authlib's introspect_token",
+        python: Also("introspect_token"),
+        note: "Python also has Authlib's introspect_token",
         ..op("introspect", "token introspection (RFC 7662)")
     },
     Operation {
-        python: Named("revoke_token"),
-        note: "Python follows Authlib's revoke_token",
+        python: Also("revoke_token"),
+        note: "Python also has Authlib's revoke_token",
         ..op("revoke", "token revocation (RFC 7009)")
     },
     op(
@@ -172,6 +176,7 @@ fn spelled(s: Spelling, rule: String) -> Json {
     match s {
         Rule => json!({"name": rule}),
         Named(n) => json!({"name": n}),
+        Also(n) => json!({"name": rule, "also": n}),
         Missing(why) => json!({"missing": why}),
     }
 }

@@ -161,7 +161,7 @@ unsafe fn authorize_options(
 /// Errors: `CONFIG` (no authorization endpoint, a bad typed parameter…),
 /// `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
 #[unsafe(no_mangle)]
-pub extern "C" fn oauth2kit_client_authorize(
+pub extern "C" fn oauth2kit_client_authorization_url(
     client: *const oauth2kit_client,
     scope: *const c_char,
     redirect_uri: *const c_char,
@@ -169,7 +169,7 @@ pub extern "C" fn oauth2kit_client_authorize(
     params_len: usize,
     out: *mut *mut oauth2kit_authorization,
 ) -> oauth2kit_status {
-    guard("oauth2kit_client_authorize", || {
+    guard("oauth2kit_client_authorization_url", || {
         let out = out_arg(out, "out")?;
         // SAFETY: handle, strings and array checked by the helpers.
         let c = unsafe { oauth2kit_client::get(client, "client") }?;
@@ -182,7 +182,21 @@ pub extern "C" fn oauth2kit_client_authorize(
     })
 }
 
-/// Like `oauth2kit_client_authorize`, through a pushed authorization request
+/// The earlier name of `oauth2kit_client_authorization_url` (the concept's
+/// name in every binding): the same function, kept for existing callers.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_client_authorize(
+    client: *const oauth2kit_client,
+    scope: *const c_char,
+    redirect_uri: *const c_char,
+    params: *const oauth2kit_param,
+    params_len: usize,
+    out: *mut *mut oauth2kit_authorization,
+) -> oauth2kit_status {
+    oauth2kit_client_authorization_url(client, scope, redirect_uri, params, params_len, out)
+}
+
+/// Like `oauth2kit_client_authorization_url`, through a pushed authorization request
 /// (RFC 9126): the parameters go authenticated in a back-channel POST to the
 /// PAR endpoint (`OAUTH2KIT_OPTION_PAR_URL` or discovery), and the URL of
 /// `*out` carries only `client_id` and `request_uri`. Blocks for the POST.

@@ -171,6 +171,33 @@ impl OAuthClient {
             .map(Into::into)
     }
 
+    /// `authorizationRequest` under the concept name every binding shares.
+    #[uniffi::method(default(options))]
+    pub fn authorization_url(
+        &self,
+        options: Option<AuthorizeOptions>,
+    ) -> Result<AuthorizationRequest, OAuth2KitError> {
+        self.authorization_request(options)
+    }
+
+    /// `pushedAuthorizationRequest` under the concept name every binding shares.
+    #[uniffi::method(default(options))]
+    pub async fn pushed_authorization_url(
+        &self,
+        options: Option<AuthorizeOptions>,
+    ) -> Result<AuthorizationRequest, OAuth2KitError> {
+        self.pushed_authorization_request(options).await
+    }
+
+    /// `handleRedirect` under the concept name every binding shares.
+    pub async fn exchange_redirect(
+        &self,
+        pending: Arc<PendingAuthorization>,
+        redirect_url: String,
+    ) -> Result<TokenSet, OAuth2KitError> {
+        self.handle_redirect(pending, redirect_url).await
+    }
+
     /// Exchanges a code you extracted (and whose state you checked) yourself.
     pub async fn exchange_code(
         &self,

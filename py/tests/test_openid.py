@@ -102,3 +102,16 @@ def test_openid_request_parameters_are_sent_and_an_essential_acr_checked(dev: De
                       (dict(claims=[1]), "JSON object"), (dict(claims="{"), "JSON object")):
         with pytest.raises(oauth2kit.ConfigurationError, match=says):
             c.create_authorization_url(scope="openid", **bad)  # type: ignore[arg-type]
+
+
+def test_concept_names_beside_the_authlib_ones(dev: DevServer) -> None:
+    # The names every binding shares (C oauth2kit_client_authorization_url,
+    # Kotlin authorizationUrl…) are the Authlib-style methods under a second name.
+    for cls in (oauth2kit.Client, oauth2kit.AsyncClient):
+        assert cls.authorization_url is cls.create_authorization_url
+        assert cls.exchange_redirect is cls.handle_callback and cls.refresh is cls.refresh_token
+        assert cls.introspect is cls.introspect_token and cls.revoke is cls.revoke_token
+    c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url, **std_options(dev.url))
+    req = c.authorization_url(scope="openid read")
+    token = c.exchange_redirect(follow_authorize(req.url), request=req)
+    assert token.id_token_claims is not None and c.refresh(token).access_token != token.access_token

@@ -448,7 +448,7 @@ static void test_openid_request_parameters(void) {
       {"claims", "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"urn:example:strong\"]}}}"},
   };
   oauth2kit_authorization *a = NULL;
-  OK(oauth2kit_client_authorize(c, "openid read", NULL, params, 4, &a));
+  OK(oauth2kit_client_authorization_url(c, "openid read", NULL, params, 4, &a)); /* the concept name */
   char *u = NULL;
   OK(oauth2kit_authorization_url(a, &u));
   CHECK(strstr(u, "&prompt=login&max_age=300&ui_locales=de-CH+en&claims=%7B%22id_token%22"));

@@ -182,7 +182,7 @@ int main() {
     auto other = c.authorize();
     CHECK(status_of([&] { c.exchange_redirect(other, location); }) == Status::StateMismatch);
     // OpenID Connect request parameters: typed and checked by the core.
-    auto oidc = c.authorize("openid", "", {{"prompt", "consent"}, {"max_age", "60"}, {"acr_values", "urn:a urn:b"}});
+    auto oidc = c.authorization_url("openid", "", {{"prompt", "consent"}, {"max_age", "60"}, {"acr_values", "urn:a urn:b"}});
     CHECK(oidc.url().find("&prompt=consent&max_age=60&acr_values=urn%3Aa+urn%3Ab") != std::string::npos);
     CHECK(status_of([&] { c.authorize("openid", "", {{"prompt", "none consent"}}); }) == Status::Config);
     CHECK(status_of([&] { c.authorize("openid", "", {{"claims", "not json"}}); }) == Status::Config);

@@ -161,6 +161,11 @@ class _Base:
         token from the fragment. The implicit grant is legacy: prefer the code flow."""
         return self._core.implicit_token(request, authorization_response)
 
+    # The concept names every binding shares (C `oauth2kit_client_authorization_url`,
+    # Kotlin `authorizationUrl`…), beside the Authlib spellings above.
+    authorization_url = create_authorization_url
+    implicit_token = parse_implicit_response
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_id={self.client_id!r}, profile={self.profile.name!r}, auth_method={self.auth_method!r})"
 
@@ -344,6 +349,12 @@ class Client(_Base):
         """SAML 2.0 bearer grant (RFC 7522); ``assertion`` base64url-encoded."""
         return self._core.saml2_bearer(assertion, scope)
 
+    # The concept names every binding shares, beside the Authlib spellings.
+    exchange_redirect = handle_callback
+    refresh = refresh_token
+    introspect = introspect_token
+    revoke = revoke_token
+
 
 class AsyncClient(_Base):
     """The asyncio client: the same methods as ``Client``, as coroutines.
@@ -503,6 +514,12 @@ class AsyncClient(_Base):
     async def saml2_bearer(self, assertion: str, *, scope: Optional[str] = None) -> Token:
         """SAML 2.0 bearer grant (RFC 7522); ``assertion`` base64url-encoded."""
         return await self._core.saml2_bearer_async(assertion, scope)
+
+    # The concept names every binding shares, beside the Authlib spellings.
+    exchange_redirect = handle_callback
+    refresh = refresh_token
+    introspect = introspect_token
+    revoke = revoke_token
 
 
 def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:

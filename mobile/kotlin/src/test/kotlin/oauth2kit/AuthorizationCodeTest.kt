@@ -151,7 +151,8 @@ class AuthorizationCodeTest {
     fun `OpenID Connect request parameters are sent and an essential acr is checked`() = runBlocking {
         val client = OAuthClient(Clients.standard("public-client").copy(jwksUri = "${DevServer.url}/jwks"))
         val strong = """{"id_token":{"acr":{"essential":true,"values":["urn:example:strong"]}}}"""
-        val request = client.authorizationRequest(AuthorizeOptions(
+        // authorizationUrl / exchangeRedirect: the concept names every binding shares.
+        val request = client.authorizationUrl(AuthorizeOptions(
             scope = "openid read", prompt = "login", maxAge = 300.0, loginHint = "alice@example.com",
             acrValues = listOf("urn:example:strong", "urn:example:weak"), uiLocales = listOf("de-CH", "en"),
             claimsJson = strong,
@@ -165,7 +166,7 @@ class AuthorizationCodeTest {
         DevServer.idTokenClaims("""{"acr":"urn:example:weak"}""")
         try {
             val e = assertThrows<OAuth2KitException.InvalidResponse> {
-                runBlocking { client.handleRedirect(request.pending, DevServer.authorize(request.url)) }
+                runBlocking { client.exchangeRedirect(request.pending, DevServer.authorize(request.url)) }
             }
             assertTrue(e.message!!.contains("acr"), e.message)
         } finally {
