@@ -15,8 +15,14 @@ if [ ! -x "$PY" ]; then
     "${PYTHON:-python3}" -m venv "$VENV"
 fi
 "$PY" -m pip install -q --disable-pip-version-check "pytest>=8" "pytest-asyncio>=0.23" "requests>=2.28" "httpx>=0.24" "mypy>=1.10"
-echo "py/test.sh: building and installing ./py (maturin, release)…"
-"$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$ROOT/py"
+echo "py/test.sh: building the wheel (maturin, release) and installing it…"
+# `pip wheel ./py` is also how to ship to machines without Rust: one abi3
+# wheel per platform (py/README.md, "Shipping a wheel").
+rm -f "$CARGO_TARGET_DIR"/wheels/oauth2kit-*.whl
+"$PY" -m pip wheel -q --disable-pip-version-check --no-deps -w "$CARGO_TARGET_DIR/wheels" "$ROOT/py"
+WHEEL="$(ls "$CARGO_TARGET_DIR"/wheels/oauth2kit-*.whl)"
+echo "py/test.sh: $(basename "$WHEEL"): $(stat -c %s "$WHEEL") bytes"
+"$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 # Real peers for two of the suites (skipped, and said so, when they cannot be had):
 # redis-server for the fleet store, npm oidc-provider (tests/interop's pinned copy) for interop.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 import requests
@@ -68,3 +70,17 @@ def test_httpx_sync_client_rejects_async_session(abasic: oauth2kit.AsyncClient, 
     with httpx.Client(auth=HttpxAuth(oauth2kit.AsyncSession(abasic, client_credentials=True))) as http:
         with pytest.raises(TypeError):
             http.get(f"{dev.url}/resource")
+
+
+def test_a_missing_adapter_dependency_names_the_extra(tmp_path: Path) -> None:
+    # A fresh interpreter where `requests` / `httpx` cannot be imported.
+    import os
+    import subprocess
+    import sys
+    blocker = tmp_path / "requests.py"
+    blocker.write_text("raise ModuleNotFoundError('No module named requests', name='requests')\n")
+    (tmp_path / "httpx.py").write_text("raise ModuleNotFoundError('No module named httpx', name='httpx')\n")
+    for module, extra in (("requests_auth", "requests"), ("httpx_auth", "httpx")):
+        out = subprocess.run([sys.executable, "-c", f"import oauth2kit.{module}"], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(tmp_path)})
+        assert out.returncode != 0 and f'oauth2kit[{extra}]' in out.stderr, out.stderr

@@ -12,7 +12,14 @@ from __future__ import annotations
 import asyncio
 from typing import AsyncGenerator, Generator, Union
 
-import httpx
+try:
+    import httpx
+except ModuleNotFoundError as e:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        "oauth2kit.httpx_auth needs the httpx package: pip install \"oauth2kit[httpx]\" "
+        "(from a checkout: pip install \"./py[httpx]\")",
+        name=e.name,
+    ) from e
 
 from ._oauth2kit import Token
 from ._session import AsyncSession, Session

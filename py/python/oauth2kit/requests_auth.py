@@ -13,8 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-from requests.auth import AuthBase
+try:
+    import requests
+    from requests.auth import AuthBase
+except ModuleNotFoundError as e:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        "oauth2kit.requests_auth needs the requests package: pip install \"oauth2kit[requests]\" "
+        "(from a checkout: pip install \"./py[requests]\")",
+        name=e.name,
+    ) from e
 
 from ._session import Session
 
