@@ -227,6 +227,44 @@ impl Token {
         Ok(d)
     }
 
+    /// The inverse of `to_dict` (`json.loads(json.dumps(t.to_dict()))` round
+    /// trips): the standard fields by name, every other key into `extra`.
+    /// What a dict cannot hold is not restored (validated ID token claims, a
+    /// DPoP key): persist with `to_json`/`from_json` for that.
+    #[staticmethod]
+    fn from_dict<'py>(py: Python<'py>, d: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        const NAMED: [&str; 6] = [
+            "token_type",
+            "refresh_token",
+            "expires_in",
+            "expires_at",
+            "scope",
+            "id_token",
+        ];
+        let access = d
+            .get_item("access_token")?
+            .ok_or_else(|| config(py, "the dict has no access_token"))?;
+        let kwargs = PyDict::new(py);
+        let extra = PyDict::new(py);
+        for (k, v) in d.iter() {
+            let name: String = k
+                .extract()
+                .map_err(|_| config(py, "token dict keys must be strings"))?;
+            if name == "access_token" || v.is_none() {
+                continue;
+            }
+            if NAMED.contains(&name.as_str()) {
+                kwargs.set_item(&name, v)?;
+            } else {
+                extra.set_item(&name, v)?;
+            }
+        }
+        if !extra.is_empty() {
+            kwargs.set_item("extra", extra)?;
+        }
+        py.get_type::<Token>().call((access,), Some(&kwargs))
+    }
+
     /// The core's JSON form (what token stores write). Contains the secrets.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.inner).map_err(|e| PyValueError::new_err(e.to_string()))

@@ -192,6 +192,12 @@ impl AuthorizationRequest {
         self.pending.code_verifier.is_some()
     }
 
+    /// `url, state = request`: unpacks like Authlib's `(uri, state)` pair.
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+        pyo3::types::PyTuple::new(py, [self.url.as_str(), self.pending.state.expose()])?
+            .try_iter()
+    }
+
     /// JSON to keep in a server-side session (contains the PKCE verifier).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let v = serde_json::json!({ "url": self.url, "pending": self.pending });

@@ -210,3 +210,21 @@ def test_loopback_listener_native_app_flow(dev: DevServer) -> None:
         oauth2kit.LoopbackListener().wait(timeout=0.2)
     with pytest.raises(oauth2kit.ConfigurationError):
         oauth2kit.LoopbackListener("https://app.example/cb")
+
+
+def test_authlib_habits_work_or_say_the_oauth2kit_spelling(basic: oauth2kit.Client, dev: DevServer) -> None:
+    token_url, auth_url = f"{dev.url}/token", f"{dev.url}/authorize"
+    # Authlib: uri, state = client.create_authorization_url(authorization_endpoint)
+    req = basic.create_authorization_url(auth_url, scope="read")
+    uri, state = req
+    assert uri == req.url and state == req.state
+    # Authlib: client.fetch_token(token_endpoint, authorization_response=redirect_url)
+    token = basic.fetch_token(token_url, authorization_response=follow_authorize(uri), request=req)
+    assert token.access_token
+    # What cannot work says how it is spelled here.
+    with pytest.raises(oauth2kit.ConfigurationError, match="request="):
+        basic.fetch_token(token_url, authorization_response=follow_authorize(basic.create_authorization_url().url))
+    with pytest.raises(oauth2kit.ConfigurationError, match="token_url="):
+        basic.fetch_token("https://elsewhere.example/token", authorization_response=uri, request=req)
+    with pytest.raises(oauth2kit.ConfigurationError, match="authorization_url="):
+        basic.create_authorization_url("https://elsewhere.example/authorize")

@@ -172,3 +172,16 @@ def test_expired_device_code(basic: oauth2kit.Client, dev: DevServer) -> None:
     auth = basic.device_authorization()
     with pytest.raises(oauth2kit.ExpiredError):
         basic.poll_device_token(auth)
+
+
+def test_a_token_round_trips_through_json_dumps_as_a_dict() -> None:
+    import json
+
+    t = oauth2kit.Token("at-1", token_type="Bearer", refresh_token="rt-1", expires_in=600, scope="read",
+                        extra={"org": "acme", "n": 3})
+    back = oauth2kit.Token.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert (back.access_token, back.token_type, back.refresh_token, back.scope, back["org"], back["n"]) == (
+        "at-1", "Bearer", "rt-1", "read", "acme", 3)
+    assert back.expires_at is not None and abs(back.expires_at - t.expires_at) < 0.01  # type: ignore[operator]
+    with pytest.raises(oauth2kit.ConfigurationError, match="access_token"):
+        oauth2kit.Token.from_dict({"token_type": "Bearer"})

@@ -108,6 +108,7 @@ class _Base:
 
     def create_authorization_url(
         self,
+        url: Optional[str] = None,
         *,
         scope: Optional[str] = None,
         redirect_uri: Optional[str] = None,
@@ -138,7 +139,11 @@ class _Base:
 
         Keep the returned request (``to_json()`` for a server-side session)
         until the redirect comes back, then call ``fetch_token(redirect_url, request=...)``.
+        As in Authlib, ``url, state = client.create_authorization_url(...)``
+        unpacks it, and ``url`` may be passed first when it is the configured
+        authorization endpoint.
         """
+        self._check_endpoint(url, "authorization", "authorization_url")
         extra = _openid_params(prompt, max_age, login_hint, acr_values, ui_locales, claims, params)
         return self._core.authorization_url(
             scope=scope, redirect_uri=redirect_uri, state=state, pkce=pkce, nonce=nonce, implicit=implicit, extra=extra or None
@@ -166,6 +171,40 @@ class _Base:
     authorization_url = create_authorization_url
     implicit_token = parse_implicit_response
 
+    def _check_endpoint(self, url: Optional[str], kind: str, option: str) -> None:
+        """Authlib passes endpoint URLs per call; oauth2kit configures them once.
+        A URL given per call must be the configured one, or this says how to configure it."""
+        if url is None:
+            return
+        configured = self.endpoints.get(kind)
+        if url.rstrip("/") != (configured or "").rstrip("/"):
+            raise ConfigurationError(
+                f"oauth2kit takes the {kind} endpoint from the client's configuration "
+                f"({option}=..., or discovery), not from each call: it is {configured!r}, this call gave {url!r}; "
+                f"leave the URL out, or make the client with {option}={url!r}"
+            )
+
+    def _redirect_args(
+        self,
+        url: Optional[str],
+        authorization_response: Optional[str],
+        code: Optional[str],
+        request: Optional[AuthorizationRequest],
+    ) -> Optional[str]:
+        """Sorts out ``fetch_token``'s first argument: the redirect URL (ours), or a
+        token endpoint URL followed by ``authorization_response=`` (Authlib's habit).
+        Returns the redirect URL, if any."""
+        if url is not None and authorization_response is None and _looks_like_redirect(url):
+            url, authorization_response = None, url
+        self._check_endpoint(url, "token", "token_url")
+        if (authorization_response is not None or code is not None) and request is None:
+            raise ConfigurationError(
+                "pass request= (the AuthorizationRequest that create_authorization_url returned): "
+                "Authlib keeps it in its session object, oauth2kit hands it to you so that one "
+                "client can serve many users (keep it with request.to_json() between requests)"
+            )
+        return authorization_response
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_id={self.client_id!r}, profile={self.profile.name!r}, auth_method={self.auth_method!r})"
 
@@ -188,8 +227,9 @@ class Client(_Base):
 
     def fetch_token(
         self,
-        authorization_response: Optional[str] = None,
+        url: Optional[str] = None,
         *,
+        authorization_response: Optional[str] = None,
         request: Optional[AuthorizationRequest] = None,
         code: Optional[str] = None,
         grant_type: Optional[str] = None,
@@ -206,10 +246,14 @@ class Client(_Base):
         - ``username`` and ``password``: the password grant;
         - ``grant_type`` of another kind: that extension grant with ``params``;
         - otherwise: client credentials with ``scope``.
+
+        ``url`` is the redirect URL; Authlib's ``fetch_token(token_url,
+        authorization_response=redirect_url)`` works too when ``token_url`` is
+        the configured token endpoint.
         """
+        authorization_response = self._redirect_args(url, authorization_response, code, request)
         if authorization_response is not None or code is not None:
-            if request is None:
-                raise ConfigurationError("pass request= (the AuthorizationRequest from create_authorization_url)")
+            assert request is not None
             if authorization_response is not None:
                 return self._core.exchange_redirect(request, authorization_response)
             assert code is not None
@@ -373,8 +417,9 @@ class AsyncClient(_Base):
 
     async def fetch_token(
         self,
-        authorization_response: Optional[str] = None,
+        url: Optional[str] = None,
         *,
+        authorization_response: Optional[str] = None,
         request: Optional[AuthorizationRequest] = None,
         code: Optional[str] = None,
         grant_type: Optional[str] = None,
@@ -384,9 +429,9 @@ class AsyncClient(_Base):
         **params: str,
     ) -> Token:
         """Gets tokens; chooses the grant like ``Client.fetch_token``."""
+        authorization_response = self._redirect_args(url, authorization_response, code, request)
         if authorization_response is not None or code is not None:
-            if request is None:
-                raise ConfigurationError("pass request= (the AuthorizationRequest from create_authorization_url)")
+            assert request is not None
             if authorization_response is not None:
                 return await self._core.exchange_redirect_async(request, authorization_response)
             assert code is not None
@@ -531,6 +576,16 @@ def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
 async def discover_async(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
     """Async ``discover``."""
     return await CoreClient.discover_async(issuer, timeout=timeout)
+
+
+def _looks_like_redirect(url: str) -> bool:
+    """A URL carrying an authorization response (``code``, ``error`` or ``state``
+    in its query or fragment), as opposed to an endpoint URL."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    names = {k for part in (parts.query, parts.fragment) for k, _ in urllib.parse.parse_qsl(part)}
+    return bool(names & {"code", "error", "state", "access_token"})
 
 
 def _openid_params(
