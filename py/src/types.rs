@@ -194,8 +194,7 @@ impl AuthorizationRequest {
 
     /// `url, state = request`: unpacks like Authlib's `(uri, state)` pair.
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
-        pyo3::types::PyTuple::new(py, [self.url.as_str(), self.pending.state.expose()])?
-            .try_iter()
+        pyo3::types::PyTuple::new(py, [self.url.as_str(), self.pending.state.expose()])?.try_iter()
     }
 
     /// JSON to keep in a server-side session (contains the PKCE verifier).
