@@ -14,8 +14,9 @@
 # (executions, edges, corpus, crashes, hangs) and "N passed, M failed"
 # counting targets; exits non-zero on any crash or hang.
 #
-# Environment: FUZZ_SECONDS (per target), FUZZ_JOBS (targets at once; default:
-# the number of CPUs), CARGO_TARGET_DIR.
+# Environment: FUZZ_SECONDS (per target), FUZZ_EXECS (stop a target once it
+# has run this many executions, e.g. 10000000, whichever of the two comes
+# first), FUZZ_JOBS (targets at once; default: the number of CPUs), CARGO_TARGET_DIR.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -64,7 +65,7 @@ fuzz_one() {
     local t="$1" out="$out_root/$1"
     rm -rf "$out"
     mkdir -p "$out"
-    cargo afl fuzz -V "$seconds" -t 1000 -i "fuzz/corpus/$t" -o "$out" -x fuzz/json.dict \
+    cargo afl fuzz ${FUZZ_EXECS:+-E "$FUZZ_EXECS"} -V "$seconds" -t 1000 -i "fuzz/corpus/$t" -o "$out" -x fuzz/json.dict \
         -- "$bins/$t" >"$out/afl.log" 2>&1
 }
 
