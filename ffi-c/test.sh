@@ -73,7 +73,9 @@ python3 tests/hostile/server.py <"$WORK/hostile.in" >"$WORK/hostile.out" &
 HOSTILE_PID=$!
 exec {HOSTILE_IN}>"$WORK/hostile.in" {HOSTILE_OUT}<"$WORK/hostile.out"
 read -r -t 30 OAUTH2KIT_HOSTILE_URL <&"$HOSTILE_OUT"
-export OAUTH2KIT_HOSTILE_URL
+# Its second line: a TLS listener whose certificate no client trusts.
+read -r -t 30 OAUTH2KIT_HOSTILE_TLS_URL <&"$HOSTILE_OUT"
+export OAUTH2KIT_HOSTILE_URL OAUTH2KIT_HOSTILE_TLS_URL
 say "hostile server at $OAUTH2KIT_HOSTILE_URL"
 
 # ---- redis-server (the fleet store's tests) --------------------------------

@@ -40,7 +40,8 @@ const CASES: &[(&str, i32)] = &[
     ("gzip_bomb", 6),
 ];
 
-struct Hostile(Child, String);
+/// The server, its URL and its TLS listener's (a certificate no one trusts).
+struct Hostile(Child, String, String);
 
 impl Hostile {
     fn spawn() -> Hostile {
@@ -51,12 +52,12 @@ impl Hostile {
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 tests/hostile/server.py");
-        // It prints its URL once it listens.
-        let mut url = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut url)
-            .unwrap();
-        Hostile(child, url.trim().to_string())
+        // It prints its URLs once it listens.
+        let (mut url, mut tls) = (String::new(), String::new());
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut url).unwrap();
+        out.read_line(&mut tls).unwrap();
+        Hostile(child, url.trim().to_string(), tls.trim().to_string())
     }
 }
 
@@ -91,6 +92,28 @@ fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
         let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
         assert_eq!(o.status.code(), Some(*code), "{mode}: {out}");
         assert_clean(mode, &out);
+    }
+}
+
+/// An untrusted certificate and an unknown host: exit 5 (transport), no secret.
+#[test]
+fn an_untrusted_certificate_and_an_unknown_host_exit_5() {
+    let server = Hostile::spawn();
+    for base in [server.2.as_str(), "https://no-such-host.invalid"] {
+        let o = run(cmd()
+            .args([
+                "token",
+                "client-credentials",
+                "--client-id",
+                "hostile-client",
+            ])
+            .args(["--auth-method", "post", "--timeout", "5"])
+            .arg("--token-url")
+            .arg(format!("{base}/token"))
+            .env("OAUTH2KIT_CLIENT_SECRET", SECRET));
+        let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(5), "{base}: {out}");
+        assert_clean(base, &out);
     }
 }
 

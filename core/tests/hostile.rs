@@ -45,6 +45,8 @@ const CASES: &[(&str, Option<ErrorCode>)] = &[
 struct Hostile {
     child: Child,
     url: String,
+    /// Its TLS listener, with a certificate no client trusts.
+    tls_url: String,
 }
 
 impl Hostile {
@@ -57,14 +59,16 @@ impl Hostile {
             .spawn()
             .expect("python3 tests/hostile/server.py");
         // The server prints its URL once it listens: no sleep needed.
-        let mut url = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut url)
-            .unwrap();
+        let (mut url, mut tls_url) = (String::new(), String::new());
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut url).unwrap();
+        out.read_line(&mut tls_url).unwrap();
         assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+        assert!(tls_url.starts_with("https://127.0.0.1:"), "{tls_url:?}");
         Hostile {
             child,
             url: url.trim().to_string(),
+            tls_url: tls_url.trim().to_string(),
         }
     }
 }
@@ -77,6 +81,10 @@ impl Drop for Hostile {
 }
 
 fn client(base: &str, mode: &str) -> blocking::Client {
+    client_with_timeout(base, mode, Duration::from_secs(1))
+}
+
+fn client_with_timeout(base: &str, mode: &str, timeout: Duration) -> blocking::Client {
     let oauth = OAuthClient::builder("hostile-client")
         .client_secret(SECRET)
         .auth_method(AuthMethod::ClientSecretPost)
@@ -87,7 +95,7 @@ fn client(base: &str, mode: &str) -> blocking::Client {
         .build()
         .unwrap();
     let options = HttpOptions {
-        timeout: Duration::from_secs(1),
+        timeout,
         ..HttpOptions::default()
     };
     blocking::Client::with_options(oauth, options).unwrap()
@@ -147,6 +155,21 @@ fn every_hostile_mode_ends_in_its_code_or_a_clamped_success() {
             }
             (outcome, _) => panic!("{mode}: expected {expected:?}, got {outcome:?}"),
         }
+    }
+}
+
+/// A certificate no one trusts and a host that does not exist: a transport
+/// error (code 7) at once, never retried as transient, nothing leaked.
+#[test]
+fn an_untrusted_certificate_and_an_unknown_host_are_transport_errors() {
+    let server = Hostile::spawn();
+    for base in [server.tls_url.as_str(), "https://no-such-host.invalid"] {
+        let e = client_with_timeout(base, "x", Duration::from_secs(5))
+            .client_credentials(None)
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Transport, "{base}: {e}");
+        assert!(!e.is_transient(), "{base}: {e:?}");
+        assert_nothing_leaks(base, &format!("{e}\n{e:?}"), "");
     }
 }
 

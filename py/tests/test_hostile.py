@@ -48,14 +48,31 @@ CASES: "list[Tuple[str, Optional[int]]]" = [
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Iterator[str]:
+def hostile_urls() -> Iterator[Tuple[str, str]]:
+    """The server's URL and its TLS listener's (a certificate no client trusts)."""
     proc = subprocess.Popen([sys.executable, str(SERVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()  # printed once it listens
-    assert url.startswith("http://127.0.0.1:"), url
-    yield url
+    tls = proc.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:") and tls.startswith("https://127.0.0.1:"), (url, tls)
+    yield url, tls
     proc.kill()
     proc.wait()
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_urls: Tuple[str, str]) -> str:
+    return hostile_urls[0]
+
+
+@pytest.mark.parametrize("which", ["untrusted certificate", "unknown host"])
+def test_an_untrusted_certificate_and_an_unknown_host_are_transport_errors(hostile_urls: Tuple[str, str], which: str) -> None:
+    base = hostile_urls[1] if which == "untrusted certificate" else "https://no-such-host.invalid"
+    c = oauth2kit.Client("hostile-client", SECRET, auth_method="client_secret_post", token_url=f"{base}/token", timeout=5.0)
+    with pytest.raises(oauth2kit.OAuth2Error) as e:
+        c.client_credentials()
+    assert e.value.code == 7 and not e.value.is_transient, repr(e.value)
+    assert_clean(e.value)
 
 
 def client(url: str, mode: str) -> oauth2kit.Client:

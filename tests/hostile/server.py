@@ -3,8 +3,10 @@
 the first path segment (`http://127.0.0.1:PORT/<mode>/token`). Loopback only.
 
 Prints its base URL on the first line of stdout once it listens (tests wait
-on that line, never on a sleep) and exits when stdin closes, so a test that
-dies takes the server with it.
+on that line, never on a sleep), then on the second line the base URL of a
+TLS listener whose certificate is self-signed (core/tests/data; no client
+trusts it: every request there must fail at the handshake), and exits when
+stdin closes, so a test that dies takes the server with it.
 
 Every token it sends is a LEAK-… value: a test fails if one shows up in an
 error. The modes are listed in MODES with what a client must make of them.
@@ -17,8 +19,10 @@ from typing import Iterator
 import email.utils
 import gzip
 import json
+import os
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -202,13 +206,33 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
+class TlsServer(Server):
+    """HTTPS with a self-signed certificate: the client's handshake fails."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "tests", "data")
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(os.path.join(data, "self-signed.cert.pem"), os.path.join(data, "self-signed.key.pem"))
+
+    def get_request(self) -> "tuple[socket.socket, object]":
+        sock, addr = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the refused handshakes are the point
+
+
 def main() -> None:
     if "--modes" in sys.argv:
         print(json.dumps(MODES))
         return
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    tls = TlsServer()
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
     print("http://127.0.0.1:%d" % server.server_address[1], flush=True)
+    print("https://127.0.0.1:%d" % tls.server_address[1], flush=True)
     sys.stdin.read()  # until the test closes our stdin (or dies)
 
 

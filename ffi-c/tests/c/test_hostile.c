@@ -53,10 +53,10 @@ static const struct {
     {"gzip_bomb", OAUTH2KIT_STATUS_INVALID_RESPONSE},
 };
 
-static oauth2kit_client *client_for(const char *mode) {
+static oauth2kit_client *client_at(const char *base, const char *mode, const char *timeout) {
   char token[512], device[512];
-  snprintf(token, sizeof token, "%s/%s/token", BASE, mode);
-  snprintf(device, sizeof device, "%s/%s/device", BASE, mode);
+  snprintf(token, sizeof token, "%s/%s/token", base, mode);
+  snprintf(device, sizeof device, "%s/%s/device", base, mode);
   oauth2kit_config *cfg = NULL;
   oauth2kit_client *c = NULL;
   if (oauth2kit_config_new("hostile-client", &cfg) != OAUTH2KIT_STATUS_OK) return NULL;
@@ -64,11 +64,13 @@ static oauth2kit_client *client_for(const char *mode) {
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, "client_secret_post") == OAUTH2KIT_STATUS_OK);
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, token) == OAUTH2KIT_STATUS_OK);
   CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DEVICE_AUTHORIZATION_URL, device) == OAUTH2KIT_STATUS_OK);
-  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT, "1") == OAUTH2KIT_STATUS_OK);
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TIMEOUT, timeout) == OAUTH2KIT_STATUS_OK);
   CHECK(oauth2kit_client_new(cfg, &c) == OAUTH2KIT_STATUS_OK);
   oauth2kit_config_free(cfg);
   return c;
 }
+
+static oauth2kit_client *client_for(const char *mode) { return client_at(BASE, mode, "1"); }
 
 static void check_last_error_clean(const char *mode) {
   const char *texts[2] = {oauth2kit_last_error_message(), oauth2kit_last_error_body()};
@@ -136,6 +138,31 @@ int main(void) {
     check_last_error_clean("device_huge");
   }
   oauth2kit_client_free(c);
+
+  /* An untrusted certificate and an unknown host: TRANSPORT, nothing leaked.
+   * Under valgrind the TLS case is left to the plain run: memcheck reports
+   * "conditional jump on uninitialised value" inside ring's AES-GCM assembly
+   * (open_within) when the handshake's encrypted records are read, a report
+   * on code it cannot model, not on ours; the DNS case still runs there. */
+  const char *tls = getenv("OAUTH2KIT_HOSTILE_TLS_URL");
+  CHECK(tls != NULL);
+  const int under_valgrind = getenv("OAUTH2KIT_UNDER_VALGRIND") != NULL;
+  const char *bases[2] = {tls ? tls : "https://127.0.0.1:9", "https://no-such-host.invalid"};
+  for (int i = under_valgrind ? 1 : 0; i < 2; i++) {
+    oauth2kit_client *bad = client_at(bases[i], "x", "5");
+    if (!bad) {
+      failures++;
+      continue;
+    }
+    oauth2kit_token_set *t = NULL;
+    oauth2kit_status s2 = oauth2kit_client_client_credentials(bad, NULL, &t);
+    if (s2 != OAUTH2KIT_STATUS_TRANSPORT || t != NULL) {
+      fprintf(stderr, "%s: status %d, expected TRANSPORT: %s\n", bases[i], (int)s2, oauth2kit_last_error_message());
+      failures++;
+    }
+    check_last_error_clean(bases[i]);
+    oauth2kit_client_free(bad);
+  }
 
   printf("hostile: %d failed\n", failures);
   return failures ? 1 : 0;
