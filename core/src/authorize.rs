@@ -61,18 +61,6 @@ pub struct AuthorizeOptions {
     pub extra: Vec<(String, String)>,
 }
 
-/// The authorization-request parameters [`AuthorizeOptions`] has a typed
-/// field for, by their wire names: bindings that take name/value pairs (C,
-/// C++) route these through [`AuthorizeOptions::set_param`].
-pub const TYPED_PARAMS: [&str; 6] = [
-    "prompt",
-    "max_age",
-    "login_hint",
-    "acr_values",
-    "ui_locales",
-    "claims",
-];
-
 impl AuthorizeOptions {
     /// Sets a parameter by its wire name: a typed option (`prompt`,
     /// `max_age`, `login_hint`, `acr_values`, `ui_locales`, `claims`) is
