@@ -16,7 +16,8 @@
 #
 # Environment: FUZZ_SECONDS (per target), FUZZ_EXECS (stop a target once it
 # has run this many executions, e.g. 10000000, whichever of the two comes
-# first), FUZZ_JOBS (targets at once; default: the number of CPUs), CARGO_TARGET_DIR.
+# first), FUZZ_RESUME=1 (continue the last run of that mode, its queue and its
+# execution count, instead of starting over), FUZZ_JOBS (targets at once; default: the number of CPUs), CARGO_TARGET_DIR.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -62,10 +63,15 @@ export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_QUIET=1
 
 fuzz_one() {
-    local t="$1" out="$out_root/$1"
-    rm -rf "$out"
-    mkdir -p "$out"
-    cargo afl fuzz ${FUZZ_EXECS:+-E "$FUZZ_EXECS"} -V "$seconds" -t 1000 -i "fuzz/corpus/$t" -o "$out" -x fuzz/json.dict \
+    local t="$1" out="$out_root/$1" input="fuzz/corpus/$1"
+    if [ -n "${FUZZ_RESUME:-}" ] && [ -f "$out/default/fuzzer_stats" ]; then
+        # AFL++ resumes the queue and keeps counting executions from its stats.
+        input=-
+    else
+        rm -rf "$out"
+        mkdir -p "$out"
+    fi
+    cargo afl fuzz ${FUZZ_EXECS:+-E "$FUZZ_EXECS"} -V "$seconds" -t 1000 -i "$input" -o "$out" -x fuzz/json.dict \
         -- "$bins/$t" >"$out/afl.log" 2>&1
 }
 
