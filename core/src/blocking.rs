@@ -24,7 +24,7 @@ use crate::token::TokenSet;
 use crate::transport::HttpOptions;
 
 pub use crate::callback::BlockingCallbackHandler as CallbackHandler;
-pub use crate::shared_runtime::{block_on, block_on_here, handle, shutdown};
+pub use crate::shared_runtime::{block_on, block_on_here, handle, io_handle, shutdown};
 
 /// The blocking client. Cheap to clone; safe to share across threads.
 #[derive(Clone, Debug)]

@@ -1,7 +1,9 @@
-//! Where the core's futures run: the core's own shared runtime
-//! (`oauth2kit::blocking::handle`), the same one the C and Python bindings use —
-//! one runtime policy for every binding, with the core's fork detection and
-//! `oauth2kit::blocking::shutdown`.
+//! Where the core's futures run: the core's I/O thread for foreign event
+//! loops (`oauth2kit::blocking::io_handle`), the same one Python's asyncio
+//! uses — one runtime policy for every binding, with the core's fork
+//! detection and `oauth2kit::blocking::shutdown`. (Why one thread rather
+//! than the shared multi-thread runtime: fewer thread crossings per request;
+//! see the core's `shared_runtime.rs`.)
 //!
 //! Kotlin and Swift poll Rust futures from their own executors (coroutines,
 //! Swift concurrency), where no tokio reactor exists; reqwest needs one. So
@@ -31,7 +33,7 @@ where
     F: Future<Output = Result<T, oauth2kit::Error>> + Send + 'static,
     T: Send + 'static,
 {
-    let runtime = oauth2kit::blocking::handle()?;
+    let runtime = oauth2kit::blocking::io_handle()?;
     let mut handle = AbortOnDrop(runtime.spawn(fut));
     match (&mut handle.0).await {
         Ok(result) => result.map_err(OAuth2KitError::from),

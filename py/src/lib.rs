@@ -40,6 +40,7 @@ fn _oauth2kit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<grants::PyDeviceAuthorization>()?;
     m.add_class::<grants::PyCibaAuthorization>()?;
     m.add_function(wrap_pyfunction!(runtime::_mark_finalizing, m)?)?;
+    m.add_class::<runtime::LoopWaker>()?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(logging::_install_logging, m)?)?;
     m.add_function(wrap_pyfunction!(logging::refresh_logging, m)?)?;

@@ -1,9 +1,12 @@
 //! The asyncio bridge and the finalization gate.
 //!
-//! Async methods run their core future on the core's shared runtime
-//! (`oauth2kit::blocking::handle()`, the one the sync calls block on) and
-//! resolve an asyncio future through `loop.call_soon_threadsafe`. Cancelling
-//! the asyncio future aborts the Rust task (the request is dropped).
+//! Async methods run their core future on the core's I/O thread for foreign
+//! event loops (`oauth2kit::blocking::io_handle()`) and resolve an asyncio
+//! future on the loop's own thread: the finished request is queued in the
+//! loop's [`LoopWaker`] and one byte on a socket pair wakes the loop (or,
+//! where a loop cannot watch a descriptor, through
+//! `loop.call_soon_threadsafe`). Cancelling the asyncio future aborts the
+//! Rust task (the request is dropped).
 //!
 //! The gate: every call into Python from a runtime thread goes through
 //! [`with_python`], which holds a read lock while it is attached; the
@@ -12,9 +15,10 @@
 //! which may be finalizing (calling into it would panic or crash).
 
 use std::future::Future;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use pyo3::IntoPyObjectExt;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use tokio::task::AbortHandle;
@@ -76,6 +80,148 @@ impl AbortOnCancel {
     }
 }
 
+/// A finished request waiting for its event loop: the asyncio future and a
+/// conversion of the Rust result into Python, run on the loop's thread.
+type Finished = (
+    Py<PyAny>,
+    Box<dyn FnOnce(Python<'_>) -> PyResult<(bool, Py<PyAny>)> + Send>,
+);
+
+/// One per event loop (see `oauth2kit._aio._waker`): finished requests queue
+/// here and one byte on a socket pair wakes the loop, which reads it through
+/// `loop.add_reader` and calls [`LoopWaker::drain`].
+///
+/// Why not `loop.call_soon_threadsafe` from the runtime thread: that needs
+/// the GIL there, and on this machine attaching a foreign thread (a Python
+/// thread state created and destroyed each time) and handing the GIL back to
+/// the loop thread cost more than the request itself: ~7 context switches
+/// and 270 µs of CPU per request against 1 switch and 70 µs for the
+/// synchronous call (`perf stat`, 5,000 requests, canned devserver). Here the
+/// runtime thread never touches Python: it pushes, writes one byte, and the
+/// loop thread does all the Python work when it wakes.
+#[pyclass(frozen, module = "oauth2kit._oauth2kit")]
+pub struct LoopWaker {
+    inner: Arc<WakerInner>,
+}
+
+struct WakerInner {
+    queue: Mutex<Vec<Finished>>,
+    #[cfg(unix)]
+    wake: std::os::unix::net::UnixStream,
+    #[cfg(unix)]
+    read: std::os::unix::net::UnixStream,
+}
+
+impl WakerInner {
+    /// From a runtime thread: queue `done`, and wake the loop if nothing was
+    /// queued yet (a drain is already due otherwise).
+    fn push(&self, done: Finished) {
+        let was_empty = {
+            let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            q.push(done);
+            q.len() == 1
+        };
+        #[cfg(unix)]
+        if was_empty {
+            use std::io::Write;
+            // A full socket buffer means a wake-up is pending anyway.
+            let _ = (&self.wake).write(&[1]);
+        }
+        #[cfg(not(unix))]
+        let _ = was_empty;
+    }
+}
+
+#[pymethods]
+impl LoopWaker {
+    #[new]
+    fn new() -> PyResult<Self> {
+        #[cfg(unix)]
+        {
+            let (wake, read) = std::os::unix::net::UnixStream::pair()?;
+            wake.set_nonblocking(true)?;
+            read.set_nonblocking(true)?;
+            Ok(LoopWaker {
+                inner: Arc::new(WakerInner {
+                    queue: Mutex::new(Vec::new()),
+                    wake,
+                    read,
+                }),
+            })
+        }
+        #[cfg(not(unix))]
+        Err(pyo3::exceptions::PyNotImplementedError::new_err(
+            "no socket pair on this platform",
+        ))
+    }
+
+    /// The descriptor the loop watches (`loop.add_reader(fd, waker.drain)`).
+    fn fileno(&self) -> PyResult<i64> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            Ok(i64::from(self.inner.read.as_raw_fd()))
+        }
+        #[cfg(not(unix))]
+        Err(pyo3::exceptions::PyNotImplementedError::new_err(
+            "no descriptor",
+        ))
+    }
+
+    /// On the loop's thread: resolves every finished request's future
+    /// (skipping futures already cancelled).
+    fn drain(&self, py: Python<'_>) {
+        #[cfg(unix)]
+        {
+            use std::io::Read;
+            let mut buf = [0u8; 256];
+            while matches!((&self.inner.read).read(&mut buf), Ok(n) if n > 0) {}
+        }
+        let done = std::mem::take(
+            &mut *self
+                .inner
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for (fut, convert) in done {
+            let fut = fut.bind(py);
+            if fut
+                .call_method0(intern!(py, "done"))
+                .and_then(|d| d.is_truthy())
+                .unwrap_or(true)
+            {
+                continue; // cancelled: nobody wants it
+            }
+            let (ok, value) = match convert(py) {
+                Ok(v) => v,
+                Err(e) => (false, e.into_value(py).into_any()),
+            };
+            let method = if ok {
+                intern!(py, "set_result")
+            } else {
+                intern!(py, "set_exception")
+            };
+            let _ = fut.call_method1(method, (value,));
+        }
+    }
+}
+
+static WAKER_OF: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The running loop's waker, or None when the loop cannot watch a descriptor
+/// (Windows' proactor loop): then results go through `call_soon_threadsafe`.
+fn waker_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<WakerInner>>> {
+    let get = WAKER_OF.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("oauth2kit._aio")?.getattr("_waker")?.unbind())
+    })?;
+    let w = get.bind(py).call1((event_loop,))?;
+    if w.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(w.cast::<LoopWaker>()?.get().inner.clone()))
+}
+
 /// Runs `fut` on the shared runtime and returns an asyncio future. Needs a
 /// running event loop (the Python `AsyncClient` calls it from `async def`).
 pub fn spawn<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
@@ -83,11 +229,49 @@ where
     F: Future<Output = oauth2kit::Result<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let rt = oauth2kit::blocking::handle().map_err(|e| to_pyerr(py, e))?;
+    let rt = oauth2kit::blocking::io_handle().map_err(|e| to_pyerr(py, e))?;
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let py_fut = event_loop.call_method0("create_future")?;
-    let (lp, pf) = (event_loop.unbind(), py_fut.clone().unbind());
-    let task = rt.spawn(async move {
+    let task = match waker_of(py, &event_loop)? {
+        Some(waker) => {
+            let pf = py_fut.clone().unbind();
+            rt.spawn(async move {
+                let out = fut.await;
+                waker.push((
+                    pf,
+                    Box::new(move |py: Python<'_>| match out {
+                        Ok(v) => Ok((true, v.into_py_any(py)?)),
+                        Err(e) => Ok((false, to_pyerr(py, e).into_value(py).into_any())),
+                    }),
+                ));
+            })
+        }
+        None => spawn_threadsafe(&event_loop, &py_fut, rt, fut),
+    };
+    let abort = Py::new(
+        py,
+        AbortOnCancel {
+            handle: task.abort_handle(),
+        },
+    )?;
+    py_fut.call_method1("add_done_callback", (abort,))?;
+    Ok(py_fut)
+}
+
+/// The portable delivery: the runtime thread attaches to Python and calls
+/// `loop.call_soon_threadsafe` (slower: see [`LoopWaker`]).
+fn spawn_threadsafe<F, T>(
+    event_loop: &Bound<'_, PyAny>,
+    py_fut: &Bound<'_, PyAny>,
+    rt: tokio::runtime::Handle,
+    fut: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Future<Output = oauth2kit::Result<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    let (lp, pf) = (event_loop.clone().unbind(), py_fut.clone().unbind());
+    rt.spawn(async move {
         let out = fut.await;
         with_python(|py| {
             let deliver = || -> PyResult<()> {
@@ -106,13 +290,5 @@ where
             // A closed loop cannot take the result any more; nobody is waiting for it.
             let _ = deliver();
         });
-    });
-    let abort = Py::new(
-        py,
-        AbortOnCancel {
-            handle: task.abort_handle(),
-        },
-    )?;
-    py_fut.call_method1("add_done_callback", (abort,))?;
-    Ok(py_fut)
+    })
 }

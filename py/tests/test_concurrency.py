@@ -33,7 +33,7 @@ def test_thread_stampede_makes_one_token_request(basic: oauth2kit.Client, dev: D
 async def test_asyncio_stampede_makes_one_token_request(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
     dev.fault("token", delay_ms=300)
     session = oauth2kit.AsyncSession(abasic, client_credentials=True)
-    tokens = await asyncio.gather(*(session.token() for _ in range(50)))
+    tokens = await asyncio.gather(*(session.token() for _ in range(1000)))
     assert len({t.access_token for t in tokens}) == 1
     assert dev.count("token") == 1
 
@@ -93,14 +93,52 @@ def test_one_client_shared_by_threads(basic: oauth2kit.Client, dev: DevServer) -
     assert len(set(tokens)) == 40 and dev.count("token") == 40
 
 
+async def in_flight(dev: DevServer, endpoint: str, n: int = 1) -> None:
+    """Waits (without blocking the loop) until the server has received `n` requests at `endpoint`."""
+    while await asyncio.to_thread(dev.count, endpoint) < n:
+        await asyncio.sleep(0.01)
+
+
 async def test_cancelling_an_async_call(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
-    dev.fault("token", delay_ms=2000)
+    dev.fault("token", delay_ms=5000)
     task = asyncio.ensure_future(abasic.client_credentials())
-    await asyncio.sleep(0.2)
+    await in_flight(dev, "token")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert (await abasic.introspect_token("unknown"))["active"] is False  # still usable
+
+
+async def test_wait_for_times_out_an_async_call(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
+    dev.fault("token", delay_ms=5000)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(abasic.client_credentials(), 0.3)
+    assert (await abasic.client_credentials()).access_token  # the fault was used once: this one is served
+
+
+async def test_a_slow_server_does_not_stall_other_tasks(abasic: oauth2kit.AsyncClient, dev: DevServer) -> None:
+    # The token endpoint holds its answer for 3 s. While it does, the same
+    # client serves 20 introspections and the loop runs a task of its own:
+    # had the slow request blocked the event loop (or the thread that drives
+    # every request), none of them could finish before it.
+    dev.fault("token", delay_ms=3000)
+    slow = asyncio.ensure_future(abasic.client_credentials())
+    await in_flight(dev, "token")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not slow.done():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    tick = asyncio.ensure_future(ticker())
+    answers = await asyncio.gather(*(abasic.introspect_token(f"unknown-{i}") for i in range(20)))
+    assert all(a["active"] is False for a in answers)
+    assert not slow.done(), "the slow request finished first: the test proved nothing"
+    assert ticks > 0
+    assert (await slow).access_token
+    await tick
 
 
 def test_sync_call_inside_a_running_loop_still_works(basic: oauth2kit.Client) -> None:

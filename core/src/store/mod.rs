@@ -126,13 +126,19 @@ pub fn decode_document(bytes: &[u8], origin: &str) -> Result<TokenSet> {
 
 /// Runs blocking store work (fsync, a foreign callback that takes a lock or a
 /// keychain) off the async runtime's workers: on tokio's blocking pool inside
-/// a multi-thread runtime, inline otherwise (a blocking caller's own thread).
+/// a multi-thread runtime or on the I/O thread of foreign event loops (which
+/// serves every request of the process), inline otherwise (a blocking
+/// caller's own thread).
 #[cfg(feature = "reqwest")]
 pub async fn off_workers<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
+    #[cfg(feature = "blocking")]
+    let io_thread = crate::shared_runtime::on_io_thread();
+    #[cfg(not(feature = "blocking"))]
+    let io_thread = false;
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
-        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+        if io_thread || handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
             return handle
                 .spawn_blocking(work)
                 .await

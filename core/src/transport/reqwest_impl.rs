@@ -17,7 +17,8 @@ pub struct ReqwestTransport {
     no_redirects: reqwest::Client,
     with_redirects: reqwest::Client,
     /// One client per thread for blocking requests run on their caller's own
-    /// thread (`blocking::block_on_here`): its connections are driven by that
+    /// thread (`blocking::block_on_here`) and for the I/O thread of foreign
+    /// event loops (`blocking::io_handle`): its connections are driven by that
     /// thread alone, so a request never crosses threads.
     per_thread: Arc<ThreadLocal<reqwest::Client>>,
     tls: Arc<rustls::ClientConfig>,
@@ -49,15 +50,20 @@ impl ReqwestTransport {
             return Ok(&self.with_redirects);
         }
         #[cfg(feature = "blocking")]
-        if crate::shared_runtime::on_caller_thread() {
-            return self.per_thread.get_or_try(|| {
-                build(
-                    &self.options,
-                    &self.tls,
-                    reqwest::redirect::Policy::none(),
-                    true,
-                )
-            });
+        {
+            let caller = crate::shared_runtime::on_caller_thread();
+            if caller || crate::shared_runtime::on_io_thread() {
+                // DNS inline on a caller's thread (blocked anyway), on the
+                // blocking pool for the I/O thread (shared by many requests).
+                return self.per_thread.get_or_try(|| {
+                    build(
+                        &self.options,
+                        &self.tls,
+                        reqwest::redirect::Policy::none(),
+                        caller,
+                    )
+                });
+            }
         }
         Ok(&self.no_redirects)
     }
