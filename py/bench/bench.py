@@ -115,6 +115,97 @@ def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], 
     raise SystemExit(f"unknown library {lib}")
 
 
+ASYNC_LIBS = ["oauth2kit-async", "authlib-httpx-async", "httpx-async-raw"]
+
+
+def async_retry_once(fetch: Callable[[], Any]) -> Callable[[], Any]:
+    """As `retry_once`, for httpx's asyncio transport."""
+    import httpx
+
+    async def run() -> Any:
+        global RETRIES
+        try:
+            return await fetch()
+        except httpx.TransportError:
+            RETRIES += 1
+            return await fetch()
+
+    return run
+
+
+async def async_setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], Any]], Optional[Callable[[], Any]]]:
+    """(fetch coroutine function, awaited cached read, plain cached read) for one asyncio library."""
+    token_url = f"{url}/token"
+    if lib == "oauth2kit-async":
+        import oauth2kit
+
+        client = oauth2kit.AsyncClient(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        session = oauth2kit.AsyncSession(client, client_credentials=True)
+        await session.token()
+        return client.client_credentials, session.token, session.cached
+    if lib == "authlib-httpx-async":
+        import httpx
+        from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+        c = AsyncOAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post")
+        await c.fetch_token(token_url, grant_type="client_credentials")
+
+        return async_retry_once(lambda: c.fetch_token(token_url, grant_type="client_credentials")), None, lambda: c.token["access_token"]
+    if lib == "httpx-async-raw":
+        # Not an OAuth client: a bare httpx POST and json(), the HTTP on the loop's thread.
+        import httpx
+
+        h = httpx.AsyncClient()
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET}
+
+        async def raw() -> Any:
+            r = await h.post(token_url, data=form)
+            return r.json()["access_token"]
+
+        return async_retry_once(raw), None, None
+    raise SystemExit(f"unknown library {lib}")
+
+
+def child_async(lib: str, url: str, n: int, reads: int) -> None:
+    import asyncio
+
+    async def run() -> Dict[str, Any]:
+        fetch, awaited_read, read = await async_setup(lib, url)
+        out: Dict[str, Any] = {"lib": lib, "n": n}
+        for _ in range(50):
+            await fetch()
+        per = max(1, n // CHUNKS)
+        slices = []
+        for _ in range(CHUNKS):
+            start = time.perf_counter()
+            for _ in range(per):
+                await fetch()
+            slices.append(time.perf_counter() - start)
+        best = min(slices) / per
+        out.update(us_per_call=best * 1e6, us_per_call_mean=sum(slices) / (per * CHUNKS) * 1e6, rps=1 / best,
+                   slices_us=[t / per * 1e6 for t in slices])
+        if awaited_read is not None:
+            # `await session.token()` in a loop, best of 5 (the same method as best_ns).
+            m = reads // 2
+            runs = []
+            for _ in range(5):
+                start = time.perf_counter()
+                for _ in range(m):
+                    await awaited_read()
+                runs.append((time.perf_counter() - start) / m * 1e9)
+            out["await_read_ns"] = min(runs)
+        if read is not None:
+            out["read_ns"] = min(best_ns(read, reads // 2) for _ in range(2))
+        d = {"access_token": "x" * 40, "token_type": "Bearer"}
+        out["dict_ns"] = min(best_ns(lambda: d["access_token"], reads // 2) for _ in range(2))
+        return out
+
+    out = asyncio.run(run())
+    out["retries"] = RETRIES
+    out["peak_rss_kb"] = peak_rss_kb()
+    print(json.dumps(out))
+
+
 def raw_socket_fetch(url: str) -> Callable[[], Any]:
     """The least any client can take against this server: one kept-alive
     socket, a fixed request written at once, the answer read up to its
@@ -223,17 +314,26 @@ def main() -> None:
     ap.add_argument("--child", default=None)
     ap.add_argument("--url", default=None)
     ap.add_argument("--modes", default="issued,canned,canned-one-cpu",
-                    help="comma-separated: issued, canned, canned-one-cpu")
+                    help="comma-separated: issued, canned, canned-one-cpu, concurrency")
+    ap.add_argument("--concurrency-child", default=None)
+    ap.add_argument("--callers", default="1")
     a = ap.parse_args()
     if a.child:
-        child(a.child, a.url, a.n, a.reads)
+        (child_async if a.child in ASYNC_LIBS else child)(a.child, a.url, a.n, a.reads)
+        return
+    if a.concurrency_child:
+        concurrency_child(a.concurrency_child, a.url, a.n, int(a.callers))
         return
     proc, url = start_devserver()
     try:
         all_cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
         for mode in a.modes.split(","):
-            if mode.startswith("canned"):
+            if mode.startswith("canned") or mode == "concurrency":
                 canned(url)
+            if mode == "concurrency":
+                pin(proc.pid, all_cpus)
+                concurrency(url, a.n, a.rounds)
+                continue
             # One CPU for the server and every client: no wake-up crosses
             # CPUs. On this VM a cross-CPU wake-up costs ~30 µs each way,
             # which makes a constant floor of every fetch; see README.
@@ -245,6 +345,88 @@ def main() -> None:
         if proc.stdin:
             proc.stdin.close()
         proc.wait(10)
+
+
+CONCURRENCY_LIBS = ["oauth2kit-threads", "oauth2kit-async", "authlib-httpx-async", "rust-async"]
+CALLERS = (1, 8, 64)
+
+
+def concurrency_child(lib: str, url: str, total: int, callers: int) -> None:
+    """`total` fetches shared by `callers` concurrent callers (threads for the
+    sync client, tasks for asyncio); prints requests per second."""
+    import asyncio
+
+    token_url = f"{url}/token"
+    per = max(1, total // callers)
+    if lib == "oauth2kit-threads":
+        import threading
+
+        import oauth2kit
+
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        for _ in range(20):
+            client.client_credentials()
+        barrier = threading.Barrier(callers + 1)
+
+        def work() -> None:
+            barrier.wait()
+            for _ in range(per):
+                client.client_credentials()
+
+        threads = [threading.Thread(target=work) for _ in range(callers)]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+    else:
+
+        async def run() -> float:
+            fetch, _, _ = await async_setup(lib, url)
+            for _ in range(20):
+                await fetch()
+
+            async def work() -> None:
+                for _ in range(per):
+                    await fetch()
+
+            start = time.perf_counter()
+            await asyncio.gather(*(work() for _ in range(callers)))
+            return time.perf_counter() - start
+
+        elapsed = asyncio.run(run())
+    print(json.dumps({"lib": lib, "callers": callers, "rps": per * callers / elapsed}))
+
+
+def concurrency(url: str, total: int, rounds: int) -> None:
+    """Throughput with 1, 8 and 64 concurrent callers, every library, rounds
+    interleaved; the best round per cell."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-py", "--example", "rust_baseline"], cwd=REPO, check=True)
+    best: Dict[Tuple[str, int], float] = {}
+    for _ in range(rounds):
+        for callers in CALLERS:
+            for lib in CONCURRENCY_LIBS:
+                if lib == "rust-async":
+                    cmd = [str(target / "release" / "examples" / "rust_baseline"), url, str(total), "--concurrency", str(callers)]
+                else:
+                    cmd = [sys.executable, __file__, "--concurrency-child", lib, "--url", url, "--n", str(total), "--callers", str(callers)]
+                p = subprocess.run(cmd, capture_output=True, text=True)
+                if p.returncode != 0:
+                    raise SystemExit(f"{lib} x{callers} failed:\n{p.stderr}")
+                rps = json.loads(p.stdout.strip().splitlines()[-1])["rps"]
+                best[(lib, callers)] = max(best.get((lib, callers), 0.0), rps)
+    print(f"\n### concurrency: a canned token answer, {total} fetches shared by N callers\n\n"
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, {rounds} rounds, "
+          "best round per cell; requests per second (and against 1 caller of the same library)\n")
+    print("| library | " + " | ".join(f"{c} caller{'s' if c > 1 else ''}" for c in CALLERS) + " |")
+    print("|---|" + "---:|" * len(CALLERS))
+    for lib in CONCURRENCY_LIBS:
+        one = best[(lib, 1)]
+        cells = [f"{best[(lib, c)]:.0f} ({best[(lib, c)] / one:.2f}×)" for c in CALLERS]
+        print(f"| {lib} | " + " | ".join(cells) + " |")
 
 
 CANNED_BODY = json.dumps({"access_token": "a" * 43, "token_type": "Bearer", "expires_in": 3600, "scope": "read"})
@@ -269,6 +451,7 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[s
     burst of load on the machine hits all of them alike); per library the
     best of its rounds. `prefix` starts each process (`taskset -c CPUS`)."""
     libs = ["oauth2kit", "oauth2kit-session-token", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib", "raw-socket"]
+    libs += ASYNC_LIBS
     if mode.startswith("canned"):
         libs.append("loopback-floor")
     runs: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs + ["rust-blocking"]}
@@ -295,6 +478,8 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[s
         row["peak_rss_kb"] = max(r["peak_rss_kb"] for r in rs)
         if "read_ns" in best:
             row["read_ns"] = min(r["read_ns"] for r in rs)
+        if "await_read_ns" in best:
+            row["await_read_ns"] = min(r["await_read_ns"] for r in rs)
         row["retries"] = sum(r.get("retries", 0) for r in rs)
         rows.append(row)
     return rows
@@ -326,6 +511,13 @@ def report(mode: str, rows: List[Dict[str, Any]], rounds: int) -> None:
             f"{r['peak_rss_kb'] / 1024:.1f}" if "peak_rss_kb" in r else "–",
         ]
         print("| " + " | ".join(cols) + " |")
+    if "oauth2kit-async" in by:
+        a = by["oauth2kit-async"]
+        print(f"\nasyncio against sync: `await AsyncClient.client_credentials()` / `Client.client_credentials()` = "
+              f"**{a['us_per_call'] / ours:.2f}×** best ({a['us_per_call_median'] / ours_median:.2f}× median); "
+              f"`await session.token()` {a['await_read_ns']:.0f} ns = **{a['await_read_ns'] / by['oauth2kit']['read_ns']:.2f}×** "
+              f"the sync `session.access_token` ({by['oauth2kit']['read_ns']:.0f} ns); "
+              f"`AsyncSession.cached()` {a['read_ns']:.0f} ns = {a['read_ns'] / by['oauth2kit']['read_ns']:.2f}×.")
 
 
 if __name__ == "__main__":

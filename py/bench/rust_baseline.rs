@@ -29,6 +29,10 @@ fn main() -> oauth2kit::Result<()> {
         .auth_method(AuthMethod::ClientSecretPost)
         .token_url(format!("{url}/token"))
         .build()?;
+    if args.next().as_deref() == Some("--concurrency") {
+        let callers: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+        return concurrency(oauth, n, callers);
+    }
     let client = blocking::Client::new(oauth)?;
     for _ in 0..50 {
         client.client_credentials(None)?;
@@ -57,6 +61,44 @@ fn main() -> oauth2kit::Result<()> {
         1.0 / best,
         slices_us.join(", "),
         peak_rss_kb()
+    );
+    Ok(())
+}
+
+/// `n` fetches shared by `callers` tasks of the async client on the shared
+/// (2-worker) runtime; prints requests per second as one JSON line.
+fn concurrency(oauth: OAuthClient, n: u32, callers: u32) -> oauth2kit::Result<()> {
+    let rt = blocking::handle()?;
+    let client = {
+        let _guard = rt.enter();
+        oauth2kit::Client::new(oauth)?
+    };
+    let per = (n / callers.max(1)).max(1);
+    let elapsed = rt.block_on(async move {
+        for _ in 0..20 {
+            client.client_credentials(None).await?;
+        }
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..callers)
+            .map(|_| {
+                let c = client.clone();
+                tokio::spawn(async move {
+                    for _ in 0..per {
+                        c.client_credentials(None).await?;
+                    }
+                    Ok::<(), oauth2kit::Error>(())
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await
+                .map_err(|e| oauth2kit::Error::Runtime(e.to_string()))??;
+        }
+        Ok::<_, oauth2kit::Error>(start.elapsed().as_secs_f64())
+    })?;
+    println!(
+        "{{\"lib\": \"rust-async\", \"callers\": {callers}, \"rps\": {}}}",
+        f64::from(per * callers) / elapsed
     );
     Ok(())
 }
