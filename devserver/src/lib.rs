@@ -30,8 +30,10 @@ pub mod keys;
 mod monitor;
 mod server;
 mod settings;
+mod tls;
 mod tokens;
 
 pub use monitor::{ENDPOINTS, Fault};
 pub use server::DevServer;
+pub use tls::ThrowawayTls;
 pub use tokens::signer::ROTATED_KID;

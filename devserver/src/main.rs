@@ -1,4 +1,8 @@
-//! `oauth2kit-devserver [--port N] [--host 127.0.0.1] [--exit-on-stdin-eof]`
+//! `oauth2kit-devserver [--port N] [--host 127.0.0.1] [--exit-on-stdin-eof] [--tls-ca-out PATH]`
+//!
+//! With `--tls-ca-out PATH` it serves HTTPS with a certificate from a
+//! throw-away CA made at start, whose certificate (PEM) it writes to PATH
+//! before printing its `https://` URL.
 //!
 //! Prints its base URL as the first line of stdout, then serves until SIGTERM/SIGINT
 //! (or, with `--exit-on-stdin-eof`, until its standard input closes — so a parent test
@@ -8,15 +12,17 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
-use oauth2kit_devserver::DevServer;
+use oauth2kit_devserver::{DevServer, ThrowawayTls};
 
-const USAGE: &str = "usage: oauth2kit-devserver [--port N] [--host ADDR] [--exit-on-stdin-eof]";
+const USAGE: &str =
+    "usage: oauth2kit-devserver [--port N] [--host ADDR] [--exit-on-stdin-eof] [--tls-ca-out PATH]";
 
 #[derive(Debug)]
 struct Args {
     host: IpAddr,
     port: u16,
     exit_on_stdin_eof: bool,
+    tls_ca_out: Option<std::path::PathBuf>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -24,6 +30,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         host: IpAddr::from([127, 0, 0, 1]),
         port: 0,
         exit_on_stdin_eof: false,
+        tls_ca_out: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -48,6 +55,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map_err(|_| format!("bad host {v:?} (an IP address)"))?;
             }
             "--exit-on-stdin-eof" => parsed.exit_on_stdin_eof = true,
+            "--tls-ca-out" => parsed.tls_ca_out = Some(value("--tls-ca-out")?.into()),
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -63,7 +71,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let server = match DevServer::spawn_on(SocketAddr::new(args.host, args.port)) {
+    let addr = SocketAddr::new(args.host, args.port);
+    let started = match &args.tls_ca_out {
+        None => DevServer::spawn_on(addr),
+        Some(path) => ThrowawayTls::generate().and_then(|tls| {
+            std::fs::write(path, &tls.ca_pem)?;
+            DevServer::spawn_tls_on(addr, &tls)
+        }),
+    };
+    let server = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!(

@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 
 use crate::app::{self, AppState, lock};
 use crate::monitor::Fault;
+use crate::tls::{ThrowawayTls, TlsListener};
 
 /// A running devserver. Dropping it stops the server and joins its thread.
 pub struct DevServer {
@@ -35,6 +36,21 @@ impl DevServer {
 
     /// Binds `addr` and starts serving.
     pub fn spawn_on(addr: SocketAddr) -> io::Result<Self> {
+        Self::start(addr, None)
+    }
+
+    /// Binds `127.0.0.1:0` and serves HTTPS with a certificate of `tls`'s
+    /// throw-away CA (trust [`ThrowawayTls::ca_pem`]); the URL is `https://`.
+    pub fn spawn_tls(tls: &ThrowawayTls) -> io::Result<Self> {
+        Self::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Some(tls))
+    }
+
+    /// Binds `addr` and serves HTTPS (see [`DevServer::spawn_tls`]).
+    pub fn spawn_tls_on(addr: SocketAddr, tls: &ThrowawayTls) -> io::Result<Self> {
+        Self::start(addr, Some(tls))
+    }
+
+    fn start(addr: SocketAddr, tls: Option<&ThrowawayTls>) -> io::Result<Self> {
         // Only one provider is compiled in, so this is idempotent in effect; an Err just
         // means someone (maybe the client under test) installed one first.
         let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
@@ -42,7 +58,7 @@ impl DevServer {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let url = base_url(addr);
+        let url = base_url(addr, tls.is_some());
         let app = AppState::new(url.clone()).map_err(io::Error::other)?;
         let router = app::router(app.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -51,6 +67,7 @@ impl DevServer {
             .enable_all()
             .build()?;
         let (shutdown, stopped) = oneshot::channel::<()>();
+        let tls = tls.map(|t| t.acceptor()).transpose()?;
         let thread = std::thread::Builder::new()
             .name("oauth2kit-devserver".to_owned())
             .spawn(move || {
@@ -64,8 +81,16 @@ impl DevServer {
                     };
                     // A hard stop, not a graceful one: a request held by a long fault
                     // delay must not hold up the test that drops the server.
+                    let serve = async move {
+                        match tls {
+                            Some(acceptor) => {
+                                axum::serve(TlsListener::new(listener, acceptor), router).await
+                            }
+                            None => axum::serve(listener, router).await,
+                        }
+                    };
                     tokio::select! {
-                        result = axum::serve(listener, router) => {
+                        result = serve => {
                             if let Err(e) = result {
                                 tracing::error!("devserver stopped: {e}");
                             }
@@ -214,7 +239,7 @@ impl Drop for DevServer {
     }
 }
 
-fn base_url(addr: SocketAddr) -> String {
+fn base_url(addr: SocketAddr, https: bool) -> String {
     // An unspecified bind address is reachable as loopback; the issuer must be a URL a
     // client can actually call.
     let addr = if addr.ip().is_unspecified() {
@@ -222,5 +247,6 @@ fn base_url(addr: SocketAddr) -> String {
     } else {
         addr
     };
-    format!("http://{addr}")
+    let scheme = if https { "https" } else { "http" };
+    format!("{scheme}://{addr}")
 }

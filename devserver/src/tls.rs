@@ -1,0 +1,108 @@
+//! HTTPS on loopback with a throw-away CA, for benchmarks that compare
+//! clients over TLS (issue 19) and tests that need a trusted HTTPS server.
+//!
+//! Each server makes a new CA and a certificate for `127.0.0.1` and
+//! `localhost` signed by it (ECDSA P-256, rcgen); the CA's PEM is what a
+//! client adds to its roots. Nothing is written to disk unless the binary is
+//! asked to (`--tls-ca-out`).
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+/// A throw-away CA and a server certificate it signed.
+pub struct ThrowawayTls {
+    /// The CA certificate (PEM): the only thing a client needs to trust.
+    pub ca_pem: String,
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivatePkcs8KeyDer<'static>,
+}
+
+impl std::fmt::Debug for ThrowawayTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key stays out of Debug output.
+        f.debug_struct("ThrowawayTls").finish_non_exhaustive()
+    }
+}
+
+impl ThrowawayTls {
+    /// A new CA and a certificate for `127.0.0.1` and `localhost`.
+    pub fn generate() -> io::Result<Self> {
+        let err = |e: rcgen::Error| io::Error::other(format!("cannot make the test CA: {e}"));
+        let ca_key = KeyPair::generate().map_err(err)?;
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            "oauth2kit devserver throw-away CA",
+        );
+        let ca = ca_params.self_signed(&ca_key).map_err(err)?;
+        let issuer = Issuer::new(ca_params, ca_key);
+        let leaf_key = KeyPair::generate().map_err(err)?;
+        let leaf_params =
+            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+                .map_err(err)?;
+        let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(err)?;
+        Ok(ThrowawayTls {
+            ca_pem: ca.pem(),
+            chain: vec![leaf.der().clone()],
+            key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
+        })
+    }
+
+    pub(crate) fn acceptor(&self) -> io::Result<TlsAcceptor> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(io::Error::other)?
+            .with_no_client_auth()
+            .with_single_cert(
+                self.chain.clone(),
+                PrivateKeyDer::Pkcs8(self.key.clone_key()),
+            )
+            .map_err(io::Error::other)?;
+        Ok(TlsAcceptor::from(Arc::new(config)))
+    }
+}
+
+/// A TCP listener that hands axum TLS streams. The handshake is done inside
+/// `accept`, one connection at a time: enough for tests and benchmarks,
+/// whose clients keep their connections.
+pub(crate) struct TlsListener {
+    tcp: TcpListener,
+    acceptor: TlsAcceptor,
+}
+
+impl TlsListener {
+    pub(crate) fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> Self {
+        TlsListener { tcp, acceptor }
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            match self.acceptor.accept(stream).await {
+                Ok(tls) => return (tls, addr),
+                Err(e) => tracing::debug!("devserver: TLS handshake failed: {e}"),
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
