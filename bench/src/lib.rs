@@ -18,14 +18,21 @@ pub const CLIENT_SECRET: &str = BASIC_CLIENT_SECRET;
 /// canned-answer run and the micro-benchmarks).
 pub const CANNED_TOKEN_RESPONSE: &str = r#"{"access_token":"eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJpc3MiOiJodHRwOi8vMTI3LjAuMC4xIiwic3ViIjoiYmFzaWMtY2xpZW50IiwiY2xpZW50X2lkIjoiYmFzaWMtY2xpZW50Iiwic2NvcGUiOiJyZWFkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2lnbmF0dXJlLW9mLXRoZS1zZXJ2ZXI","token_type":"Bearer","expires_in":3600,"scope":"read"}"#;
 
-/// oauth2kit's async client with the default transport.
-pub fn oauth2kit_client(token_url: &str) -> oauth2kit::Result<oauth2kit::Client> {
-    oauth2kit::Client::new(
-        oauth2kit::OAuthClient::builder(CLIENT_ID)
-            .client_secret(CLIENT_SECRET)
-            .token_url(token_url)
-            .build()?,
-    )
+/// oauth2kit's async client with the default transport; `ca_pem`: a root
+/// to trust besides the bundled ones (the devserver's throw-away CA).
+pub fn oauth2kit_client(
+    token_url: &str,
+    ca_pem: Option<&str>,
+) -> oauth2kit::Result<oauth2kit::Client> {
+    let oauth = oauth2kit::OAuthClient::builder(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .token_url(token_url)
+        .build()?;
+    let mut options = oauth2kit::HttpOptions::default();
+    options
+        .extra_root_certificates_pem
+        .extend(ca_pem.map(str::to_string));
+    oauth2kit::Client::with_options(oauth, options)
 }
 
 pub async fn oauth2kit_once(c: &oauth2kit::Client) -> Result<String, String> {
@@ -55,14 +62,19 @@ impl std::fmt::Debug for OAuth2Rs {
 }
 
 impl OAuth2Rs {
-    pub fn new(token_url: &str) -> Result<Self, String> {
+    pub fn new(token_url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
         let client = oauth2::basic::BasicClient::new(oauth2::ClientId::new(CLIENT_ID.into()))
             .set_client_secret(oauth2::ClientSecret::new(CLIENT_SECRET.into()))
             .set_token_uri(oauth2::TokenUrl::new(token_url.into()).map_err(|e| e.to_string())?);
-        let http = oauth2::reqwest::ClientBuilder::new()
-            .redirect(oauth2::reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let mut builder = oauth2::reqwest::ClientBuilder::new()
+            .redirect(oauth2::reqwest::redirect::Policy::none());
+        if let Some(pem) = ca_pem {
+            builder = builder.add_root_certificate(
+                oauth2::reqwest::Certificate::from_pem(pem.as_bytes())
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
         Ok(OAuth2Rs { client, http })
     }
 
@@ -97,20 +109,23 @@ impl std::fmt::Debug for Raw {
 }
 
 impl Raw {
-    pub fn new(token_url: &str) -> Result<Self, String> {
-        Self::build(token_url, reqwest::Client::builder())
+    pub fn new(token_url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
+        Self::build(token_url, with_root(reqwest::Client::builder(), ca_pem)?)
     }
 
     /// The same, with the timeouts oauth2kit's transport sets by default (10 s
     /// connect, 30 s total): reqwest arms a timer per request for them, which
     /// the plain baseline and oauth2-rs (no timeout by default) do not pay.
-    pub fn with_timeouts(token_url: &str) -> Result<Self, String> {
+    pub fn with_timeouts(token_url: &str, ca_pem: Option<&str>) -> Result<Self, String> {
         let defaults = oauth2kit::HttpOptions::default();
         Self::build(
             token_url,
-            reqwest::Client::builder()
-                .connect_timeout(defaults.connect_timeout)
-                .timeout(defaults.timeout),
+            with_root(
+                reqwest::Client::builder()
+                    .connect_timeout(defaults.connect_timeout)
+                    .timeout(defaults.timeout),
+                ca_pem,
+            )?,
         )
     }
 
@@ -158,6 +173,20 @@ impl Raw {
             .map(str::to_string)
             .ok_or_else(|| "no access_token".into())
     }
+}
+
+/// `builder` trusting `ca_pem` too (reqwest 0.13 with ring, like oauth2kit).
+fn with_root(
+    builder: reqwest::ClientBuilder,
+    ca_pem: Option<&str>,
+) -> Result<reqwest::ClientBuilder, String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Ok(match ca_pem {
+        Some(pem) => builder.add_root_certificate(
+            reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| e.to_string())?,
+        ),
+        None => builder,
+    })
 }
 
 /// Median, 10th and 90th percentile of durations, in microseconds.

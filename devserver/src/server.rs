@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
@@ -20,6 +22,29 @@ pub struct DevServer {
     app: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    connections: Arc<AtomicU64>,
+}
+
+/// A listener that counts the connections it accepts (benchmarks show
+/// connection reuse with it: one connection per client, not per request).
+struct Counted<L> {
+    inner: L,
+    count: Arc<AtomicU64>,
+}
+
+impl<L: axum::serve::Listener> axum::serve::Listener for Counted<L> {
+    type Io = L::Io;
+    type Addr = L::Addr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let accepted = self.inner.accept().await;
+        self.count.fetch_add(1, Ordering::Relaxed);
+        accepted
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
 }
 
 impl std::fmt::Debug for DevServer {
@@ -68,6 +93,8 @@ impl DevServer {
             .build()?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let tls = tls.map(|t| t.acceptor()).transpose()?;
+        let connections = Arc::new(AtomicU64::new(0));
+        let count = connections.clone();
         let thread = std::thread::Builder::new()
             .name("oauth2kit-devserver".to_owned())
             .spawn(move || {
@@ -84,9 +111,19 @@ impl DevServer {
                     let serve = async move {
                         match tls {
                             Some(acceptor) => {
-                                axum::serve(TlsListener::new(listener, acceptor), router).await
+                                let inner = TlsListener::new(listener, acceptor);
+                                axum::serve(Counted { inner, count }, router).await
                             }
-                            None => axum::serve(listener, router).await,
+                            None => {
+                                axum::serve(
+                                    Counted {
+                                        inner: listener,
+                                        count,
+                                    },
+                                    router,
+                                )
+                                .await
+                            }
                         }
                     };
                     tokio::select! {
@@ -107,12 +144,18 @@ impl DevServer {
             app,
             shutdown: Some(shutdown),
             thread: Some(thread),
+            connections,
         })
     }
 
     /// The base URL (the issuer), e.g. `http://127.0.0.1:41234`, without a trailing slash.
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// How many connections the server has accepted (TLS: completed handshakes).
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// The bound socket address.

@@ -27,11 +27,17 @@ async fn https_with_a_throwaway_ca() {
         .await
         .unwrap();
     assert_eq!(meta["token_endpoint"], format!("{url}/token"));
+    assert_eq!(srv.connections(), 1);
     let refused = client(None)
         .get(format!("{url}/.well-known/oauth-authorization-server"))
         .send()
         .await;
     assert!(refused.is_err(), "an untrusted CA was accepted");
+    assert_eq!(
+        srv.connections(),
+        1,
+        "a failed handshake is not a connection"
+    );
     // Another server's CA is not this one's.
     let other = ThrowawayTls::generate().unwrap();
     assert!(

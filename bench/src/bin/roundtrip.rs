@@ -9,6 +9,12 @@
 //!   JSON body (a fault injected with `times = u32::MAX`), which isolates what
 //!   the clients themselves cost.
 //!
+//! Each mode runs twice: over plain HTTP and over HTTPS (TLS 1.3, rustls,
+//! the devserver's throw-away CA trusted by every contender). Every contender
+//! keeps its connection, so a TLS handshake per request would show as a
+//! median far above the HTTP one, and the server's count of accepted
+//! connections, printed after each run, proves reuse.
+//!
 //! Contenders run interleaved in small batches, in rotating order, so drift
 //! (CPU frequency, the other engineers' builds) spreads over all of them.
 //!
@@ -19,7 +25,7 @@ use std::time::{Duration, Instant};
 use oauth2kit_bench::{
     CANNED_TOKEN_RESPONSE, OAuth2Rs, Raw, oauth2kit_client, oauth2kit_once, percentiles,
 };
-use oauth2kit_devserver::{DevServer, Fault};
+use oauth2kit_devserver::{DevServer, Fault, ThrowawayTls};
 
 const WARMUP: usize = 200;
 const BATCH: usize = 50;
@@ -33,68 +39,95 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(3000);
-    let server = DevServer::spawn()?;
-    let token_url = format!("{}/token", server.url());
-    // The clients share one current-thread runtime: the same scheduler for all three.
+    // The clients share one current-thread runtime: the same scheduler for all.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let kit = oauth2kit_client(&token_url)?;
-    let o2 = OAuth2Rs::new(&token_url)?;
-    let raw = Raw::new(&token_url)?;
-    let raw_t = Raw::with_timeouts(&token_url)?;
-
-    println!(
-        "client_credentials round trips, loopback, devserver at {}",
-        server.url()
-    );
+    let tls = ThrowawayTls::generate()?;
+    println!("client_credentials round trips, loopback, in-process devserver");
     println!("{samples} timed requests per contender and mode, after {WARMUP} warm-up requests\n");
-    for mode in ["full", "canned"] {
-        if mode == "canned" {
-            server.inject(Fault {
-                endpoint: "token".into(),
-                status: 200,
-                body: CANNED_TOKEN_RESPONSE.into(),
-                content_type: "application/json".into(),
-                times: u32::MAX,
-                ..Default::default()
-            });
-        }
-        let mut times: [Vec<Duration>; N] = Default::default();
-        rt.block_on(async {
-            // Warm-up doubles as the correctness check: every contender must get a token.
-            for _ in 0..WARMUP {
-                oauth2kit_once(&kit).await?;
-                o2.once().await?;
-                raw.once().await?;
-                raw_t.once().await?;
+    let mut medians = Vec::new();
+    for transport in ["http", "https"] {
+        let (server, ca) = match transport {
+            "http" => (DevServer::spawn()?, None),
+            _ => (DevServer::spawn_tls(&tls)?, Some(tls.ca_pem.as_str())),
+        };
+        let token_url = format!("{}/token", server.url());
+        let kit = oauth2kit_client(&token_url, ca)?;
+        let o2 = OAuth2Rs::new(&token_url, ca)?;
+        let raw = Raw::new(&token_url, ca)?;
+        let raw_t = Raw::with_timeouts(&token_url, ca)?;
+        for mode in ["full", "canned"] {
+            if mode == "canned" {
+                server.inject(Fault {
+                    endpoint: "token".into(),
+                    status: 200,
+                    body: CANNED_TOKEN_RESPONSE.into(),
+                    content_type: "application/json".into(),
+                    times: u32::MAX,
+                    ..Default::default()
+                });
             }
-            let rounds = samples.div_ceil(BATCH);
-            for round in 0..rounds {
-                for k in 0..N {
-                    let who = (round + k) % N;
-                    for _ in 0..BATCH {
-                        let start = Instant::now();
-                        let token = match who {
-                            0 => oauth2kit_once(&kit).await?,
-                            1 => o2.once().await?,
-                            2 => raw.once().await?,
-                            _ => raw_t.once().await?,
-                        };
-                        times[who].push(start.elapsed());
-                        std::hint::black_box(token);
+            let mut times: [Vec<Duration>; N] = Default::default();
+            rt.block_on(async {
+                // Warm-up doubles as the correctness check: every contender must get a token.
+                for _ in 0..WARMUP {
+                    oauth2kit_once(&kit).await?;
+                    o2.once().await?;
+                    raw.once().await?;
+                    raw_t.once().await?;
+                }
+                let rounds = samples.div_ceil(BATCH);
+                for round in 0..rounds {
+                    for k in 0..N {
+                        let who = (round + k) % N;
+                        for _ in 0..BATCH {
+                            let start = Instant::now();
+                            let token = match who {
+                                0 => oauth2kit_once(&kit).await?,
+                                1 => o2.once().await?,
+                                2 => raw.once().await?,
+                                _ => raw_t.once().await?,
+                            };
+                            times[who].push(start.elapsed());
+                            std::hint::black_box(token);
+                        }
                     }
                 }
-            }
-            Ok::<(), String>(())
-        })?;
-        report(mode, &mut times);
-        server.clear_faults();
+                Ok::<(), String>(())
+            })?;
+            let label = format!("{mode} {transport}");
+            medians.push((label.clone(), report(&label, &mut times)));
+            println!(
+                "  connections accepted by the server so far: {} (4 contenders)\n",
+                server.connections()
+            );
+            server.clear_faults();
+        }
+    }
+    println!("HTTPS against HTTP, per contender (medians):");
+    for mode in ["full", "canned"] {
+        let http = &medians
+            .iter()
+            .find(|(l, _)| *l == format!("{mode} http"))
+            .unwrap()
+            .1;
+        let https = &medians
+            .iter()
+            .find(|(l, _)| *l == format!("{mode} https"))
+            .unwrap()
+            .1;
+        let ratios: Vec<String> = NAMES
+            .iter()
+            .zip(http.iter().zip(https))
+            .map(|(n, (a, b))| format!("{n} {:.2}×", b / a))
+            .collect();
+        println!("  {mode:<7} {}", ratios.join("   "));
     }
     Ok(())
 }
 
-fn report(mode: &str, times: &mut [Vec<Duration>; N]) {
+fn report(mode: &str, times: &mut [Vec<Duration>; N]) -> Vec<f64> {
     let stats: Vec<(f64, f64, f64)> = times.iter_mut().map(|t| percentiles(t)).collect();
     println!("mode {mode}: median µs (p10–p90)");
     for (name, (med, p10, p90)) in NAMES.iter().zip(&stats) {
@@ -107,4 +140,5 @@ fn report(mode: &str, times: &mut [Vec<Duration>; N]) {
         kit / o2,
         kit / raw_t
     );
+    stats.iter().map(|s| s.0).collect()
 }
