@@ -18,6 +18,7 @@ use crate::monitor::{ENDPOINTS, Fault};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/control/counts", get(counts))
+        .route("/control/connections", get(connections))
         .route("/control/reset", post(reset))
         .route("/control/fault", post(fault))
         .route("/control/faults/clear", post(clear_faults))
@@ -41,6 +42,15 @@ macro_rules! body {
             Err(message) => return bad_request(&message),
         }
     };
+}
+
+/// `{"connections": N}`: connections accepted since the start (benchmarks show reuse with it).
+async fn connections(State(app): State<AppState>) -> Response {
+    let n = app
+        .monitor
+        .connections
+        .load(std::sync::atomic::Ordering::Relaxed);
+    Json(serde_json::json!({ "connections": n })).into_response()
 }
 
 async fn counts(State(app): State<AppState>) -> Response {

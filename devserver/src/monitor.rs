@@ -108,6 +108,8 @@ pub(crate) struct Monitor {
     idle: std::sync::Condvar,
     /// Pending faults in the order injected, each with its remaining uses.
     faults: Mutex<Vec<(Fault, u32)>>,
+    /// Connections accepted since the start (TLS: completed handshakes).
+    pub(crate) connections: std::sync::atomic::AtomicU64,
 }
 
 impl Monitor {
@@ -117,6 +119,7 @@ impl Monitor {
             in_flight: Mutex::new(0),
             idle: std::sync::Condvar::new(),
             faults: Mutex::new(Vec::new()),
+            connections: std::sync::atomic::AtomicU64::new(0),
         }
     }
 

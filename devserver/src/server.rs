@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
@@ -22,14 +21,13 @@ pub struct DevServer {
     app: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
-    connections: Arc<AtomicU64>,
 }
 
 /// A listener that counts the connections it accepts (benchmarks show
 /// connection reuse with it: one connection per client, not per request).
 struct Counted<L> {
     inner: L,
-    count: Arc<AtomicU64>,
+    app: AppState,
 }
 
 impl<L: axum::serve::Listener> axum::serve::Listener for Counted<L> {
@@ -38,7 +36,7 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Counted<L> {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         let accepted = self.inner.accept().await;
-        self.count.fetch_add(1, Ordering::Relaxed);
+        self.app.monitor.connections.fetch_add(1, Ordering::Relaxed);
         accepted
     }
 
@@ -93,8 +91,7 @@ impl DevServer {
             .build()?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let tls = tls.map(|t| t.acceptor()).transpose()?;
-        let connections = Arc::new(AtomicU64::new(0));
-        let count = connections.clone();
+        let count = app.clone();
         let thread = std::thread::Builder::new()
             .name("oauth2kit-devserver".to_owned())
             .spawn(move || {
@@ -112,13 +109,13 @@ impl DevServer {
                         match tls {
                             Some(acceptor) => {
                                 let inner = TlsListener::new(listener, acceptor);
-                                axum::serve(Counted { inner, count }, router).await
+                                axum::serve(Counted { inner, app: count }, router).await
                             }
                             None => {
                                 axum::serve(
                                     Counted {
                                         inner: listener,
-                                        count,
+                                        app: count,
                                     },
                                     router,
                                 )
@@ -144,7 +141,6 @@ impl DevServer {
             app,
             shutdown: Some(shutdown),
             thread: Some(thread),
-            connections,
         })
     }
 
@@ -155,7 +151,7 @@ impl DevServer {
 
     /// How many connections the server has accepted (TLS: completed handshakes).
     pub fn connections(&self) -> u64 {
-        self.connections.load(Ordering::Relaxed)
+        self.app.monitor.connections.load(Ordering::Relaxed)
     }
 
     /// The bound socket address.

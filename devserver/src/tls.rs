@@ -38,6 +38,13 @@ impl ThrowawayTls {
         let ca_key = KeyPair::generate().map_err(err)?;
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        // What strict verifiers (OpenSSL's X509_STRICT, used by urllib3 2)
+        // demand: key usage on the CA, an authority key id on the leaf.
+        ca_params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
         ca_params.distinguished_name.push(
             rcgen::DnType::CommonName,
             "oauth2kit devserver throw-away CA",
@@ -45,9 +52,15 @@ impl ThrowawayTls {
         let ca = ca_params.self_signed(&ca_key).map_err(err)?;
         let issuer = Issuer::new(ca_params, ca_key);
         let leaf_key = KeyPair::generate().map_err(err)?;
-        let leaf_params =
+        let mut leaf_params =
             CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
                 .map_err(err)?;
+        leaf_params.use_authority_key_identifier_extension = true;
+        leaf_params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+        leaf_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        leaf_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "oauth2kit devserver");
         let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(err)?;
         Ok(ThrowawayTls {
             ca_pem: ca.pem(),

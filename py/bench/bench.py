@@ -38,6 +38,12 @@ def best_ns(stmt: Callable[[], Any], reads: int) -> float:
 
 RETRIES = 0
 CHUNKS = 5
+CA_PATH: Optional[str] = None  # the devserver's throw-away CA, for the HTTPS runs
+
+
+def ca_pem() -> Dict[str, Any]:
+    """oauth2kit's option trusting the throw-away CA (none over plain HTTP)."""
+    return {"ca_certificates_pem": Path(CA_PATH).read_text()} if CA_PATH else {}
 
 
 def retry_once(fetch: Callable[[], Any], errors: Tuple[type, ...] = ()) -> Callable[[], Any]:
@@ -64,21 +70,21 @@ def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], 
     if lib == "oauth2kit":
         import oauth2kit
 
-        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post", **ca_pem())
         session = oauth2kit.Session(client, client_credentials=True)
         session.token()
         return client.client_credentials, lambda: session.access_token
     if lib == "oauth2kit-session-token":
         import oauth2kit
 
-        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post", **ca_pem())
         session = oauth2kit.Session(client, client_credentials=True)
         session.token()
         return client.client_credentials, lambda: session.token().access_token
     if lib == "oauth2kit-token-attr":
         import oauth2kit
 
-        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post", **ca_pem())
         token = client.client_credentials()
         return client.client_credentials, lambda: token.access_token
     if lib == "authlib-requests":
@@ -90,7 +96,7 @@ def setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[Callable[[], 
     if lib == "authlib-httpx":
         from authlib.integrations.httpx_client import OAuth2Client
 
-        c = OAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post")
+        c = OAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post", verify=httpx_verify())
         c.fetch_token(token_url, grant_type="client_credentials")
         import httpx
 
@@ -139,7 +145,7 @@ async def async_setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[C
     if lib == "oauth2kit-async":
         import oauth2kit
 
-        client = oauth2kit.AsyncClient(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        client = oauth2kit.AsyncClient(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post", **ca_pem())
         session = oauth2kit.AsyncSession(client, client_credentials=True)
         await session.token()
         return client.client_credentials, session.token, session.cached
@@ -147,7 +153,7 @@ async def async_setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[C
         import httpx
         from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-        c = AsyncOAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post")
+        c = AsyncOAuth2Client(CLIENT_ID, SECRET, token_endpoint_auth_method="client_secret_post", verify=httpx_verify())
         await c.fetch_token(token_url, grant_type="client_credentials")
 
         return async_retry_once(lambda: c.fetch_token(token_url, grant_type="client_credentials")), None, lambda: c.token["access_token"]
@@ -155,7 +161,7 @@ async def async_setup(lib: str, url: str) -> Tuple[Callable[[], Any], Optional[C
         # Not an OAuth client: a bare httpx POST and json(), the HTTP on the loop's thread.
         import httpx
 
-        h = httpx.AsyncClient()
+        h = httpx.AsyncClient(verify=httpx_verify())
         form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET}
 
         async def raw() -> Any:
@@ -206,15 +212,25 @@ def child_async(lib: str, url: str, n: int, reads: int) -> None:
     print(json.dumps(out))
 
 
+def httpx_verify() -> Any:
+    """httpx's `verify`: an SSL context trusting the throw-away CA, or the default."""
+    import ssl
+
+    return ssl.create_default_context(cafile=CA_PATH) if CA_PATH else True
+
+
 def raw_socket_fetch(url: str) -> Callable[[], Any]:
     """The least any client can take against this server: one kept-alive
     socket, a fixed request written at once, the answer read up to its
     Content-Length, nothing parsed. Not a usable client; a floor."""
     import socket
+    import ssl
 
-    host, port = url[len("http://"):].split(":")
-    s = socket.create_connection((host, int(port)))
+    host, port = url.split("://", 1)[1].split(":")
+    s: Any = socket.create_connection((host, int(port)))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if url.startswith("https://"):
+        s = ssl.create_default_context(cafile=CA_PATH).wrap_socket(s, server_hostname=host)
     body = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={SECRET}".encode()
     request = (b"POST /token HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                b"Content-Length: %d\r\n\r\n" % (host.encode(), len(body))) + body
@@ -285,12 +301,16 @@ def child(lib: str, url: str, n: int, reads: int) -> None:
     print(json.dumps(out))
 
 
-def start_devserver() -> Tuple[subprocess.Popen[str], str]:
+CA_FILE = Path(os.environ.get("TMPDIR", "/tmp")) / f"oauth2kit-bench-ca-{os.getpid()}.pem"
+
+
+def start_devserver(tls: bool = False) -> Tuple[subprocess.Popen[str], str]:
+    """The release devserver; with `tls`, over HTTPS with a throw-away CA written to CA_FILE."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     binary = target / "release" / "oauth2kit-devserver"
-    if not binary.exists():
-        subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-devserver"], cwd=REPO, check=True)
-    proc = subprocess.Popen([str(binary), "--port", "0", "--exit-on-stdin-eof"], stdin=subprocess.PIPE,
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-devserver"], cwd=REPO, check=True)
+    extra = ["--tls-ca-out", str(CA_FILE)] if tls else []
+    proc = subprocess.Popen([str(binary), "--port", "0", "--exit-on-stdin-eof", *extra], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip()
@@ -300,7 +320,7 @@ def rust_baseline(url: str, n: int, prefix: List[str]) -> Dict[str, Any]:
     """The Rust blocking client (examples/rust_baseline) on the same server, built before the timing."""
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "oauth2kit-py", "--example", "rust_baseline"], cwd=REPO, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    out = subprocess.run(prefix + [str(target / "release" / "examples" / "rust_baseline"), url, str(n)],
+    out = subprocess.run(prefix + [str(target / "release" / "examples" / "rust_baseline"), url, str(n), *ca_args()],
                          check=True, capture_output=True, text=True).stdout
     result: Dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
@@ -316,23 +336,36 @@ def main() -> None:
     ap.add_argument("--modes", default="issued,canned,canned-one-cpu",
                     help="comma-separated: issued, canned, canned-one-cpu, concurrency")
     ap.add_argument("--concurrency-child", default=None)
+    ap.add_argument("--ca", default=None, help="(internal) the throw-away CA of an HTTPS devserver")
     ap.add_argument("--callers", default="1")
     a = ap.parse_args()
+    global CA_PATH
+    CA_PATH = a.ca
+    if CA_PATH:
+        # requests (Authlib's and requests-oauthlib's transport) lets this
+        # variable override a session's `verify`, so it is how they trust the CA.
+        os.environ["REQUESTS_CA_BUNDLE"] = CA_PATH
     if a.child:
         (child_async if a.child in ASYNC_LIBS else child)(a.child, a.url, a.n, a.reads)
         return
     if a.concurrency_child:
         concurrency_child(a.concurrency_child, a.url, a.n, int(a.callers))
         return
-    proc, url = start_devserver()
+    servers: Dict[bool, Tuple[subprocess.Popen[str], str]] = {}
     try:
         all_cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
-        for mode in a.modes.split(","):
+        for spec in a.modes.split(","):
+            # MODE+tls: the same over HTTPS, against a second devserver with a throw-away CA.
+            mode, tls = spec.removesuffix("+tls"), spec.endswith("+tls")
+            if tls not in servers:
+                servers[tls] = start_devserver(tls)
+            proc, url = servers[tls]
+            CA_PATH = str(CA_FILE) if tls else None
             if mode.startswith("canned") or mode == "concurrency":
                 canned(url)
             if mode == "concurrency":
                 pin(proc.pid, all_cpus)
-                concurrency(url, a.n, a.rounds)
+                concurrency(url, a.n, a.rounds, spec)
                 continue
             # One CPU for the server and every client: no wake-up crosses
             # CPUs. On this VM a cross-CPU wake-up costs ~30 µs each way,
@@ -340,11 +373,12 @@ def main() -> None:
             cpus = "0" if mode == "canned-one-cpu" else all_cpus
             pin(proc.pid, cpus)
             rows = run_all(url, a.n, a.reads, a.rounds, mode, ["taskset", "-c", cpus])
-            report(mode, rows, a.rounds)
+            report(spec, rows, a.rounds)
     finally:
-        if proc.stdin:
-            proc.stdin.close()
-        proc.wait(10)
+        for proc, _ in servers.values():
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(10)
 
 
 CONCURRENCY_LIBS = ["oauth2kit-threads", "oauth2kit-async", "authlib-httpx-async", "rust-async"]
@@ -363,7 +397,7 @@ def concurrency_child(lib: str, url: str, total: int, callers: int) -> None:
 
         import oauth2kit
 
-        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post")
+        client = oauth2kit.Client(CLIENT_ID, SECRET, token_url=token_url, auth_method="client_secret_post", **ca_pem())
         for _ in range(20):
             client.client_credentials()
         barrier = threading.Barrier(callers + 1)
@@ -400,7 +434,11 @@ def concurrency_child(lib: str, url: str, total: int, callers: int) -> None:
     print(json.dumps({"lib": lib, "callers": callers, "rps": per * callers / elapsed}))
 
 
-def concurrency(url: str, total: int, rounds: int) -> None:
+def ca_args() -> List[str]:
+    return ["--ca", CA_PATH] if CA_PATH else []
+
+
+def concurrency(url: str, total: int, rounds: int, spec: str) -> None:
     """Throughput with 1, 8 and 64 concurrent callers, every library, rounds
     interleaved; the best round per cell."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
@@ -410,15 +448,16 @@ def concurrency(url: str, total: int, rounds: int) -> None:
         for callers in CALLERS:
             for lib in CONCURRENCY_LIBS:
                 if lib == "rust-async":
-                    cmd = [str(target / "release" / "examples" / "rust_baseline"), url, str(total), "--concurrency", str(callers)]
+                    cmd = [str(target / "release" / "examples" / "rust_baseline"), url, str(total), "--concurrency", str(callers), *ca_args()]
                 else:
-                    cmd = [sys.executable, __file__, "--concurrency-child", lib, "--url", url, "--n", str(total), "--callers", str(callers)]
+                    cmd = [sys.executable, __file__, "--concurrency-child", lib, "--url", url, "--n", str(total), "--callers", str(callers),
+                           *ca_args()]
                 p = subprocess.run(cmd, capture_output=True, text=True)
                 if p.returncode != 0:
                     raise SystemExit(f"{lib} x{callers} failed:\n{p.stderr}")
                 rps = json.loads(p.stdout.strip().splitlines()[-1])["rps"]
                 best[(lib, callers)] = max(best.get((lib, callers), 0.0), rps)
-    print(f"\n### concurrency: a canned token answer, {total} fetches shared by N callers\n\n"
+    print(f"\n### {spec}: a canned token answer, {total} fetches shared by N callers\n\n"
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, {rounds} rounds, "
           "best round per cell; requests per second (and against 1 caller of the same library)\n")
     print("| library | " + " | ".join(f"{c} caller{'s' if c > 1 else ''}" for c in CALLERS) + " |")
@@ -432,13 +471,26 @@ def concurrency(url: str, total: int, rounds: int) -> None:
 CANNED_BODY = json.dumps({"access_token": "a" * 43, "token_type": "Bearer", "expires_in": 3600, "scope": "read"})
 
 
+def control(url: str, path: str, body: Optional[Dict[str, Any]] = None) -> Any:
+    """A call to the devserver's control API (over HTTPS with the throw-away CA)."""
+    import ssl
+
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{url}{path}", data=data, method="GET" if body is None else "POST",
+                                 headers={"Content-Type": "application/json"})
+    ctx = ssl.create_default_context(cafile=CA_PATH) if url.startswith("https://") else None
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def connections(url: str) -> int:
+    return int(control(url, "/control/connections")["connections"])
+
+
 def canned(url: str) -> None:
     """From now on the token endpoint answers a fixed token at once: what is
     left to time is the client (and HTTP on loopback), not the server's RS256 signature."""
-    fault = {"endpoint": "token", "status": 200, "body": CANNED_BODY, "times": 4_000_000_000}
-    req = urllib.request.Request(f"{url}/control/fault", data=json.dumps(fault).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=10).close()
+    control(url, "/control/fault", {"endpoint": "token", "status": 200, "body": CANNED_BODY, "times": 4_000_000_000})
 
 
 def pin(proc_pid: int, cpus: str) -> None:
@@ -452,8 +504,8 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[s
     best of its rounds. `prefix` starts each process (`taskset -c CPUS`)."""
     libs = ["oauth2kit", "oauth2kit-session-token", "oauth2kit-token-attr", "authlib-requests", "authlib-httpx", "requests-oauthlib", "raw-socket"]
     libs += ASYNC_LIBS
-    if mode.startswith("canned"):
-        libs.append("loopback-floor")
+    if mode.startswith("canned") and not CA_PATH:
+        libs.append("loopback-floor")  # a plain-TCP responder: no HTTPS counterpart
     runs: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs + ["rust-blocking"]}
     warm = raw_socket_fetch(url)  # the server's caches and allocator, before anyone is timed
     for _ in range(2000):
@@ -461,11 +513,14 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[s
     for r in range(rounds):
         # The order rotates each round: no library is always the first after a pause.
         for lib in libs[r % len(libs):] + libs[:r % len(libs)]:
-            p = subprocess.run(prefix + [sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads)],
-                               capture_output=True, text=True)
+            before = connections(url)
+            p = subprocess.run(prefix + [sys.executable, __file__, "--child", lib, "--url", url, "--n", str(n), "--reads", str(reads),
+                                         *ca_args()], capture_output=True, text=True)
             if p.returncode != 0:
                 raise SystemExit(f"{lib} failed:\n{p.stderr}")
             runs[lib].append(json.loads(p.stdout.strip().splitlines()[-1]))
+            # Connections the server accepted during this library's run (reuse: 1 or 2).
+            runs[lib][-1]["connections"] = connections(url) - before
         runs["rust-blocking"].append(rust_baseline(url, n, prefix))
     rows: List[Dict[str, Any]] = []
     dict_ns = min(r["dict_ns"] for lib in libs for r in runs[lib])
@@ -481,6 +536,7 @@ def run_all(url: str, n: int, reads: int, rounds: int, mode: str, prefix: List[s
         if "await_read_ns" in best:
             row["await_read_ns"] = min(r["await_read_ns"] for r in rs)
         row["retries"] = sum(r.get("retries", 0) for r in rs)
+        row["connections"] = max(r.get("connections", 0) for r in rs)
         rows.append(row)
     return rows
 
@@ -492,12 +548,14 @@ def report(mode: str, rows: List[Dict[str, Any]], rounds: int) -> None:
     ours_median = by["oauth2kit"]["us_per_call_median"]
     dict_ns = by["dict"]["read_ns"]
     what = {"issued": "tokens issued by the devserver (RS256-signed JWTs)", "canned": "a canned token answer (client-bound)",
-            "canned-one-cpu": "a canned token answer, server and client on one CPU (no cross-CPU wake-ups)"}[mode]
+            "canned-one-cpu": "a canned token answer, server and client on one CPU (no cross-CPU wake-ups)"}[mode.removesuffix("+tls")]
+    if mode.endswith("+tls"):
+        what += ", over HTTPS (TLS 1.3, the devserver's throw-away CA)"
     print(f"\n### {what}\n\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
           f"n = {rows[1]['n']} sequential fetches each, timed in {CHUNKS} slices, "
           f"{rounds} rounds: best slice (median of all slices; mean of all)\n")
-    print("| library | req/s | µs/call | oauth2kit speed-up | cached read (ns) | read vs dict | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| library | req/s | µs/call | oauth2kit speed-up | cached read (ns) | read vs dict | peak RSS (MiB) | connections |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         fetch = r.get("us_per_call")
         cols = [
@@ -509,6 +567,7 @@ def report(mode: str, rows: List[Dict[str, Any]], rounds: int) -> None:
             f"{r['read_ns']:.0f}" if "read_ns" in r else "–",
             f"{r['read_ns'] / dict_ns:.2f}×" if "read_ns" in r else "–",
             f"{r['peak_rss_kb'] / 1024:.1f}" if "peak_rss_kb" in r else "–",
+            str(r["connections"]) if r.get("connections") else "–",
         ]
         print("| " + " | ".join(cols) + " |")
     if "oauth2kit-async" in by:

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use oauth2kit::{AuthMethod, OAuthClient, blocking};
+use oauth2kit::{AuthMethod, HttpOptions, OAuthClient, blocking};
 
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -29,11 +29,29 @@ fn main() -> oauth2kit::Result<()> {
         .auth_method(AuthMethod::ClientSecretPost)
         .token_url(format!("{url}/token"))
         .build()?;
-    if args.next().as_deref() == Some("--concurrency") {
-        let callers: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-        return concurrency(oauth, n, callers);
+    // Optional: `--concurrency N` (throughput with N tasks), `--ca PATH` (trust
+    // the HTTPS devserver's throw-away CA).
+    let (mut callers, mut options) = (None, HttpOptions::default());
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--concurrency" => callers = args.next().and_then(|s| s.parse().ok()),
+            "--ca" => {
+                let path = args.next().unwrap_or_default();
+                let pem = std::fs::read_to_string(&path)
+                    .map_err(|e| oauth2kit::Error::Config(format!("cannot read {path}: {e}")))?;
+                options.extra_root_certificates_pem.push(pem);
+            }
+            other => {
+                return Err(oauth2kit::Error::Config(format!(
+                    "unknown argument {other}"
+                )));
+            }
+        }
     }
-    let client = blocking::Client::new(oauth)?;
+    if let Some(callers) = callers {
+        return concurrency(oauth, options, n, callers);
+    }
+    let client = blocking::Client::with_options(oauth, options)?;
     for _ in 0..50 {
         client.client_credentials(None)?;
     }
@@ -67,11 +85,16 @@ fn main() -> oauth2kit::Result<()> {
 
 /// `n` fetches shared by `callers` tasks of the async client on the shared
 /// (2-worker) runtime; prints requests per second as one JSON line.
-fn concurrency(oauth: OAuthClient, n: u32, callers: u32) -> oauth2kit::Result<()> {
+fn concurrency(
+    oauth: OAuthClient,
+    options: HttpOptions,
+    n: u32,
+    callers: u32,
+) -> oauth2kit::Result<()> {
     let rt = blocking::handle()?;
     let client = {
         let _guard = rt.enter();
-        oauth2kit::Client::new(oauth)?
+        oauth2kit::Client::with_options(oauth, options)?
     };
     let per = (n / callers.max(1)).max(1);
     let elapsed = rt.block_on(async move {
