@@ -5,8 +5,10 @@
 # coroutines and JUnit from Maven Central), builds the library, generates the
 # bindings, starts the devserver, runs the JVM suite and installs the Kotlin
 # artifact (dev.oauth2kit:oauth2kit-kotlin, host native library inside) into
-# ~/.m2, builds and runs a separate consumer project against that artifact, and
-# runs `swift test` when a Swift toolchain exists (skips it, saying so, otherwise).
+# ~/.m2, builds and runs a separate consumer project against that artifact,
+# checks that the Android AAR script stops with its message when there is no NDK
+# (none here), and runs `swift test` when a Swift toolchain exists (skips it,
+# saying so, otherwise).
 set -euo pipefail
 MOBILE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$MOBILE/.." && pwd)"
@@ -96,7 +98,7 @@ if [[ -z "${ANDROID_NDK_HOME:-}${ANDROID_NDK_ROOT:-}${ANDROID_HOME:-}${ANDROID_S
   fi
   echo "mobile/android: skipped: no Android NDK (build-android.sh says so; the AAR is not built here)"
 else
-  echo "mobile/android: an NDK is configured; mobile/scripts/build-android.sh builds the AAR (not part of this suite)"
+  echo "mobile/android: an Android SDK/NDK variable is set; mobile/scripts/build-android.sh builds the AAR (not part of this suite)"
 fi
 
 # Swift: only where a toolchain exists (none on the build machines here).
