@@ -33,9 +33,13 @@ mkdir -p "$MOBILE/swift/Sources/OAuth2Kit" "$MOBILE/swift/Sources/OAuth2KitFFI"
 cp "$SWIFT_TMP/OAuth2Kit.swift" "$MOBILE/swift/Sources/OAuth2Kit/OAuth2Kit.swift"
 cp "$SWIFT_TMP/OAuth2KitFFI.h" "$MOBILE/swift/Sources/OAuth2KitFFI/OAuth2KitFFI.h"
 # SwiftPM wants `module.modulemap`; UniFFI's own map `use`s Darwin, which Linux lacks.
+# `link` makes every importer link the library without flags in Package.swift
+# (the Linux system-library target; the XCFramework has its own map without it,
+# see build-xcframework.sh).
 cat > "$MOBILE/swift/Sources/OAuth2KitFFI/module.modulemap" <<'MAP'
 module OAuth2KitFFI {
     header "OAuth2KitFFI.h"
+    link "oauth2kit_mobile"
     export *
 }
 MAP

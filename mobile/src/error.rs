@@ -11,7 +11,7 @@ use oauth2kit::{Error, ErrorCode};
 use oauth2kit_bind::ErrorRecord;
 
 /// Everything that can go wrong.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Clone, Debug, thiserror::Error, uniffi::Error)]
 pub enum OAuth2KitError {
     /// The server answered with an OAuth error (RFC 6749 §5.2, or the
     /// provider's own error body read through its profile), or the redirect
@@ -173,6 +173,55 @@ pub enum OAuth2KitError {
     },
 }
 
+/// Every field of an [`OAuth2KitError`], by name, whatever the case: what
+/// `error.fields()` returns. Swift can only read an enum case's associated
+/// values by position (`case let .OAuth(error, _, _, status, …)`), and such a
+/// pattern stops compiling when a field is added to the case; reading
+/// `error.fields().status` does not. A field the case lacks is null: the
+/// record only copies the case's own fields. Kotlin has the same, besides its
+/// typed subclasses.
+#[derive(Clone, Debug, Default, PartialEq, uniffi::Record)]
+pub struct ErrorFields {
+    /// The stable numeric code (as `code()`).
+    pub code: i32,
+    /// The stable short name of the kind (as `codeName()`).
+    pub code_name: String,
+    /// `error` (`OAuth`, `ReauthorizationRequired`).
+    pub error: Option<String>,
+    /// `error_description`.
+    pub description: Option<String>,
+    /// `error_uri`.
+    pub uri: Option<String>,
+    /// HTTP status (`OAuth`, `ReauthorizationRequired`, `Http`, `InvalidResponse`, `UnexpectedRedirect`).
+    pub status: Option<i32>,
+    /// The response body (truncated, token values redacted).
+    pub body: Option<String>,
+    /// Non-standard fields of an OAuth error body, as a JSON object.
+    pub extra_json: Option<String>,
+    /// The server's `Retry-After`, in seconds.
+    pub retry_after_seconds: Option<f64>,
+    /// Whether trying again later may succeed (`OAuth`, `Http`; null for the
+    /// cases without the field: `Transport` and `Timeout` are always transient,
+    /// the others never).
+    pub transient: Option<bool>,
+    /// What is wrong with a success response (`InvalidResponse`).
+    pub reason: Option<String>,
+    /// `Location` of an unexpected redirect, query values removed.
+    pub location: Option<String>,
+    /// The response size cap in bytes (`ResponseTooLarge`).
+    pub limit: Option<i64>,
+    /// The timeout that ran out, in seconds (`Timeout`).
+    pub timeout_seconds: Option<f64>,
+    /// The configured issuer (`IssuerMismatch`).
+    pub expected: Option<String>,
+    /// The issuer the redirect carried (`IssuerMismatch`).
+    pub actual: Option<String>,
+    /// The core's own kind name of an `Unknown` error.
+    pub kind: Option<String>,
+    /// A readable summary (every case).
+    pub detail: String,
+}
+
 impl From<Error> for OAuth2KitError {
     fn from(e: Error) -> Self {
         // Fields and units come from the binding layer's record (seconds).
@@ -304,6 +353,153 @@ impl OAuth2KitError {
             (_, None) => ErrorCode::UNKNOWN_NAME.to_string(),
         }
     }
+
+    /// Every field by name (see [`ErrorFields`]): for Swift, where an enum
+    /// case's values can only be matched by position.
+    pub fn fields(&self) -> ErrorFields {
+        use OAuth2KitError as E;
+        let mut f = ErrorFields {
+            code: self.code(),
+            code_name: self.code_name(),
+            ..ErrorFields::default()
+        };
+        // Exhaustive, and binding every field by name: a field added to a case
+        // fails to compile here until it is added to ErrorFields too.
+        match self.clone() {
+            E::OAuth {
+                error,
+                description,
+                uri,
+                status,
+                body,
+                extra_json,
+                retry_after_seconds,
+                transient,
+                detail,
+            } => {
+                f = ErrorFields {
+                    error: Some(error),
+                    description,
+                    uri,
+                    status,
+                    body,
+                    extra_json: Some(extra_json),
+                    retry_after_seconds,
+                    transient: Some(transient),
+                    detail,
+                    ..f
+                }
+            }
+            E::ReauthorizationRequired {
+                error,
+                description,
+                uri,
+                status,
+                body,
+                detail,
+            } => {
+                f = ErrorFields {
+                    error: Some(error),
+                    description,
+                    uri,
+                    status,
+                    body,
+                    detail,
+                    ..f
+                }
+            }
+            E::Http {
+                status,
+                body,
+                retry_after_seconds,
+                transient,
+                detail,
+            } => {
+                f = ErrorFields {
+                    status: Some(status),
+                    body: Some(body),
+                    retry_after_seconds,
+                    transient: Some(transient),
+                    detail,
+                    ..f
+                }
+            }
+            E::InvalidResponse {
+                status,
+                reason,
+                body,
+                detail,
+            } => {
+                f = ErrorFields {
+                    status: Some(status),
+                    reason: Some(reason),
+                    body: Some(body),
+                    detail,
+                    ..f
+                }
+            }
+            E::UnexpectedRedirect {
+                status,
+                location,
+                detail,
+            } => {
+                f = ErrorFields {
+                    status: Some(status),
+                    location,
+                    detail,
+                    ..f
+                }
+            }
+            E::ResponseTooLarge { limit, detail } => {
+                f = ErrorFields {
+                    limit: Some(limit),
+                    detail,
+                    ..f
+                }
+            }
+            E::Timeout {
+                timeout_seconds,
+                detail,
+            } => {
+                f = ErrorFields {
+                    timeout_seconds: Some(timeout_seconds),
+                    detail,
+                    ..f
+                }
+            }
+            E::IssuerMismatch {
+                expected,
+                actual,
+                detail,
+            } => {
+                f = ErrorFields {
+                    expected: Some(expected),
+                    actual,
+                    detail,
+                    ..f
+                }
+            }
+            E::Unknown {
+                code: _,
+                kind,
+                detail,
+            } => {
+                f = ErrorFields {
+                    kind: Some(kind),
+                    detail,
+                    ..f
+                }
+            }
+            E::Transport { detail }
+            | E::StateMismatch { detail }
+            | E::Config { detail }
+            | E::Store { detail }
+            | E::Cancelled { detail }
+            | E::Expired { detail }
+            | E::Runtime { detail } => f.detail = detail,
+        }
+        f
+    }
 }
 
 pub(crate) fn config(detail: impl Into<String>) -> OAuth2KitError {
@@ -362,7 +558,30 @@ mod tests {
             assert_eq!(mapped.code(), code, "{mapped:?}");
             assert_eq!(mapped.code_name(), name);
             assert_eq!(mapped.to_string(), text);
+            let fields = mapped.fields();
+            assert_eq!((fields.code, fields.code_name.as_str()), (code, name));
+            assert_eq!(fields.detail, text);
         }
+        // The named fields carry the case's values, and only the case's.
+        let f = OAuth2KitError::from(Error::OAuth(Box::new(oauth.clone()))).fields();
+        assert_eq!(f.error.as_deref(), Some("invalid_client"));
+        assert_eq!(f.description.as_deref(), Some("bad secret"));
+        assert_eq!(f.status, Some(401));
+        assert_eq!(f.extra_json.as_deref(), Some(r#"{"id":7}"#));
+        assert_eq!(f.transient, Some(false));
+        assert_eq!((f.reason, f.timeout_seconds, f.limit), (None, None, None));
+        let f = OAuth2KitError::from(Error::Timeout(Duration::from_millis(300))).fields();
+        assert_eq!(f.timeout_seconds, Some(0.3));
+        assert_eq!((f.status, f.transient), (None, None));
+        let f = OAuth2KitError::from(Error::IssuerMismatch {
+            expected: "a".into(),
+            actual: Some("b".into()),
+        })
+        .fields();
+        assert_eq!(
+            (f.expected.as_deref(), f.actual.as_deref()),
+            (Some("a"), Some("b"))
+        );
         match OAuth2KitError::from(Error::OAuth(Box::new(oauth))) {
             OAuth2KitError::OAuth {
                 error,

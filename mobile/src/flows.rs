@@ -171,6 +171,50 @@ impl PollEvent {
     }
 }
 
+/// Every field of a [`PollEvent`] by name (null where the case has none): what
+/// `event.fields()` returns, so Swift code need not match the case's values by
+/// position (which stops compiling when a field is added). See `ErrorFields`.
+#[derive(Clone, Debug, Default, PartialEq, uniffi::Record)]
+pub struct PollEventFields {
+    /// Poll number, from 1 (`Waiting`).
+    pub attempt: Option<u32>,
+    /// The wait before the next poll, in seconds (`Waiting`, `SlowDown`).
+    pub interval_seconds: Option<f64>,
+    /// Seconds before the codes expire (`Waiting`).
+    pub remaining_seconds: Option<f64>,
+    /// The wait after a transient failure, in seconds (`Retrying`).
+    pub retry_in_seconds: Option<f64>,
+}
+
+#[uniffi::export]
+impl PollEvent {
+    /// Every field by name (see [`PollEventFields`]).
+    pub fn fields(&self) -> PollEventFields {
+        // Every field bound by name: a field added to a case fails to compile
+        // here until PollEventFields has it too.
+        match *self {
+            PollEvent::Waiting {
+                attempt,
+                interval_seconds,
+                remaining_seconds,
+            } => PollEventFields {
+                attempt: Some(attempt),
+                interval_seconds: Some(interval_seconds),
+                remaining_seconds: Some(remaining_seconds),
+                ..PollEventFields::default()
+            },
+            PollEvent::SlowDown { interval_seconds } => PollEventFields {
+                interval_seconds: Some(interval_seconds),
+                ..PollEventFields::default()
+            },
+            PollEvent::Retrying { retry_in_seconds } => PollEventFields {
+                retry_in_seconds: Some(retry_in_seconds),
+                ..PollEventFields::default()
+            },
+        }
+    }
+}
+
 /// Progress of a polling flow, implemented in Kotlin or Swift. Called on a
 /// library thread: hop to the main thread before touching the UI. What it
 /// throws is ignored (progress is advisory; it never stops the flow).

@@ -31,7 +31,8 @@ pub mod types;
 
 pub use client::{AuthorizationRequest, OAuthClient, PendingAuthorization};
 pub use config_record::ClientConfig;
-pub use error::OAuth2KitError;
+pub use error::{ErrorFields, OAuth2KitError};
+pub use flows::PollEventFields;
 pub use types::{
     AuthMethod, AuthorizeOptions, HttpHeader, Introspection, Parameter, Pkce, TokenSet,
     TokenTypeHint,

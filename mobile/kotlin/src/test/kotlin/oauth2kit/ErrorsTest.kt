@@ -35,6 +35,29 @@ class ErrorsTest {
     }
 
     @Test
+    fun `fields() gives every field by name, the case's only`() {
+        // What Swift code reads (it cannot match enum values by label); the same record here.
+        val oauth = fails<OAuth2KitException.OAuth> { OAuthClient(Clients.standard("basic-client", "wrong secret")).clientCredentials() }
+        val f = oauth.fields()
+        assertEquals(ErrorFields(code = 1, codeName = "oauth", error = oauth.error, description = oauth.description,
+            uri = oauth.uri, status = 401, body = oauth.body, extraJson = oauth.extraJson,
+            retryAfterSeconds = oauth.retryAfterSeconds, transient = false, reason = null, location = null,
+            limit = null, timeoutSeconds = null, expected = null, actual = null, kind = null, detail = oauth.detail), f)
+
+        DevServer.fault("token", status = 503, body = "<html>down</html>", contentType = "text/html",
+            headers = listOf("Retry-After" to "7"))
+        val http = fails<OAuth2KitException.Http> { Clients.basic().clientCredentials() }.fields()
+        assertEquals(Triple(503, 7.0, true), Triple(http.status, http.retryAfterSeconds, http.transient))
+        assertNull(http.error)
+
+        val config = fails<OAuth2KitException.Config> { OAuthClient(ClientConfig(clientId = "")) }.fields()
+        assertEquals("config", config.codeName)
+        assertTrue(config.detail.isNotEmpty())
+        assertNull(config.status)
+        assertNull(config.transient)
+    }
+
+    @Test
     fun `ReauthorizationRequired is distinct`() {
         val e = fails<OAuth2KitException.ReauthorizationRequired> { Clients.basic().refresh("no-such-refresh-token") }
         assertEquals("invalid_grant", e.error)

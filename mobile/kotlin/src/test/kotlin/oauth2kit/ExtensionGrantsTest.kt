@@ -50,6 +50,11 @@ class ExtensionGrantsTest {
             assertEquals(1u, first.attempt)
             assertEquals(1.0, first.intervalSeconds)  // seconds, as a Double everywhere
             assertTrue(recorder.events.any { it is PollEvent.SlowDown && it.intervalSeconds == 6.0 }, recorder.events.toString())
+            // fields(): the same values by name, for Swift (see ErrorsTest).
+            assertEquals(PollEventFields(attempt = 1u, intervalSeconds = 1.0, remainingSeconds = first.remainingSeconds,
+                retryInSeconds = null), first.fields())
+            val slow = recorder.events.first { it is PollEvent.SlowDown }.fields()
+            assertEquals(PollEventFields(attempt = null, intervalSeconds = 6.0, remainingSeconds = null, retryInSeconds = null), slow)
         }
     }
 
