@@ -178,7 +178,7 @@ class _Base:
         401 ``use_dpop_nonce`` demand: make new headers and send the request
         once more (once only). No network."""
         items = headers.items() if hasattr(headers, "items") else headers  # requests', httpx's and dict headers
-        pairs = [(str(k), str(v)) for k, v in items]  # type: ignore[union-attr]
+        pairs = [(str(k), str(v)) for k, v in items]
         return self._core.check_resource_response(token, url, int(status), pairs)
 
     def parse_implicit_response(self, authorization_response: str, *, request: AuthorizationRequest) -> Token:
