@@ -138,7 +138,14 @@ mod tests {
         bound.token_type = Some("DPoP".into());
         bound.set_dpop_key(Some(key.clone()));
         store.save(&bound).await.unwrap();
-        assert!(text.0.lock().unwrap().as_ref().unwrap().contains("dpop_jwk"));
+        assert!(
+            text.0
+                .lock()
+                .unwrap()
+                .as_ref()
+                .unwrap()
+                .contains("dpop_jwk")
+        );
         let back = store.load().await.unwrap().unwrap();
         assert_eq!(back.dpop_key(), Some(&key));
         assert_eq!(back, bound);
