@@ -396,6 +396,36 @@ typedef enum {
    * Type: true or false; default: false.
    */
   OAUTH2KIT_OPTION_USERINFO_POST = 41,
+  /**
+   * DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (`token_type` must be `DPoP`), authorization requests carry `dpop_jkt`. The key is `dpop_key_pem`/`dpop_key_jwk`, else one generated when the client is made (`dpop_algorithm`). Any other `dpop_*` option turns it on; `false` turns it off.
+   *
+   * Type: true or false; default: false (on when a dpop_* key or algorithm is given).
+   */
+  OAUTH2KIT_OPTION_DPOP = 42,
+  /**
+   * The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret.
+   *
+   * Type: text; default: none (a generated key).
+   */
+  OAUTH2KIT_OPTION_DPOP_KEY_PEM = 43,
+  /**
+   * The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret.
+   *
+   * Type: text; default: none (a generated key).
+   */
+  OAUTH2KIT_OPTION_DPOP_KEY_JWK = 44,
+  /**
+   * The DPoP proof algorithm: of a generated key (`ES256` or `EdDSA`), or of a given RSA key (`RS256`, `PS256`…).
+   *
+   * Type: text; default: ES256 for a generated key; from the key type for a given one.
+   */
+  OAUTH2KIT_OPTION_DPOP_ALGORITHM = 45,
+  /**
+   * Whether authorization requests (and PAR) carry `dpop_jkt`, binding the code to the DPoP key.
+   *
+   * Type: true or false; default: true when DPoP is on.
+   */
+  OAUTH2KIT_OPTION_DPOP_JKT = 46,
 } oauth2kit_option;
 
 /**
@@ -1280,6 +1310,90 @@ oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
 oauth2kit_status oauth2kit_set_log_callback(int32_t level,
                                             oauth2kit_log_callback callback,
                                             void *user_data);
+
+/**
+ * The headers that present `tokens` for one request to an API (`method`,
+ * e.g. `"GET"`, and the full `url`). For a DPoP-bound token set (token type
+ * `DPoP`): `*out_name` = `"Authorization"`, `*out_value` = `"DPoP <token>"`,
+ * and `*out_dpop` = a new proof for the `DPoP` header (signed by the set's
+ * key, with `htm`, `htu`, `ath` and the API's last nonce). For a bearer set:
+ * the profile's header (as `oauth2kit_client_authorization_header`) and NULL
+ * in `*out_dpop`. Make new headers for every request (a proof is single-use).
+ *
+ * Ownership: on success the three out-parameters receive new strings (free
+ * each non-NULL one with `oauth2kit_string_free`; the value holds the
+ * token); on failure none is written. No network. Errors: `NULL_ARGUMENT`,
+ * `WRONG_HANDLE`, `CONFIG` (a bad URL or method, a DPoP-bound set with no
+ * key), each with the thread's last error. Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_resource_request_headers(const oauth2kit_client *client,
+                                                           const oauth2kit_token_set *tokens,
+                                                           const char *method,
+                                                           const char *url,
+                                                           char **out_name,
+                                                           char **out_value,
+                                                           char **out_dpop);
+
+/**
+ * Reads an API's answer to a request made with
+ * `oauth2kit_client_resource_request_headers`: pass its `status`, its
+ * `WWW-Authenticate` header and its `DPoP-Nonce` header (NULL when absent;
+ * several `WWW-Authenticate` headers joined with ", "). The nonce is
+ * remembered for the URL's origin (call this for every answer: servers send
+ * new nonces on successes too). `*out_retry` is true when the set is
+ * DPoP-bound and the answer is a 401 `use_dpop_nonce` demand: make new
+ * headers and send the request once more (once only). Always false for a
+ * bearer set.
+ *
+ * Ownership: borrows every argument; `*out_retry` is written on success
+ * only. No network. Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`,
+ * `INVALID_ARGUMENT` (a status outside 100–999), `CONFIG` (a bad URL).
+ * Thread-safe.
+ */
+oauth2kit_status oauth2kit_client_check_resource_response(const oauth2kit_client *client,
+                                                          const oauth2kit_token_set *tokens,
+                                                          const char *url,
+                                                          int32_t status,
+                                                          const char *www_authenticate,
+                                                          const char *dpop_nonce,
+                                                          bool *out_retry);
+
+/**
+ * `oauth2kit_client_resource_request_headers` with the session's valid
+ * token (renewed first when due, once for all threads; a DPoP-bound set is
+ * refreshed with its own key). Ownership and out-parameters as there.
+ * Errors: those of `oauth2kit_session_access_token`, and `CONFIG` (a bad
+ * URL or method). Thread-safe.
+ */
+oauth2kit_status oauth2kit_session_resource_request_headers(const oauth2kit_session *session,
+                                                            const char *method,
+                                                            const char *url,
+                                                            char **out_name,
+                                                            char **out_value,
+                                                            char **out_dpop);
+
+/**
+ * `oauth2kit_client_check_resource_response` for the session's current
+ * token set: `*out_retry` true means make new headers with
+ * `oauth2kit_session_resource_request_headers` and send once more.
+ * Ownership, out-parameter and errors as there. No network. Thread-safe.
+ */
+oauth2kit_status oauth2kit_session_check_resource_response(const oauth2kit_session *session,
+                                                           const char *url,
+                                                           int32_t status,
+                                                           const char *www_authenticate,
+                                                           const char *dpop_nonce,
+                                                           bool *out_retry);
+
+/**
+ * The RFC 7638 thumbprint (`jkt`) of the DPoP key `tokens` are bound to, or
+ * NULL in `*out` for a set without a DPoP key. The key itself never leaves
+ * the library except inside `oauth2kit_token_set_to_json` (stores keep it
+ * with the tokens: a bound token is useless without it). `*out` receives a
+ * new string on success (free with `oauth2kit_string_free`). Errors:
+ * `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
+ */
+oauth2kit_status oauth2kit_token_set_dpop_jkt(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * Gives a `load` callback's JSON to oauth2kit, which copies it: the caller

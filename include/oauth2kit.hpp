@@ -80,6 +80,11 @@ inline rust::Vec<bridge::Param> params(const std::vector<std::pair<std::string, 
   for (const auto& [k, v] : in) out.push_back(bridge::Param{rust::String(k), rust::String(v)});
   return out;
 }
+inline std::vector<std::pair<std::string, std::string>> pairs(const rust::Vec<bridge::Param>& in) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : in) out.emplace_back(std::string(p.name), std::string(p.value));
+  return out;
+}
 inline std::optional<std::string> opt(const bridge::OptString& s) {
   if (!s.present) return std::nullopt;
   return std::string(s.value);
@@ -126,6 +131,9 @@ class Tokens {
   // The validated ID token claims as a JSON object (OpenID Connect); empty
   // when the set has no validated ID token.
   std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
+  // The RFC 7638 thumbprint of the DPoP key the tokens are bound to (RFC 9449),
+  // or nullopt. The key itself stays inside (to_json carries it for stores).
+  std::optional<std::string> dpop_jkt() const { return detail::opt(inner_->dpop_jkt()); }
   // Seconds since the epoch, -1 when unknown.
   std::int64_t expires_at() const { return inner_->expires_at(); }
   bool is_expired(std::uint32_t leeway_secs = 0) const { return inner_->is_expired(leeway_secs); }
@@ -361,6 +369,26 @@ class Client {
     auto h = inner_->authorization_header(t.raw());
     return {std::string(h.name), std::string(h.value)};
   }
+  // The headers presenting `t` for one API request (`method`, full `url`): for a
+  // DPoP-bound set (token_type DPoP) {"Authorization", "DPoP <token>"} then
+  // {"DPoP", <a new proof: htm, htu, ath, the API's last nonce>}; else the
+  // profile's one header. Make new headers for every request. No network.
+  // Throws Error (Config: a bad URL or method, a bound set with no key).
+  std::vector<std::pair<std::string, std::string>> resource_request_headers(const Tokens& t, const std::string& method,
+                                                                            const std::string& url) const {
+    return detail::pairs(detail::call([&] { return inner_->resource_request_headers(t.raw(), method, url); }));
+  }
+  // Reads an API's answer (status and headers) to a request made with
+  // resource_request_headers: remembers its DPoP nonce (call it for every
+  // answer); true when the set is DPoP-bound and the answer is a 401
+  // use_dpop_nonce demand: make new headers and send once more (once only).
+  bool check_resource_response(const Tokens& t, const std::string& url, int status,
+                               const std::vector<std::pair<std::string, std::string>>& headers) const {
+    auto params = detail::params(headers);
+    return detail::call([&] {
+      return inner_->check_resource_response(t.raw(), url, static_cast<uint16_t>(status), params);
+    });
+  }
   const bridge::Client& raw() const { return *inner_; }
 
  private:
@@ -500,6 +528,18 @@ class Session {
   std::pair<std::string, std::string> authorization_header() const {
     auto h = detail::call([&] { return inner_->authorization_header(); });
     return {std::string(h.name), std::string(h.value)};
+  }
+  // Client::resource_request_headers with a valid token (renewed first when
+  // due; a DPoP-bound set keeps its own key). Throws Error.
+  std::vector<std::pair<std::string, std::string>> resource_request_headers(const std::string& method,
+                                                                            const std::string& url) const {
+    return detail::pairs(detail::call([&] { return inner_->resource_request_headers(method, url); }));
+  }
+  // Client::check_resource_response for the session's current token set.
+  bool check_resource_response(const std::string& url, int status,
+                               const std::vector<std::pair<std::string, std::string>>& headers) const {
+    auto params = detail::params(headers);
+    return detail::call([&] { return inner_->check_resource_response(url, static_cast<uint16_t>(status), params); });
   }
   // Marks the current token stale: the next request renews it.
   void invalidate() const { inner_->invalidate(); }

@@ -24,6 +24,8 @@
 //! - **where the library's log events go** — [`log`]: one `tracing` layer
 //!   and one dispatcher; each binding installs a sink (Python `logging`, a C
 //!   callback, a Kotlin/Swift `Logger`).
+//! - **how tokens are presented to APIs** — [`resource`]: the headers of one
+//!   request (DPoP proofs included) and the server's answer read back.
 //! - **how a configuration error's fix is spelled** — [`hint`]: one function
 //!   per language from the option's concept name.
 //!
@@ -36,6 +38,7 @@ pub mod log;
 pub mod manifest;
 pub mod options;
 pub mod poll;
+pub mod resource;
 pub mod session;
 pub mod store;
 

@@ -148,6 +148,20 @@ pub const OPERATIONS: &[Operation] = &[
         "userinfo",
         "the OpenID Connect UserInfo claims (JSON or a validated signed JWT; `sub` checked against the ID token)",
     ),
+    Operation {
+        note: "sessions have it too (the session's valid token): C oauth2kit_session_resource_request_headers, C++/Python/Kotlin Session",
+        ..op(
+            "resource_request_headers",
+            "the headers presenting a token set for one API request (method, URL): `Authorization: DPoP` and a `DPoP` proof (`ath`, nonce) for a DPoP-bound set, else the profile's header",
+        )
+    },
+    Operation {
+        note: "sessions have it too (the session's current token): C oauth2kit_session_check_resource_response, C++/Python/Kotlin Session",
+        ..op(
+            "check_resource_response",
+            "reads an API's answer: remembers its DPoP nonce; true when `use_dpop_nonce` asks to send the request once more with new headers",
+        )
+    },
 ];
 
 /// Kotlin/Swift spelling of a snake_case name.

@@ -201,6 +201,23 @@ client_options! {
     /// Send UserInfo requests as POST (an empty form body, the token in the
     /// header) instead of GET, for providers that accept only POST there.
     UserinfoPost = 41, "userinfo_post", Bool, "false";
+    /// DPoP (RFC 9449): every token request carries a proof, tokens come back
+    /// bound to the key (`token_type` must be `DPoP`), authorization requests
+    /// carry `dpop_jkt`. The key is `dpop_key_pem`/`dpop_key_jwk`, else one
+    /// generated when the client is made (`dpop_algorithm`). Any other `dpop_*`
+    /// option turns it on; `false` turns it off.
+    Dpop = 42, "dpop", Bool, "false (on when a dpop_* key or algorithm is given)";
+    /// The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1;
+    /// PKCS#1). A secret.
+    DpopKeyPem = 43, "dpop_key_pem", Secret, "none (a generated key)";
+    /// The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret.
+    DpopKeyJwk = 44, "dpop_key_jwk", Secret, "none (a generated key)";
+    /// The DPoP proof algorithm: of a generated key (`ES256` or `EdDSA`), or
+    /// of a given RSA key (`RS256`, `PS256`…).
+    DpopAlgorithm = 45, "dpop_algorithm", Text, "ES256 for a generated key; from the key type for a given one";
+    /// Whether authorization requests (and PAR) carry `dpop_jkt`, binding
+    /// the code to the DPoP key.
+    DpopJkt = 46, "dpop_jkt", Bool, "true when DPoP is on";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -342,6 +359,10 @@ pub struct ClientConfig {
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
     userinfo_post: bool,
+    dpop: Option<bool>,
+    dpop_key: Option<KeySource>,
+    dpop_algorithm: Option<String>,
+    dpop_jkt: Option<bool>,
     http: HttpOptions,
 }
 
@@ -445,6 +466,27 @@ impl ClientConfig {
                     Value::Bool(b) => b,
                     other => return Err(type_error(option, value_kind(&other))),
                 }
+            }
+            O::Dpop => self.dpop = Some(boolean(option, value)?),
+            O::DpopJkt => self.dpop_jkt = Some(boolean(option, value)?),
+            O::DpopAlgorithm => self.dpop_algorithm = Some(text(value)?),
+            O::DpopKeyPem | O::DpopKeyJwk => {
+                let raw = text(value)?;
+                let source = if option == O::DpopKeyPem {
+                    KeySource::Pem(Secret::new(raw))
+                } else {
+                    KeySource::Jwk(Secret::new(raw))
+                };
+                if let Some(previous) = &self.dpop_key {
+                    if std::mem::discriminant(previous) != std::mem::discriminant(&source) {
+                        return Err(Error::Config(
+                            "give dpop_key_pem or dpop_key_jwk, not both".into(),
+                        ));
+                    }
+                }
+                // Checked now, so the error points at this option.
+                parse_dpop_key(&source)?;
+                self.dpop_key = Some(source);
             }
             O::DiscoveryIssuer => self.discovery_issuer = Some(text(value)?),
             O::Metadata => {
@@ -615,6 +657,18 @@ impl ClientConfig {
         if let Some(v) = self.max_age {
             b = b.max_age(v);
         }
+        if let Some(source) = &self.dpop_key {
+            b = b.dpop_key(parse_dpop_key(source)?);
+        }
+        if let Some(alg) = &self.dpop_algorithm {
+            b = b.dpop_algorithm(alg.clone());
+        }
+        if let Some(on) = self.dpop_jkt {
+            b = b.dpop_jkt(on);
+        }
+        if let Some(on) = self.dpop {
+            b = b.dpop(on);
+        }
         b.userinfo_post(self.userinfo_post).build()
     }
 
@@ -724,6 +778,20 @@ fn parse_key(source: &KeySource, algorithm: Option<&str>) -> Result<SigningKey> 
         (KeySource::Pem(pem), None) => SigningKey::from_pem(pem.expose()),
         (KeySource::Pem(pem), Some(alg)) => SigningKey::from_pem_with_algorithm(pem.expose(), alg),
         (KeySource::Jwk(jwk), _) => SigningKey::from_jwk(jwk.expose()),
+    }
+}
+
+fn parse_dpop_key(source: &KeySource) -> Result<oauth2kit::DpopKey> {
+    match source {
+        KeySource::Pem(pem) => oauth2kit::DpopKey::from_pem(pem.expose()),
+        KeySource::Jwk(jwk) => oauth2kit::DpopKey::from_jwk(jwk.expose()),
+    }
+}
+
+fn boolean(option: ClientOption, value: Value) -> Result<bool> {
+    match value {
+        Value::Bool(b) => Ok(b),
+        other => Err(type_error(option, value_kind(&other))),
     }
 }
 
@@ -848,6 +916,87 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("not both"), "{e}");
+    }
+
+    #[test]
+    fn dpop_options_reach_the_core_builder() {
+        let base = || {
+            let mut c = ClientConfig::new("id");
+            c.set_text(ClientOption::TokenUrl, "https://as.example/token")
+                .unwrap();
+            c.set_text(
+                ClientOption::AuthorizationUrl,
+                "https://as.example/authorize",
+            )
+            .unwrap();
+            c.set_text(ClientOption::RedirectUri, "https://app.example/cb")
+                .unwrap();
+            c
+        };
+        // off by default
+        assert!(base().oauth_client(None).unwrap().dpop_key().is_none());
+        // on: a generated ES256 key, dpop_jkt on authorization requests
+        let mut c = base();
+        c.set_text(ClientOption::Dpop, "true").unwrap();
+        let oc = c.oauth_client(None).unwrap();
+        let key = oc.dpop_key().unwrap().clone();
+        assert_eq!(key.algorithm(), "ES256");
+        let url = oc
+            .authorization_url(oauth2kit::AuthorizeOptions::default())
+            .unwrap()
+            .url;
+        assert!(
+            url.query_pairs()
+                .any(|(k, v)| k == "dpop_jkt" && v == key.thumbprint())
+        );
+        // a given key (JWK), dpop_jkt off
+        let mut c = base();
+        c.set_text(ClientOption::DpopKeyJwk, key.private_jwk().expose())
+            .unwrap();
+        c.set_text(ClientOption::DpopJkt, "false").unwrap();
+        let oc = c.oauth_client(None).unwrap();
+        assert_eq!(oc.dpop_key(), Some(&key));
+        let url = oc
+            .authorization_url(oauth2kit::AuthorizeOptions::default())
+            .unwrap()
+            .url;
+        assert!(!url.query_pairs().any(|(k, _)| k == "dpop_jkt"));
+        // an algorithm alone turns DPoP on; dpop=false turns it off again
+        let mut c = base();
+        c.set_text(ClientOption::DpopAlgorithm, "EdDSA").unwrap();
+        assert_eq!(
+            c.oauth_client(None)
+                .unwrap()
+                .dpop_key()
+                .unwrap()
+                .algorithm(),
+            "EdDSA"
+        );
+        c.set_text(ClientOption::Dpop, "false").unwrap();
+        assert!(c.oauth_client(None).unwrap().dpop_key().is_none());
+        // refused: an RSA algorithm for a generated key, a bad key, both forms
+        let mut c = base();
+        c.set_text(ClientOption::DpopAlgorithm, "RS256").unwrap();
+        assert_eq!(c.oauth_client(None).unwrap_err().code(), ErrorCode::Config);
+        let mut c = base();
+        let e = c
+            .set_text(
+                ClientOption::DpopKeyPem,
+                "-----BEGIN PRIVATE KEY----- s3cr3t-dpop",
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Config);
+        assert!(!e.to_string().contains("s3cr3t-dpop"), "{e}");
+        c.set_text(ClientOption::DpopKeyJwk, key.private_jwk().expose())
+            .unwrap();
+        let pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----";
+        assert!(c.set_text(ClientOption::DpopKeyPem, pem).is_err());
+        // the private key never shows in Debug
+        let d = serde_json::from_str::<serde_json::Value>(key.private_jwk().expose()).unwrap()["d"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(!format!("{c:?}").contains(&d));
     }
 
     #[test]

@@ -131,6 +131,24 @@ mod tests {
             store.load().await.unwrap().unwrap().access_token.expose(),
             "OLD"
         );
+        // A DPoP-bound set keeps its key through the document (C callbacks,
+        // C++ and Kotlin/Swift stores all go through this adapter).
+        let key = oauth2kit::DpopKey::generate().unwrap();
+        let mut bound = TokenSet::bearer("BOUND");
+        bound.token_type = Some("DPoP".into());
+        bound.set_dpop_key(Some(key.clone()));
+        store.save(&bound).await.unwrap();
+        assert!(
+            text.0
+                .lock()
+                .unwrap()
+                .as_ref()
+                .unwrap()
+                .contains("dpop_jwk")
+        );
+        let back = store.load().await.unwrap().unwrap();
+        assert_eq!(back.dpop_key(), Some(&key));
+        assert_eq!(back, bound);
         for garbage in [
             "{\"version\":1,\"tok",
             "[]",

@@ -261,7 +261,8 @@ impl Client {
         request: HttpRequest,
         tokens: &TokenSet,
     ) -> Result<HttpResponse> {
-        let bound = self.oauth.dpop_key_for(tokens)?.is_some();
+        // A set that cannot be presented (DPoP-bound, no key) fails here.
+        self.oauth.dpop_key_for(tokens)?;
         let mut retried = false;
         loop {
             let mut req = request.clone();
@@ -280,12 +281,8 @@ impl Client {
                 .send(req)
                 .await
                 .map_err(|e| self.oauth.redact_error(e, &sent))?;
-            if !bound {
-                return Ok(resp);
-            }
-            self.oauth
-                .remember_dpop_nonce(NonceScope::Resource, &sent.url, &resp);
-            if retried || dpop::resource_nonce_challenge(&resp).is_none() {
+            let again = self.oauth.check_resource_response(&sent.url, tokens, &resp);
+            if retried || !again {
                 return Ok(resp);
             }
             tracing::debug!("the resource server asks for a DPoP nonce; retrying once");

@@ -207,6 +207,13 @@ impl Client {
     pub fn validate(&self, token: &TokenSet) -> Result<bool> {
         block_on_here(self.inner.validate(token))?
     }
+
+    /// Sends a request to a resource server with `tokens`
+    /// ([`crate::Client::send_resource`]): DPoP-bound sets with a proof,
+    /// one retry on `use_dpop_nonce`; the answer whatever its status.
+    pub fn send_resource(&self, request: HttpRequest, tokens: &TokenSet) -> Result<HttpResponse> {
+        block_on_here(self.inner.send_resource(request, tokens))?
+    }
 }
 
 /// A blocking [`crate::session::Session`]: the same single-flight session,
@@ -252,6 +259,28 @@ impl Session {
     pub fn authorization_header(&self) -> Result<(String, String)> {
         let t = self.token()?;
         Ok(self.inner.client().oauth().authorization_header(&t))
+    }
+
+    /// The headers presenting a valid token for one request (`method`,
+    /// `url`): with DPoP, `Authorization: DPoP …` and a `DPoP` proof
+    /// ([`crate::session::Session::resource_request_headers`]).
+    pub fn resource_request_headers(
+        &self,
+        method: &str,
+        url: &url::Url,
+    ) -> Result<Vec<(String, String)>> {
+        let t = self.token()?;
+        self.inner
+            .client()
+            .oauth()
+            .resource_request_headers(method, url, &t)
+    }
+
+    /// Reads a resource server's answer: remembers its DPoP nonce, and
+    /// `true` when the request must be sent once more with new headers
+    /// ([`crate::session::Session::check_resource_response`]).
+    pub fn check_resource_response(&self, url: &url::Url, resp: &HttpResponse) -> bool {
+        self.inner.check_resource_response(url, resp)
     }
 
     /// Forgets that the current token is valid.

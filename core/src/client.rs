@@ -911,6 +911,27 @@ impl OAuthClient {
         ])
     }
 
+    /// Reads a resource server's answer to a request made with
+    /// [`OAuthClient::resource_request_headers`] (RFC 9449 §9), sans-IO: the
+    /// answer's `DPoP-Nonce` is remembered for its origin (every answer may
+    /// carry a new one), and `true` says the request must be sent once more
+    /// with new headers — the set is DPoP-bound and the answer is a 401 with
+    /// `WWW-Authenticate: DPoP error="use_dpop_nonce"` and a nonce. Send it
+    /// again at most once: a second demand is the API's answer. Always
+    /// `false` for bearer sets (nothing is remembered for them either).
+    pub fn check_resource_response(
+        &self,
+        url: &url::Url,
+        tokens: &TokenSet,
+        resp: &HttpResponse,
+    ) -> bool {
+        if !matches!(self.dpop_key_for(tokens), Ok(Some(_))) {
+            return false;
+        }
+        self.dpop_nonces.remember(NonceScope::Resource, url, resp);
+        crate::dpop::resource_nonce_challenge(resp).is_some()
+    }
+
     /// How token answers are read (`refresh` picks the refresh field names).
     pub fn token_parsing(&self, refresh: bool) -> TokenParsing<'_> {
         let p = &*self.profile;
@@ -1790,6 +1811,94 @@ mod tests {
             b().dpop_algorithm("RS256").build(),
             Err(Error::Config(_))
         ));
+    }
+
+    #[test]
+    fn resource_nonce_demands_are_read_sans_io_and_the_next_proof_carries_the_nonce() {
+        use base64::Engine;
+        let c = OAuthClient::builder("c1")
+            .client_secret("s")
+            .token_url("https://as/token")
+            .dpop(true)
+            .build()
+            .unwrap();
+        let g = Grant::client_credentials(None);
+        let t = c
+            .parse_token_response(
+                &g,
+                &HttpResponse::json(200, r#"{"access_token":"a","token_type":"DPoP"}"#),
+            )
+            .unwrap();
+        let api = url::Url::parse("https://api.example/v1/items?page=2").unwrap();
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        // The proof's claims after its random jti, byte for byte.
+        let after_jti = |h: &[(String, String)]| -> String {
+            assert_eq!(h[0], ("Authorization".into(), "DPoP a".into()));
+            assert_eq!(h[1].0, "DPoP");
+            let part = h[1].1.split('.').nth(1).unwrap();
+            let raw = String::from_utf8(
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(part)
+                    .unwrap(),
+            )
+            .unwrap();
+            let (jti, rest) = raw.split_once(',').unwrap();
+            assert!(jti.starts_with(r#"{"jti":""#), "{raw}");
+            rest.to_string()
+        };
+        let ath = crate::dpop::ath("a");
+        let first = c.resource_request_headers_at("GET", &api, &t, now).unwrap();
+        assert_eq!(
+            after_jti(&first),
+            format!(
+                r#""htm":"GET","htu":"https://api.example/v1/items","iat":1700000000,"ath":"{ath}"}}"#
+            )
+        );
+        let resp = |status: u16, headers: &[(&str, &str)]| {
+            HttpResponse::new(
+                status,
+                headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                "",
+            )
+        };
+        let challenge = resp(
+            401,
+            &[
+                ("WWW-Authenticate", r#"DPoP error="use_dpop_nonce""#),
+                ("DPoP-Nonce", "n-2"),
+            ],
+        );
+        // Another error is the API's answer; a demand means: once more.
+        assert!(!c.check_resource_response(
+            &api,
+            &t,
+            &resp(
+                401,
+                &[("WWW-Authenticate", r#"DPoP error="invalid_token""#)]
+            )
+        ));
+        assert!(c.check_resource_response(&api, &t, &challenge));
+        let again = c.resource_request_headers_at("GET", &api, &t, now).unwrap();
+        assert_eq!(
+            after_jti(&again),
+            format!(
+                r#""htm":"GET","htu":"https://api.example/v1/items","iat":1700000000,"ath":"{ath}","nonce":"n-2"}}"#
+            )
+        );
+        // A nonce on a success is remembered too (servers rotate them).
+        assert!(!c.check_resource_response(&api, &t, &resp(200, &[("DPoP-Nonce", "n-3")])));
+        assert!(
+            after_jti(&c.resource_request_headers_at("GET", &api, &t, now).unwrap())
+                .ends_with(r#","nonce":"n-3"}"#)
+        );
+        // A bearer set never asks for a retry, and remembers nothing.
+        let other = url::Url::parse("https://other.example/x").unwrap();
+        let bearer = TokenSet::bearer("b");
+        assert!(!c.check_resource_response(&other, &bearer, &challenge));
+        assert_eq!(c.dpop_nonce(NonceScope::Resource, &other), None);
     }
 
     #[test]

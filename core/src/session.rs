@@ -41,6 +41,7 @@ use futures::future::{BoxFuture, Shared};
 use crate::async_client::Client;
 use crate::error::{Error, OAuthError, Result};
 use crate::grant::Grant;
+use crate::http::HttpResponse;
 use crate::secret::Secret;
 use crate::store::{MemoryStore, TokenStore};
 use crate::token::TokenSet;
@@ -289,6 +290,38 @@ impl Session {
     pub async fn authorization_header(&self) -> Result<(String, String)> {
         let t = self.token().await?;
         Ok(self.inner.client.oauth().authorization_header(&t))
+    }
+
+    /// The headers that present a valid token for one request to a resource
+    /// server ([`crate::OAuthClient::resource_request_headers`]): for a
+    /// DPoP-bound set, `Authorization: DPoP <token>` and `DPoP: <proof>`
+    /// (`htm` = `method`, `htu` = `url` without query and fragment, `ath`,
+    /// the server's last nonce), signed by the set's own key; else the
+    /// profile's header.
+    pub async fn resource_request_headers(
+        &self,
+        method: &str,
+        url: &url::Url,
+    ) -> Result<Vec<(String, String)>> {
+        let t = self.token().await?;
+        self.inner
+            .client
+            .oauth()
+            .resource_request_headers(method, url, &t)
+    }
+
+    /// [`crate::OAuthClient::check_resource_response`] for the session's
+    /// current token set: remembers the resource server's DPoP nonce and
+    /// says whether to send the request once more with new
+    /// [`Session::resource_request_headers`] (`use_dpop_nonce`). No I/O.
+    pub fn check_resource_response(&self, url: &url::Url, resp: &HttpResponse) -> bool {
+        let tokens = self.inner.state.read().ok().and_then(|s| s.tokens.clone());
+        tokens.is_some_and(|t| {
+            self.inner
+                .client
+                .oauth()
+                .check_resource_response(url, &t, resp)
+        })
     }
 
     /// The cached set if it can be handed out without any I/O.

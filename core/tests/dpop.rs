@@ -367,3 +367,55 @@ async fn proofs_take_their_time_from_the_clients_clock() {
     let resp = c.send_resource(resource(&srv), &tokens).await.unwrap();
     assert_eq!(resp.status, 401);
 }
+
+/// The blocking API, as C and synchronous Python reach it: a session's
+/// resource headers sent with a plain request, the nonce demand read back
+/// sans-IO (`check_resource_response`) and answered once; `send_resource`;
+/// and a token presented with another key refused by the server.
+#[test]
+fn blocking_session_presents_a_bound_token_and_answers_a_nonce_demand_once() {
+    use oauth2kit::blocking;
+    let srv = server();
+    let oauth = builder(&srv, clients::BASIC_CLIENT_ID)
+        .client_secret(clients::BASIC_CLIENT_SECRET)
+        .dpop(true)
+        .build()
+        .unwrap();
+    let c = blocking::Client::new(oauth).unwrap();
+    let session = blocking::Session::start(
+        oauth2kit::session::Session::builder(c.as_async().clone()).client_credentials(None),
+    )
+    .unwrap();
+    let tokens = session.token().unwrap();
+    assert_eq!(tokens.token_type.as_deref(), Some("DPoP"));
+    srv.set_dpop(false, true, None);
+    let url = resource(&srv).url;
+    let send = |headers: Vec<(String, String)>| {
+        let mut req = HttpRequest::new(Method::Get, url.clone());
+        req.headers.extend(headers);
+        c.send(req).unwrap()
+    };
+    let first = send(session.resource_request_headers("GET", &url).unwrap());
+    assert_eq!(first.status, 401);
+    assert!(session.check_resource_response(&url, &first));
+    let second = send(session.resource_request_headers("GET", &url).unwrap());
+    assert_eq!(
+        second.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&second.body)
+    );
+    assert!(!session.check_resource_response(&url, &second));
+    assert_eq!(srv.count("resource"), 2, "one refusal, one retry");
+    // send_resource does the same by itself, with the nonce now remembered
+    let resp = c.send_resource(resource(&srv), &tokens).unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(srv.count("resource"), 3);
+    // the token presented with a proof by another key: the server refuses it
+    let mut stolen = TokenSet::clone(&tokens);
+    stolen.set_dpop_key(Some(DpopKey::generate().unwrap()));
+    let resp = c.send_resource(resource(&srv), &stolen).unwrap();
+    assert_eq!(resp.status, 401);
+    let challenge = resp.header("www-authenticate").unwrap_or_default();
+    assert!(challenge.contains("invalid_token"), "{challenge}");
+}

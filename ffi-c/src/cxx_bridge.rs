@@ -161,6 +161,19 @@ pub(crate) mod ffi {
             state: &str,
         ) -> Result<String>;
         fn authorization_header(self: &Client, tokens: &Tokens) -> Header;
+        fn resource_request_headers(
+            self: &Client,
+            tokens: &Tokens,
+            method: &str,
+            url: &str,
+        ) -> Result<Vec<Param>>;
+        fn check_resource_response(
+            self: &Client,
+            tokens: &Tokens,
+            url: &str,
+            status: u16,
+            headers: &Vec<Param>,
+        ) -> Result<bool>;
 
         fn url(self: &Authorization) -> String;
         fn state(self: &Authorization) -> String;
@@ -170,6 +183,7 @@ pub(crate) mod ffi {
         fn access_token(self: &Tokens) -> String;
         fn field(self: &Tokens, name: &str) -> OptString;
         fn id_token_claims(self: &Tokens) -> OptString;
+        fn dpop_jkt(self: &Tokens) -> OptString;
         fn expires_at(self: &Tokens) -> i64;
         fn is_expired(self: &Tokens, leeway_secs: u32) -> bool;
         fn to_json(self: &Tokens) -> Result<String>;
@@ -208,6 +222,13 @@ pub(crate) mod ffi {
         fn access_token(self: &Session) -> Result<String>;
         fn token(self: &Session) -> Result<Box<Tokens>>;
         fn authorization_header(self: &Session) -> Result<Header>;
+        fn resource_request_headers(self: &Session, method: &str, url: &str) -> Result<Vec<Param>>;
+        fn check_resource_response(
+            self: &Session,
+            url: &str,
+            status: u16,
+            headers: &Vec<Param>,
+        ) -> Result<bool>;
         fn invalidate(self: &Session);
         fn on_unauthorized(self: &Session, access_token: &str) -> bool;
         fn set_tokens(self: &Session, tokens: &Tokens) -> Result<()>;
@@ -278,6 +299,22 @@ pub(crate) fn bridged<T>(
 
 pub(crate) fn opt(s: &str) -> Option<&str> {
     if s.is_empty() { None } else { Some(s) }
+}
+
+/// Header pairs as the bridge's `Param`s.
+pub(crate) fn header_params(headers: Vec<(String, String)>) -> Vec<ffi::Param> {
+    headers
+        .into_iter()
+        .map(|(name, value)| ffi::Param { name, value })
+        .collect()
+}
+
+/// The bridge's `Param`s as header pairs.
+pub(crate) fn header_pairs(headers: &[ffi::Param]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone()))
+        .collect()
 }
 
 pub(crate) fn opt_string(v: Option<String>) -> OptString {
@@ -615,6 +652,40 @@ impl Client {
         let (name, value) = self.0.oauth().authorization_header(&tokens.0);
         Header { name, value }
     }
+
+    fn resource_request_headers(
+        &self,
+        tokens: &Tokens,
+        method: &str,
+        url: &str,
+    ) -> Result<Vec<Param>, BridgeError> {
+        bridged("Client::resource_request_headers", || {
+            Ok(header_params(oauth2kit_bind::resource::request_headers(
+                self.0.oauth(),
+                &tokens.0,
+                method,
+                url,
+            )?))
+        })
+    }
+
+    fn check_resource_response(
+        &self,
+        tokens: &Tokens,
+        url: &str,
+        status: u16,
+        headers: &Vec<Param>,
+    ) -> Result<bool, BridgeError> {
+        bridged("Client::check_resource_response", || {
+            Ok(oauth2kit_bind::resource::check_response(
+                self.0.oauth(),
+                &tokens.0,
+                url,
+                status,
+                header_pairs(headers),
+            )?)
+        })
+    }
 }
 
 impl Authorization {
@@ -656,6 +727,10 @@ impl Tokens {
 
     fn field(&self, name: &str) -> OptString {
         opt_string(crate::tokens::read_field(&self.0, name))
+    }
+
+    fn dpop_jkt(&self) -> OptString {
+        opt_string(self.0.dpop_key().map(|k| k.thumbprint().to_string()))
     }
 
     fn id_token_claims(&self) -> OptString {

@@ -233,6 +233,36 @@ impl Session {
         })
     }
 
+    pub(crate) fn resource_request_headers(
+        &self,
+        method: &str,
+        url: &str,
+    ) -> Result<Vec<crate::cxx_bridge::ffi::Param>, BridgeError> {
+        bridged("Session::resource_request_headers", || {
+            let url = oauth2kit_bind::resource::parse_url(url)?;
+            Ok(crate::cxx_bridge::header_params(
+                self.0.resource_request_headers(method, &url)?,
+            ))
+        })
+    }
+
+    #[allow(clippy::ptr_arg)] // cxx hands C++ vectors over as `&Vec`
+    pub(crate) fn check_resource_response(
+        &self,
+        url: &str,
+        status: u16,
+        headers: &Vec<crate::cxx_bridge::ffi::Param>,
+    ) -> Result<bool, BridgeError> {
+        bridged("Session::check_resource_response", || {
+            let url = oauth2kit_bind::resource::parse_url(url)?;
+            let answer = oauth2kit_bind::resource::response(
+                status,
+                crate::cxx_bridge::header_pairs(headers),
+            );
+            Ok(self.0.check_resource_response(&url, &answer))
+        })
+    }
+
     pub(crate) fn invalidate(&self) {
         self.0.invalidate();
     }

@@ -36,6 +36,7 @@ mod introspect;
 mod lifecycle;
 mod logging;
 mod option_enum;
+mod resource;
 mod session;
 mod session_option_enum;
 mod status_enum;

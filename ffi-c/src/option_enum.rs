@@ -166,6 +166,26 @@ pub enum oauth2kit_option {
     ///
     /// Type: true or false; default: false.
     UserinfoPost = 41,
+    /// DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (`token_type` must be `DPoP`), authorization requests carry `dpop_jkt`. The key is `dpop_key_pem`/`dpop_key_jwk`, else one generated when the client is made (`dpop_algorithm`). Any other `dpop_*` option turns it on; `false` turns it off.
+    ///
+    /// Type: true or false; default: false (on when a dpop_* key or algorithm is given).
+    Dpop = 42,
+    /// The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret.
+    ///
+    /// Type: text; default: none (a generated key).
+    DpopKeyPem = 43,
+    /// The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret.
+    ///
+    /// Type: text; default: none (a generated key).
+    DpopKeyJwk = 44,
+    /// The DPoP proof algorithm: of a generated key (`ES256` or `EdDSA`), or of a given RSA key (`RS256`, `PS256`…).
+    ///
+    /// Type: text; default: ES256 for a generated key; from the key type for a given one.
+    DpopAlgorithm = 45,
+    /// Whether authorization requests (and PAR) carry `dpop_jkt`, binding the code to the DPoP key.
+    ///
+    /// Type: true or false; default: true when DPoP is on.
+    DpopJkt = 46,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -220,4 +240,9 @@ const _: () = {
     assert!(oauth2kit_option::MaxAge as i32 == ClientOption::MaxAge as i32);
     assert!(oauth2kit_option::EndSessionUrl as i32 == ClientOption::EndSessionUrl as i32);
     assert!(oauth2kit_option::UserinfoPost as i32 == ClientOption::UserinfoPost as i32);
+    assert!(oauth2kit_option::Dpop as i32 == ClientOption::Dpop as i32);
+    assert!(oauth2kit_option::DpopKeyPem as i32 == ClientOption::DpopKeyPem as i32);
+    assert!(oauth2kit_option::DpopKeyJwk as i32 == ClientOption::DpopKeyJwk as i32);
+    assert!(oauth2kit_option::DpopAlgorithm as i32 == ClientOption::DpopAlgorithm as i32);
+    assert!(oauth2kit_option::DpopJkt as i32 == ClientOption::DpopJkt as i32);
 };

@@ -1078,6 +1078,8 @@ struct Client final : public ::rust::Opaque {
   ::rust::String userinfo(::oauth2kit::bridge::Tokens const &tokens) const;
   ::rust::String end_session_url(::rust::Str id_token_hint, ::rust::Str post_logout_redirect_uri, ::rust::Str state) const;
   ::oauth2kit::bridge::Header authorization_header(::oauth2kit::bridge::Tokens const &tokens) const noexcept;
+  ::rust::Vec<::oauth2kit::bridge::Param> resource_request_headers(::oauth2kit::bridge::Tokens const &tokens, ::rust::Str method, ::rust::Str url) const;
+  bool check_resource_response(::oauth2kit::bridge::Tokens const &tokens, ::rust::Str url, ::std::uint16_t status, ::rust::Vec<::oauth2kit::bridge::Param> const &headers) const;
   ~Client() = delete;
 
 private:
@@ -1095,6 +1097,7 @@ struct Tokens final : public ::rust::Opaque {
   ::rust::String access_token() const noexcept;
   ::oauth2kit::bridge::OptString field(::rust::Str name) const noexcept;
   ::oauth2kit::bridge::OptString id_token_claims() const noexcept;
+  ::oauth2kit::bridge::OptString dpop_jkt() const noexcept;
   ::std::int64_t expires_at() const noexcept;
   bool is_expired(::std::uint32_t leeway_secs) const noexcept;
   ::rust::String to_json() const;
@@ -1231,6 +1234,8 @@ struct Session final : public ::rust::Opaque {
   ::rust::String access_token() const;
   ::rust::Box<::oauth2kit::bridge::Tokens> token() const;
   ::oauth2kit::bridge::Header authorization_header() const;
+  ::rust::Vec<::oauth2kit::bridge::Param> resource_request_headers(::rust::Str method, ::rust::Str url) const;
+  bool check_resource_response(::rust::Str url, ::std::uint16_t status, ::rust::Vec<::oauth2kit::bridge::Param> const &headers) const;
   void invalidate() const noexcept;
   bool on_unauthorized(::rust::Str access_token) const noexcept;
   void set_tokens(::oauth2kit::bridge::Tokens const &tokens) const;

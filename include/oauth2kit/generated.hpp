@@ -132,6 +132,16 @@ class ConfigSetters {
   Derived& end_session_url(const std::string& v) { return self().set("end_session_url", v); }
   // Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there.
   Derived& userinfo_post(bool v = true) { return self().set("userinfo_post", v ? "true" : "false"); }
+  // DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (`token_type` must be `DPoP`), authorization requests carry `dpop_jkt`. The key is `dpop_key_pem`/`dpop_key_jwk`, else one generated when the client is made (`dpop_algorithm`). Any other `dpop_*` option turns it on; `false` turns it off.
+  Derived& dpop(bool v = true) { return self().set("dpop", v ? "true" : "false"); }
+  // The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret.
+  Derived& dpop_key_pem(const std::string& v) { return self().set("dpop_key_pem", v); }
+  // The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret.
+  Derived& dpop_key_jwk(const std::string& v) { return self().set("dpop_key_jwk", v); }
+  // The DPoP proof algorithm: of a generated key (`ES256` or `EdDSA`), or of a given RSA key (`RS256`, `PS256`…).
+  Derived& dpop_algorithm(const std::string& v) { return self().set("dpop_algorithm", v); }
+  // Whether authorization requests (and PAR) carry `dpop_jkt`, binding the code to the DPoP key.
+  Derived& dpop_jkt(bool v = true) { return self().set("dpop_jkt", v ? "true" : "false"); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

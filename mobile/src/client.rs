@@ -329,6 +329,48 @@ impl OAuthClient {
         Ok(HttpHeader { name, value })
     }
 
+    /// The headers presenting `tokens` for one API request (`method`, full
+    /// `url`): for DPoP-bound tokens (RFC 9449) `Authorization: DPoP …` and a
+    /// fresh `DPoP` proof (`htm`, `htu`, `ath`, the API's last nonce) signed
+    /// by their key; else the profile's one header. New headers for every
+    /// request. No network.
+    pub fn resource_request_headers(
+        &self,
+        tokens: TokenSet,
+        method: String,
+        url: String,
+    ) -> Result<Vec<HttpHeader>, OAuth2KitError> {
+        let tokens: kit::TokenSet = tokens.try_into()?;
+        let headers =
+            oauth2kit_bind::resource::request_headers(self.inner.oauth(), &tokens, &method, &url)?;
+        Ok(headers
+            .into_iter()
+            .map(|(name, value)| HttpHeader { name, value })
+            .collect())
+    }
+
+    /// Reads an API's answer (status and headers) to a request made with
+    /// `resourceRequestHeaders`: remembers its DPoP nonce (call it for every
+    /// answer); true when the tokens are DPoP-bound and the answer is a 401
+    /// `use_dpop_nonce` demand: make new headers and send once more (once only).
+    pub fn check_resource_response(
+        &self,
+        tokens: TokenSet,
+        url: String,
+        status: u16,
+        headers: Vec<HttpHeader>,
+    ) -> Result<bool, OAuth2KitError> {
+        let tokens: kit::TokenSet = tokens.try_into()?;
+        let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+        Ok(oauth2kit_bind::resource::check_response(
+            self.inner.oauth(),
+            &tokens,
+            &url,
+            status,
+            headers,
+        )?)
+    }
+
     /// Reads the token of an implicit-grant redirect (legacy servers only).
     pub fn implicit_token(
         &self,

@@ -209,6 +209,31 @@ pub struct ClientConfig {
     /// Default: false.
     #[uniffi(default)]
     pub userinfo_post: bool,
+    /// DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (`token_type` must be `DPoP`), authorization requests carry `dpop_jkt`. The key is `dpop_key_pem`/`dpop_key_jwk`, else one generated when the client is made (`dpop_algorithm`). Any other `dpop_*` option turns it on; `false` turns it off.
+    ///
+    /// Default: false (on when a dpop_* key or algorithm is given).
+    #[uniffi(default)]
+    pub dpop: bool,
+    /// The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret.
+    ///
+    /// Default: none (a generated key).
+    #[uniffi(default)]
+    pub dpop_key_pem: Option<String>,
+    /// The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret.
+    ///
+    /// Default: none (a generated key).
+    #[uniffi(default)]
+    pub dpop_key_jwk: Option<String>,
+    /// The DPoP proof algorithm: of a generated key (`ES256` or `EdDSA`), or of a given RSA key (`RS256`, `PS256`…).
+    ///
+    /// Default: ES256 for a generated key; from the key type for a given one.
+    #[uniffi(default)]
+    pub dpop_algorithm: Option<String>,
+    /// Whether authorization requests (and PAR) carry `dpop_jkt`, binding the code to the DPoP key.
+    ///
+    /// Default: true when DPoP is on.
+    #[uniffi(default)]
+    pub dpop_jkt: bool,
 }
 
 impl ClientConfig {
@@ -347,6 +372,21 @@ impl ClientConfig {
         if self.userinfo_post {
             c.set(ClientOption::UserinfoPost, Value::Bool(true))?;
         }
+        if self.dpop {
+            c.set(ClientOption::Dpop, Value::Bool(true))?;
+        }
+        if let Some(v) = &self.dpop_key_pem {
+            c.set(ClientOption::DpopKeyPem, Value::Text(v.clone()))?;
+        }
+        if let Some(v) = &self.dpop_key_jwk {
+            c.set(ClientOption::DpopKeyJwk, Value::Text(v.clone()))?;
+        }
+        if let Some(v) = &self.dpop_algorithm {
+            c.set(ClientOption::DpopAlgorithm, Value::Text(v.clone()))?;
+        }
+        if self.dpop_jkt {
+            c.set(ClientOption::DpopJkt, Value::Bool(true))?;
+        }
         Ok(c)
     }
 }
@@ -474,6 +514,21 @@ impl fmt::Display for ClientConfig {
         }
         if self.userinfo_post {
             write!(f, ", userinfoPost=true")?;
+        }
+        if self.dpop {
+            write!(f, ", dpop=true")?;
+        }
+        if self.dpop_key_pem.is_some() {
+            write!(f, ", dpopKeyPem=[redacted]")?;
+        }
+        if self.dpop_key_jwk.is_some() {
+            write!(f, ", dpopKeyJwk=[redacted]")?;
+        }
+        if let Some(v) = &self.dpop_algorithm {
+            write!(f, ", dpopAlgorithm={v:?}")?;
+        }
+        if self.dpop_jkt {
+            write!(f, ", dpopJkt=true")?;
         }
         f.write_str(")")
     }

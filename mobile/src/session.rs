@@ -144,6 +144,36 @@ impl Session {
             .map(|(name, value)| HttpHeader { name, value })
     }
 
+    /// `OAuthClient.resourceRequestHeaders` with valid tokens (renewed first
+    /// when due; DPoP-bound tokens keep their own key).
+    pub async fn resource_request_headers(
+        &self,
+        method: String,
+        url: String,
+    ) -> Result<Vec<HttpHeader>, OAuth2KitError> {
+        let s = self.inner.clone();
+        let url = oauth2kit_bind::resource::parse_url(&url)?;
+        let headers = run(async move { s.resource_request_headers(&method, &url).await }).await?;
+        Ok(headers
+            .into_iter()
+            .map(|(name, value)| HttpHeader { name, value })
+            .collect())
+    }
+
+    /// `OAuthClient.checkResourceResponse` for the session's current tokens:
+    /// true means send once more with new `resourceRequestHeaders`. No I/O.
+    pub fn check_resource_response(
+        &self,
+        url: String,
+        status: u16,
+        headers: Vec<HttpHeader>,
+    ) -> Result<bool, OAuth2KitError> {
+        let url = oauth2kit_bind::resource::parse_url(&url)?;
+        let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+        let answer = oauth2kit_bind::resource::response(status, headers);
+        Ok(self.inner.check_resource_response(&url, &answer))
+    }
+
     /// The cached tokens if usable without any I/O.
     pub fn cached(&self) -> Option<TokenSet> {
         self.inner.cached().map(|t| (*t).clone().into())

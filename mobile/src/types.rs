@@ -192,6 +192,12 @@ pub struct TokenSet {
     /// when there is no validated ID token. Carry it along unchanged.
     #[uniffi(default)]
     pub id_token_claims_json: Option<String>,
+    /// The private DPoP key (RFC 9449) the tokens are bound to, as a JWK;
+    /// null for bearer tokens. A secret (never shown by `toString()`): a
+    /// bound token is useless without it, so carry it along unchanged and
+    /// persist it with the tokens ([`token_set_to_json`] keeps it).
+    #[uniffi(default)]
+    pub dpop_key_jwk: Option<String>,
 }
 
 impl fmt::Display for TokenSet {
@@ -202,7 +208,7 @@ impl fmt::Display for TokenSet {
             .map(|d| d.as_secs());
         write!(
             f,
-            "TokenSet(accessToken=[redacted], tokenType={:?}, refreshToken={}, expiresAt={:?}, scope={:?}, idToken={})",
+            "TokenSet(accessToken=[redacted], tokenType={:?}, refreshToken={}, expiresAt={:?}, scope={:?}, idToken={}, dpopKey={})",
             self.token_type,
             if self.refresh_token.is_some() {
                 "[redacted]"
@@ -216,12 +222,18 @@ impl fmt::Display for TokenSet {
             } else {
                 "null"
             },
+            if self.dpop_key_jwk.is_some() {
+                "[redacted]"
+            } else {
+                "null"
+            },
         )
     }
 }
 
 impl From<kit::TokenSet> for TokenSet {
     fn from(t: kit::TokenSet) -> Self {
+        let dpop_key_jwk = t.dpop_key().map(|k| k.private_jwk().expose().to_string());
         let id_token_claims_json = t
             .id_token_claims()
             .map(|c| serde_json::Value::Object(c.clone()).to_string());
@@ -233,6 +245,7 @@ impl From<kit::TokenSet> for TokenSet {
             scope: t.scope,
             id_token_claims_json,
             id_token: t.id_token.map(|s| s.expose().to_string()),
+            dpop_key_jwk,
             extra_json: serde_json::Value::Object(t.extra).to_string(),
         }
     }
@@ -249,6 +262,9 @@ impl TryFrom<TokenSet> for kit::TokenSet {
         out.scope = t.scope;
         out.id_token = t.id_token.map(kit::Secret::new);
         out.extra = extra;
+        if let Some(jwk) = &t.dpop_key_jwk {
+            out.set_dpop_key(Some(kit::DpopKey::from_jwk(jwk)?));
+        }
         if let Some(claims) = &t.id_token_claims_json {
             out.set_id_token_claims(Some(parse_object(claims, "idTokenClaimsJson")?));
         }
@@ -319,6 +335,16 @@ pub fn token_set_is_expired(tokens: &TokenSet, leeway_seconds: i64) -> bool {
     tokens
         .expires_at
         .is_some_and(|at| at <= SystemTime::now() + leeway)
+}
+
+/// The RFC 7638 thumbprint (`jkt`) of the DPoP key `tokens` are bound to,
+/// or null. Fails only for a `dpopKeyJwk` that is not a key.
+#[uniffi::export]
+pub fn token_set_dpop_jkt(tokens: &TokenSet) -> Result<Option<String>, OAuth2KitError> {
+    match &tokens.dpop_key_jwk {
+        None => Ok(None),
+        Some(jwk) => Ok(Some(kit::DpopKey::from_jwk(jwk)?.thumbprint().to_string())),
+    }
 }
 
 /// The header that presents a token to APIs, as the profile says
@@ -417,6 +443,13 @@ mod tests {
             id_token: Some("IDTOKEN".into()),
             extra_json: r#"{"issued_token_type":"urn:x"}"#.into(),
             id_token_claims_json: Some(r#"{"sub":"alice"}"#.into()),
+            dpop_key_jwk: Some(
+                kit::DpopKey::generate()
+                    .unwrap()
+                    .private_jwk()
+                    .expose()
+                    .to_string(),
+            ),
         }
     }
 

@@ -348,6 +348,46 @@ impl CoreClient {
         self.inner.oauth().authorization_header(&token.get().inner)
     }
 
+    /// The headers presenting `token` for one API request: for a DPoP-bound
+    /// token `Authorization: DPoP …` and a fresh `DPoP` proof (RFC 9449 §7),
+    /// else the profile's header. `(name, value)` pairs, in order.
+    fn resource_request_headers(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, Token>,
+        method: &str,
+        url: &str,
+    ) -> PyResult<Vec<(String, String)>> {
+        oauth2kit_bind::resource::request_headers(
+            self.inner.oauth(),
+            &token.get().inner,
+            method,
+            url,
+        )
+        .map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Reads an API's answer to a request made with
+    /// `resource_request_headers`: remembers its DPoP nonce; `True` when a
+    /// `use_dpop_nonce` demand asks for the request once more (RFC 9449 §9).
+    fn check_resource_response(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, Token>,
+        url: &str,
+        status: u16,
+        headers: Vec<(String, String)>,
+    ) -> PyResult<bool> {
+        oauth2kit_bind::resource::check_response(
+            self.inner.oauth(),
+            &token.get().inner,
+            url,
+            status,
+            headers,
+        )
+        .map_err(|e| to_pyerr(py, e))
+    }
+
     /// The OpenID Connect RP-initiated logout URL for the browser.
     #[pyo3(signature = (id_token_hint = None, post_logout_redirect_uri = None, state = None))]
     fn end_session_url(

@@ -278,6 +278,13 @@ impl Token {
         Ok(Token::new(py, t))
     }
 
+    /// The RFC 7638 thumbprint of the DPoP key the tokens are bound to, or
+    /// None. The key itself stays inside (stores keep it: `to_json`).
+    #[getter]
+    fn dpop_jkt(&self) -> Option<&str> {
+        self.inner.dpop_key().map(|k| k.thumbprint())
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<Token>()
@@ -289,7 +296,7 @@ impl Token {
         let mut extra: Vec<&str> = self.inner.extra.keys().map(String::as_str).collect();
         extra.sort_unstable();
         format!(
-            "Token(access_token=<redacted>, token_type={}, refresh_token={}, expires_at={}, scope={}, id_token={}, extra_fields={:?})",
+            "Token(access_token=<redacted>, token_type={}, refresh_token={}, expires_at={}, scope={}, id_token={}, dpop_key={}, extra_fields={:?})",
             opt(self.inner.token_type.as_deref()),
             if self.inner.refresh_token.is_some() {
                 "<redacted>"
@@ -301,6 +308,11 @@ impl Token {
                 .map_or("None".to_owned(), |t| format!("{}", unix(t) as u64)),
             opt(self.inner.scope.as_deref()),
             if self.inner.id_token.is_some() {
+                "<redacted>"
+            } else {
+                "None"
+            },
+            if self.inner.dpop_key().is_some() {
                 "<redacted>"
             } else {
                 "None"

@@ -80,6 +80,10 @@ class DevServer:
         """Claims the devserver puts into (or over) the ID tokens it issues from now on."""
         self._call("/control/id-token", {"claims": claims})
 
+    def dpop(self, **knobs: Any) -> None:
+        """DPoP knobs (``token_nonce``, ``resource_nonce``, ``token_type``); none restores the defaults."""
+        self._call("/control/dpop", knobs)
+
     def approve_device(self, user_code: str, approve: bool = True) -> None:
         self._call("/device/approve", {"user_code": user_code, "approve": approve})
 
@@ -107,6 +111,7 @@ def dev(server: DevServer) -> Iterator[DevServer]:
     yield server
     server.reset()
     server.token_lifetime(3600)
+    server.dpop()
 
 
 def std_options(url: str) -> Dict[str, Any]:

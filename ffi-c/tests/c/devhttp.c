@@ -12,8 +12,45 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Copies the value of the response header `name` (case-insensitive) into `out`. */
+static void find_header(const char *resp, const char *name, char *out, size_t out_len) {
+  if (!out || !out_len) return;
+  out[0] = 0;
+  size_t nlen = strlen(name);
+  for (const char *line = strstr(resp, "\r\n"); line && line[2] != '\r'; line = strstr(line + 2, "\r\n")) {
+    if (strncasecmp(line + 2, name, nlen) == 0 && line[2 + nlen] == ':') {
+      const char *v = line + 3 + nlen;
+      while (*v == ' ') v++;
+      const char *end = strstr(v, "\r\n");
+      size_t len = end ? (size_t)(end - v) : strlen(v);
+      if (len >= out_len) len = out_len - 1;
+      memcpy(out, v, len);
+      out[len] = 0;
+      return;
+    }
+  }
+}
+
+static int http_full(const char *method, const char *url, const char *json_body, const char *extra_headers,
+                     char *location, size_t location_len, char *body, size_t body_len, const char *want1, char *got1,
+                     size_t got1_len, const char *want2, char *got2, size_t got2_len);
+
 int dev_http(const char *method, const char *url, const char *json_body, char *location, size_t location_len,
              char *body, size_t body_len) {
+  return http_full(method, url, json_body, NULL, location, location_len, body, body_len, NULL, NULL, 0, NULL, NULL,
+                   0);
+}
+
+int dev_http_headers(const char *method, const char *url, const char *headers, const char *want1, char *got1,
+                     size_t got1_len, const char *want2, char *got2, size_t got2_len) {
+  return http_full(method, url, NULL, headers, NULL, 0, NULL, 0, want1, got1, got1_len, want2, got2, got2_len);
+}
+
+static int http_full(const char *method, const char *url, const char *json_body, const char *extra_headers,
+                     char *location, size_t location_len, char *body, size_t body_len, const char *want1, char *got1,
+                     size_t got1_len, const char *want2, char *got2, size_t got2_len) {
+  if (got1 && got1_len) got1[0] = 0;
+  if (got2 && got2_len) got2[0] = 0;
   char host[64] = {0};
   int port = 80;
   const char *path = "/";
@@ -46,12 +83,13 @@ int dev_http(const char *method, const char *url, const char *json_body, char *l
     return -1;
   }
   size_t blen = json_body ? strlen(json_body) : 0;
-  size_t cap = strlen(path) + blen + 512;
+  const char *xh = extra_headers ? extra_headers : "";
+  size_t cap = strlen(path) + blen + strlen(xh) + 512;
   char *req = malloc(cap);
   int n = snprintf(req, cap,
                    "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                   "Content-Length: %zu\r\n\r\n%s",
-                   method, path, host, port, blen, json_body ? json_body : "");
+                   "%sContent-Length: %zu\r\n\r\n%s",
+                   method, path, host, port, xh, blen, json_body ? json_body : "");
   ssize_t sent = write(fd, req, (size_t)n);
   free(req);
   if (sent != n) {
@@ -84,6 +122,8 @@ int dev_http(const char *method, const char *url, const char *json_body, char *l
       }
     }
   }
+  if (want1) find_header(resp, want1, got1, got1_len);
+  if (want2) find_header(resp, want2, got2, got2_len);
   if (body && body_len) {
     body[0] = 0;
     const char *b = strstr(resp, "\r\n\r\n");

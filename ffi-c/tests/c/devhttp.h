@@ -11,6 +11,13 @@
 int dev_http(const char *method, const char *url, const char *json_body, char *location, size_t location_len,
              char *body, size_t body_len);
 
+/* Like dev_http without a body, with `headers` ("Name: value\r\n" lines, or
+ * NULL) added to the request; copies the values of the response headers
+ * `want1` and `want2` (case-insensitive; NULL for none) into `got1`/`got2`
+ * (empty when absent). Returns the status (or -1). */
+int dev_http_headers(const char *method, const char *url, const char *headers, const char *want1, char *got1,
+                     size_t got1_len, const char *want2, char *got2, size_t got2_len);
+
 /* The count of a devserver endpoint ("token", "deskera-v2/token"...) from /control/counts. */
 long dev_count(const char *base, const char *name);
 

@@ -1313,6 +1313,190 @@ static void test_shutdown(void) {
   oauth2kit_client_free(c);
 }
 
+/* Sends GET `target` with the headers of a resource request; copies the
+   answer's WWW-Authenticate and DPoP-Nonce. Returns the status. */
+static int send_resource(const char *target, const char *name, const char *value, const char *proof, char *www,
+                         char *nonce) {
+  char headers[8192];
+  if (proof)
+    snprintf(headers, sizeof headers, "%s: %s\r\nDPoP: %s\r\n", name, value, proof);
+  else
+    snprintf(headers, sizeof headers, "%s: %s\r\n", name, value);
+  return dev_http_headers("GET", target, headers, "WWW-Authenticate", www, 512, "DPoP-Nonce", nonce, 256);
+}
+
+/* DPoP (RFC 9449) from C: a bound token (token_type DPoP), presented to the
+   devserver's /resource with a proof it verifies; a nonce demanded → one
+   retry; the key kept through a file store and used by a client without
+   DPoP; a token presented with another key refused; typed errors. */
+static void test_dpop(void) {
+  char *pem_path = NULL;
+  if (asprintf(&pem_path, "%s/ec-client.pem", KEYS) < 0) return;
+  char *pem = read_file(pem_path);
+  free(pem_path);
+  CHECK(pem != NULL);
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_DPOP_KEY_PEM, pem, 0);
+  oauth2kit_client *plain = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                        OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), 0);
+  oauth2kit_client *other = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                        OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_DPOP, "true",
+                                        OAUTH2KIT_OPTION_DPOP_ALGORITHM, "EdDSA", 0);
+  free(pem);
+  CHECK(c && plain && other);
+  /* A bad DPoP option is refused where it is set, naming it. */
+  oauth2kit_config *bad = NULL;
+  OK(oauth2kit_config_new("basic-client", &bad));
+  CHECK(oauth2kit_config_set(bad, OAUTH2KIT_OPTION_DPOP_KEY_PEM, "not a key") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "DPoP") != NULL);
+  CHECK(oauth2kit_config_set(bad, OAUTH2KIT_OPTION_DPOP, "maybe") == OAUTH2KIT_STATUS_CONFIG);
+  oauth2kit_config_free(bad);
+
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t));
+  char *type = NULL, *jkt = NULL;
+  OK(oauth2kit_token_set_token_type(t, &type));
+  STREQ(type, "DPoP");
+  OK(oauth2kit_token_set_dpop_jkt(t, &jkt));
+  CHECK(jkt && strlen(jkt) == 43);
+
+  /* The resource demands a nonce: one 401, one retry with new headers. */
+  CHECK(dev_http("POST", url("/control/dpop"), "{\"resource_nonce\":true}", NULL, 0, NULL, 0) == 200);
+  const char *target = url("/resource?x=1");
+  long before = dev_count(BASE, "resource");
+  char *name = NULL, *value = NULL, *proof = NULL, www[512], nonce[256];
+  OK(oauth2kit_client_resource_request_headers(c, t, "GET", target, &name, &value, &proof));
+  STREQ(name, "Authorization");
+  CHECK(value && strncmp(value, "DPoP ", 5) == 0);
+  CHECK(proof && strchr(proof, '.') != NULL);
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 401);
+  CHECK(strstr(www, "use_dpop_nonce") != NULL && nonce[0] != 0);
+  bool retry = false;
+  OK(oauth2kit_client_check_resource_response(c, t, target, 401, www, nonce, &retry));
+  CHECK(retry);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  OK(oauth2kit_client_resource_request_headers(c, t, "GET", target, &name, &value, &proof));
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 200);
+  retry = true;
+  OK(oauth2kit_client_check_resource_response(c, t, target, 200, NULL, nonce[0] ? nonce : NULL, &retry));
+  CHECK(!retry);
+  CHECK(dev_count(BASE, "resource") == before + 2);
+  /* Presented as a bearer token, the bound token is refused. */
+  char *bname = NULL, *bvalue = NULL;
+  OK(oauth2kit_client_authorization_header(plain, t, &bname, &bvalue));
+  CHECK(strncmp(bvalue, "Bearer ", 7) == 0);
+  CHECK(send_resource(target, bname, bvalue, NULL, www, nonce) == 401);
+  oauth2kit_string_free(bname);
+  oauth2kit_string_free(bvalue);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+
+  /* The token without its key, presented by a client with another key: the
+     server refuses the proof's key (invalid_token); no retry is asked. */
+  char *at = access_token(t), *json = NULL;
+  CHECK(asprintf(&json, "{\"access_token\":\"%s\",\"token_type\":\"DPoP\"}", at) > 0);
+  oauth2kit_token_set *keyless = NULL;
+  OK(oauth2kit_token_set_from_json(json, &keyless));
+  free(json);
+  char *none = (char *)1;
+  OK(oauth2kit_token_set_dpop_jkt(keyless, &none));
+  CHECK(none == NULL);
+  OK(oauth2kit_client_resource_request_headers(other, keyless, "GET", target, &name, &value, &proof));
+  for (int i = 0; i < 2; i++) { /* the other client learns the nonce first */
+    int st = send_resource(target, name, value, proof, www, nonce);
+    OK(oauth2kit_client_check_resource_response(other, keyless, target, st, www, nonce[0] ? nonce : NULL, &retry));
+    if (!retry) {
+      CHECK(st == 401 && strstr(www, "invalid_token") != NULL);
+      break;
+    }
+    oauth2kit_string_free(name);
+    oauth2kit_string_free(value);
+    oauth2kit_string_free(proof);
+    OK(oauth2kit_client_resource_request_headers(other, keyless, "GET", target, &name, &value, &proof));
+  }
+  CHECK(!retry);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  /* A DPoP-bound set with no key anywhere: CONFIG, out-params untouched. */
+  name = value = proof = (char *)1;
+  CHECK(oauth2kit_client_resource_request_headers(plain, keyless, "GET", target, &name, &value, &proof) ==
+        OAUTH2KIT_STATUS_CONFIG);
+  CHECK(name == (char *)1 && value == (char *)1 && proof == (char *)1);
+  CHECK(oauth2kit_client_resource_request_headers(c, t, "GET", "not a url", &name, &value, &proof) ==
+        OAUTH2KIT_STATUS_CONFIG);
+  CHECK(oauth2kit_client_check_resource_response(c, t, target, 7, NULL, NULL, &retry) ==
+        OAUTH2KIT_STATUS_INVALID_ARGUMENT);
+  CHECK(oauth2kit_client_resource_request_headers(c, NULL, "GET", target, &name, &value, &proof) ==
+        OAUTH2KIT_STATUS_NULL_ARGUMENT);
+  oauth2kit_token_set_free(keyless);
+  oauth2kit_string_free(at);
+
+  /* The key survives a file store: a client without DPoP presents the
+     loaded set with a proof by the stored key. */
+  char path[] = "/tmp/oauth2kit-dpop-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  oauth2kit_store *store = NULL;
+  OK(oauth2kit_store_file_new(path, &store));
+  oauth2kit_session *s = new_session(c, session_config(store, t, false, NULL));
+  oauth2kit_session_free(s);
+  oauth2kit_store_free(store);
+  char *text = read_file(path);
+  CHECK(text && strstr(text, "dpop_jwk") != NULL);
+  free(text);
+  OK(oauth2kit_store_file_new(path, &store));
+  oauth2kit_token_set *loaded = NULL;
+  OK(oauth2kit_store_load(store, &loaded));
+  char *jkt2 = NULL;
+  OK(oauth2kit_token_set_dpop_jkt(loaded, &jkt2));
+  STREQ(jkt2, jkt);
+  before = dev_count(BASE, "resource");
+  OK(oauth2kit_client_resource_request_headers(plain, loaded, "GET", target, &name, &value, &proof));
+  int st = send_resource(target, name, value, proof, www, nonce);
+  OK(oauth2kit_client_check_resource_response(plain, loaded, target, st, www, nonce[0] ? nonce : NULL, &retry));
+  CHECK(st == 401 && retry); /* this client had no nonce yet */
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  OK(oauth2kit_client_resource_request_headers(plain, loaded, "GET", target, &name, &value, &proof));
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 200);
+  CHECK(dev_count(BASE, "resource") == before + 2);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+
+  /* A session over the store hands out the loaded set's headers. */
+  s = new_session(plain, session_config(store, NULL, false, NULL));
+  OK(oauth2kit_session_resource_request_headers(s, "GET", target, &name, &value, &proof));
+  CHECK(proof != NULL);
+  st = send_resource(target, name, value, proof, www, nonce);
+  CHECK(st == 200);
+  retry = true;
+  OK(oauth2kit_session_check_resource_response(s, target, st, NULL, nonce[0] ? nonce : NULL, &retry));
+  CHECK(!retry);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  oauth2kit_session_free(s);
+  oauth2kit_store_free(store);
+  unlink(path);
+
+  CHECK(dev_http("POST", url("/control/dpop"), "{}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_token_set_free(loaded);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(type);
+  oauth2kit_string_free(jkt);
+  oauth2kit_string_free(jkt2);
+  oauth2kit_client_free(c);
+  oauth2kit_client_free(plain);
+  oauth2kit_client_free(other);
+}
+
 int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
@@ -1339,6 +1523,7 @@ int main(void) {
   test_redis_fleet();
   test_session_access_token_into();
   test_session_options();
+  test_dpop();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

@@ -535,6 +535,72 @@ int main() {
     CHECK(status_of([] { oauth2kit::Store::redis("redis://127.0.0.1:1/0", "k"); }) == Status::Store);
   });
 
+  test("dpop: bound token, proof accepted, one nonce retry, another key refused", [] {
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    // GET `url` with `h`; the answer's WWW-Authenticate and DPoP-Nonce in `answer`.
+    auto send = [](const std::string& url, const Headers& h, Headers& answer) {
+      std::string lines;
+      for (const auto& [n, v] : h) lines += n + ": " + v + "\r\n";
+      char www[512], nonce[256];
+      int st = dev_http_headers("GET", url.c_str(), lines.c_str(), "WWW-Authenticate", www, sizeof www, "DPoP-Nonce",
+                                nonce, sizeof nonce);
+      answer.clear();
+      if (www[0]) answer.emplace_back("WWW-Authenticate", www);
+      if (nonce[0]) answer.emplace_back("DPoP-Nonce", nonce);
+      return st;
+    };
+    Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token").dpop());
+    auto t = c.client_credentials("read");
+    CHECK(t.token_type() == std::optional<std::string>("DPoP"));
+    CHECK(t.dpop_jkt().has_value() && t.dpop_jkt()->size() == 43);
+    CHECK(dev_http("POST", (BASE + "/control/dpop").c_str(), "{\"resource_nonce\":true}", nullptr, 0, nullptr, 0) ==
+          200);
+    const std::string url = BASE + "/resource?x=1";
+    long before = dev_count(BASE.c_str(), "resource");
+    Headers answer;
+    auto h = c.resource_request_headers(t, "GET", url);
+    CHECK(h.size() == 2 && h[0].first == "Authorization" && h[0].second == "DPoP " + t.access_token() &&
+          h[1].first == "DPoP");
+    int st = send(url, h, answer);
+    CHECK(st == 401);
+    CHECK(c.check_resource_response(t, url, st, answer));
+    st = send(url, c.resource_request_headers(t, "GET", url), answer);
+    CHECK(st == 200);
+    CHECK(!c.check_resource_response(t, url, st, answer));
+    CHECK(dev_count(BASE.c_str(), "resource") == before + 2);
+    // Through a session over a file store: the key is stored with the tokens.
+    char path[] = "/tmp/oauth2kit-cpp-dpop-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    unlink(path);
+    {
+      oauth2kit::Session s(c, oauth2kit::SessionOptions().store(oauth2kit::Store::file(path)).tokens(t));
+      auto sh = s.resource_request_headers("GET", url);
+      st = send(url, sh, answer);
+      CHECK(st == 200 && !s.check_resource_response(url, st, answer));
+    }
+    Client plain(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
+    oauth2kit::Session loaded(plain, oauth2kit::SessionOptions().store(oauth2kit::Store::file(path)));
+    CHECK(loaded.token().dpop_jkt() == t.dpop_jkt());
+    st = send(url, loaded.resource_request_headers("GET", url), answer);
+    if (loaded.check_resource_response(url, st, answer))  // this client had no nonce yet
+      st = send(url, loaded.resource_request_headers("GET", url), answer);
+    CHECK(st == 200);
+    unlink(path);
+    // The token with no key, presented by a client with another key: refused.
+    auto keyless = oauth2kit::Tokens::from_json("{\"access_token\":\"" + t.access_token() + "\",\"token_type\":\"DPoP\"}");
+    CHECK(!keyless.dpop_jkt().has_value());
+    Client other(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token").dpop_algorithm("EdDSA"));
+    st = send(url, other.resource_request_headers(keyless, "GET", url), answer);
+    if (other.check_resource_response(keyless, url, st, answer))
+      st = send(url, other.resource_request_headers(keyless, "GET", url), answer);
+    CHECK(st == 401 && !answer.empty() && answer[0].second.find("invalid_token") != std::string::npos);
+    CHECK(status_of([&] { plain.resource_request_headers(keyless, "GET", url); }) == Status::Config);
+    CHECK(status_of([&] { c.resource_request_headers(t, "GET", "not a url"); }) == Status::Config);
+    CHECK(status_of([] { Config("x").dpop_key_pem("not a key"); }) == Status::Config);
+    CHECK(dev_http("POST", (BASE + "/control/dpop").c_str(), "{}", nullptr, 0, nullptr, 0) == 200);
+  });
+
   test("shutdown before unloading", [] {
     Client c(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"));
     c.client_credentials();

@@ -161,6 +161,26 @@ class _Base:
         (``("Authorization", "Bearer …")`` or e.g. ``("x-access-token", "…")``)."""
         return self._core.authorization_header(token)
 
+    def resource_request_headers(self, token: Token, method: str, url: str) -> Dict[str, str]:
+        """The headers presenting ``token`` for one API request (``method``,
+        full ``url``). A DPoP-bound token (``token_type`` DPoP, RFC 9449):
+        ``Authorization: DPoP …`` and a fresh ``DPoP`` proof signed by the
+        token's key (``htm``, ``htu``, ``ath``, the API's last nonce); make new
+        headers for every request. Otherwise the profile's one header. No network."""
+        return dict(self._core.resource_request_headers(token, method, url))
+
+    def check_resource_response(
+        self, token: Token, url: str, status: int, headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]]
+    ) -> bool:
+        """Reads an API's answer to a request made with
+        ``resource_request_headers``: remembers its ``DPoP-Nonce`` (call it for
+        every answer); ``True`` when the token is DPoP-bound and the answer is a
+        401 ``use_dpop_nonce`` demand: make new headers and send the request
+        once more (once only). No network."""
+        items = headers.items() if hasattr(headers, "items") else headers  # requests', httpx's and dict headers
+        pairs = [(str(k), str(v)) for k, v in items]
+        return self._core.check_resource_response(token, url, int(status), pairs)
+
     def parse_implicit_response(self, authorization_response: str, *, request: AuthorizationRequest) -> Token:
         """Checks an implicit-grant redirect (state, issuer, error) and reads its
         token from the fragment. The implicit grant is legacy: prefer the code flow."""

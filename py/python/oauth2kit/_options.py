@@ -98,6 +98,16 @@ class ClientOptions(TypedDict, total=False):
     """The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's."""
     userinfo_post: bool
     """Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there. Default: false."""
+    dpop: bool
+    """DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (``token_type`` must be ``DPoP``), authorization requests carry ``dpop_jkt``. The key is ``dpop_key_pem``/``dpop_key_jwk``, else one generated when the client is made (``dpop_algorithm``). Any other ``dpop_*`` option turns it on; ``false`` turns it off. Default: false (on when a dpop_* key or algorithm is given)."""
+    dpop_key_pem: str
+    """The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret. Default: none (a generated key)."""
+    dpop_key_jwk: str
+    """The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret. Default: none (a generated key)."""
+    dpop_algorithm: str
+    """The DPoP proof algorithm: of a generated key (``ES256`` or ``EdDSA``), or of a given RSA key (``RS256``, ``PS256``…). Default: ES256 for a generated key; from the key type for a given one."""
+    dpop_jkt: bool
+    """Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -141,6 +151,11 @@ OPTION_NAMES = (
     "max_age",
     "end_session_url",
     "userinfo_post",
+    "dpop",
+    "dpop_key_pem",
+    "dpop_key_jwk",
+    "dpop_algorithm",
+    "dpop_jkt",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -184,6 +199,11 @@ clock_skew (float): Tolerance between this machine's clock and the provider's fo
 max_age (float): OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none.
 end_session_url (str): The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's.
 userinfo_post (bool): Send UserInfo requests as POST (an empty form body, the token in the header) instead of GET, for providers that accept only POST there. Default: false.
+dpop (bool): DPoP (RFC 9449): every token request carries a proof, tokens come back bound to the key (``token_type`` must be ``DPoP``), authorization requests carry ``dpop_jkt``. The key is ``dpop_key_pem``/``dpop_key_jwk``, else one generated when the client is made (``dpop_algorithm``). Any other ``dpop_*`` option turns it on; ``false`` turns it off. Default: false (on when a dpop_* key or algorithm is given).
+dpop_key_pem (str): The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or RSA; SEC1; PKCS#1). A secret. Default: none (a generated key).
+dpop_key_jwk (str): The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret. Default: none (a generated key).
+dpop_algorithm (str): The DPoP proof algorithm: of a generated key (``ES256`` or ``EdDSA``), or of a given RSA key (``RS256``, ``PS256``…). Default: ES256 for a generated key; from the key type for a given one.
+dpop_jkt (bool): Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on.
 """
 
 

@@ -16,7 +16,7 @@ optionally ``clear()``); with ``AsyncSession`` these may be coroutines.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Protocol, Sequence, Tuple, Union, cast
 
 from ._client import AsyncClient, Client
 from ._oauth2kit import CoreSession, FileStore, RedisStore, Token
@@ -121,6 +121,19 @@ class Session(CoreSession):
         """``(name, value)`` for the current token, as the client's profile presents it."""
         return self.client.authorization_header(self.token())
 
+    def resource_request_headers(self, method: str, url: str) -> Dict[str, str]:
+        """``Client.resource_request_headers`` with a valid token: for a
+        DPoP-bound one, ``Authorization: DPoP …`` and a fresh ``DPoP`` proof."""
+        return self.client.resource_request_headers(self.token(), method, url)
+
+    def check_resource_response(
+        self, url: str, status: int, headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]],
+        token: Optional[Token] = None,
+    ) -> bool:
+        """``Client.check_resource_response`` for ``token`` (default: the
+        current one): ``True`` means send once more with new headers."""
+        return self.client.check_resource_response(token if token is not None else self.token(), url, status, headers)
+
 
 Session.__doc__ = (Session.__doc__ or "") + _OPTIONS_DOC + SESSION_OPTIONS_DOC
 
@@ -180,6 +193,17 @@ class AsyncSession:
     async def authorization_header(self) -> Tuple[str, str]:
         """``(name, value)`` for the current token."""
         return self.client.authorization_header(await self.token())
+
+    async def resource_request_headers(self, method: str, url: str) -> Dict[str, str]:
+        """As ``Session.resource_request_headers``."""
+        return self.client.resource_request_headers(await self.token(), method, url)
+
+    async def check_resource_response(
+        self, url: str, status: int, headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]],
+        token: Optional[Token] = None,
+    ) -> bool:
+        """As ``Session.check_resource_response``."""
+        return self.client.check_resource_response(token if token is not None else await self.token(), url, status, headers)
 
     async def set_tokens(self, token: Token) -> None:
         """Replaces the tokens and saves them."""

@@ -1,7 +1,10 @@
 """``httpx`` integration: ``OAuth2Auth(session)`` for ``httpx.Client`` (with a
 ``Session``) and ``httpx.AsyncClient`` (with an ``AsyncSession``; a ``Session``
 works too and renews in a worker thread). Puts the token where the profile
-says, renews before expiry, and on a 401 invalidates and retries once.
+says, renews before expiry, and on a 401 invalidates and retries once. A
+DPoP-bound token (RFC 9449) goes as ``Authorization: DPoP …`` with a fresh
+``DPoP`` proof per request; a 401 ``use_dpop_nonce`` demand is answered by
+sending the request once more with the server's nonce.
 
 >>> auth = OAuth2Auth(oauth2kit.AsyncSession(oauth2kit.AsyncClient("id", "secret", token_url=...)))
 >>> async with httpx.AsyncClient(auth=auth) as http: await http.get(url)
@@ -37,8 +40,15 @@ class OAuth2Auth(httpx.Auth):
         self.session = session
 
     def _set(self, request: httpx.Request, token: Token) -> None:
-        name, value = self.session.client.authorization_header(token)
-        request.headers[name] = value
+        headers = self.session.client.resource_request_headers(token, request.method, str(request.url))
+        for name, value in headers.items():
+            request.headers[name] = value
+
+    def _nonce_demanded(self, request: httpx.Request, token: Token, response: httpx.Response) -> bool:
+        # Every answer is read back: it may carry a new DPoP nonce.
+        return self.session.client.check_resource_response(
+            token, str(request.url), response.status_code, response.headers.multi_items()
+        )
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The flow for ``httpx.Client`` (needs a ``Session``)."""
@@ -47,20 +57,32 @@ class OAuth2Auth(httpx.Auth):
         token = self.session.token()
         self._set(request, token)
         response = yield request
-        if response.status_code == 401:
+        if self._nonce_demanded(request, token, response):
+            self._set(request, token)  # the same token, a new proof with the nonce
+            response = yield request
+            self._nonce_demanded(request, token, response)
+        elif response.status_code == 401:
             self.session.invalidate(token)
-            self._set(request, self.session.token())
-            yield request
+            token = self.session.token()
+            self._set(request, token)
+            response = yield request
+            self._nonce_demanded(request, token, response)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """The flow for ``httpx.AsyncClient``."""
         token = await self._token()
         self._set(request, token)
         response = yield request
-        if response.status_code == 401:
+        if self._nonce_demanded(request, token, response):
+            self._set(request, token)
+            response = yield request
+            self._nonce_demanded(request, token, response)
+        elif response.status_code == 401:
             self.session.invalidate(token)
-            self._set(request, await self._token())
-            yield request
+            token = await self._token()
+            self._set(request, token)
+            response = yield request
+            self._nonce_demanded(request, token, response)
 
     async def _token(self) -> Token:
         if isinstance(self.session, AsyncSession):
