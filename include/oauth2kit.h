@@ -758,6 +758,10 @@ extern "C" {
  * `*out` receives the tokens (`issued_token_type` through
  * `oauth2kit_token_set_field`). Errors: `INVALID_ARGUMENT` for an unknown
  * option, `CONFIG` for an actor token without its type. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_token_exchange(const oauth2kit_client *client,
                                                  const char *subject_token,
@@ -769,6 +773,10 @@ oauth2kit_status oauth2kit_client_token_exchange(const oauth2kit_client *client,
 /**
  * JWT bearer grant (RFC 7523 §2.1) with an assertion you already have.
  * `scope` may be NULL. `*out` receives the tokens. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_jwt_bearer(const oauth2kit_client *client,
                                              const char *assertion,
@@ -781,6 +789,10 @@ oauth2kit_status oauth2kit_client_jwt_bearer(const oauth2kit_client *client,
  * `aud` = `audience`, a fresh `jti`, and `exp` `lifetime_secs` from now.
  * `scope` may be NULL. `*out` receives the tokens. Errors: `CONFIG` for an
  * unusable key. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_jwt_bearer_signed(const oauth2kit_client *client,
                                                     const char *key_pem,
@@ -795,6 +807,10 @@ oauth2kit_status oauth2kit_client_jwt_bearer_signed(const oauth2kit_client *clie
  * SAML 2.0 bearer grant (RFC 7522): `assertion_b64url` is the assertion,
  * base64url-encoded without padding. `scope` may be NULL. `*out` receives the
  * tokens. Errors: `CONFIG` for an assertion that is not base64url. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_saml2_bearer(const oauth2kit_client *client,
                                                const char *assertion_b64url,
@@ -805,12 +821,20 @@ oauth2kit_status oauth2kit_client_saml2_bearer(const oauth2kit_client *client,
  * The URL to send the user to. `*out` receives a new string (free with
  * `oauth2kit_string_free`). Errors: `INVALID_ARGUMENT` for a request rebuilt
  * from JSON, which has no URL. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_authorization_url(const oauth2kit_authorization *auth, char **out);
 
 /**
  * The `state` sent (to match a redirect to its request yourself). Free with
  * `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_authorization_state(const oauth2kit_authorization *auth, char **out);
 
@@ -818,6 +842,10 @@ oauth2kit_status oauth2kit_authorization_state(const oauth2kit_authorization *au
  * What must survive until the redirect (state, PKCE verifier, redirect URI,
  * issuer) as JSON, e.g. for a web session between two HTTP requests. It holds
  * secrets: store it server-side only. Free with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_authorization_to_json(const oauth2kit_authorization *auth, char **out);
 
@@ -826,6 +854,10 @@ oauth2kit_status oauth2kit_authorization_to_json(const oauth2kit_authorization *
  * output, to exchange the redirect in another request or process. `*out`
  * receives a new handle (free with `oauth2kit_authorization_free`).
  * Errors: `INVALID_ARGUMENT` for bad JSON.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_authorization_from_json(const char *json, oauth2kit_authorization **out);
 
@@ -842,6 +874,10 @@ void oauth2kit_authorization_free(oauth2kit_authorization *auth);
  * Errors: `CONFIG` (bad URL, plain HTTP off loopback, credentials that do not
  * fit the auth method…), discovery errors (`TRANSPORT`, `HTTP`…), `RUNTIME`
  * after fork(). Thread-safe (the config is only read).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_new(const oauth2kit_config *config, oauth2kit_client **out);
 
@@ -862,6 +898,10 @@ void oauth2kit_client_free(oauth2kit_client *client);
  * `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
  * Errors: `CONFIG` (no authorization endpoint, a bad typed parameter…),
  * `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_authorization_url(const oauth2kit_client *client,
                                                     const char *scope,
@@ -873,6 +913,10 @@ oauth2kit_status oauth2kit_client_authorization_url(const oauth2kit_client *clie
 /**
  * The earlier name of `oauth2kit_client_authorization_url` (the concept's
  * name in every binding): the same function, kept for existing callers.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
                                             const char *scope,
@@ -889,6 +933,10 @@ oauth2kit_status oauth2kit_client_authorize(const oauth2kit_client *client,
  * `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
  * Errors: `CONFIG` (no PAR endpoint…), `OAUTH` (the server refused), transport
  * errors, `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_pushed_authorization_url(const oauth2kit_client *client,
                                                            const char *scope,
@@ -903,6 +951,10 @@ oauth2kit_status oauth2kit_client_pushed_authorization_url(const oauth2kit_clien
  * `redirect_url` is the full URL the browser came back to (or its query string).
  * `*out` receives the tokens (free with `oauth2kit_token_set_free`).
  * Errors: `STATE_MISMATCH`, `ISSUER_MISMATCH`, `OAUTH`, transport errors. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_exchange_redirect(const oauth2kit_client *client,
                                                     const oauth2kit_authorization *auth,
@@ -913,6 +965,10 @@ oauth2kit_status oauth2kit_client_exchange_redirect(const oauth2kit_client *clie
  * Exchanges a code you extracted yourself (you checked the state). The PKCE
  * verifier and redirect URI come from `auth`. `*out` as for
  * `oauth2kit_client_exchange_redirect`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_exchange_code(const oauth2kit_client *client,
                                                 const oauth2kit_authorization *auth,
@@ -922,6 +978,10 @@ oauth2kit_status oauth2kit_client_exchange_code(const oauth2kit_client *client,
 /**
  * Client credentials grant (RFC 6749 §4.4). `scope` may be NULL (configured
  * default). `*out` receives the tokens. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_client_credentials(const oauth2kit_client *client,
                                                      const char *scope,
@@ -930,6 +990,10 @@ oauth2kit_status oauth2kit_client_client_credentials(const oauth2kit_client *cli
 /**
  * Resource owner password grant (RFC 6749 §4.3; legacy). `scope` may be NULL.
  * `*out` receives the tokens. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_password(const oauth2kit_client *client,
                                            const char *username,
@@ -942,6 +1006,10 @@ oauth2kit_status oauth2kit_client_password(const oauth2kit_client *client,
  * The new set keeps `refresh_token` when the answer carries none.
  * Errors: `REAUTHORIZATION_REQUIRED` when the refresh token is refused
  * (`invalid_grant`): the user must authorize again. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_refresh(const oauth2kit_client *client,
                                           const char *refresh_token,
@@ -951,6 +1019,10 @@ oauth2kit_status oauth2kit_client_refresh(const oauth2kit_client *client,
 /**
  * Any grant by its `grant_type` URI with parameters (RFC 6749 §4.5).
  * `params` may be NULL when `params_len` is 0. `*out` receives the tokens. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_extension_grant(const oauth2kit_client *client,
                                                   const char *grant_type,
@@ -962,6 +1034,10 @@ oauth2kit_status oauth2kit_client_extension_grant(const oauth2kit_client *client
  * Token introspection (RFC 7662). `hint` is an `oauth2kit_token_hint`.
  * `*out` receives the answer (free with `oauth2kit_introspection_free`);
  * an inactive token is a success with `active` false. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_introspect(const oauth2kit_client *client,
                                              const char *token,
@@ -971,6 +1047,10 @@ oauth2kit_status oauth2kit_client_introspect(const oauth2kit_client *client,
 /**
  * Token revocation (RFC 7009). `hint` is an `oauth2kit_token_hint`. Revoking an
  * unknown token succeeds (RFC 7009 §2.2). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_revoke(const oauth2kit_client *client,
                                          const char *token,
@@ -980,6 +1060,10 @@ oauth2kit_status oauth2kit_client_revoke(const oauth2kit_client *client,
  * Asks the profile's validation endpoint whether the access token is still
  * valid: `*out_valid` is true or false (401/403). Other answers are errors.
  * Errors: `CONFIG` when the profile has no validation endpoint. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_validate(const oauth2kit_client *client,
                                            const oauth2kit_token_set *tokens,
@@ -992,6 +1076,10 @@ oauth2kit_status oauth2kit_client_validate(const oauth2kit_client *client,
  * id. No network. `*out` receives a new string (free with
  * `oauth2kit_string_free`; it contains the ID token when one is given).
  * Errors: `CONFIG` (no end-session endpoint). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_end_session_url(const oauth2kit_client *client,
                                                   const char *id_token_hint,
@@ -1007,6 +1095,10 @@ oauth2kit_status oauth2kit_client_end_session_url(const oauth2kit_client *client
  * the claims as a JSON object (free with `oauth2kit_string_free`).
  * Errors: `CONFIG` (no UserInfo endpoint), `INVALID_RESPONSE` (a check
  * failed; the message names it), the server's errors. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_userinfo(const oauth2kit_client *client,
                                            const oauth2kit_token_set *tokens,
@@ -1017,6 +1109,10 @@ oauth2kit_status oauth2kit_client_userinfo(const oauth2kit_client *client,
  * `Authorization` / `Bearer <token>`, for Deskera `x-access-token` / `<token>`.
  * On success `*out_name` and `*out_value` receive new strings (free both with
  * `oauth2kit_string_free`; the value contains the token). No network. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_authorization_header(const oauth2kit_client *client,
                                                        const oauth2kit_token_set *tokens,
@@ -1029,6 +1125,10 @@ oauth2kit_status oauth2kit_client_authorization_header(const oauth2kit_client *c
  * On success `*out` receives a new config; free it with `oauth2kit_config_free`
  * (the clients made from it do not need it any longer).
  * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_config_new(const char *client_id, oauth2kit_config **out);
 
@@ -1045,6 +1145,10 @@ oauth2kit_status oauth2kit_config_new(const char *client_id, oauth2kit_config **
  * (`OAUTH2KIT_OPTION_RESOURCE`, `OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM`) add one
  * value per call.
  * Thread safety: not with other calls on the same config.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_config_set(oauth2kit_config *config, int32_t option, const char *value);
 
@@ -1056,6 +1160,10 @@ void oauth2kit_config_free(oauth2kit_config *config);
 /**
  * Creates a cancel token. `*out` receives it; free it with
  * `oauth2kit_cancel_free` once no poll uses it. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_cancel_new(oauth2kit_cancel **out);
 
@@ -1064,6 +1172,10 @@ oauth2kit_status oauth2kit_cancel_new(oauth2kit_cancel **out);
  * cancelled). Callable from any thread, also while a poll is waiting;
  * a second call does nothing. NULL or a wrong handle: `NULL_ARGUMENT` /
  * `WRONG_HANDLE`.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_cancel_request(const oauth2kit_cancel *cancel);
 
@@ -1077,6 +1189,10 @@ void oauth2kit_cancel_free(oauth2kit_cancel *cancel);
  * `*out` receives a new handle (free with `oauth2kit_device_authorization_free`):
  * show its user code and verification URI, then call
  * `oauth2kit_client_poll_device_token`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_device_authorization(const oauth2kit_client *client,
                                                        const char *scope,
@@ -1087,6 +1203,10 @@ oauth2kit_status oauth2kit_client_device_authorization(const oauth2kit_client *c
  * `oauth2kit_string_free`): `user_code`, `verification_uri`,
  * `verification_uri_complete` (NULL when absent), `expires_in`, `interval`
  * (seconds, as text), or any other member of the server's answer. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_device_authorization_field(const oauth2kit_device_authorization *device,
                                                       const char *name,
@@ -1106,6 +1226,10 @@ void oauth2kit_device_authorization_free(oauth2kit_device_authorization *device)
  * the poll at once, even in the middle of a wait (the token must outlive the
  * call). `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…),
  * `EXPIRED`, `CANCELLED`, transport errors. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_poll_device_token(const oauth2kit_client *client,
                                                     const oauth2kit_device_authorization *device,
@@ -1121,6 +1245,10 @@ oauth2kit_status oauth2kit_client_poll_device_token(const oauth2kit_client *clie
  * `oauth2kit_ciba_authorization_free`); poll it with
  * `oauth2kit_client_poll_ciba_token`. Use this split form when the
  * `auth_req_id` is needed (e.g. to match a ping-mode notification). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_ciba_authorization(const oauth2kit_client *client,
                                                      const char *login_hint,
@@ -1135,6 +1263,10 @@ oauth2kit_status oauth2kit_client_ciba_authorization(const oauth2kit_client *cli
  * `oauth2kit_string_free`): `auth_req_id` (a bearer-like secret: do not log
  * it), `expires_in`, `interval` (seconds, as text), or any other member of
  * the server's answer (NULL when absent). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_ciba_authorization_field(const oauth2kit_ciba_authorization *ciba,
                                                     const char *name,
@@ -1150,6 +1282,10 @@ void oauth2kit_ciba_authorization_free(oauth2kit_ciba_authorization *ciba);
  * callback and cancel token as `oauth2kit_client_poll_device_token`). `*out` receives the
  * tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
  * `CANCELLED`, transport errors. Blocks. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_poll_ciba_token(const oauth2kit_client *client,
                                                   const oauth2kit_ciba_authorization *ciba,
@@ -1164,6 +1300,10 @@ oauth2kit_status oauth2kit_client_poll_ciba_token(const oauth2kit_client *client
  * until approved. `scope` and `binding_message` may be NULL; `params` adds
  * request parameters (NULL/0 for none). Callback and cancel token as for
  * `oauth2kit_client_poll_device_token`. `*out` receives the tokens. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_ciba(const oauth2kit_client *client,
                                        const char *login_hint,
@@ -1252,6 +1392,10 @@ const char *oauth2kit_status_name(int32_t status);
 
 /**
  * Whether the token is active. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_introspection_active(const oauth2kit_introspection *intro, bool *out);
 
@@ -1259,6 +1403,10 @@ oauth2kit_status oauth2kit_introspection_active(const oauth2kit_introspection *i
  * A member of the answer by name (`scope`, `client_id`, `sub`, `exp`, `aud`,
  * or any other): strings as they are, numbers and other values as JSON text,
  * NULL in `*out` when absent. Free with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_introspection_field(const oauth2kit_introspection *intro,
                                                const char *name,
@@ -1289,6 +1437,10 @@ void oauth2kit_introspection_free(oauth2kit_introspection *intro);
  * Thread safety: safe to call from any thread except a runtime thread;
  * calls racing with it on other threads may fail with
  * `OAUTH2KIT_STATUS_RUNTIME` or a transport error, never crash.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
 
@@ -1306,6 +1458,10 @@ oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
  * Errors: none (`OAUTH2KIT_STATUS_OK`); a level above TRACE is TRACE. If the
  * host process already installed its own Rust `tracing` subscriber, events
  * go there instead and this returns `OAUTH2KIT_STATUS_RUNTIME`.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_set_log_callback(int32_t level,
                                             oauth2kit_log_callback callback,
@@ -1349,6 +1505,10 @@ oauth2kit_status oauth2kit_client_resource_request_headers(const oauth2kit_clien
  * only. No network. Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`,
  * `INVALID_ARGUMENT` (a status outside 100–999), `CONFIG` (a bad URL).
  * Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_client_check_resource_response(const oauth2kit_client *client,
                                                           const oauth2kit_token_set *tokens,
@@ -1364,6 +1524,10 @@ oauth2kit_status oauth2kit_client_check_resource_response(const oauth2kit_client
  * refreshed with its own key). Ownership and out-parameters as there.
  * Errors: those of `oauth2kit_session_access_token`, and `CONFIG` (a bad
  * URL or method). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_resource_request_headers(const oauth2kit_session *session,
                                                             const char *method,
@@ -1377,6 +1541,10 @@ oauth2kit_status oauth2kit_session_resource_request_headers(const oauth2kit_sess
  * token set: `*out_retry` true means make new headers with
  * `oauth2kit_session_resource_request_headers` and send once more.
  * Ownership, out-parameter and errors as there. No network. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_check_resource_response(const oauth2kit_session *session,
                                                            const char *url,
@@ -1392,6 +1560,10 @@ oauth2kit_status oauth2kit_session_check_resource_response(const oauth2kit_sessi
  * with the tokens: a bound token is useless without it). `*out` receives a
  * new string on success (free with `oauth2kit_string_free`). Errors:
  * `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_dpop_jkt(const oauth2kit_token_set *tokens, char **out);
 
@@ -1402,12 +1574,20 @@ oauth2kit_status oauth2kit_token_set_dpop_jkt(const oauth2kit_token_set *tokens,
  * per `load`; a second call replaces the first. Errors: `NULL_ARGUMENT`,
  * `WRONG_HANDLE`, `INVALID_UTF8`. Call it only inside the `load` callback
  * that received `sink`.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_json_sink_set(oauth2kit_json_sink *sink, const char *json);
 
 /**
  * A store in memory (the default of a session). `*out` receives a new store
  * (free with `oauth2kit_store_free`).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_store_memory_new(oauth2kit_store **out);
 
@@ -1415,6 +1595,10 @@ oauth2kit_status oauth2kit_store_memory_new(oauth2kit_store **out);
  * A store in the file `path`, written atomically (a crash never leaves a torn
  * or lost refresh token), readable by its owner only. Nothing is read until a
  * session needs it. `*out` receives a new store (free with `oauth2kit_store_free`).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_store_file_new(const char *path, oauth2kit_store **out);
 
@@ -1432,6 +1616,10 @@ oauth2kit_status oauth2kit_store_file_new(const char *path, oauth2kit_store **ou
  * runtime that drove it) is sent again on a new one.
  * `*out` receives a new store (free with `oauth2kit_store_free`). Blocks;
  * thread-safe; not from a runtime thread (`OAUTH2KIT_STATUS_RUNTIME`).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_store_redis_new(const char *url, const char *key, oauth2kit_store **out);
 
@@ -1440,6 +1628,10 @@ oauth2kit_status oauth2kit_store_redis_new(const char *url, const char *key, oau
  * `clear` must not be NULL. `destroy` (if any) is called when the last user is
  * gone: after `oauth2kit_store_free` and the end of every session using it.
  * `*out` receives a new store (free with `oauth2kit_store_free`).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_store_callbacks_new(const oauth2kit_store_callbacks *callbacks,
                                                oauth2kit_store **out);
@@ -1447,6 +1639,10 @@ oauth2kit_status oauth2kit_store_callbacks_new(const oauth2kit_store_callbacks *
 /**
  * Loads what a store holds now (e.g. to inspect a file store). `*out`
  * receives a new token set, or NULL when the store is empty. Blocks. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_store_load(const oauth2kit_store *store, oauth2kit_token_set **out);
 
@@ -1460,6 +1656,10 @@ void oauth2kit_store_free(oauth2kit_store *store);
  * store, no initial tokens, no grant to fetch tokens with. `*out` receives a
  * new config; free it with `oauth2kit_session_config_free` (sessions made
  * from it do not need it any longer).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_new(oauth2kit_session_config **out);
 
@@ -1469,6 +1669,10 @@ oauth2kit_status oauth2kit_session_config_new(oauth2kit_session_config **out);
  * booleans `"true"`/`"false"`). Errors: `CONFIG` (unknown option, bad value:
  * the message names the option), `NULL_ARGUMENT`, `INVALID_UTF8`,
  * `WRONG_HANDLE`.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_set(oauth2kit_session_config *config,
                                               int32_t option,
@@ -1477,6 +1681,10 @@ oauth2kit_status oauth2kit_session_config_set(oauth2kit_session_config *config,
 /**
  * Keeps tokens in `store` (NULL: memory). The config keeps its own
  * reference: free the store when you like.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_set_store(oauth2kit_session_config *config,
                                                     const oauth2kit_store *store);
@@ -1484,6 +1692,10 @@ oauth2kit_status oauth2kit_session_config_set_store(oauth2kit_session_config *co
 /**
  * Starts sessions from `tokens` (copied; NULL: load the store instead). A
  * session saves them to its store before `oauth2kit_session_new` returns.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_set_tokens(oauth2kit_session_config *config,
                                                      const oauth2kit_token_set *tokens);
@@ -1492,6 +1704,10 @@ oauth2kit_status oauth2kit_session_config_set_tokens(oauth2kit_session_config *c
  * Calls `on_change(user_data, tokens)` with every new token set of the
  * sessions made from this config, after it is saved, and when a session
  * adopts a newer set another process stored (NULL: none).
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_set_on_change(oauth2kit_session_config *config,
                                                         oauth2kit_tokens_callback on_change,
@@ -1508,6 +1724,10 @@ void oauth2kit_session_config_free(oauth2kit_session_config *config);
  * saved to its store before this returns (`STORE` if they cannot be). No
  * request is sent until a token is asked for. `*out` receives a new session
  * (free with `oauth2kit_session_free`). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_new(const oauth2kit_client *client,
                                        const oauth2kit_session_config *config,
@@ -1518,6 +1738,10 @@ oauth2kit_status oauth2kit_session_new(const oauth2kit_client *client,
  * or one renewed for all callers at once. `*out` receives a new string (free
  * with `oauth2kit_string_free`). Errors: `REAUTHORIZATION_REQUIRED`, `STORE`,
  * grant errors. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_access_token(const oauth2kit_session *session, char **out);
 
@@ -1529,6 +1753,10 @@ oauth2kit_status oauth2kit_session_access_token(const oauth2kit_session *session
  * Errors: `INVALID_ARGUMENT` when `len` is too small (then only `*needed` is
  * written; `buf` may be NULL to ask for the size), and those of
  * `oauth2kit_session_access_token`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_access_token_into(const oauth2kit_session *session,
                                                      char *buf,
@@ -1538,6 +1766,10 @@ oauth2kit_status oauth2kit_session_access_token_into(const oauth2kit_session *se
 /**
  * The whole valid token set (as `oauth2kit_session_access_token`). `*out`
  * receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_token(const oauth2kit_session *session,
                                          oauth2kit_token_set **out);
@@ -1545,6 +1777,10 @@ oauth2kit_status oauth2kit_session_token(const oauth2kit_session *session,
 /**
  * The header to send to APIs with a valid token, as the profile says.
  * `*out_name` and `*out_value` receive new strings (free both). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_authorization_header(const oauth2kit_session *session,
                                                         char **out_name,
@@ -1554,6 +1790,10 @@ oauth2kit_status oauth2kit_session_authorization_header(const oauth2kit_session 
  * Reports that an API answered 401 to `access_token`: if it is the current
  * one, the next request renews (once, for all callers). `*out_renewing` is
  * true when this report marked the token stale. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_on_unauthorized(const oauth2kit_session *session,
                                                    const char *access_token,
@@ -1561,17 +1801,29 @@ oauth2kit_status oauth2kit_session_on_unauthorized(const oauth2kit_session *sess
 
 /**
  * Marks the current token stale: the next request renews it. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_invalidate(const oauth2kit_session *session);
 
 /**
  * Replaces the tokens (copied) and saves them to the store. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_set_tokens(const oauth2kit_session *session,
                                               const oauth2kit_token_set *tokens);
 
 /**
  * Forgets the tokens here and in the store (sign-out). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_clear(const oauth2kit_session *session);
 
@@ -1597,29 +1849,49 @@ const char *oauth2kit_version(void);
 /**
  * The access token. `*out` receives a new string (free with `oauth2kit_string_free`).
  * Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_access_token(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * The refresh token, or NULL in `*out` when the server sent none. Free a
  * non-NULL result with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_refresh_token(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * `token_type` as sent (`Bearer`, `bearer`…), or NULL when absent. Free with
  * `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_token_type(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * The granted scope, or NULL when the server did not say. Free with
  * `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_scope(const oauth2kit_token_set *tokens, char **out);
 
 /**
  * The OpenID Connect ID token, or NULL. Free with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_id_token(const oauth2kit_token_set *tokens, char **out);
 
@@ -1627,6 +1899,10 @@ oauth2kit_status oauth2kit_token_set_id_token(const oauth2kit_token_set *tokens,
  * Any other field of the token response by name (`issued_token_type`, a
  * provider's own field…): strings as they are, other values as JSON text;
  * NULL in `*out` when absent. Free with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_field(const oauth2kit_token_set *tokens,
                                            const char *name,
@@ -1636,12 +1912,20 @@ oauth2kit_status oauth2kit_token_set_field(const oauth2kit_token_set *tokens,
  * When the access token expires, in seconds since the Unix epoch, or -1 in
  * `*out` when unknown (the server sent no usable `expires_in` and the token is
  * not a JWT with `exp`). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_expires_at(const oauth2kit_token_set *tokens, int64_t *out);
 
 /**
  * Whether the access token expires within `leeway_secs` seconds (false when
  * the expiry is unknown). Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_is_expired(const oauth2kit_token_set *tokens,
                                                 uint32_t leeway_secs,
@@ -1651,6 +1935,10 @@ oauth2kit_status oauth2kit_token_set_is_expired(const oauth2kit_token_set *token
  * The whole token set as JSON, for a store of your own (it CONTAINS the
  * tokens: keep it as secret as they are). Read back with
  * `oauth2kit_token_set_from_json`. Free with `oauth2kit_string_free`. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_to_json(const oauth2kit_token_set *tokens, char **out);
 
@@ -1659,6 +1947,10 @@ oauth2kit_status oauth2kit_token_set_to_json(const oauth2kit_token_set *tokens, 
  * object with at least `access_token`), or a store document
  * (`{"version":1,"tokens":{...}}`, what store callbacks are handed). `*out` receives a new handle; free it
  * with `oauth2kit_token_set_free`. Errors: `INVALID_ARGUMENT` for bad JSON.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_from_json(const char *json,
                                                oauth2kit_token_set **out);
@@ -1668,6 +1960,10 @@ oauth2kit_status oauth2kit_token_set_from_json(const char *json,
  * object: `*out` receives a new string (free with `oauth2kit_string_free`),
  * or NULL when the set has no validated ID token (no OpenID scope, or a
  * client that knows no provider keys). No network. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_id_token_claims(const oauth2kit_token_set *tokens, char **out);
 

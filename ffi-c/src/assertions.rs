@@ -44,6 +44,10 @@ pub(crate) fn token_exchange(
 /// `*out` receives the tokens (`issued_token_type` through
 /// `oauth2kit_token_set_field`). Errors: `INVALID_ARGUMENT` for an unknown
 /// option, `CONFIG` for an actor token without its type. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_token_exchange(
     client: *const oauth2kit_client,
@@ -68,6 +72,10 @@ pub extern "C" fn oauth2kit_client_token_exchange(
 
 /// JWT bearer grant (RFC 7523 §2.1) with an assertion you already have.
 /// `scope` may be NULL. `*out` receives the tokens. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_jwt_bearer(
     client: *const oauth2kit_client,
@@ -95,6 +103,10 @@ pub extern "C" fn oauth2kit_client_jwt_bearer(
 /// `aud` = `audience`, a fresh `jti`, and `exp` `lifetime_secs` from now.
 /// `scope` may be NULL. `*out` receives the tokens. Errors: `CONFIG` for an
 /// unusable key. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_jwt_bearer_signed(
     client: *const oauth2kit_client,
@@ -129,6 +141,10 @@ pub extern "C" fn oauth2kit_client_jwt_bearer_signed(
 /// SAML 2.0 bearer grant (RFC 7522): `assertion_b64url` is the assertion,
 /// base64url-encoded without padding. `scope` may be NULL. `*out` receives the
 /// tokens. Errors: `CONFIG` for an assertion that is not base64url. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_saml2_bearer(
     client: *const oauth2kit_client,

@@ -38,6 +38,10 @@ opaque!(oauth2kit_authorization => Authorization, 0x6f32_6b61_7574_687a);
 /// The URL to send the user to. `*out` receives a new string (free with
 /// `oauth2kit_string_free`). Errors: `INVALID_ARGUMENT` for a request rebuilt
 /// from JSON, which has no URL. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_authorization_url(
     auth: *const oauth2kit_authorization,
@@ -57,6 +61,10 @@ pub extern "C" fn oauth2kit_authorization_url(
 
 /// The `state` sent (to match a redirect to its request yourself). Free with
 /// `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_authorization_state(
     auth: *const oauth2kit_authorization,
@@ -74,6 +82,10 @@ pub extern "C" fn oauth2kit_authorization_state(
 /// What must survive until the redirect (state, PKCE verifier, redirect URI,
 /// issuer) as JSON, e.g. for a web session between two HTTP requests. It holds
 /// secrets: store it server-side only. Free with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_authorization_to_json(
     auth: *const oauth2kit_authorization,
@@ -94,6 +106,10 @@ pub extern "C" fn oauth2kit_authorization_to_json(
 /// output, to exchange the redirect in another request or process. `*out`
 /// receives a new handle (free with `oauth2kit_authorization_free`).
 /// Errors: `INVALID_ARGUMENT` for bad JSON.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_authorization_from_json(
     json: *const c_char,

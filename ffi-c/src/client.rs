@@ -106,6 +106,10 @@ fn token_call(
 /// Errors: `CONFIG` (bad URL, plain HTTP off loopback, credentials that do not
 /// fit the auth method…), discovery errors (`TRANSPORT`, `HTTP`…), `RUNTIME`
 /// after fork(). Thread-safe (the config is only read).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_new(
     config: *const oauth2kit_config,
@@ -160,6 +164,10 @@ unsafe fn authorize_options(
 /// `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
 /// Errors: `CONFIG` (no authorization endpoint, a bad typed parameter…),
 /// `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_authorization_url(
     client: *const oauth2kit_client,
@@ -184,6 +192,10 @@ pub extern "C" fn oauth2kit_client_authorization_url(
 
 /// The earlier name of `oauth2kit_client_authorization_url` (the concept's
 /// name in every binding): the same function, kept for existing callers.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_authorize(
     client: *const oauth2kit_client,
@@ -203,6 +215,10 @@ pub extern "C" fn oauth2kit_client_authorize(
 /// `*out` receives a new authorization request (free with `oauth2kit_authorization_free`).
 /// Errors: `CONFIG` (no PAR endpoint…), `OAUTH` (the server refused), transport
 /// errors, `NULL_ARGUMENT`, `INVALID_UTF8`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_pushed_authorization_url(
     client: *const oauth2kit_client,
@@ -230,6 +246,10 @@ pub extern "C" fn oauth2kit_client_pushed_authorization_url(
 /// `redirect_url` is the full URL the browser came back to (or its query string).
 /// `*out` receives the tokens (free with `oauth2kit_token_set_free`).
 /// Errors: `STATE_MISMATCH`, `ISSUER_MISMATCH`, `OAUTH`, transport errors. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_exchange_redirect(
     client: *const oauth2kit_client,
@@ -248,6 +268,10 @@ pub extern "C" fn oauth2kit_client_exchange_redirect(
 /// Exchanges a code you extracted yourself (you checked the state). The PKCE
 /// verifier and redirect URI come from `auth`. `*out` as for
 /// `oauth2kit_client_exchange_redirect`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_exchange_code(
     client: *const oauth2kit_client,
@@ -265,6 +289,10 @@ pub extern "C" fn oauth2kit_client_exchange_code(
 
 /// Client credentials grant (RFC 6749 §4.4). `scope` may be NULL (configured
 /// default). `*out` receives the tokens. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_client_credentials(
     client: *const oauth2kit_client,
@@ -280,6 +308,10 @@ pub extern "C" fn oauth2kit_client_client_credentials(
 
 /// Resource owner password grant (RFC 6749 §4.3; legacy). `scope` may be NULL.
 /// `*out` receives the tokens. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_password(
     client: *const oauth2kit_client,
@@ -301,6 +333,10 @@ pub extern "C" fn oauth2kit_client_password(
 /// The new set keeps `refresh_token` when the answer carries none.
 /// Errors: `REAUTHORIZATION_REQUIRED` when the refresh token is refused
 /// (`invalid_grant`): the user must authorize again. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_refresh(
     client: *const oauth2kit_client,
@@ -318,6 +354,10 @@ pub extern "C" fn oauth2kit_client_refresh(
 
 /// Any grant by its `grant_type` URI with parameters (RFC 6749 §4.5).
 /// `params` may be NULL when `params_len` is 0. `*out` receives the tokens. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_extension_grant(
     client: *const oauth2kit_client,
@@ -337,6 +377,10 @@ pub extern "C" fn oauth2kit_client_extension_grant(
 /// Token introspection (RFC 7662). `hint` is an `oauth2kit_token_hint`.
 /// `*out` receives the answer (free with `oauth2kit_introspection_free`);
 /// an inactive token is a success with `active` false. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_introspect(
     client: *const oauth2kit_client,
@@ -357,6 +401,10 @@ pub extern "C" fn oauth2kit_client_introspect(
 
 /// Token revocation (RFC 7009). `hint` is an `oauth2kit_token_hint`. Revoking an
 /// unknown token succeeds (RFC 7009 §2.2). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_revoke(
     client: *const oauth2kit_client,
@@ -374,6 +422,10 @@ pub extern "C" fn oauth2kit_client_revoke(
 /// Asks the profile's validation endpoint whether the access token is still
 /// valid: `*out_valid` is true or false (401/403). Other answers are errors.
 /// Errors: `CONFIG` when the profile has no validation endpoint. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_validate(
     client: *const oauth2kit_client,
@@ -396,6 +448,10 @@ pub extern "C" fn oauth2kit_client_validate(
 /// id. No network. `*out` receives a new string (free with
 /// `oauth2kit_string_free`; it contains the ID token when one is given).
 /// Errors: `CONFIG` (no end-session endpoint). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_end_session_url(
     client: *const oauth2kit_client,
@@ -427,6 +483,10 @@ pub extern "C" fn oauth2kit_client_end_session_url(
 /// the claims as a JSON object (free with `oauth2kit_string_free`).
 /// Errors: `CONFIG` (no UserInfo endpoint), `INVALID_RESPONSE` (a check
 /// failed; the message names it), the server's errors. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_userinfo(
     client: *const oauth2kit_client,
@@ -450,6 +510,10 @@ pub extern "C" fn oauth2kit_client_userinfo(
 /// `Authorization` / `Bearer <token>`, for Deskera `x-access-token` / `<token>`.
 /// On success `*out_name` and `*out_value` receive new strings (free both with
 /// `oauth2kit_string_free`; the value contains the token). No network. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_authorization_header(
     client: *const oauth2kit_client,

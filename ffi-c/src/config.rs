@@ -55,6 +55,10 @@ opaque!(oauth2kit_config => ConfigData, 0x6f32_6b63_6f6e_6600);
 /// On success `*out` receives a new config; free it with `oauth2kit_config_free`
 /// (the clients made from it do not need it any longer).
 /// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_config_new(
     client_id: *const c_char,
@@ -81,6 +85,10 @@ pub extern "C" fn oauth2kit_config_new(
 /// (`OAUTH2KIT_OPTION_RESOURCE`, `OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM`) add one
 /// value per call.
 /// Thread safety: not with other calls on the same config.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_config_set(
     config: *mut oauth2kit_config,

@@ -63,6 +63,10 @@ opaque!(oauth2kit_cancel => CancelToken, 0x6f32_6b63_616e_636c);
 
 /// Creates a cancel token. `*out` receives it; free it with
 /// `oauth2kit_cancel_free` once no poll uses it. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_cancel_new(out: *mut *mut oauth2kit_cancel) -> oauth2kit_status {
     guard("oauth2kit_cancel_new", || {
@@ -76,6 +80,10 @@ pub extern "C" fn oauth2kit_cancel_new(out: *mut *mut oauth2kit_cancel) -> oauth
 /// cancelled). Callable from any thread, also while a poll is waiting;
 /// a second call does nothing. NULL or a wrong handle: `NULL_ARGUMENT` /
 /// `WRONG_HANDLE`.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_cancel_request(cancel: *const oauth2kit_cancel) -> oauth2kit_status {
     guard("oauth2kit_cancel_request", || {
@@ -193,6 +201,10 @@ pub(crate) unsafe fn poll_options(
 /// `*out` receives a new handle (free with `oauth2kit_device_authorization_free`):
 /// show its user code and verification URI, then call
 /// `oauth2kit_client_poll_device_token`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_device_authorization(
     client: *const oauth2kit_client,
@@ -215,6 +227,10 @@ pub extern "C" fn oauth2kit_client_device_authorization(
 /// `oauth2kit_string_free`): `user_code`, `verification_uri`,
 /// `verification_uri_complete` (NULL when absent), `expires_in`, `interval`
 /// (seconds, as text), or any other member of the server's answer. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_device_authorization_field(
     device: *const oauth2kit_device_authorization,
@@ -259,6 +275,10 @@ pub extern "C" fn oauth2kit_device_authorization_free(device: *mut oauth2kit_dev
 /// the poll at once, even in the middle of a wait (the token must outlive the
 /// call). `*out` receives the tokens. Errors: `OAUTH` (`access_denied`…),
 /// `EXPIRED`, `CANCELLED`, transport errors. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_poll_device_token(
     client: *const oauth2kit_client,
@@ -319,6 +339,10 @@ unsafe fn ciba_request(
 /// `oauth2kit_ciba_authorization_free`); poll it with
 /// `oauth2kit_client_poll_ciba_token`. Use this split form when the
 /// `auth_req_id` is needed (e.g. to match a ping-mode notification). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_ciba_authorization(
     client: *const oauth2kit_client,
@@ -346,6 +370,10 @@ pub extern "C" fn oauth2kit_client_ciba_authorization(
 /// `oauth2kit_string_free`): `auth_req_id` (a bearer-like secret: do not log
 /// it), `expires_in`, `interval` (seconds, as text), or any other member of
 /// the server's answer (NULL when absent). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_ciba_authorization_field(
     ciba: *const oauth2kit_ciba_authorization,
@@ -382,6 +410,10 @@ pub extern "C" fn oauth2kit_ciba_authorization_free(ciba: *mut oauth2kit_ciba_au
 /// callback and cancel token as `oauth2kit_client_poll_device_token`). `*out` receives the
 /// tokens (with an `id_token`). Errors: `OAUTH` (`access_denied`…), `EXPIRED`,
 /// `CANCELLED`, transport errors. Blocks. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_poll_ciba_token(
     client: *const oauth2kit_client,
@@ -408,6 +440,10 @@ pub extern "C" fn oauth2kit_client_poll_ciba_token(
 /// until approved. `scope` and `binding_message` may be NULL; `params` adds
 /// request parameters (NULL/0 for none). Callback and cancel token as for
 /// `oauth2kit_client_poll_device_token`. `*out` receives the tokens. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_ciba(
     client: *const oauth2kit_client,

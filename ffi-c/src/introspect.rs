@@ -44,6 +44,10 @@ pub(crate) fn introspection_field(i: &Introspection, name: &str) -> Option<Strin
 }
 
 /// Whether the token is active. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_introspection_active(
     intro: *const oauth2kit_introspection,
@@ -61,6 +65,10 @@ pub extern "C" fn oauth2kit_introspection_active(
 /// A member of the answer by name (`scope`, `client_id`, `sub`, `exp`, `aud`,
 /// or any other): strings as they are, numbers and other values as JSON text,
 /// NULL in `*out` when absent. Free with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_introspection_field(
     intro: *const oauth2kit_introspection,

@@ -24,6 +24,10 @@ use crate::guard::guard;
 /// Thread safety: safe to call from any thread except a runtime thread;
 /// calls racing with it on other threads may fail with
 /// `OAUTH2KIT_STATUS_RUNTIME` or a transport error, never crash.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_shutdown(timeout_ms: u32, was_running: *mut bool) -> oauth2kit_status {
     guard("oauth2kit_shutdown", || {

@@ -78,6 +78,10 @@ impl LogSink for CallbackSink {
 /// Errors: none (`OAUTH2KIT_STATUS_OK`); a level above TRACE is TRACE. If the
 /// host process already installed its own Rust `tracing` subscriber, events
 /// go there instead and this returns `OAUTH2KIT_STATUS_RUNTIME`.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_set_log_callback(
     level: i32,

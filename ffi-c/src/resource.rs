@@ -124,6 +124,10 @@ pub extern "C" fn oauth2kit_client_resource_request_headers(
 /// only. No network. Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`,
 /// `INVALID_ARGUMENT` (a status outside 100–999), `CONFIG` (a bad URL).
 /// Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_client_check_resource_response(
     client: *const oauth2kit_client,
@@ -158,6 +162,10 @@ pub extern "C" fn oauth2kit_client_check_resource_response(
 /// refreshed with its own key). Ownership and out-parameters as there.
 /// Errors: those of `oauth2kit_session_access_token`, and `CONFIG` (a bad
 /// URL or method). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_resource_request_headers(
     session: *const oauth2kit_session,
@@ -181,6 +189,10 @@ pub extern "C" fn oauth2kit_session_resource_request_headers(
 /// token set: `*out_retry` true means make new headers with
 /// `oauth2kit_session_resource_request_headers` and send once more.
 /// Ownership, out-parameter and errors as there. No network. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_check_resource_response(
     session: *const oauth2kit_session,
@@ -209,6 +221,10 @@ pub extern "C" fn oauth2kit_session_check_resource_response(
 /// with the tokens: a bound token is useless without it). `*out` receives a
 /// new string on success (free with `oauth2kit_string_free`). Errors:
 /// `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_dpop_jkt(
     tokens: *const oauth2kit_token_set,

@@ -72,6 +72,10 @@ opaque!(oauth2kit_json_sink => std::cell::RefCell<Option<zeroize::Zeroizing<Stri
 /// per `load`; a second call replaces the first. Errors: `NULL_ARGUMENT`,
 /// `WRONG_HANDLE`, `INVALID_UTF8`. Call it only inside the `load` callback
 /// that received `sink`.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_json_sink_set(
     sink: *mut oauth2kit_json_sink,
@@ -154,6 +158,10 @@ impl oauth2kit_bind::ForeignStore for CallbackStore {
 
 /// A store in memory (the default of a session). `*out` receives a new store
 /// (free with `oauth2kit_store_free`).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_store_memory_new(out: *mut *mut oauth2kit_store) -> oauth2kit_status {
     guard("oauth2kit_store_memory_new", || {
@@ -166,6 +174,10 @@ pub extern "C" fn oauth2kit_store_memory_new(out: *mut *mut oauth2kit_store) -> 
 /// A store in the file `path`, written atomically (a crash never leaves a torn
 /// or lost refresh token), readable by its owner only. Nothing is read until a
 /// session needs it. `*out` receives a new store (free with `oauth2kit_store_free`).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_store_file_new(
     path: *const c_char,
@@ -193,6 +205,10 @@ pub extern "C" fn oauth2kit_store_file_new(
 /// runtime that drove it) is sent again on a new one.
 /// `*out` receives a new store (free with `oauth2kit_store_free`). Blocks;
 /// thread-safe; not from a runtime thread (`OAUTH2KIT_STATUS_RUNTIME`).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_store_redis_new(
     url: *const c_char,
@@ -213,6 +229,10 @@ pub extern "C" fn oauth2kit_store_redis_new(
 /// `clear` must not be NULL. `destroy` (if any) is called when the last user is
 /// gone: after `oauth2kit_store_free` and the end of every session using it.
 /// `*out` receives a new store (free with `oauth2kit_store_free`).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_store_callbacks_new(
     callbacks: *const oauth2kit_store_callbacks,
@@ -237,6 +257,10 @@ pub extern "C" fn oauth2kit_store_callbacks_new(
 
 /// Loads what a store holds now (e.g. to inspect a file store). `*out`
 /// receives a new token set, or NULL when the store is empty. Blocks. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_store_load(
     store: *const oauth2kit_store,
@@ -300,6 +324,10 @@ opaque!(oauth2kit_session_config => SessionConfigData, 0x6f32_6b73_6366_6700);
 /// store, no initial tokens, no grant to fetch tokens with. `*out` receives a
 /// new config; free it with `oauth2kit_session_config_free` (sessions made
 /// from it do not need it any longer).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_new(
     out: *mut *mut oauth2kit_session_config,
@@ -318,6 +346,10 @@ pub extern "C" fn oauth2kit_session_config_new(
 /// booleans `"true"`/`"false"`). Errors: `CONFIG` (unknown option, bad value:
 /// the message names the option), `NULL_ARGUMENT`, `INVALID_UTF8`,
 /// `WRONG_HANDLE`.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_set(
     config: *mut oauth2kit_session_config,
@@ -336,6 +368,10 @@ pub extern "C" fn oauth2kit_session_config_set(
 
 /// Keeps tokens in `store` (NULL: memory). The config keeps its own
 /// reference: free the store when you like.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_set_store(
     config: *mut oauth2kit_session_config,
@@ -355,6 +391,10 @@ pub extern "C" fn oauth2kit_session_config_set_store(
 
 /// Starts sessions from `tokens` (copied; NULL: load the store instead). A
 /// session saves them to its store before `oauth2kit_session_new` returns.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_set_tokens(
     config: *mut oauth2kit_session_config,
@@ -375,6 +415,10 @@ pub extern "C" fn oauth2kit_session_config_set_tokens(
 /// Calls `on_change(user_data, tokens)` with every new token set of the
 /// sessions made from this config, after it is saved, and when a session
 /// adopts a newer set another process stored (NULL: none).
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_set_on_change(
     config: *mut oauth2kit_session_config,
@@ -428,6 +472,10 @@ opaque!(oauth2kit_session => Session, 0x6f32_6b73_6573_736e);
 /// saved to its store before this returns (`STORE` if they cannot be). No
 /// request is sent until a token is asked for. `*out` receives a new session
 /// (free with `oauth2kit_session_free`). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_new(
     client: *const oauth2kit_client,
@@ -462,6 +510,10 @@ pub extern "C" fn oauth2kit_session_new(
 /// or one renewed for all callers at once. `*out` receives a new string (free
 /// with `oauth2kit_string_free`). Errors: `REAUTHORIZATION_REQUIRED`, `STORE`,
 /// grant errors. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_access_token(
     session: *const oauth2kit_session,
@@ -483,6 +535,10 @@ pub extern "C" fn oauth2kit_session_access_token(
 /// Errors: `INVALID_ARGUMENT` when `len` is too small (then only `*needed` is
 /// written; `buf` may be NULL to ask for the size), and those of
 /// `oauth2kit_session_access_token`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_access_token_into(
     session: *const oauth2kit_session,
@@ -517,6 +573,10 @@ pub extern "C" fn oauth2kit_session_access_token_into(
 
 /// The whole valid token set (as `oauth2kit_session_access_token`). `*out`
 /// receives a new token set (free with `oauth2kit_token_set_free`). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_token(
     session: *const oauth2kit_session,
@@ -533,6 +593,10 @@ pub extern "C" fn oauth2kit_session_token(
 
 /// The header to send to APIs with a valid token, as the profile says.
 /// `*out_name` and `*out_value` receive new strings (free both). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_authorization_header(
     session: *const oauth2kit_session,
@@ -563,6 +627,10 @@ pub extern "C" fn oauth2kit_session_authorization_header(
 /// Reports that an API answered 401 to `access_token`: if it is the current
 /// one, the next request renews (once, for all callers). `*out_renewing` is
 /// true when this report marked the token stale. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_on_unauthorized(
     session: *const oauth2kit_session,
@@ -580,6 +648,10 @@ pub extern "C" fn oauth2kit_session_on_unauthorized(
 }
 
 /// Marks the current token stale: the next request renews it. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_invalidate(
     session: *const oauth2kit_session,
@@ -592,6 +664,10 @@ pub extern "C" fn oauth2kit_session_invalidate(
 }
 
 /// Replaces the tokens (copied) and saves them to the store. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_set_tokens(
     session: *const oauth2kit_session,
@@ -606,6 +682,10 @@ pub extern "C" fn oauth2kit_session_set_tokens(
 }
 
 /// Forgets the tokens here and in the store (sign-out). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_clear(session: *const oauth2kit_session) -> oauth2kit_status {
     guard("oauth2kit_session_clear", || {

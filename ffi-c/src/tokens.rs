@@ -56,6 +56,10 @@ fn string_accessor(
 
 /// The access token. `*out` receives a new string (free with `oauth2kit_string_free`).
 /// Errors: `NULL_ARGUMENT`, `WRONG_HANDLE`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_access_token(
     tokens: *const oauth2kit_token_set,
@@ -71,6 +75,10 @@ pub extern "C" fn oauth2kit_token_set_access_token(
 
 /// The refresh token, or NULL in `*out` when the server sent none. Free a
 /// non-NULL result with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_refresh_token(
     tokens: *const oauth2kit_token_set,
@@ -86,6 +94,10 @@ pub extern "C" fn oauth2kit_token_set_refresh_token(
 
 /// `token_type` as sent (`Bearer`, `bearer`…), or NULL when absent. Free with
 /// `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_token_type(
     tokens: *const oauth2kit_token_set,
@@ -96,6 +108,10 @@ pub extern "C" fn oauth2kit_token_set_token_type(
 
 /// The granted scope, or NULL when the server did not say. Free with
 /// `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_scope(
     tokens: *const oauth2kit_token_set,
@@ -105,6 +121,10 @@ pub extern "C" fn oauth2kit_token_set_scope(
 }
 
 /// The OpenID Connect ID token, or NULL. Free with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_id_token(
     tokens: *const oauth2kit_token_set,
@@ -116,6 +136,10 @@ pub extern "C" fn oauth2kit_token_set_id_token(
 /// Any other field of the token response by name (`issued_token_type`, a
 /// provider's own field…): strings as they are, other values as JSON text;
 /// NULL in `*out` when absent. Free with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_field(
     tokens: *const oauth2kit_token_set,
@@ -137,6 +161,10 @@ pub extern "C" fn oauth2kit_token_set_field(
 /// When the access token expires, in seconds since the Unix epoch, or -1 in
 /// `*out` when unknown (the server sent no usable `expires_in` and the token is
 /// not a JWT with `exp`). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_expires_at(
     tokens: *const oauth2kit_token_set,
@@ -157,6 +185,10 @@ pub extern "C" fn oauth2kit_token_set_expires_at(
 
 /// Whether the access token expires within `leeway_secs` seconds (false when
 /// the expiry is unknown). Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_is_expired(
     tokens: *const oauth2kit_token_set,
@@ -175,6 +207,10 @@ pub extern "C" fn oauth2kit_token_set_is_expired(
 /// The whole token set as JSON, for a store of your own (it CONTAINS the
 /// tokens: keep it as secret as they are). Read back with
 /// `oauth2kit_token_set_from_json`. Free with `oauth2kit_string_free`. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_to_json(
     tokens: *const oauth2kit_token_set,
@@ -195,6 +231,10 @@ pub extern "C" fn oauth2kit_token_set_to_json(
 /// object with at least `access_token`), or a store document
 /// (`{"version":1,"tokens":{...}}`, what store callbacks are handed). `*out` receives a new handle; free it
 /// with `oauth2kit_token_set_free`. Errors: `INVALID_ARGUMENT` for bad JSON.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_from_json(
     json: *const c_char,
@@ -217,6 +257,10 @@ pub extern "C" fn oauth2kit_token_set_from_json(
 /// object: `*out` receives a new string (free with `oauth2kit_string_free`),
 /// or NULL when the set has no validated ID token (no OpenID scope, or a
 /// client that knows no provider keys). No network. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_id_token_claims(
     tokens: *const oauth2kit_token_set,
