@@ -17,7 +17,8 @@
 # Environment: FUZZ_SECONDS (per target), FUZZ_EXECS (stop a target once it
 # has run this many executions, e.g. 10000000, whichever of the two comes
 # first), FUZZ_RESUME=1 (continue the last run of that mode, its queue and its
-# execution count, instead of starting over), FUZZ_JOBS (targets at once; default: the number of CPUs), CARGO_TARGET_DIR.
+# execution count, instead of starting over; AFL++ restores the run time too,
+# so FUZZ_SECONDS then counts the target's time over all its runs), FUZZ_JOBS (targets at once; default: the number of CPUs), CARGO_TARGET_DIR.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
