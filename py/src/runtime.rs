@@ -84,8 +84,24 @@ impl AbortOnCancel {
 /// conversion of the Rust result into Python, run on the loop's thread.
 type Finished = (
     Py<PyAny>,
-    Box<dyn FnOnce(Python<'_>) -> PyResult<(bool, Py<PyAny>)> + Send>,
+    Box<dyn FnOnce(Python<'_>) -> (bool, Py<PyAny>) + Send>,
 );
+
+/// A request's outcome for its asyncio future: `(true, value)` for
+/// `set_result`, `(false, exception)` for `set_exception` (a value that
+/// cannot become a Python object is an exception too).
+fn outcome<T>(py: Python<'_>, out: oauth2kit::Result<T>) -> (bool, Py<PyAny>)
+where
+    T: for<'a> IntoPyObject<'a>,
+{
+    match out
+        .map_err(|e| to_pyerr(py, e))
+        .and_then(|v| v.into_py_any(py))
+    {
+        Ok(v) => (true, v),
+        Err(e) => (false, e.into_value(py).into_any()),
+    }
+}
 
 /// One per event loop (see `oauth2kit._aio._waker`): finished requests queue
 /// here and one byte on a socket pair wakes the loop, which reads it through
@@ -193,10 +209,7 @@ impl LoopWaker {
             {
                 continue; // cancelled: nobody wants it
             }
-            let (ok, value) = match convert(py) {
-                Ok(v) => v,
-                Err(e) => (false, e.into_value(py).into_any()),
-            };
+            let (ok, value) = convert(py);
             let method = if ok {
                 intern!(py, "set_result")
             } else {
@@ -222,7 +235,7 @@ fn waker_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Ar
     Ok(Some(w.cast::<LoopWaker>()?.get().inner.clone()))
 }
 
-/// Runs `fut` on the shared runtime and returns an asyncio future. Needs a
+/// Runs `fut` on the core's I/O thread and returns an asyncio future. Needs a
 /// running event loop (the Python `AsyncClient` calls it from `async def`).
 pub fn spawn<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
@@ -237,13 +250,7 @@ where
             let pf = py_fut.clone().unbind();
             rt.spawn(async move {
                 let out = fut.await;
-                waker.push((
-                    pf,
-                    Box::new(move |py: Python<'_>| match out {
-                        Ok(v) => Ok((true, v.into_py_any(py)?)),
-                        Err(e) => Ok((false, to_pyerr(py, e).into_value(py).into_any())),
-                    }),
-                ));
+                waker.push((pf, Box::new(move |py: Python<'_>| outcome(py, out))));
             })
         }
         None => spawn_threadsafe(&event_loop, &py_fut, rt, fut),
@@ -276,13 +283,8 @@ where
         with_python(|py| {
             let deliver = || -> PyResult<()> {
                 let (set_result, set_exception) = helpers(py)?;
-                let (setter, arg) = match out
-                    .map_err(|e| to_pyerr(py, e))
-                    .and_then(|v| v.into_bound_py_any(py))
-                {
-                    Ok(v) => (set_result, v),
-                    Err(e) => (set_exception, e.into_value(py).into_bound(py).into_any()),
-                };
+                let (ok, arg) = outcome(py, out);
+                let setter = if ok { set_result } else { set_exception };
                 lp.bind(py)
                     .call_method1("call_soon_threadsafe", (setter.bind(py), pf.bind(py), arg))?;
                 Ok(())
