@@ -3,7 +3,7 @@
 //! the client secret, not a LEAK-… token from the server's body.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 mod common;
 use common::{cmd, run, text};
@@ -37,6 +37,24 @@ const CASES: &[(&str, i32)] = &[
     ("huge_unannounced", 6),
     ("gzip_bomb", 6),
 ];
+
+/// `oauth2kit token client-credentials` (client_secret_post) against
+/// `token_url`: the process's output and its stdout and stderr as one text.
+fn client_credentials(token_url: &str, timeout: &str) -> (Output, String) {
+    let o = run(cmd()
+        .args([
+            "token",
+            "client-credentials",
+            "--client-id",
+            "hostile-client",
+        ])
+        .args(["--auth-method", "post", "--timeout", timeout])
+        .arg("--token-url")
+        .arg(token_url)
+        .env("OAUTH2KIT_CLIENT_SECRET", SECRET));
+    let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    (o, out)
+}
 
 /// The server, its URL and its TLS listener's (a certificate no one trusts).
 struct Hostile(Child, String, String);
@@ -76,18 +94,7 @@ fn assert_clean(mode: &str, out: &str) {
 fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
     let server = Hostile::spawn();
     for (mode, code) in CASES {
-        let o = run(cmd()
-            .args([
-                "token",
-                "client-credentials",
-                "--client-id",
-                "hostile-client",
-            ])
-            .args(["--auth-method", "post", "--timeout", "1"])
-            .arg("--token-url")
-            .arg(format!("{}/{mode}/token", server.1))
-            .env("OAUTH2KIT_CLIENT_SECRET", SECRET));
-        let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        let (o, out) = client_credentials(&format!("{}/{mode}/token", server.1), "1");
         assert_eq!(o.status.code(), Some(*code), "{mode}: {out}");
         assert_clean(mode, &out);
     }
@@ -98,18 +105,7 @@ fn every_hostile_token_answer_exits_with_its_code_and_no_secret() {
 fn an_untrusted_certificate_and_an_unknown_host_exit_5() {
     let server = Hostile::spawn();
     for base in [server.2.as_str(), "https://no-such-host.invalid"] {
-        let o = run(cmd()
-            .args([
-                "token",
-                "client-credentials",
-                "--client-id",
-                "hostile-client",
-            ])
-            .args(["--auth-method", "post", "--timeout", "5"])
-            .arg("--token-url")
-            .arg(format!("{base}/token"))
-            .env("OAUTH2KIT_CLIENT_SECRET", SECRET));
-        let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        let (o, out) = client_credentials(&format!("{base}/token"), "5");
         assert_eq!(o.status.code(), Some(5), "{base}: {out}");
         assert_clean(base, &out);
     }
