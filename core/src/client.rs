@@ -1854,16 +1854,7 @@ mod tests {
                 r#""htm":"GET","htu":"https://api.example/v1/items","iat":1700000000,"ath":"{ath}"}}"#
             )
         );
-        let resp = |status: u16, headers: &[(&str, &str)]| {
-            HttpResponse::new(
-                status,
-                headers
-                    .iter()
-                    .map(|(n, v)| (n.to_string(), v.to_string()))
-                    .collect(),
-                "",
-            )
-        };
+        let resp = |status, headers: &[(&str, &str)]| crate::dpop::tests::resp(status, headers, "");
         let challenge = resp(
             401,
             &[

@@ -635,7 +635,7 @@ pub(crate) mod serde_key {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::time::Duration;
 
@@ -837,7 +837,8 @@ mod tests {
         assert_eq!(htu(&u), "http://127.0.0.1/token");
     }
 
-    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    /// A response with these headers (also used by `client.rs`'s tests).
+    pub(crate) fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         HttpResponse::new(
             status,
             headers
