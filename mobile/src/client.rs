@@ -325,8 +325,7 @@ impl OAuthClient {
     /// The header that presents the token to APIs, as the profile says.
     pub fn authorization_header(&self, tokens: TokenSet) -> Result<HttpHeader, OAuth2KitError> {
         let tokens: kit::TokenSet = tokens.try_into()?;
-        let (name, value) = self.inner.oauth().authorization_header(&tokens);
-        Ok(HttpHeader { name, value })
+        Ok(self.inner.oauth().authorization_header(&tokens).into())
     }
 
     /// The headers presenting `tokens` for one API request (`method`, full
@@ -343,10 +342,7 @@ impl OAuthClient {
         let tokens: kit::TokenSet = tokens.try_into()?;
         let headers =
             oauth2kit_bind::resource::request_headers(self.inner.oauth(), &tokens, &method, &url)?;
-        Ok(headers
-            .into_iter()
-            .map(|(name, value)| HttpHeader { name, value })
-            .collect())
+        Ok(headers.into_iter().map(HttpHeader::from).collect())
     }
 
     /// Reads an API's answer (status and headers) to a request made with
@@ -361,7 +357,7 @@ impl OAuthClient {
         headers: Vec<HttpHeader>,
     ) -> Result<bool, OAuth2KitError> {
         let tokens: kit::TokenSet = tokens.try_into()?;
-        let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+        let headers = headers.into_iter().map(<(String, String)>::from).collect();
         Ok(oauth2kit_bind::resource::check_response(
             self.inner.oauth(),
             &tokens,

@@ -141,7 +141,7 @@ impl Session {
         let s = self.inner.clone();
         run(async move { s.authorization_header().await })
             .await
-            .map(|(name, value)| HttpHeader { name, value })
+            .map(HttpHeader::from)
     }
 
     /// `OAuthClient.resourceRequestHeaders` with valid tokens (renewed first
@@ -154,10 +154,7 @@ impl Session {
         let s = self.inner.clone();
         let url = oauth2kit_bind::resource::parse_url(&url)?;
         let headers = run(async move { s.resource_request_headers(&method, &url).await }).await?;
-        Ok(headers
-            .into_iter()
-            .map(|(name, value)| HttpHeader { name, value })
-            .collect())
+        Ok(headers.into_iter().map(HttpHeader::from).collect())
     }
 
     /// `OAuthClient.checkResourceResponse` for the session's current tokens:
@@ -169,7 +166,7 @@ impl Session {
         headers: Vec<HttpHeader>,
     ) -> Result<bool, OAuth2KitError> {
         let url = oauth2kit_bind::resource::parse_url(&url)?;
-        let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+        let headers = headers.into_iter().map(<(String, String)>::from).collect();
         let answer = oauth2kit_bind::resource::response(status, headers);
         Ok(self.inner.check_resource_response(&url, &answer))
     }

@@ -359,6 +359,19 @@ pub struct HttpHeader {
     pub value: String,
 }
 
+/// The core's `(name, value)` pairs, both ways.
+impl From<(String, String)> for HttpHeader {
+    fn from((name, value): (String, String)) -> Self {
+        HttpHeader { name, value }
+    }
+}
+
+impl From<HttpHeader> for (String, String) {
+    fn from(h: HttpHeader) -> Self {
+        (h.name, h.value)
+    }
+}
+
 impl fmt::Display for HttpHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HttpHeader(name={}, value=[redacted])", self.name)
