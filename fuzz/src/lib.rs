@@ -30,6 +30,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("profile_toml", profile_toml),
     ("profile_json", profile_json),
     ("store", store),
+    ("oidc", oidc),
+    ("dpop", dpop),
 ];
 
 /// Runs a target once on standard input (the binaries without the fuzzer).

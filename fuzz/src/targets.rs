@@ -303,3 +303,210 @@ pub fn store(data: &[u8]) {
         other => panic!("expires_at changed through a round trip: {other:?}"),
     }
 }
+
+/// The signing key of the fuzzed OpenID provider (Ed25519: fast to sign, so
+/// the `claims` mode stays quick). A throw-away key made for the fuzzer.
+const OP_KEY_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIAFGpxRkL1zUMBWGnyDjBbMUUaxze7kT7sHi8S50zTVR
+-----END PRIVATE KEY-----
+";
+/// Its public half, as the provider's JWKS publishes it.
+const OP_JWKS: &str = r#"{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"k1","alg":"EdDSA","use":"sig","x":"6bmc1d4rfDkGAEvdijbh-wIt_EeOZpxnw8RURQ-crmk"}]}"#;
+/// The fixed `now` of the OpenID target (2026-12-06): corpus files pick
+/// `exp`, `iat` and `auth_time` around it.
+const OIDC_NOW: u64 = 1_796_515_200;
+
+/// The relying party: issuer, client id `fuzz-client`, the provider's JWKS.
+fn oidc_client() -> &'static (OAuthClient, oauth2kit::Jwks, oauth2kit::SigningKey) {
+    static RP: OnceLock<(OAuthClient, oauth2kit::Jwks, oauth2kit::SigningKey)> = OnceLock::new();
+    RP.get_or_init(|| {
+        let client = OAuthClient::builder("fuzz-client")
+            .client_secret(CLIENT_SECRET)
+            .issuer(ISSUER)
+            .token_url("https://as.example/token")
+            .userinfo_url("https://as.example/userinfo")
+            .jwks_json(OP_JWKS)
+            .id_token_signed_response_alg("EdDSA")
+            .build()
+            .expect("fuzz relying party");
+        let keys = oauth2kit::Jwks::from_json(OP_JWKS).expect("fuzz JWKS");
+        let signer = oauth2kit::SigningKey::from_pem(OP_KEY_PEM)
+            .expect("fuzz signing key")
+            .with_kid("k1");
+        (client, keys, signer)
+    })
+}
+
+/// What the ID token must match: everything a code exchange may expect.
+fn id_token_expectations() -> oauth2kit::IdTokenExpectations {
+    let mut previous = serde_json::Map::new();
+    previous.insert("iss".into(), ISSUER.into());
+    previous.insert("sub".into(), "alice".into());
+    previous.insert("aud".into(), "fuzz-client".into());
+    previous.insert("auth_time".into(), (OIDC_NOW - 300).into());
+    let mut e = oauth2kit::IdTokenExpectations::default();
+    e.nonce = Some("fuzz-nonce".into());
+    e.max_age = Some(Duration::from_secs(3600));
+    e.acr = Some(vec!["urn:acr:1".into()]);
+    e.access_token = Some("fuzz-access-token".into());
+    e.code = Some("fuzz-code".into());
+    e.previous = Some(previous);
+    e
+}
+
+/// OpenID Connect: the body as a JWKS, as a UserInfo answer (JSON or a
+/// signed JWT), and as an ID token. With `claims` in the status line the
+/// body is a claims object the provider's key signs first, so every claim
+/// check after the signature is reached.
+pub fn oidc(data: &[u8]) {
+    let a = answer(data);
+    let (client, keys, signer) = oidc_client();
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(OIDC_NOW);
+    if let Ok(fuzzed_keys) = oauth2kit::oidc::parse_jwks(&a.response) {
+        let _ = (
+            fuzzed_keys.len(),
+            fuzzed_keys.max_age(),
+            format!("{fuzzed_keys:?}"),
+        );
+        // A token signed by the real key, checked against the fuzzed set:
+        // key selection must refuse or verify, never panic.
+        if let Ok(token) = signer.sign(&serde_json::json!({"iss": ISSUER, "sub": "alice"})) {
+            let _ = client.validate_id_token(&token, &fuzzed_keys, &Default::default(), now);
+        }
+    }
+    match client.parse_userinfo(&a.response, Some(keys), Some("alice"), now) {
+        Ok(claims) => assert_eq!(claims.get("sub").and_then(|s| s.as_str()), Some("alice")),
+        Err(e) => {
+            let _ = shown(&e);
+        }
+    }
+    let token = if a.has("claims") {
+        let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&a.response.body) else {
+            return;
+        };
+        let Ok(token) = signer.sign(&claims) else {
+            return;
+        };
+        token
+    } else {
+        String::from_utf8_lossy(&a.response.body).trim().to_string()
+    };
+    match client.validate_id_token(&token, keys, &id_token_expectations(), now) {
+        Ok(claims) => {
+            // Only a token the provider's key signed, for us, gets here.
+            assert_eq!(claims.get("iss").and_then(|s| s.as_str()), Some(ISSUER));
+            assert!(a.has("claims"), "an unsigned or foreign token was accepted");
+        }
+        Err(e) => {
+            let text = shown(&e);
+            assert!(
+                !text.contains("fuzz-nonce"),
+                "the nonce in an error: {text}"
+            );
+        }
+    }
+}
+
+/// What of a caller's key text is secret: a JWK's private members and a
+/// PEM's base64 lines (16 characters or more, so a short word the error
+/// names anyway does not count).
+fn key_material(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= 16 && !l.starts_with("-----"))
+        .filter(|l| {
+            l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        })
+        .map(String::from)
+        .collect();
+    if let Ok(serde_json::Value::Object(jwk)) = serde_json::from_str(text) {
+        for member in ["d", "p", "q", "dp", "dq", "qi"] {
+            if let Some(v) = jwk
+                .get(member)
+                .and_then(|v| v.as_str())
+                .filter(|v| v.len() >= 16)
+            {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A DPoP client: an Ed25519 key (fast proofs), given so runs repeat.
+fn dpop_client() -> &'static OAuthClient {
+    static CLIENT: OnceLock<OAuthClient> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        OAuthClient::builder("fuzz-client")
+            .client_secret(CLIENT_SECRET)
+            .auth_method(AuthMethod::ClientSecretPost)
+            .token_url("https://as.example/token")
+            .dpop_key_pem(OP_KEY_PEM)
+            .build()
+            .expect("fuzz DPoP client")
+    })
+}
+
+/// DPoP (RFC 9449): token answers read by a DPoP client (`DPoP-Nonce`,
+/// `use_dpop_nonce`, `token_type`), resource answers (`WWW-Authenticate`
+/// challenges, nonces remembered per origin, then a proof carrying the
+/// remembered nonce), and with `key` in the status line the body as a
+/// caller's DPoP key (PEM or JWK).
+pub fn dpop(data: &[u8]) {
+    let a = answer(data);
+    if a.has("key") {
+        let text = String::from_utf8_lossy(&a.response.body);
+        for key in [
+            oauth2kit::DpopKey::from_pem(&text),
+            oauth2kit::DpopKey::from_jwk(&text),
+        ] {
+            match key {
+                Ok(k) => {
+                    let url = url::Url::parse("https://rs.example/api").expect("url");
+                    let _ = (k.thumbprint().len(), format!("{k:?}"));
+                    let _ = k.proof(
+                        "GET",
+                        &url,
+                        Some("at"),
+                        Some("n"),
+                        std::time::SystemTime::now(),
+                    );
+                }
+                Err(e) => {
+                    let shown = format!("{e}\n{e:?}");
+                    for secret in key_material(&text) {
+                        assert!(
+                            !shown.contains(&secret),
+                            "private key material in an error: {shown}"
+                        );
+                    }
+                }
+            }
+        }
+        return;
+    }
+    let client = dpop_client();
+    for (name, value) in &a.response.headers {
+        if name.eq_ignore_ascii_case("www-authenticate") {
+            let _ = oauth2kit::dpop::parse_challenges(value);
+        }
+    }
+    let grant = grant_for(&a);
+    let _ = oauth2kit::dpop::token_nonce_challenge(&a.response);
+    let tokens = match client.parse_token_response(&grant, &a.response) {
+        Ok(set) => set,
+        Err(e) => {
+            check_redacted(client, &grant, e);
+            let mut set = oauth2kit::TokenSet::bearer("fuzz-access-token");
+            set.token_type = Some("DPoP".into());
+            set
+        }
+    };
+    let url = url::Url::parse("https://rs.example/api?x=1").expect("url");
+    let again = client.check_resource_response(&url, &tokens, &a.response);
+    if let Ok(headers) = client.resource_request_headers("GET", &url, &tokens) {
+        let _ = (again, headers.len());
+    }
+}
