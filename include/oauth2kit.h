@@ -1041,7 +1041,7 @@ oauth2kit_status oauth2kit_client_extension_grant(const oauth2kit_client *client
  */
 oauth2kit_status oauth2kit_client_introspect(const oauth2kit_client *client,
                                              const char *token,
-                                             int32_t hint,
+                                             oauth2kit_token_hint hint,
                                              oauth2kit_introspection **out);
 
 /**
@@ -1054,7 +1054,7 @@ oauth2kit_status oauth2kit_client_introspect(const oauth2kit_client *client,
  */
 oauth2kit_status oauth2kit_client_revoke(const oauth2kit_client *client,
                                          const char *token,
-                                         int32_t hint);
+                                         oauth2kit_token_hint hint);
 
 /**
  * Asks the profile's validation endpoint whether the access token is still
@@ -1150,7 +1150,9 @@ oauth2kit_status oauth2kit_config_new(const char *client_id, oauth2kit_config **
  * (`oauth2kit_last_error_*`) holds the details until the next failing call
  * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
-oauth2kit_status oauth2kit_config_set(oauth2kit_config *config, int32_t option, const char *value);
+oauth2kit_status oauth2kit_config_set(oauth2kit_config *config,
+                                      oauth2kit_option option,
+                                      const char *value);
 
 /**
  * Releases a config. NULL is a no-op.
@@ -1463,7 +1465,7 @@ oauth2kit_status oauth2kit_shutdown(uint32_t timeout_ms, bool *was_running);
  * (`oauth2kit_last_error_*`) holds the details until the next failing call
  * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
-oauth2kit_status oauth2kit_set_log_callback(int32_t level,
+oauth2kit_status oauth2kit_set_log_callback(oauth2kit_log_level level,
                                             oauth2kit_log_callback callback,
                                             void *user_data);
 
@@ -1675,7 +1677,7 @@ oauth2kit_status oauth2kit_session_config_new(oauth2kit_session_config **out);
  * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_session_config_set(oauth2kit_session_config *config,
-                                              int32_t option,
+                                              oauth2kit_session_option option,
                                               const char *value);
 
 /**
@@ -1977,3 +1979,8 @@ void oauth2kit_token_set_free(oauth2kit_token_set *tokens);
 #endif  // __cplusplus
 
 #endif  /* OAUTH2KIT_H */
+
+#ifndef OAUTH2KIT_ENUM_SIZE_CHECK
+#define OAUTH2KIT_ENUM_SIZE_CHECK
+typedef char oauth2kit_enum_size_check[(sizeof(oauth2kit_option) == 4 && sizeof(oauth2kit_session_option) == 4 && sizeof(oauth2kit_token_hint) == 4 && sizeof(oauth2kit_log_level) == 4 && sizeof(oauth2kit_status) == 4) ? 1 : -1];
+#endif

@@ -202,10 +202,12 @@ class CibaAuthorization {
   rust::Box<bridge::CibaAuth> inner_;
 };
 
-// A polling progress report; kind: 1 waiting, 2 slow_down, 3 retrying.
-// Durations in seconds, as everywhere in the API.
+// What a polling progress report says (the values of oauth2kit_poll_event_kind).
+enum class PollEventKind : std::int32_t { Waiting = 1, SlowDown = 2, Retrying = 3 };
+
+// A polling progress report. Durations in seconds, as everywhere in the API.
 struct PollEvent {
-  std::int32_t kind;
+  PollEventKind kind;
   std::uint32_t attempt;
   double interval_seconds;
   double remaining_seconds;
@@ -235,7 +237,7 @@ auto poll(const std::function<bool(const PollEvent&)>& on_event, F&& f) -> declt
   if (on_event) {
     observer.callback = [&](std::int32_t kind, std::uint32_t attempt, double interval, double remaining) {
       try {
-        return on_event(PollEvent{kind, attempt, interval, remaining});
+        return on_event(PollEvent{static_cast<PollEventKind>(kind), attempt, interval, remaining});
       } catch (...) {
         thrown = std::current_exception();
         return false;

@@ -6,6 +6,7 @@ use std::ffi::c_char;
 use oauth2kit::blocking::Client;
 use oauth2kit::{AuthorizeOptions, Secret, TokenSet, TokenTypeHint};
 
+use crate::enum_arg::*;
 use crate::authorize::{Authorization, oauth2kit_authorization};
 use crate::config::oauth2kit_config;
 use crate::error::{Fail, oauth2kit_status};
@@ -385,7 +386,7 @@ pub extern "C" fn oauth2kit_client_extension_grant(
 pub extern "C" fn oauth2kit_client_introspect(
     client: *const oauth2kit_client,
     token: *const c_char,
-    hint: i32,
+    hint: oauth2kit_token_hint_arg,
     out: *mut *mut oauth2kit_introspection,
 ) -> oauth2kit_status {
     guard("oauth2kit_client_introspect", || {
@@ -409,7 +410,7 @@ pub extern "C" fn oauth2kit_client_introspect(
 pub extern "C" fn oauth2kit_client_revoke(
     client: *const oauth2kit_client,
     token: *const c_char,
-    hint: i32,
+    hint: oauth2kit_token_hint_arg,
 ) -> oauth2kit_status {
     guard("oauth2kit_client_revoke", || {
         // SAFETY: handle and string checked by the helpers.

@@ -5,6 +5,7 @@ use std::ffi::c_char;
 
 use oauth2kit_bind::{ClientConfig, ClientOption};
 
+use crate::enum_arg::*;
 use crate::error::{Fail, oauth2kit_status};
 use crate::guard::{guard, guard_void};
 use crate::handle::{Handle, opaque, out_arg, str_arg};
@@ -92,7 +93,7 @@ pub extern "C" fn oauth2kit_config_new(
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_config_set(
     config: *mut oauth2kit_config,
-    option: i32,
+    option: oauth2kit_option_arg,
     value: *const c_char,
 ) -> oauth2kit_status {
     guard("oauth2kit_config_set", || {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use oauth2kit_bind::log::{LogLevel, LogSink, set_sink};
 
+use crate::enum_arg::*;
 use crate::error::oauth2kit_status;
 use crate::guard::guard;
 
@@ -84,7 +85,7 @@ impl LogSink for CallbackSink {
 /// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_set_log_callback(
-    level: i32,
+    level: oauth2kit_log_level_arg,
     callback: oauth2kit_log_callback,
     user_data: *mut c_void,
 ) -> oauth2kit_status {

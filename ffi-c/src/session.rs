@@ -9,6 +9,7 @@ use oauth2kit::blocking::Session;
 use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
 use oauth2kit::{Error, TokenSet};
 
+use crate::enum_arg::*;
 use crate::client::oauth2kit_client;
 use crate::error::oauth2kit_status;
 use crate::guard::{guard, guard_void};
@@ -353,7 +354,7 @@ pub extern "C" fn oauth2kit_session_config_new(
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_session_config_set(
     config: *mut oauth2kit_session_config,
-    option: i32,
+    option: oauth2kit_session_option_arg,
     value: *const c_char,
 ) -> oauth2kit_status {
     guard("oauth2kit_session_config_set", || {

@@ -14,9 +14,17 @@
 #include <vector>
 
 #include "oauth2kit.hpp"
+#include "oauth2kit.h"
 
 extern "C" {
 #include "../c/devhttp.h"
+
+// The C++ enums hold the C enums' values (the C++ API is hand-written over them).
+static_assert(static_cast<int>(oauth2kit::PollEventKind::Waiting) == OAUTH2KIT_POLL_EVENT_KIND_WAITING);
+static_assert(static_cast<int>(oauth2kit::PollEventKind::SlowDown) == OAUTH2KIT_POLL_EVENT_KIND_SLOW_DOWN);
+static_assert(static_cast<int>(oauth2kit::PollEventKind::Retrying) == OAUTH2KIT_POLL_EVENT_KIND_RETRYING);
+static_assert(static_cast<int>(oauth2kit::TokenHint::AccessToken) == OAUTH2KIT_TOKEN_HINT_ACCESS_TOKEN);
+static_assert(static_cast<int>(oauth2kit::TokenHint::RefreshToken) == OAUTH2KIT_TOKEN_HINT_REFRESH_TOKEN);
 }
 
 static int failures = 0, checks = 0;
@@ -210,7 +218,7 @@ int main() {
     auto d = c.device_authorization("read");
     int events = 0;
     auto t = c.poll_device_token(d, [&](const oauth2kit::PollEvent& e) {
-      if (events++ == 0 && e.kind == 1) {
+      if (events++ == 0 && e.kind == oauth2kit::PollEventKind::Waiting) {
         std::string body = "{\"user_code\":\"" + d.user_code() + "\",\"approve\":true}";
         dev_http("POST", (BASE + "/device/approve").c_str(), body.c_str(), nullptr, 0, nullptr, 0);
       }
@@ -263,7 +271,7 @@ int main() {
     CHECK(!a.auth_req_id().empty() && a.field("expires_in") == std::optional<std::string>("30"));
     int events = 0;
     auto t = c.poll_ciba_token(a, [&](const oauth2kit::PollEvent& e) {
-      if (events++ == 0 && e.kind == 1) {
+      if (events++ == 0 && e.kind == oauth2kit::PollEventKind::Waiting) {
         std::string body = "{\"auth_req_id\":\"" + a.auth_req_id() + "\",\"approve\":true}";
         dev_http("POST", (BASE + "/ciba/approve").c_str(), body.c_str(), nullptr, 0, nullptr, 0);
       }
