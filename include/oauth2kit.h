@@ -426,6 +426,12 @@ typedef enum {
    * Type: true or false; default: true when DPoP is on.
    */
   OAUTH2KIT_OPTION_DPOP_JKT = 46,
+  /**
+   * Rich authorization requests (RFC 9396): `authorization_details` as a JSON array of objects with a `type` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel).
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS = 47,
 } oauth2kit_option;
 
 /**
@@ -1968,6 +1974,19 @@ oauth2kit_status oauth2kit_token_set_from_json(const char *json,
  * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
  */
 oauth2kit_status oauth2kit_token_set_id_token_claims(const oauth2kit_token_set *tokens, char **out);
+
+/**
+ * The authorization details the server granted (RFC 9396), as JSON (an
+ * array of objects with a `type`): `*out` receives a new string (free with
+ * `oauth2kit_string_free`), or NULL when the token response had none. No
+ * network. Thread-safe.
+ *
+ * On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+ * (`oauth2kit_last_error_*`) holds the details until the next failing call
+ * on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
+ */
+oauth2kit_status oauth2kit_token_set_authorization_details(const oauth2kit_token_set *tokens,
+                                                           char **out);
 
 /**
  * Releases a token set (its tokens are zeroed in memory). NULL is a no-op.

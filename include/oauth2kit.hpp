@@ -131,6 +131,9 @@ class Tokens {
   // The validated ID token claims as a JSON object (OpenID Connect); empty
   // when the set has no validated ID token.
   std::optional<std::string> id_token_claims() const { return detail::opt(inner_->id_token_claims()); }
+  // The authorization details the server granted (RFC 9396) as JSON, an array
+  // of objects with a "type"; nullopt when the token response had none.
+  std::optional<std::string> authorization_details() const { return detail::opt(inner_->authorization_details()); }
   // The RFC 7638 thumbprint of the DPoP key the tokens are bound to (RFC 9449),
   // or nullopt. The key itself stays inside (to_json carries it for stores).
   std::optional<std::string> dpop_jkt() const { return detail::opt(inner_->dpop_jkt()); }

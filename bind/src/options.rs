@@ -218,6 +218,11 @@ client_options! {
     /// Whether authorization requests (and PAR) carry `dpop_jkt`, binding
     /// the code to the DPoP key.
     DpopJkt = 46, "dpop_jkt", Bool, "true when DPoP is on";
+    /// Rich authorization requests (RFC 9396): `authorization_details` as a
+    /// JSON array of objects with a `type` each, sent with the requests that
+    /// ask for a new authorization (authorization URL, PAR, device, CIBA,
+    /// client credentials and other grants without a front channel).
+    AuthorizationDetails = 47, "authorization_details", Text, "none";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -355,6 +360,7 @@ pub struct ClientConfig {
     assertion_audience: Option<String>,
     allow_insecure_http: bool,
     jwks_json: Option<String>,
+    authorization_details: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
@@ -457,6 +463,11 @@ impl ClientConfig {
                 let jwks = text(value)?;
                 oauth2kit::Jwks::from_json(&jwks)?;
                 self.jwks_json = Some(jwks);
+            }
+            O::AuthorizationDetails => {
+                let json = text(value)?;
+                oauth2kit::rar::parse(&json)?;
+                self.authorization_details = Some(json);
             }
             O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
             O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
@@ -647,6 +658,9 @@ impl ClientConfig {
         }
         if let Some(v) = &self.jwks_json {
             b = b.jwks_json(v.clone());
+        }
+        if let Some(v) = &self.authorization_details {
+            b = b.authorization_details(v.clone());
         }
         if let Some(v) = &self.id_token_alg {
             b = b.id_token_signed_response_alg(v.clone());

@@ -55,6 +55,10 @@ pub struct AuthorizeOptions {
     /// An essential `acr` with `value`/`values` is checked: the ID token must
     /// carry one of them.
     pub claims: Option<serde_json::Value>,
+    /// Rich authorization requests (RFC 9396): `authorization_details`, a
+    /// JSON array of objects with a `type` each (see [`crate::rar`]). Replaces
+    /// the client's configured details for this request.
+    pub authorization_details: Option<serde_json::Value>,
     /// More parameters (`resource`, provider-specific ones…), sent after the
     /// ones above. The names of the typed options above given here are read
     /// as those options (and checked the same way).
@@ -63,9 +67,10 @@ pub struct AuthorizeOptions {
 
 impl AuthorizeOptions {
     /// Sets a parameter by its wire name: a typed option (`prompt`,
-    /// `max_age`, `login_hint`, `acr_values`, `ui_locales`, `claims`) is
-    /// parsed into its field — `max_age` whole seconds, `claims` a JSON
-    /// object — and given twice is an error; any other name is appended to
+    /// `max_age`, `login_hint`, `acr_values`, `ui_locales`, `claims`,
+    /// `authorization_details`) is parsed into its field — `max_age` whole
+    /// seconds, `claims` a JSON object, `authorization_details` a JSON array
+    /// — and given twice is an error; any other name is appended to
     /// [`AuthorizeOptions::extra`]. What name/value bindings (C, C++) call.
     pub fn set_param(&mut self, name: &str, value: &str) -> Result<()> {
         fn once<T>(slot: &mut Option<T>, name: &str, v: T) -> Result<()> {
@@ -102,6 +107,11 @@ impl AuthorizeOptions {
                     .map_err(|e| Error::config(format!("claims must be a JSON object: {e}")))?;
                 once(&mut self.claims, name, v)
             }
+            crate::rar::PARAM => once(
+                &mut self.authorization_details,
+                name,
+                crate::rar::parse(value)?,
+            ),
             _ => {
                 self.extra.push((name.to_string(), value.to_string()));
                 Ok(())
@@ -147,6 +157,9 @@ impl AuthorizeOptions {
                 ));
             }
             essential_acr(c)?;
+        }
+        if let Some(d) = &self.authorization_details {
+            crate::rar::check(d)?;
         }
         Ok(self)
     }
@@ -468,6 +481,9 @@ pub(crate) fn build(
         if let Some(c) = &opts.claims {
             q.append_pair("claims", &c.to_string());
         }
+        if let Some(d) = &opts.authorization_details {
+            q.append_pair(crate::rar::PARAM, &d.to_string());
+        }
         for (k, v) in &opts.extra {
             q.append_pair(k, v);
         }
@@ -479,6 +495,7 @@ pub(crate) fn build(
                 "acr_values" => opts.acr_values.is_some(),
                 "ui_locales" => opts.ui_locales.is_some(),
                 "claims" => opts.claims.is_some(),
+                crate::rar::PARAM => opts.authorization_details.is_some(),
                 _ => false,
             };
             let given = typed

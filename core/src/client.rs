@@ -77,6 +77,8 @@ pub struct OAuthClient {
     assertion_audience: Option<String>,
     require_issuer: bool,
     resources: Vec<String>,
+    /// Rich authorization request details (RFC 9396), checked: see [`crate::rar`].
+    authorization_details: Option<serde_json::Value>,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
     pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
@@ -116,6 +118,7 @@ pub struct OAuthClientBuilder {
     assertion_audience: Option<String>,
     allow_insecure_http: bool,
     resources: Vec<String>,
+    authorization_details: Option<String>,
     jwks_json: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
@@ -330,6 +333,18 @@ impl OAuthClientBuilder {
         self
     }
 
+    /// Rich authorization requests (RFC 9396): `authorization_details` as
+    /// JSON text, an array of objects with a `type` each, e.g.
+    /// `[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":"12.00"}}]`.
+    /// Sent with the requests that ask for a new authorization (authorization
+    /// URL, PAR, device and CIBA requests, and the token requests of grants
+    /// without a front channel; see [`crate::rar`]). Text that is not such an
+    /// array fails [`Self::build`] with [`Error::Config`].
+    pub fn authorization_details(mut self, json: impl Into<String>) -> Self {
+        self.authorization_details = Some(json.into());
+        self
+    }
+
     /// The `aud` of client assertions (default: the token endpoint URL).
     pub fn assertion_audience(mut self, aud: impl Into<String>) -> Self {
         self.assertion_audience = Some(aud.into());
@@ -439,6 +454,11 @@ impl OAuthClientBuilder {
             .map(Jwks::from_json)
             .transpose()?
             .map(Arc::new);
+        let authorization_details = self
+            .authorization_details
+            .as_deref()
+            .map(crate::rar::parse)
+            .transpose()?;
         let id_token_algorithms = id_token_algorithms(
             self.id_token_alg.as_deref(),
             meta.map(|m| m.id_token_signing_alg_values_supported.as_slice()),
@@ -462,6 +482,7 @@ impl OAuthClientBuilder {
             scope: self.scope,
             assertion_audience: self.assertion_audience,
             resources: self.resources,
+            authorization_details,
             allow_insecure_http: self.allow_insecure_http,
             static_jwks,
             id_token_algorithms,
@@ -614,6 +635,11 @@ impl OAuthClient {
                     .iter()
                     .map(|r| ("resource".to_string(), r.clone())),
             );
+        }
+        if opts.authorization_details.is_none()
+            && !opts.extra.iter().any(|(k, _)| k == crate::rar::PARAM)
+        {
+            opts.authorization_details = self.authorization_details.clone();
         }
         if let (true, Some(key)) = (self.dpop_jkt, &self.dpop) {
             if !opts.extra.iter().any(|(k, _)| k == "dpop_jkt") {
@@ -806,6 +832,9 @@ impl OAuthClient {
             for r in &self.resources {
                 params.push("resource", r);
             }
+        }
+        if crate::rar::sent_with(grant) && !params.contains(crate::rar::PARAM) {
+            self.push_authorization_details(&mut params);
         }
         let mut req =
             self.authed_request(ep, shape.params_in, params, method, |p| p.shaped(shape))?;
@@ -1022,6 +1051,9 @@ impl OAuthClient {
         for (k, v) in extra {
             p.push(*k, *v);
         }
+        if !p.contains(crate::rar::PARAM) {
+            self.push_authorization_details(&mut p);
+        }
         self.authed_request(ep, ParamLocation::Form, p, self.auth_method, |p| p)
     }
 
@@ -1037,13 +1069,23 @@ impl OAuthClient {
             "backchannel authentication",
             "backchannel_authentication_url",
         )?;
-        self.authed_request(
-            ep,
-            ParamLocation::Form,
-            request.params()?,
-            self.auth_method,
-            |p| p,
-        )
+        let mut params = request.params()?;
+        if !params.contains(crate::rar::PARAM) {
+            self.push_authorization_details(&mut params);
+        }
+        self.authed_request(ep, ParamLocation::Form, params, self.auth_method, |p| p)
+    }
+
+    /// Adds the client's authorization details (RFC 9396), if it has some.
+    fn push_authorization_details(&self, params: &mut Params) {
+        if let Some(d) = &self.authorization_details {
+            params.push(crate::rar::PARAM, d.to_string());
+        }
+    }
+
+    /// The authorization details (RFC 9396) this client sends, if any.
+    pub fn authorization_details(&self) -> Option<&serde_json::Value> {
+        self.authorization_details.as_ref()
     }
 
     /// Parses the CIBA answer.

@@ -74,6 +74,7 @@ pub mod pkce;
 #[cfg(feature = "reqwest")]
 pub mod polling;
 pub mod profile;
+pub mod rar;
 pub mod revoke;
 mod secret;
 #[cfg(feature = "reqwest")]

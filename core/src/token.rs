@@ -98,6 +98,14 @@ impl TokenSet {
         }
     }
 
+    /// The authorization details the server granted (RFC 9396 §7): the token
+    /// response's `authorization_details`, as sent (normally an array of
+    /// objects with a `type`). `None` when the answer had none. Kept in
+    /// stores with the rest of the answer.
+    pub fn authorization_details(&self) -> Option<&Value> {
+        self.extra.get(crate::rar::PARAM)
+    }
+
     /// The claims of the ID token (`sub`, `iss`, `aud`, `auth_time`, `email`…),
     /// when it was validated (OpenID Connect Core §3.1.3.7) by
     /// [`crate::Client`] or [`crate::blocking::Client`]: a code exchange, a

@@ -6,9 +6,9 @@ use std::ffi::c_char;
 use oauth2kit::blocking::Client;
 use oauth2kit::{AuthorizeOptions, Secret, TokenSet, TokenTypeHint};
 
-use crate::enum_arg::*;
 use crate::authorize::{Authorization, oauth2kit_authorization};
 use crate::config::oauth2kit_config;
+use crate::enum_arg::*;
 use crate::error::{Fail, oauth2kit_status};
 use crate::guard::{guard, guard_void};
 use crate::handle::{Handle, opaque, opt_str_arg, out_arg, str_arg};

@@ -183,6 +183,7 @@ pub(crate) mod ffi {
         fn access_token(self: &Tokens) -> String;
         fn field(self: &Tokens, name: &str) -> OptString;
         fn id_token_claims(self: &Tokens) -> OptString;
+        fn authorization_details(self: &Tokens) -> OptString;
         fn dpop_jkt(self: &Tokens) -> OptString;
         fn expires_at(self: &Tokens) -> i64;
         fn is_expired(self: &Tokens, leeway_secs: u32) -> bool;
@@ -739,6 +740,10 @@ impl Tokens {
                 .id_token_claims()
                 .map(|c| serde_json::Value::Object(c.clone()).to_string()),
         )
+    }
+
+    fn authorization_details(&self) -> OptString {
+        opt_string(self.0.authorization_details().map(|d| d.to_string()))
     }
 
     fn expires_at(&self) -> i64 {

@@ -186,6 +186,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: true or false; default: true when DPoP is on.
     DpopJkt = 46,
+    /// Rich authorization requests (RFC 9396): `authorization_details` as a JSON array of objects with a `type` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel).
+    ///
+    /// Type: text; default: none.
+    AuthorizationDetails = 47,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -245,4 +249,7 @@ const _: () = {
     assert!(oauth2kit_option::DpopKeyJwk as i32 == ClientOption::DpopKeyJwk as i32);
     assert!(oauth2kit_option::DpopAlgorithm as i32 == ClientOption::DpopAlgorithm as i32);
     assert!(oauth2kit_option::DpopJkt as i32 == ClientOption::DpopJkt as i32);
+    assert!(
+        oauth2kit_option::AuthorizationDetails as i32 == ClientOption::AuthorizationDetails as i32
+    );
 };

@@ -9,8 +9,8 @@ use oauth2kit::blocking::Session;
 use oauth2kit::store::{FileStore, MemoryStore, RedisStore, TokenStore};
 use oauth2kit::{Error, TokenSet};
 
-use crate::enum_arg::*;
 use crate::client::oauth2kit_client;
+use crate::enum_arg::*;
 use crate::error::oauth2kit_status;
 use crate::guard::{guard, guard_void};
 use crate::handle::{Handle, opaque, out_arg, str_arg};

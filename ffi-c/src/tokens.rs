@@ -280,6 +280,31 @@ pub extern "C" fn oauth2kit_token_set_id_token_claims(
     })
 }
 
+/// The authorization details the server granted (RFC 9396), as JSON (an
+/// array of objects with a `type`): `*out` receives a new string (free with
+/// `oauth2kit_string_free`), or NULL when the token response had none. No
+/// network. Thread-safe.
+///
+/// On failure (any status but `OAUTH2KIT_STATUS_OK`) this thread's last error
+/// (`oauth2kit_last_error_*`) holds the details until the next failing call
+/// on this thread or `oauth2kit_last_error_clear()`; a success leaves it as it was.
+#[unsafe(no_mangle)]
+pub extern "C" fn oauth2kit_token_set_authorization_details(
+    tokens: *const oauth2kit_token_set,
+    out: *mut *mut c_char,
+) -> oauth2kit_status {
+    guard("oauth2kit_token_set_authorization_details", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: handle checked by the helper.
+        let ts = unsafe { oauth2kit_token_set::get(tokens, "tokens") }?;
+        match ts.authorization_details() {
+            Some(d) => out.write(new_c_string(&d.to_string())?),
+            None => out.write(std::ptr::null_mut()),
+        }
+        Ok(())
+    })
+}
+
 /// Releases a token set (its tokens are zeroed in memory). NULL is a no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn oauth2kit_token_set_free(tokens: *mut oauth2kit_token_set) {

@@ -1097,6 +1097,7 @@ struct Tokens final : public ::rust::Opaque {
   ::rust::String access_token() const noexcept;
   ::oauth2kit::bridge::OptString field(::rust::Str name) const noexcept;
   ::oauth2kit::bridge::OptString id_token_claims() const noexcept;
+  ::oauth2kit::bridge::OptString authorization_details() const noexcept;
   ::oauth2kit::bridge::OptString dpop_jkt() const noexcept;
   ::std::int64_t expires_at() const noexcept;
   bool is_expired(::std::uint32_t leeway_secs) const noexcept;

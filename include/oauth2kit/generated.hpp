@@ -142,6 +142,8 @@ class ConfigSetters {
   Derived& dpop_algorithm(const std::string& v) { return self().set("dpop_algorithm", v); }
   // Whether authorization requests (and PAR) carry `dpop_jkt`, binding the code to the DPoP key.
   Derived& dpop_jkt(bool v = true) { return self().set("dpop_jkt", v ? "true" : "false"); }
+  // Rich authorization requests (RFC 9396): `authorization_details` as a JSON array of objects with a `type` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel).
+  Derived& authorization_details(const std::string& v) { return self().set("authorization_details", v); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

@@ -234,6 +234,11 @@ pub struct ClientConfig {
     /// Default: true when DPoP is on.
     #[uniffi(default)]
     pub dpop_jkt: bool,
+    /// Rich authorization requests (RFC 9396): `authorization_details` as a JSON array of objects with a `type` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel).
+    ///
+    /// Default: none.
+    #[uniffi(default)]
+    pub authorization_details: Option<String>,
 }
 
 impl ClientConfig {
@@ -387,6 +392,9 @@ impl ClientConfig {
         if self.dpop_jkt {
             c.set(ClientOption::DpopJkt, Value::Bool(true))?;
         }
+        if let Some(v) = &self.authorization_details {
+            c.set(ClientOption::AuthorizationDetails, Value::Text(v.clone()))?;
+        }
         Ok(c)
     }
 }
@@ -529,6 +537,9 @@ impl fmt::Display for ClientConfig {
         }
         if self.dpop_jkt {
             write!(f, ", dpopJkt=true")?;
+        }
+        if let Some(v) = &self.authorization_details {
+            write!(f, ", authorizationDetails={v:?}")?;
         }
         f.write_str(")")
     }

@@ -319,6 +319,16 @@ pub fn token_set_to_json(tokens: TokenSet) -> Result<String, OAuth2KitError> {
         .map_err(|e| config(format!("cannot serialize the tokens: {}", json_error(&e))))
 }
 
+/// The authorization details the server granted (RFC 9396) as JSON, an
+/// array of objects with a `type`; null when the token response had none
+/// (`tokenSetAuthorizationDetails` in Kotlin). Read from `extraJson`, where
+/// the answer's member stays.
+#[uniffi::export]
+pub fn token_set_authorization_details(tokens: TokenSet) -> Result<Option<String>, OAuth2KitError> {
+    let core = kit::TokenSet::try_from(tokens)?;
+    Ok(core.authorization_details().map(|d| d.to_string()))
+}
+
 /// Tokens back from [`token_set_to_json`].
 #[uniffi::export]
 pub fn token_set_from_json(json: String) -> Result<TokenSet, OAuth2KitError> {

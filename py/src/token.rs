@@ -142,6 +142,16 @@ impl Token {
             .transpose()
     }
 
+    /// The authorization details the server granted (RFC 9396), as sent: a
+    /// list of dicts with a ``type`` each; None when the answer had none.
+    #[getter]
+    fn authorization_details<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .authorization_details()
+            .map(|d| crate::convert::json_to_py(py, d))
+            .transpose()
+    }
+
     /// Expiry as Unix time (seconds, float), or None when unknown.
     #[getter]
     fn expires_at(&self) -> Option<f64> {

@@ -16,9 +16,9 @@ use crate::clock;
 use crate::http::pages;
 use crate::http::params::Params;
 use crate::tokens::issue::{Issue, issue};
-use crate::tokens::random;
 use crate::tokens::scope;
 use crate::tokens::store::CodeRecord;
+use crate::tokens::{random, rar};
 
 /// Authorization codes live this long (RFC 6749 §4.1.2 recommends at most 10 minutes).
 const CODE_LIFETIME: u64 = 60;
@@ -172,6 +172,7 @@ fn decide(
         ]);
     }
 
+    let authorization_details = rar::requested(params.get(rar::PARAM))?;
     let challenge = challenge(client, params)?;
     let code = random::token(32);
     let grant_id = random::token(12);
@@ -189,6 +190,7 @@ fn decide(
             used: false,
             grant_id,
             dpop_jkt: params.get("dpop_jkt").map(str::to_owned),
+            authorization_details,
         },
     );
     Ok(vec![("code", code)])

@@ -49,6 +49,7 @@ pub(crate) fn document(app: &AppState) -> Value {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "dpop_signing_alg_values_supported": crate::auth::dpop::ALGORITHMS,
+        "authorization_details_types_supported": crate::tokens::rar::TYPES,
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce"],
     })
 }

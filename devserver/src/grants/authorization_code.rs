@@ -83,6 +83,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let mut what =
         Issue::new(client.id, &record.sub, &record.scope).for_user(&record.grant_id, &record.scope);
     what.nonce = record.nonce;
+    what.authorization_details = record.authorization_details;
     what.code = Some(code.to_owned());
     what.auth_time = Some(record.auth_time);
     ctx.issue(what)

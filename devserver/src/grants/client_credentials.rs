@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::http::error::OAuthError;
 use crate::tokens::issue::{Issue, TokenResponse};
-use crate::tokens::scope;
+use crate::tokens::{rar, scope};
 
 pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
     let client = ctx.client()?;
@@ -15,5 +15,7 @@ pub(crate) fn grant(ctx: &Ctx<'_>) -> Result<TokenResponse, OAuthError> {
         ));
     }
     let scope = scope::requested(ctx.params.get("scope"))?;
-    ctx.issue(Issue::new(client.id, client.id, &scope))
+    let mut what = Issue::new(client.id, client.id, &scope);
+    what.authorization_details = rar::requested_at_token(ctx.params.get(rar::PARAM))?;
+    ctx.issue(what)
 }

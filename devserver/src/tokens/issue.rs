@@ -35,6 +35,8 @@ pub(crate) struct Issue {
     pub(crate) act: Option<Value>,
     /// The thumbprint of the DPoP key the tokens are bound to (RFC 9449), if any.
     pub(crate) jkt: Option<String>,
+    /// The authorization details granted (RFC 9396), returned as sent.
+    pub(crate) authorization_details: Option<Value>,
 }
 
 impl Issue {
@@ -52,6 +54,7 @@ impl Issue {
             aud: Vec::new(),
             act: None,
             jkt: None,
+            authorization_details: None,
         }
     }
 
@@ -79,6 +82,9 @@ pub(crate) struct TokenResponse {
     pub(crate) issued_token_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) echo: Option<Value>,
+    /// RFC 9396 §7: the authorization details granted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) authorization_details: Option<Value>,
 }
 
 impl IntoResponse for TokenResponse {
@@ -205,6 +211,7 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         id_token,
         issued_token_type: None,
         echo: None,
+        authorization_details: what.authorization_details,
     })
 }
 

@@ -64,6 +64,8 @@ pub(crate) struct CodeRecord {
     /// `dpop_jkt` of the authorization request (RFC 9449 §10): the code may be
     /// exchanged only with a proof by that key.
     pub(crate) dpop_jkt: Option<String>,
+    /// `authorization_details` of the request (RFC 9396), granted with the code.
+    pub(crate) authorization_details: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Default)]

@@ -108,6 +108,8 @@ class ClientOptions(TypedDict, total=False):
     """The DPoP proof algorithm: of a generated key (``ES256`` or ``EdDSA``), or of a given RSA key (``RS256``, ``PS256``…). Default: ES256 for a generated key; from the key type for a given one."""
     dpop_jkt: bool
     """Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on."""
+    authorization_details: str
+    """Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -156,6 +158,7 @@ OPTION_NAMES = (
     "dpop_key_jwk",
     "dpop_algorithm",
     "dpop_jkt",
+    "authorization_details",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -204,6 +207,7 @@ dpop_key_pem (str): The DPoP key as a PEM private key (PKCS#8 P-256, Ed25519 or 
 dpop_key_jwk (str): The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). A secret. Default: none (a generated key).
 dpop_algorithm (str): The DPoP proof algorithm: of a generated key (``ES256`` or ``EdDSA``), or of a given RSA key (``RS256``, ``PS256``…). Default: ES256 for a generated key; from the key type for a given one.
 dpop_jkt (bool): Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on.
+authorization_details (str): Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none.
 """
 
 
