@@ -1325,6 +1325,71 @@ static int send_resource(const char *target, const char *name, const char *value
   return dev_http_headers("GET", target, headers, "WWW-Authenticate", www, 512, "DPoP-Nonce", nonce, 256);
 }
 
+/* Rich authorization requests (RFC 9396): the client option goes with client
+   credentials and the authorization URL, a call's parameter replaces it, the
+   granted details are read back; a type the server does not know and a
+   malformed value are typed errors. */
+static void test_authorization_details(void) {
+  const char *pay = "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"9.99\"}}]";
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_AUTHORIZATION_URL,
+                                    url("/authorize"), OAUTH2KIT_OPTION_REDIRECT_URI, "http://127.0.0.1:8765/callback",
+                                    OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS, pay, 0);
+  CHECK(c != NULL);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  char *granted = NULL;
+  OK(oauth2kit_token_set_authorization_details(t, &granted));
+  CHECK(granted && strstr(granted, "\"payment_initiation\"") && strstr(granted, "\"9.99\""));
+  oauth2kit_string_free(granted);
+  oauth2kit_token_set_free(t);
+
+  /* The code flow: the call's details replace the client's. */
+  oauth2kit_param extra[] = {{"authorization_details", "[{\"type\":\"account_information\",\"actions\":[\"read\"]}]"}};
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, "read", NULL, extra, 1, &a));
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(u && strstr(u, "authorization_details=") && !strstr(u, "payment_initiation"));
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, a, location, &t));
+  granted = NULL;
+  OK(oauth2kit_token_set_authorization_details(t, &granted));
+  CHECK(granted && strstr(granted, "account_information") && !strstr(granted, "payment_initiation"));
+  oauth2kit_string_free(granted);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+
+  /* A type the server does not know: its OAuth error, typed. */
+  c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%", OAUTH2KIT_OPTION_TOKEN_URL,
+                  url("/token"), OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS, "[{\"type\":\"crypto_swap\"}]", 0);
+  t = NULL;
+  CHECK(oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(t == NULL);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_authorization_details");
+  oauth2kit_client_free(c);
+
+  /* Not an array of typed objects: refused by the option, nothing sent. */
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new("basic-client", &cfg));
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS, "{\"type\":\"x\"}") == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "authorization_details") != NULL);
+  oauth2kit_config_free(cfg);
+  /* A token set without details answers NULL. */
+  c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%", OAUTH2KIT_OPTION_TOKEN_URL,
+                  url("/token"), 0);
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  granted = (char *)1;
+  OK(oauth2kit_token_set_authorization_details(t, &granted));
+  CHECK(granted == NULL);
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+}
+
 /* DPoP (RFC 9449) from C: a bound token (token_type DPoP), presented to the
    devserver's /resource with a proof it verifies; a nonce demanded → one
    retry; the key kept through a file store and used by a client without
@@ -1524,6 +1589,7 @@ int main(void) {
   test_session_access_token_into();
   test_session_options();
   test_dpop();
+  test_authorization_details();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

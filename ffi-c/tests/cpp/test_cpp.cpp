@@ -134,6 +134,31 @@ int main() {
     CHECK(back.access_token() == t.access_token());
   });
 
+  test("authorization details (RFC 9396)", [] {
+    Client c(Config("basic-client")
+                 .client_secret("basic secret+/&=:%")
+                 .token_url(BASE + "/token")
+                 .authorization_details(R"([{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":"1.00"}}])"));
+    auto t = c.client_credentials();
+    auto granted = t.authorization_details();
+    CHECK(granted && granted->find("\"payment_initiation\"") != std::string::npos);
+    CHECK(!Client(Config("basic-client").client_secret("basic secret+/&=:%").token_url(BASE + "/token"))
+               .client_credentials()
+               .authorization_details());
+    Client unknown(Config("basic-client")
+                       .client_secret("basic secret+/&=:%")
+                       .token_url(BASE + "/token")
+                       .authorization_details(R"([{"type":"crypto_swap"}])"));
+    try {
+      unknown.client_credentials();
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::OAuth);
+      CHECK(e.oauth_error() == "invalid_authorization_details");
+    }
+    CHECK(status_of([] { Config("x").authorization_details(R"({"type":"x"})"); }) == Status::Config);
+  });
+
   test("errors carry code and RFC fields", [] {
     Client c(Config("basic-client").client_secret("wrong").token_url(BASE + "/token"));
     try {
