@@ -432,6 +432,12 @@ typedef enum {
    * Type: text; default: none.
    */
   OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS = 47,
+  /**
+   * JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (`private_key_pem`/`private_key_jwk`), audience the issuer.
+   *
+   * Type: true or false; default: false.
+   */
+  OAUTH2KIT_OPTION_REQUEST_OBJECT = 48,
 } oauth2kit_option;
 
 /**

@@ -223,6 +223,11 @@ client_options! {
     /// ask for a new authorization (authorization URL, PAR, device, CIBA,
     /// client credentials and other grants without a front channel).
     AuthorizationDetails = 47, "authorization_details", Text, "none";
+    /// JWT-secured authorization requests (RFC 9101): the authorization URL
+    /// and PAR carry their parameters in a request object signed with the
+    /// client's private key (`private_key_pem`/`private_key_jwk`), audience
+    /// the issuer.
+    RequestObject = 48, "request_object", Bool, "false";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -361,6 +366,7 @@ pub struct ClientConfig {
     allow_insecure_http: bool,
     jwks_json: Option<String>,
     authorization_details: Option<String>,
+    request_object: bool,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
@@ -469,6 +475,7 @@ impl ClientConfig {
                 oauth2kit::rar::parse(&json)?;
                 self.authorization_details = Some(json);
             }
+            O::RequestObject => self.request_object = boolean(option, value)?,
             O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
             O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
             O::MaxAge => self.max_age = Some(seconds(option, value)?),
@@ -661,6 +668,9 @@ impl ClientConfig {
         }
         if let Some(v) = &self.authorization_details {
             b = b.authorization_details(v.clone());
+        }
+        if self.request_object {
+            b = b.request_object(true);
         }
         if let Some(v) = &self.id_token_alg {
             b = b.id_token_signed_response_alg(v.clone());

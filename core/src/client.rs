@@ -79,6 +79,8 @@ pub struct OAuthClient {
     resources: Vec<String>,
     /// Rich authorization request details (RFC 9396), checked: see [`crate::rar`].
     authorization_details: Option<serde_json::Value>,
+    /// Authorization requests go as signed request objects (RFC 9101).
+    request_object: bool,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
     pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
@@ -119,6 +121,7 @@ pub struct OAuthClientBuilder {
     allow_insecure_http: bool,
     resources: Vec<String>,
     authorization_details: Option<String>,
+    request_object: bool,
     jwks_json: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
@@ -345,6 +348,16 @@ impl OAuthClientBuilder {
         self
     }
 
+    /// JWT-secured authorization requests (RFC 9101): the authorization URL
+    /// (and PAR) carries its parameters in a request object signed with the
+    /// client's private key ([`Self::private_key`]), `aud` the issuer
+    /// ([`Self::issuer`] or discovery); see [`crate::jar`]. Without a key or
+    /// an issuer, [`Self::build`] fails with [`Error::Config`].
+    pub fn request_object(mut self, on: bool) -> Self {
+        self.request_object = on;
+        self
+    }
+
     /// The `aud` of client assertions (default: the token endpoint URL).
     pub fn assertion_audience(mut self, aud: impl Into<String>) -> Self {
         self.assertion_audience = Some(aud.into());
@@ -459,6 +472,20 @@ impl OAuthClientBuilder {
             .as_deref()
             .map(crate::rar::parse)
             .transpose()?;
+        if self.request_object {
+            if self.creds.key.is_none() {
+                return Err(Error::config(
+                    "request_object needs the client's private key (private_key_pem or \
+                     private_key_jwk): RFC 9101 request objects are signed with it",
+                ));
+            }
+            if endpoints.issuer.is_none() {
+                return Err(Error::config(
+                    "request_object needs the issuer (issuer, or discovery): it is the \
+                     request object's audience (RFC 9101 §4)",
+                ));
+            }
+        }
         let id_token_algorithms = id_token_algorithms(
             self.id_token_alg.as_deref(),
             meta.map(|m| m.id_token_signing_alg_values_supported.as_slice()),
@@ -483,6 +510,7 @@ impl OAuthClientBuilder {
             assertion_audience: self.assertion_audience,
             resources: self.resources,
             authorization_details,
+            request_object: self.request_object,
             allow_insecure_http: self.allow_insecure_http,
             static_jwks,
             id_token_algorithms,
@@ -654,7 +682,7 @@ impl OAuthClient {
         )?;
         let shape = &self.profile.authorize;
         self.check_redirect_uri(&opts, shape.redirect_uri)?;
-        authorize::build(
+        let mut request = authorize::build(
             ep,
             &self.client_id,
             opts,
@@ -666,7 +694,26 @@ impl OAuthClient {
             self.endpoints.issuer.as_deref(),
             self.require_issuer,
             self.max_age,
-        )
+        )?;
+        if let (true, Some(key), Some(issuer)) = (
+            self.request_object,
+            &self.creds.key,
+            self.endpoints.issuer.as_deref(),
+        ) {
+            crate::jar::secure(
+                &mut request.url,
+                key,
+                &self.client_id,
+                issuer,
+                SystemTime::now(),
+            )?;
+        }
+        Ok(request)
+    }
+
+    /// Whether authorization requests go as signed request objects (RFC 9101).
+    pub fn uses_request_objects(&self) -> bool {
+        self.request_object
     }
 
     /// OpenID Connect requires `redirect_uri` in an authentication request

@@ -65,6 +65,7 @@ mod error;
 pub mod grant;
 pub mod http;
 pub mod introspect;
+pub mod jar;
 pub mod keys;
 pub mod logout;
 pub mod loopback;

@@ -190,6 +190,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: text; default: none.
     AuthorizationDetails = 47,
+    /// JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (`private_key_pem`/`private_key_jwk`), audience the issuer.
+    ///
+    /// Type: true or false; default: false.
+    RequestObject = 48,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -252,4 +256,5 @@ const _: () = {
     assert!(
         oauth2kit_option::AuthorizationDetails as i32 == ClientOption::AuthorizationDetails as i32
     );
+    assert!(oauth2kit_option::RequestObject as i32 == ClientOption::RequestObject as i32);
 };

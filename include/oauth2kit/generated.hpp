@@ -144,6 +144,8 @@ class ConfigSetters {
   Derived& dpop_jkt(bool v = true) { return self().set("dpop_jkt", v ? "true" : "false"); }
   // Rich authorization requests (RFC 9396): `authorization_details` as a JSON array of objects with a `type` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel).
   Derived& authorization_details(const std::string& v) { return self().set("authorization_details", v); }
+  // JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (`private_key_pem`/`private_key_jwk`), audience the issuer.
+  Derived& request_object(bool v = true) { return self().set("request_object", v ? "true" : "false"); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

@@ -239,6 +239,11 @@ pub struct ClientConfig {
     /// Default: none.
     #[uniffi(default)]
     pub authorization_details: Option<String>,
+    /// JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (`private_key_pem`/`private_key_jwk`), audience the issuer.
+    ///
+    /// Default: false.
+    #[uniffi(default)]
+    pub request_object: bool,
 }
 
 impl ClientConfig {
@@ -395,6 +400,9 @@ impl ClientConfig {
         if let Some(v) = &self.authorization_details {
             c.set(ClientOption::AuthorizationDetails, Value::Text(v.clone()))?;
         }
+        if self.request_object {
+            c.set(ClientOption::RequestObject, Value::Bool(true))?;
+        }
         Ok(c)
     }
 }
@@ -540,6 +548,9 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(v) = &self.authorization_details {
             write!(f, ", authorizationDetails={v:?}")?;
+        }
+        if self.request_object {
+            write!(f, ", requestObject=true")?;
         }
         f.write_str(")")
     }

@@ -8,6 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::request_object;
 use crate::app::{AppState, lock};
 use crate::auth::pkce::{self, Challenge};
 use crate::auth::redirect;
@@ -95,6 +96,20 @@ pub(crate) async fn handler(State(app): State<AppState>, RawQuery(query): RawQue
             &format!("unknown client {client_id:?}"),
         );
     };
+    // RFC 9101: the parameters are the request object's, and only those.
+    let request = params.get("request").map(str::to_owned);
+    let params = match request {
+        None => params,
+        Some(jwt) => match request_object::read(&app, client, &jwt) {
+            Ok(inner) => inner,
+            Err(why) => {
+                return pages::error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("{}: {why}", request_object::ERROR),
+                );
+            }
+        },
+    };
     // Every client has several redirect URIs, so the request must say which (§3.1.2.3).
     let Some(redirect_uri) = params.get("redirect_uri") else {
         return pages::error(
@@ -105,7 +120,10 @@ pub(crate) async fn handler(State(app): State<AppState>, RawQuery(query): RawQue
     if !redirect::matches(redirect_uri, &REDIRECT_URIS) {
         return pages::error(
             StatusCode::BAD_REQUEST,
-            &format!("redirect_uri {redirect_uri:?} is not registered for {client_id}"),
+            &format!(
+                "redirect_uri {redirect_uri:?} is not registered for {}",
+                client.id
+            ),
         );
     }
     let implicit = params.get("response_type") == Some("token");

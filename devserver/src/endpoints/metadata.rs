@@ -50,6 +50,8 @@ pub(crate) fn document(app: &AppState) -> Value {
         "id_token_signing_alg_values_supported": ["RS256"],
         "dpop_signing_alg_values_supported": crate::auth::dpop::ALGORITHMS,
         "authorization_details_types_supported": crate::tokens::rar::TYPES,
+        "request_parameter_supported": true,
+        "request_object_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce"],
     })
 }

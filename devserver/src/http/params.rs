@@ -23,6 +23,11 @@ impl Params {
         )
     }
 
+    /// Parameters from name/value pairs (a request object's claims).
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
     pub(crate) fn from_query(query: Option<&str>) -> Self {
         Self::parse(query.unwrap_or("").as_bytes())
     }

@@ -110,6 +110,8 @@ class ClientOptions(TypedDict, total=False):
     """Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on."""
     authorization_details: str
     """Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none."""
+    request_object: bool
+    """JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -159,6 +161,7 @@ OPTION_NAMES = (
     "dpop_algorithm",
     "dpop_jkt",
     "authorization_details",
+    "request_object",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -208,6 +211,7 @@ dpop_key_jwk (str): The DPoP key as a private JWK (EC P-256, OKP Ed25519, RSA). 
 dpop_algorithm (str): The DPoP proof algorithm: of a generated key (``ES256`` or ``EdDSA``), or of a given RSA key (``RS256``, ``PS256``…). Default: ES256 for a generated key; from the key type for a given one.
 dpop_jkt (bool): Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on.
 authorization_details (str): Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none.
+request_object (bool): JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false.
 """
 
 
