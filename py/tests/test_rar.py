@@ -1,5 +1,6 @@
-"""Rich authorization requests (RFC 9396) against the devserver: the client
-option, a call's own details, the granted details read back, typed errors."""
+"""Rich authorization requests (RFC 9396) and request objects (RFC 9101)
+against the devserver: the client option, a call's own details, the granted
+details read back, typed errors; signed authorization requests."""
 
 from __future__ import annotations
 
@@ -47,3 +48,17 @@ def test_unknown_type_and_malformed_details_are_typed(dev: DevServer) -> None:
             authorization_details='[{"actions":["read"]}]'
         )
     assert dev.count("token") == before
+
+
+def test_request_objects_carry_the_parameters_signed(dev: DevServer) -> None:
+    """JAR (RFC 9101): the URL holds a request object signed with the client's key; the devserver verifies it."""
+    from conftest import keys_dir
+
+    pem = (keys_dir() / "rsa-client.pem").read_text()
+    c = oauth2kit.Client("rsa-client", private_key_pem=pem, issuer=dev.url, request_object=True, **std_options(dev.url))
+    req = c.create_authorization_url(scope="read", authorization_details=json.dumps(PAYMENT))
+    assert "&request=ey" in req.url and "state=" not in req.url and "authorization_details" not in req.url
+    token = c.fetch_token(follow_authorize(req.url), request=req)
+    assert token.authorization_details == PAYMENT
+    with pytest.raises(oauth2kit.ConfigurationError, match="private key"):
+        oauth2kit.Client(BASIC_ID, BASIC_SECRET, issuer=dev.url, request_object=True, **std_options(dev.url))

@@ -1390,6 +1390,49 @@ static void test_authorization_details(void) {
   oauth2kit_client_free(c);
 }
 
+/* JWT-secured authorization requests (RFC 9101): the URL carries a request
+   object signed with the client's key, which the devserver verifies; without
+   a key the option is a CONFIG error when the client is made. */
+static void test_request_object(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/ec-client.pem", KEYS);
+  char *key = read_file(path);
+  CHECK(key != NULL);
+  oauth2kit_client *c = make_client("ec-client", OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, key, OAUTH2KIT_OPTION_ISSUER, BASE,
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_AUTHORIZATION_URL,
+                                    url("/authorize"), OAUTH2KIT_OPTION_REDIRECT_URI, "http://127.0.0.1:8765/callback",
+                                    OAUTH2KIT_OPTION_REQUEST_OBJECT, "true", 0);
+  CHECK(c != NULL);
+  oauth2kit_authorization *a = NULL;
+  OK(oauth2kit_client_authorize(c, "read", NULL, NULL, 0, &a));
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(u && strstr(u, "&request=ey") && !strstr(u, "state=") && !strstr(u, "code_challenge="));
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, a, location, &t));
+  char *at = access_token(t);
+  CHECK(at != NULL);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+  free(key);
+
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new("basic-client", &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_ISSUER, BASE));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTHORIZATION_URL, url("/authorize")));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_REQUEST_OBJECT, "true"));
+  c = NULL;
+  CHECK(oauth2kit_client_new(cfg, &c) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(c == NULL);
+  CHECK(strstr(oauth2kit_last_error_message(), "private key") != NULL);
+  oauth2kit_config_free(cfg);
+}
+
 /* DPoP (RFC 9449) from C: a bound token (token_type DPoP), presented to the
    devserver's /resource with a proof it verifies; a nonce demanded → one
    retry; the key kept through a file store and used by a client without
@@ -1590,6 +1633,7 @@ int main(void) {
   test_session_options();
   test_dpop();
   test_authorization_details();
+  test_request_object();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

@@ -159,6 +159,24 @@ int main() {
     CHECK(status_of([] { Config("x").authorization_details(R"({"type":"x"})"); }) == Status::Config);
   });
 
+  test("request objects (RFC 9101)", [] {
+    Client c(Config("ed-client")
+                 .private_key_pem(read_file(KEYS + "/ed-client.pem"))
+                 .issuer(BASE)
+                 .authorization_url(BASE + "/authorize")
+                 .token_url(BASE + "/token")
+                 .redirect_uri("http://127.0.0.1:8765/callback")
+                 .request_object(true));
+    auto a = c.authorization_url("read");
+    CHECK(a.url().find("&request=ey") != std::string::npos);
+    CHECK(a.url().find("state=") == std::string::npos);
+    char location[2048];
+    CHECK(dev_http("GET", a.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);
+    CHECK(!c.exchange_redirect(a, location).access_token().empty());
+    CHECK(status_of([] { Client(Config("basic-client").issuer(BASE).authorization_url(BASE + "/authorize").request_object(true)); }) ==
+          Status::Config);
+  });
+
   test("errors carry code and RFC fields", [] {
     Client c(Config("basic-client").client_secret("wrong").token_url(BASE + "/token"));
     try {

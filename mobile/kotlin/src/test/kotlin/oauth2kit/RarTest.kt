@@ -53,3 +53,22 @@ class RarTest {
         assertTrue(bad.message!!.contains("authorization_details"), bad.message)
     }
 }
+
+/** JWT-secured authorization requests (RFC 9101) from Kotlin against the devserver. */
+class RequestObjectTest {
+    @Test
+    fun `the authorization request travels as a signed request object`() = runBlocking<Unit> {
+        val config = Clients.standard("rsa-client", pem = DevServer.keyPem("rsa-client"), redirect = "http://127.0.0.1:41999/callback")
+            .copy(requestObject = true)
+        val client = OAuthClient(config)
+        val request = client.authorizationRequest(AuthorizeOptions(scope = "read"))
+        assertTrue(request.url.contains("&request=ey"), request.url)
+        assertFalse(request.url.contains("state="), request.url)
+        val tokens = client.handleRedirect(request.pending, DevServer.authorize(request.url))
+        assertEquals("read", tokens.scope)
+        val e = assertThrows<OAuth2KitException.Config> {
+            OAuthClient(Clients.standard("basic-client", Clients.BASIC_SECRET).copy(requestObject = true))
+        }
+        assertTrue(e.message!!.contains("private key"), e.message)
+    }
+}
