@@ -63,9 +63,12 @@ suite_mobile() { bash mobile/test.sh; }
 suite_fuzz() { bash fuzz/run.sh smoke; }
 suite_keycloak() { bash tests/keycloak/test.sh; }
 
-# keycloak after c, py and mobile: it reuses their builds (the C library, the
-# Python wheel, the Kotlin bindings).
-ALL=(rust cli interop c py mobile keycloak fuzz)
+# interop after c and mobile, keycloak after c, py and mobile: they reuse those
+# suites' builds (the release C library, the Python wheel, the Kotlin bindings)
+# and the JDK and Maven mobile installs. interop runs C and Kotlin tests too;
+# before c and mobile it would build the same things earlier, and a failure of
+# a build would show up as an interop failure instead of the suite that owns it.
+ALL=(rust cli c py mobile interop keycloak fuzz)
 SUITES=("$@")
 [ ${#SUITES[@]} -eq 0 ] && SUITES=("${ALL[@]}")
 for s in "${SUITES[@]}"; do

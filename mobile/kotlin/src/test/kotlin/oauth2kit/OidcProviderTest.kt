@@ -1,0 +1,140 @@
+package oauth2kit
+
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.*
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/**
+ * OpenID Connect against npm oidc-provider (tests/interop/server.mjs), an
+ * authorization server we did not write: discovery, the authorization code
+ * flow with `openid` (PKCE, state and nonce by default), the ID token
+ * validated by the exchange and its claims read back, userinfo, and what
+ * must be refused (altered `state` or `iss`, a nonce that is not the one
+ * sent, a replayed code). tests/interop/test.sh runs this class with the
+ * issuer in OP_ISSUER and OAUTH2KIT_INTEROP_REQUIRED=1, so a missing value
+ * fails there; in the mobile suite (no oidc-provider) it is skipped, saying
+ * why. The sign-in and consent pages are driven by tests/interop/op_user.py.
+ */
+class OidcProviderTest {
+    private fun env(name: String): String = System.getenv(name)?.takeIf { it.isNotBlank() }
+        ?: error("$name is not set (run bash tests/interop/test.sh)")
+
+    @BeforeEach
+    fun oidcProviderIsThere() {
+        if (System.getenv("OAUTH2KIT_INTEROP_REQUIRED") == "1") {
+            env("OP_ISSUER")
+            env("OP_USER_PY")
+        } else {
+            assumeTrue(System.getenv("OP_ISSUER") != null,
+                "oidc-provider is not running: this runs in the interop suite (bash tests/interop/test.sh)")
+        }
+    }
+
+    // Keep in step with CLIENTS in server.mjs (test fixtures, not credentials).
+    private val clientId = "basic-client"
+    private val redirectUri = "http://127.0.0.1/callback"
+
+    private suspend fun client() = OAuthClient.discover(ClientConfig(
+        clientId = clientId,
+        clientSecret = "basic secret+/&=:%",
+        authMethod = AuthMethod.CLIENT_SECRET_BASIC,
+        discoveryIssuer = env("OP_ISSUER"),
+        redirectUri = redirectUri,
+    ))
+
+    private fun param(url: String, name: String): String? =
+        url.substringAfter('?', "").split('&').firstOrNull { it.startsWith("$name=") }
+            ?.substringAfter('=')?.let { java.net.URLDecoder.decode(it, Charsets.UTF_8) }
+
+    private fun withParam(url: String, name: String, value: String): String {
+        val (base, query) = url.split('?', limit = 2)
+        assertTrue(query.split('&').any { it.startsWith("$name=") }, "no $name in the redirect")
+        return base + "?" + query.split('&').joinToString("&") {
+            if (it.startsWith("$name=")) "$name=" + java.net.URLEncoder.encode(value, Charsets.UTF_8) else it
+        }
+    }
+
+    /** The string value of `"key":"..."` in compact JSON (the values read here have no escapes). */
+    private fun jsonString(json: String, key: String): String? =
+        Regex("\"${Regex.escape(key)}\":\"([^\"]*)\"").find(json)?.groupValues?.get(1)
+
+    private fun audContains(claims: String, id: String): Boolean =
+        jsonString(claims, "aud") == id ||
+            Regex("\"aud\":\\[([^\\]]*)\\]").find(claims)?.groupValues?.get(1)?.split(',')?.contains("\"$id\"") == true
+
+    @Test
+    fun `code flow with openid validates the ID token and reads userinfo`() = runBlocking {
+        val c = client()
+        val request = c.authorizationRequest(AuthorizeOptions(scope = "openid"))
+        // What oauth2kit sends by default with `openid`: PKCE S256, a state, a nonce.
+        assertEquals("S256", param(request.url, "code_challenge_method"))
+        val nonce = param(request.url, "nonce")
+        assertTrue(nonce != null && nonce.length >= 22, "a nonce is sent")
+        assertEquals(request.pending.state(), param(request.url, "state"))
+
+        val redirect = signIn(request.url, "alice-kotlin")
+        assertTrue(redirect.startsWith("$redirectUri?"), "redirected to the client")
+        assertEquals(env("OP_ISSUER"), param(redirect, "iss"))
+
+        // Refused before the code is spent: an altered state, an altered iss.
+        assertThrows<OAuth2KitException.StateMismatch> {
+            runBlocking { c.handleRedirect(request.pending, withParam(redirect, "state", "A".repeat(43))) }
+        }
+        val mixUp = assertThrows<OAuth2KitException.IssuerMismatch> {
+            runBlocking { c.handleRedirect(request.pending, withParam(redirect, "iss", "http://127.0.0.1:1/evil")) }
+        }
+        assertEquals(env("OP_ISSUER"), mixUp.expected)
+        assertEquals("http://127.0.0.1:1/evil", mixUp.actual)
+
+        // The real redirect: the exchange validates the ID token.
+        val tokens = c.handleRedirect(request.pending, redirect)
+        val claims = tokens.idTokenClaimsJson
+        assertNotNull(claims, "a validated ID token")
+        assertEquals("alice-kotlin", jsonString(claims!!, "sub"))
+        assertEquals(env("OP_ISSUER"), jsonString(claims, "iss"))
+        assertTrue(audContains(claims, clientId), "aud contains $clientId")
+        assertEquals(nonce, jsonString(claims, "nonce"), "the nonce sent")
+
+        // UserInfo with the access token: the same subject.
+        val info = c.userinfo(tokens)
+        assertEquals(jsonString(claims, "sub"), jsonString(info, "sub"))
+
+        // The code is single-use.
+        val replay = assertThrows<OAuth2KitException.OAuth> { runBlocking { c.handleRedirect(request.pending, redirect) } }
+        assertEquals("invalid_grant", replay.error)
+    }
+
+    @Test
+    fun `an ID token whose nonce is not the one sent is refused`() = runBlocking {
+        val c = client()
+        val request = c.authorizationRequest(AuthorizeOptions(scope = "openid"))
+        val redirect = signIn(request.url, "bob-kotlin")
+        // The pending authorization saved and restored (Android may kill the
+        // app meanwhile) with another nonce than the one sent: the server's
+        // genuine ID token then carries a nonce this request did not send.
+        val json = request.pending.toJson()
+        val sent = jsonString(json, "nonce")
+        assertNotNull(sent)
+        assertEquals(param(request.url, "nonce"), sent)
+        val other = (if (sent!![0] == 'A') "B" else "A") + sent.substring(1)
+        val restored = PendingAuthorization.fromJson(json.replace("\"nonce\":\"$sent\"", "\"nonce\":\"$other\""))
+        val e = assertThrows<OAuth2KitException.InvalidResponse> { runBlocking { c.handleRedirect(restored, redirect) } }
+        assertTrue(e.detail.contains("ID token") && e.detail.contains("nonce check failed"), e.detail)
+        assertFalse(e.toString().contains(sent) || e.toString().contains(other), "no nonce in the error")
+    }
+
+    /** op_user.py signs in and consents on oidc-provider's pages and prints the redirect to the client. */
+    private fun signIn(url: String, user: String): String {
+        val p = ProcessBuilder("python3", env("OP_USER_PY"), "login", url, user)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start()
+        val out = p.inputStream.bufferedReader().readText().trim()
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "op_user.py did not finish")
+        assertEquals(0, p.exitValue(), "op_user.py failed")
+        return out
+    }
+}
