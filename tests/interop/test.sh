@@ -48,7 +48,7 @@ need_node
 
 cd "$repo"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
-PARTS="${INTEROP_PARTS:-rust c kotlin}"
+PARTS="${INTEROP_PARTS:-rust c python kotlin}"
 say() { printf '== interop: %s\n' "$*"; }
 
 # Tools the c and kotlin parts need: installed with apt when this runs as root
@@ -124,6 +124,18 @@ c_part() {
     "$out/test_oidc_provider" "$here/op_user.py"
 }
 
+python_part() {
+    # py/test.sh's venv and wheel (a no-op after the py suite); the test starts its own oidc-provider.
+    local py="$repo/py/.venv/bin/python"
+    if ! "$py" -c 'import oauth2kit, pytest, pytest_asyncio' 2>/dev/null; then
+        [ -x "$py" ] || "${PYTHON:-python3}" -m venv "$repo/py/.venv" || return 1
+        "$py" -m pip install -q --disable-pip-version-check "pytest>=8" "pytest-asyncio>=0.23" "requests>=2.28" "httpx>=0.24" || return 1
+        say "building and installing ./py (maturin, release)"
+        "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$repo/py" || return 1
+    fi
+    (cd "$repo/py" && OAUTH2KIT_INTEROP_REQUIRED=1 "$py" -m pytest -q -rs -p no:cacheprovider tests/test_interop_oidc_provider.py)
+}
+
 kotlin_part() {
     need_tools kotlin mvn:maven javac:default-jdk-headless python3:python3 || return 1
     # mobile/test.sh's build steps: the library and the generated bindings (cargo: a no-op after the mobile suite).
@@ -150,8 +162,8 @@ PY
 results=() failed=0
 for part in $PARTS; do
     case "$part" in
-        rust|c|kotlin) ;;
-        *) echo "interop: no part '$part' (parts: rust c kotlin)" >&2; exit 2 ;;
+        rust|c|python|kotlin) ;;
+        *) echo "interop: no part '$part' (parts: rust c python kotlin)" >&2; exit 2 ;;
     esac
     t0=$(date +%s)
     say "$part"
