@@ -302,6 +302,59 @@ async fn fleet_child() {
                 }
             }
         }
+        "dpop" => {
+            // Every process has a DPoP key of its own; the set in Redis
+            // carries the key it is bound to, and that key must present it.
+            let oauth = oauth2kit::OAuthClient::builder(clients::POST_CLIENT_ID)
+                .client_secret(clients::POST_CLIENT_SECRET)
+                .auth_method(oauth2kit::AuthMethod::ClientSecretPost)
+                .token_url(format!("{base}/token"))
+                .dpop(true)
+                .build()
+                .unwrap();
+            let own = oauth.dpop_key().unwrap().thumbprint().to_string();
+            let http = oauth2kit::Client::new(oauth.clone()).unwrap();
+            let s = Session::builder(oauth2kit::Client::new(oauth.clone()).unwrap())
+                .client_credentials(None)
+                .store(Arc::new(store))
+                .refresh_margin(Duration::from_secs(1))
+                .lock_ttl(Duration::from_secs(5))
+                .build();
+            let api = url::Url::parse(&format!("{base}/resource")).unwrap();
+            let until = Instant::now() + Duration::from_millis(5000);
+            let mut seen = BTreeSet::new();
+            while Instant::now() < until {
+                let t = match s.token().await {
+                    Ok(t) => t,
+                    Err(e) => {
+                        println!("ERR {e}");
+                        std::process::exit(1);
+                    }
+                };
+                let headers = oauth.resource_request_headers("GET", &api, &t).unwrap();
+                let mut req = oauth2kit::HttpRequest::new(oauth2kit::Method::Get, api.clone());
+                req.headers.extend(headers);
+                let resp = http.send(req).await.unwrap();
+                if resp.status != 200 {
+                    println!(
+                        "ERR resource {} {}",
+                        resp.status,
+                        String::from_utf8_lossy(&resp.body)
+                    );
+                    std::process::exit(1);
+                }
+                let jkt = t
+                    .dpop_key()
+                    .map(|k| k.thumbprint().to_string())
+                    .unwrap_or_default();
+                seen.insert((t.access_token.expose().to_string(), jkt));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            println!("OWN {own}");
+            for (t, jkt) in seen {
+                println!("TOKEN {t} {jkt}");
+            }
+        }
         "holder" => {
             let s = session(
                 &base,
@@ -363,6 +416,67 @@ fn eight_processes_make_one_request_per_expiry() {
         all.len(),
         "every token request produced a token the fleet used: one per expiry"
     );
+}
+
+/// RFC 9449 across a fleet: DPoP-bound tokens in Redis, each bound to the
+/// key of the process that fetched it, presented by every process with that
+/// key (the devserver checks each proof and the token's `cnf.jkt`).
+#[test]
+fn a_dpop_bound_token_is_shared_with_its_key() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let redis = RedisServer::start();
+    let srv = common::server();
+    srv.set_token_lifetime(2);
+    let children: Vec<Child> = (0..8)
+        .map(|_| spawn_child("dpop", &srv.url(), &redis.url))
+        .collect();
+    let (mut tokens, mut own_keys, mut used_keys) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut presented_another_s = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "a DPoP worker failed: {text}");
+        let own = text
+            .lines()
+            .find_map(|l| l.split_once("OWN ").map(|(_, k)| k.to_string()))
+            .expect("OWN line");
+        for (_, rest) in text.lines().filter_map(|l| l.split_once("TOKEN ")) {
+            let (token, jkt) = rest.split_once(' ').expect("TOKEN t jkt");
+            assert_eq!(jkt.len(), 43, "a bound token without its key: {rest}");
+            if jkt != own {
+                presented_another_s += 1;
+            }
+            tokens.insert(token.to_string());
+            used_keys.insert(jkt.to_string());
+        }
+        own_keys.insert(own);
+    }
+    let requests = srv.count("token");
+    eprintln!(
+        "8 DPoP processes: {} tokens, {requests} token requests, {} keys used, {presented_another_s} tokens presented with another process's key",
+        tokens.len(),
+        used_keys.len()
+    );
+    assert_eq!(own_keys.len(), 8, "each process has a key of its own");
+    assert!(
+        tokens.len() >= 3,
+        "expected several expiries, saw {}",
+        tokens.len()
+    );
+    assert_eq!(
+        requests as usize,
+        tokens.len(),
+        "one token request per expiry"
+    );
+    assert!(
+        used_keys.is_subset(&own_keys),
+        "every binding key is a fleet member's"
+    );
+    assert!(presented_another_s > 0, "the key travelled with the tokens");
+    assert!(srv.count("resource") > 0);
 }
 
 #[test]
