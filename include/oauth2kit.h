@@ -438,6 +438,12 @@ typedef enum {
    * Type: true or false; default: false.
    */
   OAUTH2KIT_OPTION_REQUEST_OBJECT = 48,
+  /**
+   * The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, `iss` checked, no implicit grant.
+   *
+   * Type: true or false; default: false.
+   */
+  OAUTH2KIT_OPTION_FAPI2 = 49,
 } oauth2kit_option;
 
 /**

@@ -228,6 +228,10 @@ client_options! {
     /// client's private key (`private_key_pem`/`private_key_jwk`), audience
     /// the issuer.
     RequestObject = 48, "request_object", Bool, "false";
+    /// The FAPI 2.0 Security Profile's client side: private_key_jwt (a key
+    /// required, shared secrets refused), DPoP on, authorization requests by
+    /// PAR only, PKCE S256 always, `iss` checked, no implicit grant.
+    Fapi2 = 49, "fapi2", Bool, "false";
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -367,6 +371,7 @@ pub struct ClientConfig {
     jwks_json: Option<String>,
     authorization_details: Option<String>,
     request_object: bool,
+    fapi2: bool,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
@@ -476,6 +481,7 @@ impl ClientConfig {
                 self.authorization_details = Some(json);
             }
             O::RequestObject => self.request_object = boolean(option, value)?,
+            O::Fapi2 => self.fapi2 = boolean(option, value)?,
             O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
             O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
             O::MaxAge => self.max_age = Some(seconds(option, value)?),
@@ -671,6 +677,9 @@ impl ClientConfig {
         }
         if self.request_object {
             b = b.request_object(true);
+        }
+        if self.fapi2 {
+            b = b.fapi2(true);
         }
         if let Some(v) = &self.id_token_alg {
             b = b.id_token_signed_response_alg(v.clone());

@@ -81,6 +81,8 @@ pub struct OAuthClient {
     authorization_details: Option<serde_json::Value>,
     /// Authorization requests go as signed request objects (RFC 9101).
     request_object: bool,
+    /// The FAPI 2.0 preset is on ([`crate::fapi`]).
+    fapi2: bool,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
     pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
@@ -122,6 +124,7 @@ pub struct OAuthClientBuilder {
     resources: Vec<String>,
     authorization_details: Option<String>,
     request_object: bool,
+    fapi2: bool,
     jwks_json: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
@@ -348,6 +351,17 @@ impl OAuthClientBuilder {
         self
     }
 
+    /// The FAPI 2.0 Security Profile's client side in one switch (see
+    /// [`crate::fapi`]): `private_key_jwt` (a key is required; shared secrets
+    /// refused), DPoP on, authorization requests by PAR only (a PAR endpoint
+    /// is required), PKCE S256 always, `iss` checked, no implicit grant.
+    /// What the profile forbids fails [`Self::build`] or the request with
+    /// [`Error::Config`], naming the rule.
+    pub fn fapi2(mut self, on: bool) -> Self {
+        self.fapi2 = on;
+        self
+    }
+
     /// JWT-secured authorization requests (RFC 9101): the authorization URL
     /// (and PAR) carries its parameters in a request object signed with the
     /// client's private key ([`Self::private_key`]), `aud` the issuer
@@ -372,9 +386,16 @@ impl OAuthClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<OAuthClient> {
+    pub fn build(mut self) -> Result<OAuthClient> {
         if self.client_id.trim().is_empty() {
             return Err(Error::config("client_id must not be empty"));
+        }
+        if self.fapi2 {
+            self.dpop = Some(crate::fapi::dpop(self.dpop)?);
+            self.auth_method = Some(crate::fapi::auth_method(
+                self.auth_method,
+                self.creds.key.is_some(),
+            )?);
         }
         let dpop = self.configured_dpop_key()?;
         let profile = self.profile.unwrap_or_default();
@@ -472,6 +493,9 @@ impl OAuthClientBuilder {
             .as_deref()
             .map(crate::rar::parse)
             .transpose()?;
+        if self.fapi2 && endpoints.par.is_none() {
+            return Err(crate::fapi::par_required());
+        }
         if self.request_object {
             if self.creds.key.is_none() {
                 return Err(Error::config(
@@ -502,7 +526,8 @@ impl OAuthClientBuilder {
             client_id: self.client_id,
             creds: self.creds,
             auth_method,
-            require_issuer: meta.is_some_and(|m| m.authorization_response_iss_parameter_supported),
+            require_issuer: self.fapi2
+                || meta.is_some_and(|m| m.authorization_response_iss_parameter_supported),
             profile: Arc::new(profile),
             endpoints,
             redirect_uri: self.redirect_uri,
@@ -511,6 +536,7 @@ impl OAuthClientBuilder {
             resources: self.resources,
             authorization_details,
             request_object: self.request_object,
+            fapi2: self.fapi2,
             allow_insecure_http: self.allow_insecure_http,
             static_jwks,
             id_token_algorithms,
@@ -656,7 +682,19 @@ impl OAuthClient {
     }
 
     /// The authorization URL to send the user to, and what to keep until the redirect.
-    pub fn authorization_url(&self, mut opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+    pub fn authorization_url(&self, opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        if self.fapi2 {
+            return Err(crate::fapi::front_channel_refused());
+        }
+        self.front_channel_request(opts)
+    }
+
+    /// The authorization request's URL with every parameter: what
+    /// [`OAuthClient::authorization_url`] returns and PAR sends.
+    fn front_channel_request(&self, mut opts: AuthorizeOptions) -> Result<AuthorizationRequest> {
+        if self.fapi2 {
+            opts = crate::fapi::authorize_options(opts)?;
+        }
         if !opts.extra.iter().any(|(k, _)| k == "resource") {
             opts.extra.extend(
                 self.resources
@@ -716,6 +754,11 @@ impl OAuthClient {
         self.request_object
     }
 
+    /// Whether the FAPI 2.0 preset is on ([`crate::fapi`]).
+    pub fn is_fapi2(&self) -> bool {
+        self.fapi2
+    }
+
     /// OpenID Connect requires `redirect_uri` in an authentication request
     /// (Core §3.1.2.1); without one the provider refuses it, or worse, shows
     /// the user an error page the application never sees. Plain OAuth 2.0
@@ -756,7 +799,7 @@ impl OAuthClient {
             "pushed authorization request",
             "par_url",
         )?;
-        let front = self.authorization_url(opts)?;
+        let front = self.front_channel_request(opts)?;
         let mut params = Params::new();
         for (k, v) in front.url.query_pairs() {
             params.push(k.into_owned(), v.into_owned());

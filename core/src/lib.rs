@@ -62,6 +62,7 @@ pub mod device;
 pub mod discovery;
 pub mod dpop;
 mod error;
+pub mod fapi;
 pub mod grant;
 pub mod http;
 pub mod introspect;

@@ -194,6 +194,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: true or false; default: false.
     RequestObject = 48,
+    /// The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, `iss` checked, no implicit grant.
+    ///
+    /// Type: true or false; default: false.
+    Fapi2 = 49,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -257,4 +261,5 @@ const _: () = {
         oauth2kit_option::AuthorizationDetails as i32 == ClientOption::AuthorizationDetails as i32
     );
     assert!(oauth2kit_option::RequestObject as i32 == ClientOption::RequestObject as i32);
+    assert!(oauth2kit_option::Fapi2 as i32 == ClientOption::Fapi2 as i32);
 };

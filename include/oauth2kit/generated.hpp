@@ -146,6 +146,8 @@ class ConfigSetters {
   Derived& authorization_details(const std::string& v) { return self().set("authorization_details", v); }
   // JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (`private_key_pem`/`private_key_jwk`), audience the issuer.
   Derived& request_object(bool v = true) { return self().set("request_object", v ? "true" : "false"); }
+  // The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, `iss` checked, no implicit grant.
+  Derived& fapi2(bool v = true) { return self().set("fapi2", v ? "true" : "false"); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

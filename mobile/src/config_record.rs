@@ -244,6 +244,11 @@ pub struct ClientConfig {
     /// Default: false.
     #[uniffi(default)]
     pub request_object: bool,
+    /// The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, `iss` checked, no implicit grant.
+    ///
+    /// Default: false.
+    #[uniffi(default)]
+    pub fapi2: bool,
 }
 
 impl ClientConfig {
@@ -403,6 +408,9 @@ impl ClientConfig {
         if self.request_object {
             c.set(ClientOption::RequestObject, Value::Bool(true))?;
         }
+        if self.fapi2 {
+            c.set(ClientOption::Fapi2, Value::Bool(true))?;
+        }
         Ok(c)
     }
 }
@@ -551,6 +559,9 @@ impl fmt::Display for ClientConfig {
         }
         if self.request_object {
             write!(f, ", requestObject=true")?;
+        }
+        if self.fapi2 {
+            write!(f, ", fapi2=true")?;
         }
         f.write_str(")")
     }

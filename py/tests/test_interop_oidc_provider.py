@@ -125,3 +125,20 @@ async def test_openid_code_flow_async_and_a_nonce_that_does_not_match(issuer: st
     changed = oauth2kit.AuthorizationRequest.from_json(text)
     with pytest.raises(oauth2kit.InvalidResponseError, match="nonce"):
         await client.fetch_token(_sign_in(req.url, "erin"), request=changed)
+
+
+def test_fapi2_preset_par_private_key_jwt_and_a_dpop_bound_token(issuer: str) -> None:
+    """fapi2=True against oidc-provider (DPoP on by default there): PAR,
+    private_key_jwt, PKCE S256, iss, and a DPoP-bound token; a shared secret
+    and the plain front channel are refused."""
+    pem = (keys_dir() / "rsa-client.pem").read_text()
+    client = oauth2kit.Client.discover(issuer, "rsa-client", private_key_pem=pem, fapi2=True,
+                                       redirect_uri="http://127.0.0.1/callback", scope="openid")
+    with pytest.raises(oauth2kit.ConfigurationError, match="by PAR"):
+        client.create_authorization_url()
+    req = client.pushed_authorization_url()
+    assert "request_uri=" in req.url
+    token = client.fetch_token(_sign_in(req.url, "frank"), request=req)
+    assert token.token_type == "DPoP" and token.dpop_jkt
+    with pytest.raises(oauth2kit.ConfigurationError, match="private_key_jwt"):
+        oauth2kit.Client.discover(issuer, BASIC_ID, BASIC_SECRET, fapi2=True)

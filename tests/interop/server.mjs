@@ -95,6 +95,8 @@ function configuration() {
       introspection: { enabled: true },
       revocation: { enabled: true },
       deviceFlow: { enabled: true },
+      // DPoP (RFC 9449, `dPoP`) is on by default in oidc-provider 9: proofs are
+      // checked when a client sends them and tokens are then bound.
       // Resource indicators (RFC 8707): `resource=urn:oauth2kit:api` yields a
       // JWT access token (client credentials); without it tokens are opaque.
       resourceIndicators: {

@@ -112,6 +112,8 @@ class ClientOptions(TypedDict, total=False):
     """Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none."""
     request_object: bool
     """JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false."""
+    fapi2: bool
+    """The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -162,6 +164,7 @@ OPTION_NAMES = (
     "dpop_jkt",
     "authorization_details",
     "request_object",
+    "fapi2",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -212,6 +215,7 @@ dpop_algorithm (str): The DPoP proof algorithm: of a generated key (``ES256`` or
 dpop_jkt (bool): Whether authorization requests (and PAR) carry ``dpop_jkt``, binding the code to the DPoP key. Default: true when DPoP is on.
 authorization_details (str): Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none.
 request_object (bool): JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false.
+fapi2 (bool): The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false.
 """
 
 
