@@ -89,7 +89,7 @@ class ClientOptions(TypedDict, total=False):
     jwks_json: str
     """The provider's signing keys as a JWKS document, used instead of fetching (never refetched). Default: none."""
     id_token_signed_response_alg: str
-    """The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256."""
+    """The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``ES512``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256."""
     clock_skew: float
     """Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60."""
     max_age: float
