@@ -367,7 +367,7 @@ typedef enum {
    */
   OAUTH2KIT_OPTION_JWKS_JSON = 36,
   /**
-   * The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+   * The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `ES512`, `EdDSA`…; never `none` or HMAC).
    *
    * Type: text; default: the metadata's, else RS256.
    */

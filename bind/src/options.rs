@@ -188,7 +188,7 @@ client_options! {
     /// fetching (never refetched).
     JwksJson = 36, "jwks_json", Text, "none";
     /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`,
-    /// `ES256`, `EdDSA`…; never `none` or HMAC).
+    /// `ES256`, `ES512`, `EdDSA`…; never `none` or HMAC).
     IdTokenSignedResponseAlg = 37, "id_token_signed_response_alg", Text, "the metadata's, else RS256";
     /// Tolerance between this machine's clock and the provider's for ID token
     /// times, in seconds.

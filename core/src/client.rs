@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use jsonwebtoken::Algorithm;
 use serde_json::{Map, Value};
 
 use crate::authorize::{
@@ -22,6 +21,7 @@ use crate::grant::Grant;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::introspect::{self, Introspection};
 use crate::keys::SigningKey;
+use crate::oidc::alg::JwsAlg;
 use crate::oidc::id_token::{self, IdTokenExpectations, Verifier};
 use crate::oidc::jwks::{self, Jwks};
 use crate::oidc::userinfo;
@@ -91,7 +91,7 @@ pub struct OAuthClient {
     #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     static_jwks: Option<Arc<Jwks>>,
     /// The algorithms ID tokens and signed UserInfo may use.
-    id_token_algorithms: Vec<Algorithm>,
+    id_token_algorithms: Vec<JwsAlg>,
     /// Tolerance for `exp`, `iat`, `nbf`, `auth_time`.
     clock_skew: Duration,
     /// `max_age` sent with every authorization request (seconds).
@@ -583,22 +583,18 @@ impl OAuthClientBuilder {
 fn id_token_algorithms(
     configured: Option<&str>,
     advertised: Option<&[String]>,
-) -> Result<Vec<Algorithm>> {
-    let usable = |name: &str| -> Option<Algorithm> {
-        name.parse::<Algorithm>()
-            .ok()
-            .filter(|a| !matches!(a, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512))
-    };
+) -> Result<Vec<JwsAlg>> {
+    let usable = |name: &str| JwsAlg::from_name(name).filter(|a| !a.is_hmac());
     if let Some(name) = configured {
         return usable(name).map(|a| vec![a]).ok_or_else(|| {
             Error::config(format!(
-                "id_token_signed_response_alg {name:?} is not supported (RS256/384/512, PS256/384/512, ES256/384, EdDSA)"
+                "id_token_signed_response_alg {name:?} is not supported (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)"
             ))
         });
     }
     match advertised {
         Some(list) if !list.is_empty() => Ok(list.iter().filter_map(|n| usable(n)).collect()),
-        _ => Ok(vec![Algorithm::RS256]),
+        _ => Ok(vec![JwsAlg::Jwt(jsonwebtoken::Algorithm::RS256)]),
     }
 }
 

@@ -262,6 +262,70 @@ async fn userinfo_signed_and_substituted() {
     }
 }
 
+/// ES512 (P-521) end to end: the devserver signs ID tokens and UserInfo with
+/// its P-521 key, a client configured for ES512 validates both (`at_hash`
+/// from SHA-512), and one configured for RS256 refuses the token by `alg`.
+#[tokio::test]
+async fn es512_id_tokens_and_signed_userinfo_over_http() {
+    use base64::Engine;
+    let srv = server();
+    srv.set_id_token_alg(oauth2kit_devserver::IdTokenAlg::Es512);
+    let probe = client(&srv, clients::BASIC_CLIENT_ID);
+    let meta = Client::discover(probe.transport().as_ref(), &srv.url())
+        .await
+        .unwrap();
+    assert!(
+        meta.id_token_signing_alg_values_supported
+            .contains(&"ES512".to_string())
+    );
+    let with_alg = |alg: &str| {
+        let oauth = OAuthClient::builder(clients::BASIC_CLIENT_ID)
+            .client_secret(clients::BASIC_CLIENT_SECRET)
+            .metadata(meta.clone())
+            .redirect_uri("http://127.0.0.1:9/callback")
+            .scope("openid read")
+            .id_token_signed_response_alg(alg)
+            .build()
+            .unwrap();
+        Client::new(oauth).unwrap()
+    };
+    let c = with_alg("ES512");
+    let tokens = sign_in(&c).await.unwrap();
+    let id_token = tokens.id_token.as_ref().unwrap().expose().to_string();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(id_token.split('.').next().unwrap())
+        .unwrap();
+    let header: serde_json::Value = serde_json::from_slice(&header).unwrap();
+    assert_eq!(header["alg"], "ES512");
+    assert_eq!(header["kid"], oauth2kit_devserver::keys::SERVER_ES512_KID);
+    let claims = tokens.id_token_claims().expect("validated claims");
+    assert_eq!(claims["iss"], srv.url());
+    assert_eq!(claims["aud"], clients::BASIC_CLIENT_ID);
+    assert!(claims.contains_key("at_hash") && claims.contains_key("c_hash"));
+    let sub = claims["sub"].as_str().unwrap().to_string();
+
+    srv.set_userinfo(true, json!({"name": "Alice A."}));
+    let info = c.userinfo(&tokens).await.unwrap();
+    assert_eq!(info["name"], "Alice A.");
+    assert_eq!(info["sub"], sub.as_str());
+    assert_eq!(info["aud"], clients::BASIC_CLIENT_ID, "the signed answer");
+
+    let refreshed = c.refresh_token_set(&tokens, None).await.unwrap();
+    assert_eq!(refreshed.id_token_claims().unwrap()["sub"], sub.as_str());
+
+    // a client that expects RS256 refuses the ES512 token and the ES512 UserInfo
+    let rs = with_alg("RS256");
+    assert_eq!(check_of(sign_in(&rs).await), "alg");
+    match rs.userinfo(&tokens).await {
+        Err(Error::InvalidUserInfo { check, .. }) => assert_eq!(check, "alg"),
+        other => panic!("{other:?}"),
+    }
+    // and back to RS256: the ES512 client refuses it the same way
+    srv.set_id_token_alg(oauth2kit_devserver::IdTokenAlg::Rs256);
+    assert_eq!(check_of(sign_in(&c).await), "alg");
+    assert!(sign_in(&rs).await.unwrap().id_token_claims().is_some());
+}
+
 #[test]
 fn the_blocking_client_validates_too() {
     let srv = server();

@@ -481,3 +481,242 @@ fn claims_survive_a_store_round_trip_and_stay_out_of_debug() {
             .contains("id_token_claims")
     );
 }
+
+/// A fixed P-521 test key (a 66-byte scalar below the group order).
+fn p521_key() -> p521::ecdsa::SigningKey {
+    let mut d = [0x5a_u8; 66];
+    d[0] = 0x01;
+    p521::ecdsa::SigningKey::from_slice(&d).unwrap()
+}
+
+/// The public JWK of a P-521 key.
+fn p521_jwk(key: &p521::ecdsa::SigningKey, kid: &str) -> Value {
+    let point = p521::ecdsa::VerifyingKey::from(key).to_encoded_point(false);
+    json!({
+        "kty": "EC", "crv": "P-521", "use": "sig", "alg": "ES512", "kid": kid,
+        "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()),
+        "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
+    })
+}
+
+/// A compact JWS signed with ES512 (RFC 7518 §3.4: R || S over `header.payload`).
+fn es512(key: &p521::ecdsa::SigningKey, kid: Option<&str>, claims: &Map<String, Value>) -> String {
+    use p521::ecdsa::signature::Signer;
+    let mut header = json!({"alg": "ES512", "typ": "JWT"});
+    if let Some(kid) = kid {
+        header["kid"] = json!(kid);
+    }
+    let input = format!("{}.{}", b64(&header), b64(&Value::Object(claims.clone())));
+    let sig: p521::ecdsa::Signature = key.sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes()))
+}
+
+/// The test keys plus a P-521 key (`p521`), and a P-256 key labelled P-521.
+fn jwks_with_p521() -> String {
+    let mut set: Value = serde_json::from_str(&jwks_json()).unwrap();
+    let mut fake: Value = serde_json::from_str(keys::EC_CLIENT_JWK).unwrap();
+    fake["crv"] = json!("P-521");
+    fake["alg"] = json!("ES512");
+    fake["kid"] = json!("p256-as-p521");
+    let keys = set["keys"].as_array_mut().unwrap();
+    keys.push(p521_jwk(&p521_key(), "p521"));
+    keys.push(fake);
+    set.to_string()
+}
+
+fn es512_client(alg: &str) -> OAuthClient {
+    OAuthClient::builder(CLIENT)
+        .issuer(ISS)
+        .id_token_signed_response_alg(alg)
+        .jwks_json(jwks_with_p521())
+        .build()
+        .unwrap()
+}
+
+fn validate_with(
+    c: &OAuthClient,
+    token: &str,
+    expected: &IdTokenExpectations,
+) -> oauth2kit::Result<Map<String, Value>> {
+    let keys = Jwks::from_json(&jwks_with_p521()).unwrap();
+    c.validate_id_token(token, &keys, expected, SystemTime::now())
+}
+
+#[test]
+fn es512_id_tokens_validate_with_a_p521_key() {
+    let c = es512_client("ES512");
+    let key = p521_key();
+    let out = validate_with(&c, &es512(&key, Some("p521"), &claims()), &nonce()).unwrap();
+    assert_eq!(out["sub"], "alice");
+    // without a kid, the key is found by type, curve and algorithm
+    assert!(validate_with(&c, &es512(&key, None, &claims()), &nonce()).is_ok());
+    // the P-256 key labelled P-521 is not a usable key: 4 test keys + the P-521 one
+    assert_eq!(Jwks::from_json(&jwks_with_p521()).unwrap().len(), 5);
+    // at_hash and c_hash are the left half of SHA-512 for ES512
+    let half512 = |v: &str| URL_SAFE_NO_PAD.encode(&sha2::Sha512::digest(v.as_bytes())[..32]);
+    let half256 = |v: &str| URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(v.as_bytes())[..16]);
+    let mut e = nonce();
+    e.access_token = Some(Secret::new("AT-1"));
+    e.code = Some(Secret::new("CODE-1"));
+    let good = with(|c| {
+        c.insert("at_hash".into(), json!(half512("AT-1")));
+        c.insert("c_hash".into(), json!(half512("CODE-1")));
+    });
+    assert!(validate_with(&c, &es512(&key, Some("p521"), &good), &e).is_ok());
+    let mut bad = good.clone();
+    bad.insert("at_hash".into(), json!(half256("AT-1")));
+    assert_check(
+        validate_with(&c, &es512(&key, Some("p521"), &bad), &e),
+        "at_hash",
+    );
+    // ES512 from discovery's list works as well as configured
+    let from_metadata = client_with(&["RS256", "ES512"]);
+    let keys = Jwks::from_json(&jwks_with_p521()).unwrap();
+    assert!(
+        from_metadata
+            .validate_id_token(
+                &es512(&key, Some("p521"), &claims()),
+                &keys,
+                &nonce(),
+                SystemTime::now()
+            )
+            .is_ok()
+    );
+    // a JWS name is case-sensitive
+    assert!(matches!(
+        OAuthClient::builder(CLIENT)
+            .issuer(ISS)
+            .id_token_signed_response_alg("es512")
+            .build(),
+        Err(Error::Config(_))
+    ));
+}
+
+#[test]
+fn es512_forged_misfit_or_unconfigured_tokens_are_refused() {
+    let c = es512_client("ES512");
+    let key = p521_key();
+    let token = es512(&key, Some("p521"), &claims());
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+    assert_eq!(sig.len(), 132);
+    let with_sig = |bytes: &[u8]| format!("{input}.{}", URL_SAFE_NO_PAD.encode(bytes));
+
+    // one bit flipped, in R and in S
+    for at in [10, 100] {
+        let mut flipped = sig.clone();
+        flipped[at] ^= 0x01;
+        assert_check(
+            validate_with(&c, &with_sig(&flipped), &nonce()),
+            "signature",
+        );
+    }
+    // a payload changed under a valid signature
+    let (header, _) = input.split_once('.').unwrap();
+    let forged = format!(
+        "{header}.{}.{}",
+        b64(&Value::Object(with(|c| drop(
+            c.insert("sub".into(), json!("mallory"))
+        )))),
+        URL_SAFE_NO_PAD.encode(&sig)
+    );
+    assert_check(validate_with(&c, &forged, &nonce()), "signature");
+    // wrong lengths: one byte short, one byte more, a DER-style 64 bytes, empty
+    for bad in [
+        &sig[..131],
+        &[sig.as_slice(), &[0]].concat()[..],
+        &sig[..64],
+        &[],
+    ] {
+        assert_check(validate_with(&c, &with_sig(bad), &nonce()), "signature");
+    }
+    assert_check(
+        validate_with(&c, &format!("{input}.not*base64"), &nonce()),
+        "signature",
+    );
+    // R = 0 is not a signature
+    let mut zero_r = sig.clone();
+    zero_r[..66].fill(0);
+    assert_check(validate_with(&c, &with_sig(&zero_r), &nonce()), "signature");
+    // another P-521 key under the same kid
+    let mut other = [0x33_u8; 66];
+    other[0] = 0x00;
+    let other = p521::ecdsa::SigningKey::from_slice(&other).unwrap();
+    assert_check(
+        validate_with(&c, &es512(&other, Some("p521"), &claims()), &nonce()),
+        "signature",
+    );
+    // a P-256 key labelled P-521 never verifies: it is not in the set
+    assert_check(
+        validate_with(&c, &es512(&key, Some("p256-as-p521"), &claims()), &nonce()),
+        "kid",
+    );
+    // a P-521 key is no ES256 key, and an ES256 key no ES512 key
+    let ec = SigningKey::from_pem(keys::EC_CLIENT_PRIVATE_PEM)
+        .unwrap()
+        .with_kid("p521");
+    let both = es512_client("ES512");
+    assert_check(validate_with(&both, &sign(&ec, &claims()), &nonce()), "alg");
+    let es256 = OAuthClient::builder(CLIENT)
+        .issuer(ISS)
+        .metadata(ServerMetadata {
+            issuer: ISS.into(),
+            id_token_signing_alg_values_supported: vec!["ES256".into(), "ES512".into()],
+            ..Default::default()
+        })
+        .build()
+        .unwrap();
+    assert_check(
+        validate_with(&es256, &sign(&ec, &claims()), &nonce()),
+        "kid",
+    );
+    assert_check(
+        validate_with(&es256, &es512(&key, Some("ec-client"), &claims()), &nonce()),
+        "kid",
+    );
+    // an ES512 token to a client configured for RS256
+    let rs = es512_client("RS256");
+    assert_check(validate_with(&rs, &token, &nonce()), "alg");
+    // the default (RS256 when nothing says otherwise) refuses it too
+    let default = OAuthClient::builder(CLIENT).issuer(ISS).build().unwrap();
+    assert_check(validate_with(&default, &token, &nonce()), "alg");
+}
+
+#[test]
+fn es512_signed_userinfo() {
+    let c = es512_client("ES512");
+    let keys = Jwks::from_json(&jwks_with_p521()).unwrap();
+    let now = SystemTime::now();
+    let answer = |jwt: String| {
+        HttpResponse::new(
+            200,
+            vec![("content-type".into(), "application/jwt".into())],
+            jwt,
+        )
+    };
+    let claims = json!({"iss": ISS, "aud": CLIENT, "sub": "alice", "name": "Alice"});
+    let claims = claims.as_object().unwrap();
+    let jwt = es512(&p521_key(), Some("p521"), claims);
+    let out = c
+        .parse_userinfo(&answer(jwt.clone()), Some(&keys), Some("alice"), now)
+        .unwrap();
+    assert_eq!(out["name"], "Alice");
+    let check = |r: oauth2kit::Result<Map<String, Value>>| match r {
+        Err(Error::InvalidUserInfo { check, .. }) => check,
+        other => panic!("{other:?}"),
+    };
+    let mut tampered = jwt.into_bytes();
+    let last = tampered.len() - 3;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    assert_eq!(
+        check(c.parse_userinfo(&answer(tampered), Some(&keys), None, now)),
+        "signature"
+    );
+    let rs = es512_client("RS256");
+    let jwt = es512(&p521_key(), Some("p521"), claims);
+    assert_eq!(
+        check(rs.parse_userinfo(&answer(jwt), Some(&keys), None, now)),
+        "alg"
+    );
+}

@@ -14,6 +14,7 @@ use crate::app::{AppState, lock};
 use crate::grants::polling::PollBook;
 use crate::http::json_body::{self, bad_request, ok};
 use crate::monitor::{ENDPOINTS, Fault};
+use crate::tokens::signer::IdTokenAlg;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -148,21 +149,31 @@ struct NextAnswer {
     target: Option<String>,
 }
 
-/// `{"claims": {...}, "kid": "..."}`: claims merged into every ID token from now on
-/// (`null` removes one), and a `kid` for their headers; `{}` restores the defaults.
+/// `{"claims": {...}, "kid": "...", "alg": "ES512"}`: claims merged into every ID
+/// token from now on (`null` removes one), a `kid` for their headers, and the
+/// algorithm of ID tokens and signed userinfo (`RS256` or `ES512`); `{}` restores
+/// the defaults (RS256 among them).
 #[derive(Debug, Deserialize)]
 struct IdTokenKnobs {
     #[serde(default)]
     claims: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     kid: Option<String>,
+    #[serde(default)]
+    alg: Option<String>,
 }
 
 async fn id_token(State(app): State<AppState>, bytes: Bytes) -> Response {
     let body: IdTokenKnobs = body!(bytes);
+    let alg = match body.alg.as_deref().map(IdTokenAlg::from_name) {
+        None => IdTokenAlg::default(),
+        Some(Some(alg)) => alg,
+        Some(None) => return bad_request("alg must be RS256 or ES512"),
+    };
     let mut settings = lock(&app.settings);
     settings.id_token_claims = body.claims;
     settings.id_token_kid = body.kid;
+    settings.id_token_alg = alg;
     ok()
 }
 

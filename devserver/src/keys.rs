@@ -34,6 +34,14 @@ pub const SERVER_KID: &str = "devserver-rs256";
 /// The server's private key. Crate-private: tests should not mint server tokens.
 pub(crate) const SERVER_PRIVATE_PEM: &str = include_str!("../keys/server-rs256.pem");
 
+/// The server's ES512 (P-521) public key as a JWK, always listed at `GET /jwks`; ID
+/// tokens and signed userinfo are signed with it once a test asks for ES512.
+pub const SERVER_ES512_JWK: &str = include_str!("../keys/server-es512.jwk.json");
+/// The `kid` of [`SERVER_ES512_JWK`].
+pub const SERVER_ES512_KID: &str = "devserver-es512";
+/// The P-521 private key (PKCS#8 PEM). Crate-private, like the RS256 one.
+pub(crate) const SERVER_ES512_PRIVATE_PEM: &str = include_str!("../keys/server-es512.pem");
+
 #[cfg(test)]
 mod tests {
     use jsonwebtoken::jwk::Jwk;
@@ -67,5 +75,22 @@ mod tests {
             let verified = jsonwebtoken::decode::<Value>(&token, &decoding, &Validation::new(alg));
             assert!(verified.is_ok(), "{alg:?}: {verified:?}");
         }
+    }
+
+    /// The committed P-521 JWK is the public half of the committed private key.
+    #[test]
+    fn es512_jwk_matches_its_private_key() {
+        use base64::Engine;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use p521::pkcs8::DecodePrivateKey;
+        let secret = p521::SecretKey::from_pkcs8_pem(SERVER_ES512_PRIVATE_PEM).expect("P-521 key");
+        let point = p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes())
+            .expect("signing key")
+            .verifying_key()
+            .to_encoded_point(false);
+        let jwk: Value = serde_json::from_str(SERVER_ES512_JWK).expect("JWK");
+        assert_eq!(jwk["kid"], SERVER_ES512_KID);
+        assert_eq!(jwk["x"], URL_SAFE_NO_PAD.encode(point.x().expect("x")));
+        assert_eq!(jwk["y"], URL_SAFE_NO_PAD.encode(point.y().expect("y")));
     }
 }

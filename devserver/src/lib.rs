@@ -36,4 +36,4 @@ mod tokens;
 pub use monitor::{ENDPOINTS, Fault};
 pub use server::DevServer;
 pub use tls::ThrowawayTls;
-pub use tokens::signer::ROTATED_KID;
+pub use tokens::signer::{IdTokenAlg, ROTATED_KID};

@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 
 use crate::app::{self, AppState, lock};
 use crate::monitor::Fault;
+use crate::tokens::signer::IdTokenAlg;
 use crate::tls::{ThrowawayTls, TlsListener};
 
 /// A running devserver. Dropping it stops the server and joins its thread.
@@ -231,6 +232,14 @@ impl DevServer {
         let mut settings = lock(&self.app.settings);
         settings.id_token_claims = claims.as_object().cloned().unwrap_or_default();
         settings.id_token_kid = kid.map(str::to_owned);
+    }
+
+    /// The algorithm of ID tokens and signed userinfo from now on: [`IdTokenAlg::Es512`]
+    /// signs them with the P-521 key [`crate::keys::SERVER_ES512_KID`] (always listed
+    /// at `/jwks`), with `at_hash`/`c_hash` from SHA-512; [`IdTokenAlg::Rs256`] (the
+    /// default) goes back. The claim and `kid` knobs apply either way.
+    pub fn set_id_token_alg(&self, alg: IdTokenAlg) {
+        lock(&self.app.settings).id_token_alg = alg;
     }
 
     /// Rotates the ID token signing key: from now on ID tokens (and signed userinfo)

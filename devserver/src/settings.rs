@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::tokens::signer::IdTokenAlg;
+
 /// Default lifetime of access tokens, in seconds.
 pub(crate) const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
 
@@ -18,6 +20,8 @@ pub(crate) struct Settings {
     pub(crate) id_token_claims: Map<String, Value>,
     /// A `kid` put in ID token headers instead of the signing key's own.
     pub(crate) id_token_kid: Option<String>,
+    /// What ID tokens and signed userinfo are signed with (RS256 unless a test asks).
+    pub(crate) id_token_alg: IdTokenAlg,
     /// `/userinfo` answers with a signed JWT (`application/jwt`) instead of JSON.
     pub(crate) userinfo_signed: bool,
     /// Claims merged into `/userinfo` answers (e.g. another `sub`).
@@ -38,6 +42,7 @@ impl Default for Settings {
             callback_uris: HashMap::new(),
             id_token_claims: Map::new(),
             id_token_kid: None,
+            id_token_alg: IdTokenAlg::Rs256,
             userinfo_signed: false,
             userinfo_claims: Map::new(),
             dpop_token_nonce: None,

@@ -146,7 +146,7 @@ pub enum oauth2kit_option {
     ///
     /// Type: text; default: none.
     JwksJson = 36,
-    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `ES512`, `EdDSA`…; never `none` or HMAC).
     ///
     /// Type: text; default: the metadata's, else RS256.
     IdTokenSignedResponseAlg = 37,

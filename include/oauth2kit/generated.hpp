@@ -116,7 +116,7 @@ class ConfigSetters {
   Derived& jwks_uri(const std::string& v) { return self().set("jwks_uri", v); }
   // The provider's signing keys as a JWKS document, used instead of fetching (never refetched).
   Derived& jwks_json(const std::string& v) { return self().set("jwks_json", v); }
-  // The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+  // The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `ES512`, `EdDSA`…; never `none` or HMAC).
   Derived& id_token_signed_response_alg(const std::string& v) { return self().set("id_token_signed_response_alg", v); }
   // Tolerance between this machine's clock and the provider's for ID token times, in seconds.
   template <class Rep, class Period>

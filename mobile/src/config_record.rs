@@ -184,7 +184,7 @@ pub struct ClientConfig {
     /// Default: none.
     #[uniffi(default)]
     pub jwks_json: Option<String>,
-    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `EdDSA`…; never `none` or HMAC).
+    /// The one algorithm the provider signs ID tokens with (`RS256`, `PS256`, `ES256`, `ES512`, `EdDSA`…; never `none` or HMAC).
     ///
     /// Default: the metadata's, else RS256.
     #[uniffi(default)]

@@ -80,6 +80,15 @@ class DevServer:
         """Claims the devserver puts into (or over) the ID tokens it issues from now on."""
         self._call("/control/id-token", {"claims": claims})
 
+    def id_token_alg(self, alg: str) -> None:
+        """ID tokens and signed userinfo signed with ``alg`` (``RS256`` or ``ES512``, the
+        P-521 key always in /jwks); the claim and kid knobs go back to their defaults."""
+        self._call("/control/id-token", {"alg": alg})
+
+    def userinfo(self, signed: bool, claims: Optional[Dict[str, Any]] = None) -> None:
+        """/userinfo answers with a signed JWT when ``signed``, ``claims`` merged in."""
+        self._call("/control/userinfo", {"signed": signed, "claims": claims or {}})
+
     def dpop(self, **knobs: Any) -> None:
         """DPoP knobs (``token_nonce``, ``resource_nonce``, ``token_type``); none restores the defaults."""
         self._call("/control/dpop", knobs)

@@ -5,6 +5,7 @@ id_token_signed_response_alg, clock_skew, max_age)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.parse
 import urllib.request
@@ -62,6 +63,34 @@ def test_keys_that_did_not_sign_it_fail_the_exchange_naming_the_check(dev: DevSe
                          **std_options(dev.url))
     with pytest.raises(oauth2kit.ConfigurationError, match="clock_skew"):
         oauth2kit.Client(BASIC_ID, BASIC_SECRET, clock_skew=-1, **std_options(dev.url))
+
+
+def test_es512_id_token_and_signed_userinfo(dev: DevServer) -> None:
+    """ES512 (P-521) through the binding layer's option: the devserver signs the ID
+    token and UserInfo with its P-521 key; a client expecting RS256 refuses them."""
+    dev.id_token_alg("ES512")
+    dev.userinfo(True, {"name": "Alice"})
+    try:
+        c = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url,
+                             userinfo_url=f"{dev.url}/userinfo", id_token_signed_response_alg="ES512",
+                             **std_options(dev.url))
+        token = sign_in(c)
+        assert token.id_token is not None
+        header = json.loads(base64.urlsafe_b64decode(token.id_token.split(".")[0] + "=="))
+        assert (header["alg"], header["kid"]) == ("ES512", "devserver-es512")
+        claims = token.id_token_claims
+        assert claims is not None and claims["aud"] == BASIC_ID and claims["iss"] == dev.url
+        assert "at_hash" in claims and "c_hash" in claims
+        info = c.userinfo(token)
+        assert (info["sub"], info["name"], info["aud"]) == (claims["sub"], "Alice", BASIC_ID)
+        rs = oauth2kit.Client(BASIC_ID, BASIC_SECRET, jwks_uri=f"{dev.url}/jwks", issuer=dev.url,
+                              id_token_signed_response_alg="RS256", **std_options(dev.url))
+        with pytest.raises(oauth2kit.InvalidResponseError, match="alg") as e:
+            sign_in(rs)
+        assert e.value.code == 4
+    finally:
+        dev.id_token_alg("RS256")
+        dev.userinfo(False)
 
 
 def test_rp_initiated_logout_url(dev: DevServer) -> None:

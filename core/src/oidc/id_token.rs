@@ -5,19 +5,20 @@
 //! fails, which is named in the error ([`crate::Error::InvalidIdToken`]):
 //! `format`, `alg`, `kid`, `signature`, `iss`, `aud`, `azp`, `sub`, `exp`,
 //! `iat`, `nbf`, `nonce`, `auth_time`, `at_hash`, `c_hash`, `refresh`.
-//! The signature is verified by `jsonwebtoken`; every claim is checked here,
-//! with the clock skew applied through the non-panicking helpers of
-//! `crate::time`.
+//! The signature is verified by `jsonwebtoken`, or by `p521` for ES512 (which
+//! `jsonwebtoken` lacks); every claim is checked here, with the clock skew
+//! applied through the non-panicking helpers of `crate::time`.
 
 use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, Validation};
+use jsonwebtoken::Validation;
 use serde_json::{Map, Value};
 use sha2::Digest;
 
-use super::jwks::{Jwks, alg_name};
+use super::alg::JwsAlg;
+use super::jwks::{Jwks, PublicKey, VerifyingKey};
 use crate::secret::Secret;
 use crate::time;
 
@@ -84,7 +85,7 @@ fn fail<T>(check: &'static str, reason: impl Into<String>) -> Result<T, Failure>
 pub(crate) struct Verifier<'a> {
     pub(crate) issuer: &'a str,
     pub(crate) client_id: &'a str,
-    pub(crate) algorithms: &'a [Algorithm],
+    pub(crate) algorithms: &'a [JwsAlg],
     pub(crate) skew: Duration,
 }
 
@@ -95,8 +96,8 @@ pub(crate) struct Verifier<'a> {
 pub(crate) fn verify_signature(
     token: &str,
     keys: &Jwks,
-    allowed: &[Algorithm],
-) -> Result<(Algorithm, Map<String, Value>), Failure> {
+    allowed: &[JwsAlg],
+) -> Result<(JwsAlg, Map<String, Value>), Failure> {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return fail(
@@ -120,15 +121,14 @@ pub(crate) fn verify_signature(
     if alg_text.eq_ignore_ascii_case("none") || alg_text.is_empty() {
         return fail("alg", "unsigned tokens (alg `none`) are never accepted");
     }
-    let alg: Algorithm = match alg_text.parse() {
-        Ok(a) => a,
-        Err(_) => return fail("alg", format!("unsupported algorithm {alg_text:?}")),
+    let Some(alg) = JwsAlg::from_name(alg_text) else {
+        return fail("alg", format!("unsupported algorithm {alg_text:?}"));
     };
-    if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
+    if alg.is_hmac() {
         return fail("alg", format!("{alg_text} (HMAC) tokens are not accepted"));
     }
     if !allowed.contains(&alg) {
-        let names: Vec<&str> = allowed.iter().map(|a| alg_name(*a)).collect();
+        let names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
         return fail(
             "alg",
             format!(
@@ -148,6 +148,27 @@ pub(crate) fn verify_signature(
             },
         );
     }
+    let verified = match alg {
+        JwsAlg::Jwt(jwt_alg) => verify_with_jsonwebtoken(token, jwt_alg, &candidates),
+        JwsAlg::Es512 => verify_es512(&parts, &candidates)?,
+    };
+    match verified {
+        Some(Value::Object(claims)) => Ok((alg, claims)),
+        Some(_) => fail("format", "the claims are not a JSON object"),
+        None => fail(
+            "signature",
+            format!("the {alg_text} signature does not verify with the provider's key"),
+        ),
+    }
+}
+
+/// The claims of `token` if one of `keys` verifies it with `alg` (every
+/// algorithm but ES512), `None` otherwise.
+fn verify_with_jsonwebtoken(
+    token: &str,
+    alg: jsonwebtoken::Algorithm,
+    keys: &[&PublicKey],
+) -> Option<Value> {
     crate::keys::ensure_crypto_provider();
     let mut validation = Validation::new(alg);
     validation.required_spec_claims.clear();
@@ -155,18 +176,56 @@ pub(crate) fn verify_signature(
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.leeway = 0;
-    for key in candidates {
-        if let Ok(data) = jsonwebtoken::decode::<Value>(token, key.decoding_key(), &validation) {
-            return match data.claims {
-                Value::Object(claims) => Ok((alg, claims)),
-                _ => fail("format", "the claims are not a JSON object"),
-            };
-        }
+    keys.iter().find_map(|key| match key.verifying_key() {
+        VerifyingKey::Jwt(k) => jsonwebtoken::decode::<Value>(token, k, &validation)
+            .ok()
+            .map(|data| data.claims),
+        VerifyingKey::P521(_) => None,
+    })
+}
+
+/// ES512 (RFC 7518 §3.4): the signature is R || S, 66 bytes each, an ECDSA
+/// P-521 signature over the ASCII of `header.payload` hashed with SHA-512.
+/// The claims (still to be read) if one of `keys` verifies it, `None`
+/// otherwise; a signature of the wrong size or not base64url is refused as
+/// `signature`, a payload that is not base64url JSON as `format`.
+fn verify_es512(parts: &[&str], keys: &[&PublicKey]) -> Result<Option<Value>, Failure> {
+    use p521::ecdsa::signature::Verifier as _;
+    const SIGNATURE_LEN: usize = 132;
+    let Ok(raw) = URL_SAFE_NO_PAD.decode(parts[2]) else {
+        return fail("signature", "the ES512 signature is not base64url");
+    };
+    if raw.len() != SIGNATURE_LEN {
+        return fail(
+            "signature",
+            format!(
+                "an ES512 signature is {SIGNATURE_LEN} bytes (R || S), this one {}",
+                raw.len()
+            ),
+        );
     }
-    fail(
-        "signature",
-        format!("the {alg_text} signature does not verify with the provider's key"),
-    )
+    let Ok(signature) = p521::ecdsa::Signature::from_slice(&raw) else {
+        return fail(
+            "signature",
+            "the ES512 signature is not a valid (R, S) pair",
+        );
+    };
+    let signing_input = format!("{}.{}", parts[0], parts[1]);
+    let verified = keys.iter().any(|key| match key.verifying_key() {
+        VerifyingKey::P521(k) => k.verify(signing_input.as_bytes(), &signature).is_ok(),
+        VerifyingKey::Jwt(_) => false,
+    });
+    if !verified {
+        return Ok(None);
+    }
+    URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .map_or_else(
+            || fail("format", "the claims are not base64url JSON"),
+            |claims| Ok(Some(claims)),
+        )
 }
 
 /// The `iss` and `aud` (+ `azp`) checks shared by ID tokens and signed UserInfo.
@@ -225,14 +284,10 @@ fn instant(claims: &Map<String, Value>, name: &'static str) -> Result<Option<Sys
 
 /// The left half of the hash of `value` that `at_hash`/`c_hash` carry
 /// (§3.1.3.6): the hash of the signing algorithm (SHA-512 for Ed25519).
-pub(crate) fn half_hash(alg: Algorithm, value: &str) -> String {
-    let digest: Vec<u8> = match alg {
-        Algorithm::HS384 | Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 => {
-            sha2::Sha384::digest(value.as_bytes()).to_vec()
-        }
-        Algorithm::HS512 | Algorithm::RS512 | Algorithm::PS512 | Algorithm::EdDSA => {
-            sha2::Sha512::digest(value.as_bytes()).to_vec()
-        }
+pub(crate) fn half_hash(alg: JwsAlg, value: &str) -> String {
+    let digest: Vec<u8> = match alg.hash_bits() {
+        384 => sha2::Sha384::digest(value.as_bytes()).to_vec(),
+        512 => sha2::Sha512::digest(value.as_bytes()).to_vec(),
         _ => sha2::Sha256::digest(value.as_bytes()).to_vec(),
     };
     URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
@@ -241,7 +296,7 @@ pub(crate) fn half_hash(alg: Algorithm, value: &str) -> String {
 fn check_hash(
     claims: &Map<String, Value>,
     name: &'static str,
-    alg: Algorithm,
+    alg: JwsAlg,
     value: Option<&Secret>,
 ) -> Result<(), Failure> {
     match (claims.get(name), value) {
@@ -257,7 +312,7 @@ fn check_hash(
 /// Every claim check of an ID token whose signature verified (§3.1.3.7, §12.2).
 pub(crate) fn check_id_token_claims(
     claims: &Map<String, Value>,
-    alg: Algorithm,
+    alg: JwsAlg,
     v: &Verifier<'_>,
     expected: &IdTokenExpectations,
     now: SystemTime,

@@ -7,8 +7,12 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
+
+use super::alg::JwsAlg;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -33,49 +37,45 @@ pub(crate) struct PublicKey {
     kty: String,
     crv: Option<String>,
     alg: Option<String>,
-    key: DecodingKey,
+    key: VerifyingKey,
+}
+
+/// The material that verifies: a `jsonwebtoken` key, or a P-521 point for
+/// ES512 (which `jsonwebtoken` does not do).
+#[derive(Clone)]
+pub(crate) enum VerifyingKey {
+    Jwt(DecodingKey),
+    P521(p521::ecdsa::VerifyingKey),
 }
 
 impl PublicKey {
     /// Whether this key may verify a signature made with `alg`: the key type
     /// (and curve) fit the algorithm, and the key's own `alg`, when given, is it.
-    fn fits(&self, alg: Algorithm) -> bool {
+    fn fits(&self, alg: JwsAlg) -> bool {
+        let ec = |crv: &str| self.kty == "EC" && self.crv.as_deref() == Some(crv);
         let family_ok = match alg {
-            Algorithm::RS256
-            | Algorithm::RS384
-            | Algorithm::RS512
-            | Algorithm::PS256
-            | Algorithm::PS384
-            | Algorithm::PS512 => self.kty == "RSA",
-            Algorithm::ES256 => self.kty == "EC" && self.crv.as_deref() == Some("P-256"),
-            Algorithm::ES384 => self.kty == "EC" && self.crv.as_deref() == Some("P-384"),
-            Algorithm::EdDSA => self.kty == "OKP" && self.crv.as_deref() == Some("Ed25519"),
+            JwsAlg::Es512 => ec("P-521"),
+            JwsAlg::Jwt(
+                Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::PS256
+                | Algorithm::PS384
+                | Algorithm::PS512,
+            ) => self.kty == "RSA",
+            JwsAlg::Jwt(Algorithm::ES256) => ec("P-256"),
+            JwsAlg::Jwt(Algorithm::ES384) => ec("P-384"),
+            JwsAlg::Jwt(Algorithm::EdDSA) => {
+                self.kty == "OKP" && self.crv.as_deref() == Some("Ed25519")
+            }
             // HMAC never verifies with a published key.
-            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => false,
+            JwsAlg::Jwt(Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) => false,
         };
-        family_ok && self.alg.as_deref().is_none_or(|a| a == alg_name(alg))
+        family_ok && self.alg.as_deref().is_none_or(|a| a == alg.name())
     }
 
-    pub(crate) fn decoding_key(&self) -> &DecodingKey {
+    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
         &self.key
-    }
-}
-
-/// The name of an algorithm as JOSE writes it.
-pub(crate) fn alg_name(alg: Algorithm) -> &'static str {
-    match alg {
-        Algorithm::HS256 => "HS256",
-        Algorithm::HS384 => "HS384",
-        Algorithm::HS512 => "HS512",
-        Algorithm::ES256 => "ES256",
-        Algorithm::ES384 => "ES384",
-        Algorithm::RS256 => "RS256",
-        Algorithm::RS384 => "RS384",
-        Algorithm::RS512 => "RS512",
-        Algorithm::PS256 => "PS256",
-        Algorithm::PS384 => "PS384",
-        Algorithm::PS512 => "PS512",
-        Algorithm::EdDSA => "EdDSA",
     }
 }
 
@@ -85,7 +85,7 @@ pub(crate) fn alg_name(alg: Algorithm) -> &'static str {
 /// read, so one exotic key does not make the whole set unreadable: symmetric
 /// (`oct`) keys (HMAC never verifies with a published key), keys whose `use`
 /// is not `sig` or whose `key_ops` lack `verify`, unknown key types and
-/// curves. `Debug` shows the key ids only.
+/// curves, and EC keys whose coordinates are not points of their curve. `Debug` shows the key ids only.
 #[derive(Clone, Default)]
 pub struct Jwks {
     keys: Vec<PublicKey>,
@@ -147,7 +147,7 @@ impl Jwks {
 
     /// The keys that may verify a token signed with `alg` and naming `kid`:
     /// with a `kid`, only the key of that id; without one, every key that fits.
-    pub(crate) fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Vec<&PublicKey> {
+    pub(crate) fn candidates(&self, kid: Option<&str>, alg: JwsAlg) -> Vec<&PublicKey> {
         self.keys
             .iter()
             .filter(|k| k.fits(alg))
@@ -170,12 +170,17 @@ fn public_key(jwk: &Value) -> Option<PublicKey> {
     let kty = text("kty")?;
     let crv = text("crv");
     let key = match kty.as_str() {
-        "RSA" => DecodingKey::from_rsa_components(&text("n")?, &text("e")?).ok()?,
+        "RSA" => {
+            VerifyingKey::Jwt(DecodingKey::from_rsa_components(&text("n")?, &text("e")?).ok()?)
+        }
         "EC" if matches!(crv.as_deref(), Some("P-256" | "P-384")) => {
-            DecodingKey::from_ec_components(&text("x")?, &text("y")?).ok()?
+            VerifyingKey::Jwt(DecodingKey::from_ec_components(&text("x")?, &text("y")?).ok()?)
+        }
+        "EC" if crv.as_deref() == Some("P-521") => {
+            VerifyingKey::P521(p521_key(&text("x")?, &text("y")?)?)
         }
         "OKP" if crv.as_deref() == Some("Ed25519") => {
-            DecodingKey::from_ed_components(&text("x")?).ok()?
+            VerifyingKey::Jwt(DecodingKey::from_ed_components(&text("x")?).ok()?)
         }
         // `oct` and everything else: never used to verify.
         _ => return None,
@@ -187,6 +192,27 @@ fn public_key(jwk: &Value) -> Option<PublicKey> {
         alg: text("alg"),
         key,
     })
+}
+
+/// The size of a P-521 coordinate: a JWK's `x` and `y` are exactly this long
+/// (RFC 7518 §6.2.1.2, leading zeros kept).
+const P521_COORDINATE_LEN: usize = 66;
+
+/// A P-521 public key from a JWK's base64url `x` and `y`, or `None` when they
+/// are not two full-length coordinates of a point on the curve (a P-256 key
+/// labelled P-521 among them).
+fn p521_key(x: &str, y: &str) -> Option<p521::ecdsa::VerifyingKey> {
+    let x = URL_SAFE_NO_PAD.decode(x).ok()?;
+    let y = URL_SAFE_NO_PAD.decode(y).ok()?;
+    if x.len() != P521_COORDINATE_LEN || y.len() != P521_COORDINATE_LEN {
+        return None;
+    }
+    // SEC1 uncompressed form: 0x04 || x || y; the point is checked on the curve.
+    let mut sec1 = Vec::with_capacity(1 + 2 * P521_COORDINATE_LEN);
+    sec1.push(0x04);
+    sec1.extend_from_slice(&x);
+    sec1.extend_from_slice(&y);
+    p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).ok()
 }
 
 /// The GET request for a provider's key set (`jwks_uri`).
@@ -296,6 +322,10 @@ impl JwksCache {
 mod tests {
     use super::*;
 
+    fn rs256() -> JwsAlg {
+        JwsAlg::Jwt(Algorithm::RS256)
+    }
+
     fn rsa_jwk() -> &'static str {
         oauth2kit_devserver::keys::RSA_CLIENT_JWK
     }
@@ -352,22 +382,22 @@ mod tests {
         );
         let jwks = Jwks::from_json(&json).unwrap();
         assert_eq!(jwks.len(), 1);
-        assert_eq!(
-            jwks.candidates(Some("rsa-client"), Algorithm::RS256).len(),
-            1
-        );
-        assert_eq!(jwks.candidates(None, Algorithm::RS256).len(), 1);
+        assert_eq!(jwks.candidates(Some("rsa-client"), rs256()).len(), 1);
+        assert_eq!(jwks.candidates(None, rs256()).len(), 1);
         // the key says RS256: not for PS256, never for HMAC, not under another kid
         assert!(
-            jwks.candidates(Some("rsa-client"), Algorithm::PS256)
+            jwks.candidates(Some("rsa-client"), JwsAlg::Jwt(Algorithm::PS256))
                 .is_empty()
         );
         assert!(
-            jwks.candidates(Some("rsa-client"), Algorithm::HS256)
+            jwks.candidates(Some("rsa-client"), JwsAlg::Jwt(Algorithm::HS256))
                 .is_empty()
         );
-        assert!(jwks.candidates(Some("h"), Algorithm::HS256).is_empty());
-        assert!(jwks.candidates(Some("other"), Algorithm::RS256).is_empty());
+        assert!(
+            jwks.candidates(Some("h"), JwsAlg::Jwt(Algorithm::HS256))
+                .is_empty()
+        );
+        assert!(jwks.candidates(Some("other"), rs256()).is_empty());
         assert!(matches!(Jwks::from_json("[]"), Err(Error::Config(_))));
     }
 

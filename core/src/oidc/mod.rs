@@ -9,6 +9,7 @@
 //! [`crate::OAuthClientBuilder::jwks_json`]); its claims are then
 //! [`crate::TokenSet::id_token_claims`].
 
+pub(crate) mod alg;
 pub mod id_token;
 pub mod jwks;
 pub mod userinfo;

@@ -47,7 +47,7 @@ pub(crate) fn document(app: &AppState) -> Value {
         "backchannel_token_delivery_modes_supported": ["poll"],
         "backchannel_user_code_parameter_supported": false,
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
+        "id_token_signing_alg_values_supported": ["RS256", "ES512"],
         "dpop_signing_alg_values_supported": crate::auth::dpop::ALGORITHMS,
         "authorization_details_types_supported": crate::tokens::rar::TYPES,
         "request_parameter_supported": true,

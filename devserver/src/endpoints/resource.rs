@@ -138,9 +138,13 @@ pub(crate) async fn userinfo(
         "name": token.sub,
         "email": format!("{}@example.com", token.sub),
     });
-    let (signed, overrides) = {
+    let (signed, overrides, alg) = {
         let settings = lock(&app.settings);
-        (settings.userinfo_signed, settings.userinfo_claims.clone())
+        (
+            settings.userinfo_signed,
+            settings.userinfo_claims.clone(),
+            settings.id_token_alg,
+        )
     };
     if let Some(map) = claims.as_object_mut() {
         if signed {
@@ -158,7 +162,7 @@ pub(crate) async fn userinfo(
     if !signed {
         return Json(claims).into_response();
     }
-    match app.signer.sign_id_token(&claims, None) {
+    match app.signer.sign_id_token(&claims, None, alg) {
         Ok(jwt) => ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response(),
         Err(e) => e.into_response(),
     }

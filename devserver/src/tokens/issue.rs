@@ -6,10 +6,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
 use super::random;
 use super::scope;
+use super::signer::IdTokenAlg;
 use super::store::{AccessRecord, RefreshRecord};
 use crate::app::{AppState, lock};
 use crate::clock;
@@ -130,20 +131,21 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         id_claims.insert("iat".into(), json!(now));
         id_claims.insert("exp".into(), json!(exp));
         id_claims.insert("auth_time".into(), json!(auth_time));
-        id_claims.insert("at_hash".into(), json!(half_hash(&access_token)));
-        if let Some(code) = &what.code {
-            id_claims.insert("c_hash".into(), json!(half_hash(code)));
-        }
-        if let Some(nonce) = &what.nonce {
-            id_claims.insert("nonce".into(), json!(nonce));
-        }
-        let (overrides, kid) = {
+        let (overrides, kid, alg) = {
             let settings = lock(&app.settings);
             (
                 settings.id_token_claims.clone(),
                 settings.id_token_kid.clone(),
+                settings.id_token_alg,
             )
         };
+        id_claims.insert("at_hash".into(), json!(half_hash(&access_token, alg)));
+        if let Some(code) = &what.code {
+            id_claims.insert("c_hash".into(), json!(half_hash(code, alg)));
+        }
+        if let Some(nonce) = &what.nonce {
+            id_claims.insert("nonce".into(), json!(nonce));
+        }
         for (name, value) in overrides {
             if value.is_null() {
                 id_claims.remove(&name);
@@ -153,7 +155,7 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
         }
         Some(
             app.signer
-                .sign_id_token(&Value::Object(id_claims), kid.as_deref())?,
+                .sign_id_token(&Value::Object(id_claims), kid.as_deref(), alg)?,
         )
     } else {
         None
@@ -217,7 +219,9 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
 
 /// `at_hash` / `c_hash` (OpenID Connect Core §3.1.3.6): the left half of the SHA-256
 /// of the value (the server signs with RS256), base64url.
-pub(crate) fn half_hash(value: &str) -> String {
-    let digest = Sha256::digest(value.as_bytes());
-    URL_SAFE_NO_PAD.encode(&digest[..16])
+pub(crate) fn half_hash(value: &str, alg: IdTokenAlg) -> String {
+    match alg {
+        IdTokenAlg::Rs256 => URL_SAFE_NO_PAD.encode(&Sha256::digest(value.as_bytes())[..16]),
+        IdTokenAlg::Es512 => URL_SAFE_NO_PAD.encode(&Sha512::digest(value.as_bytes())[..32]),
+    }
 }

@@ -1,13 +1,20 @@
-//! The server's RS256 keys: sign every JWT it issues and verify its own.
+//! The server's keys: RS256 signs every JWT it issues and verifies its own.
 //!
 //! A second key can be rotated in for ID tokens (a test knob): from then on ID
 //! tokens carry the new `kid` and `/jwks` lists both keys, so a client that cached
 //! the old set must refetch it. Access tokens stay on the first key.
+//!
+//! ID tokens and signed userinfo can be signed with ES512 instead (another knob,
+//! [`IdTokenAlg`]), with a P-521 key `/jwks` always lists: `jsonwebtoken` does not
+//! do ES512, so those JWTs are put together here and signed with `p521`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde_json::Value;
+use p521::pkcs8::DecodePrivateKey;
+use serde_json::{Value, json};
 
 use crate::http::error::OAuthError;
 use crate::keys;
@@ -21,6 +28,38 @@ pub(crate) struct Signer {
     next_decoding: DecodingKey,
     next_jwk: Value,
     rotated: AtomicBool,
+    /// The P-521 key for ES512 ID tokens, and its JWK.
+    es512: p521::ecdsa::SigningKey,
+    es512_jwk: Value,
+}
+
+/// The algorithm ID tokens and signed userinfo are signed with (a test knob).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IdTokenAlg {
+    /// RS256 with the server key (or the rotated-in one): the default.
+    #[default]
+    Rs256,
+    /// ES512 with the P-521 key [`keys::SERVER_ES512_KID`].
+    Es512,
+}
+
+impl IdTokenAlg {
+    /// `RS256` or `ES512`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "RS256" => Some(Self::Rs256),
+            "ES512" => Some(Self::Es512),
+            _ => None,
+        }
+    }
+
+    /// The JOSE name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::Es512 => "ES512",
+        }
+    }
 }
 
 /// The `kid` of the key rotated in by [`Signer::rotate`].
@@ -53,6 +92,14 @@ impl Signer {
         let mut next_jwk: Value =
             serde_json::from_str(keys::RSA_CLIENT_JWK).map_err(|e| format!("rotation JWK: {e}"))?;
         next_jwk["kid"] = Value::String(ROTATED_KID.to_owned());
+        let es512 = p521::SecretKey::from_pkcs8_pem(keys::SERVER_ES512_PRIVATE_PEM)
+            .map_err(|e| format!("ES512 key: {e}"))
+            .and_then(|secret| {
+                p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes())
+                    .map_err(|e| format!("ES512 key: {e}"))
+            })?;
+        let es512_jwk: Value =
+            serde_json::from_str(keys::SERVER_ES512_JWK).map_err(|e| format!("ES512 JWK: {e}"))?;
         Ok(Self {
             encoding,
             decoding,
@@ -61,6 +108,8 @@ impl Signer {
             next_decoding,
             next_jwk,
             rotated: AtomicBool::new(false),
+            es512,
+            es512_jwk,
         })
     }
 
@@ -69,13 +118,18 @@ impl Signer {
         self.rotated.store(true, Ordering::SeqCst);
     }
 
-    /// Signs ID token claims (`typ` JWT) with the current ID token key and, when
-    /// `kid` is given, that `kid` in the header instead of the key's own (a test knob).
+    /// Signs ID token claims (`typ` JWT) with `alg` and the current ID token key
+    /// of that algorithm and, when `kid` is given, that `kid` in the header instead
+    /// of the key's own (a test knob).
     pub(crate) fn sign_id_token(
         &self,
         claims: &Value,
         kid: Option<&str>,
+        alg: IdTokenAlg,
     ) -> Result<String, OAuthError> {
+        if alg == IdTokenAlg::Es512 {
+            return self.sign_es512(claims, kid.unwrap_or(keys::SERVER_ES512_KID));
+        }
         let rotated = self.rotated.load(Ordering::SeqCst);
         let (key, own_kid) = if rotated {
             (&self.next, ROTATED_KID)
@@ -87,6 +141,26 @@ impl Signer {
         header.typ = Some("JWT".to_owned());
         jsonwebtoken::encode(&header, claims, key)
             .map_err(|e| OAuthError::server_error(format!("could not sign a JWT: {e}")))
+    }
+
+    /// ES512 (RFC 7518 §3.4): ECDSA P-521 over `base64url(header).base64url(claims)`
+    /// with SHA-512, the signature R || S (66 bytes each).
+    fn sign_es512(&self, claims: &Value, kid: &str) -> Result<String, OAuthError> {
+        use p521::ecdsa::signature::Signer as _;
+        let header = json!({ "alg": "ES512", "typ": "JWT", "kid": kid });
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature: p521::ecdsa::Signature = self
+            .es512
+            .try_sign(input.as_bytes())
+            .map_err(|e| OAuthError::server_error(format!("could not sign a JWT: {e}")))?;
+        Ok(format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        ))
     }
 
     /// Signs `claims` with the header `typ` (`at+jwt` for access tokens per RFC 9068).
@@ -115,9 +189,9 @@ impl Signer {
 
     pub(crate) fn jwks(&self) -> Value {
         if self.rotated.load(Ordering::SeqCst) {
-            serde_json::json!({ "keys": [self.jwk, self.next_jwk] })
+            json!({ "keys": [self.jwk, self.es512_jwk, self.next_jwk] })
         } else {
-            serde_json::json!({ "keys": [self.jwk] })
+            json!({ "keys": [self.jwk, self.es512_jwk] })
         }
     }
 }

@@ -89,7 +89,7 @@ class ClientOptions(TypedDict, total=False):
     jwks_json: str
     """The provider's signing keys as a JWKS document, used instead of fetching (never refetched). Default: none."""
     id_token_signed_response_alg: str
-    """The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256."""
+    """The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``ES512``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256."""
     clock_skew: float
     """Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60."""
     max_age: float
@@ -203,7 +203,7 @@ private_key_algorithm (str): The JWS algorithm for a PEM key, when its type allo
 metadata (Union[ServerMetadata, str]): Endpoints from discovered server metadata (explicit URLs still win). Default: none.
 jwks_uri (str): The OpenID provider's JWKS URL: with it (or from the metadata), ID tokens are validated automatically. Default: the metadata's.
 jwks_json (str): The provider's signing keys as a JWKS document, used instead of fetching (never refetched). Default: none.
-id_token_signed_response_alg (str): The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256.
+id_token_signed_response_alg (str): The one algorithm the provider signs ID tokens with (``RS256``, ``PS256``, ``ES256``, ``ES512``, ``EdDSA``…; never ``none`` or HMAC). Default: the metadata's, else RS256.
 clock_skew (float): Tolerance between this machine's clock and the provider's for ID token times, in seconds. Default: 60.
 max_age (float): OpenID Connect ``max_age``, in seconds: sent with authorization requests, and the ID token's ``auth_time`` must be no older. Default: none.
 end_session_url (str): The OpenID provider's end-session URL (RP-initiated logout). Default: the metadata's.
