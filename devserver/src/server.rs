@@ -12,8 +12,8 @@ use tokio::sync::oneshot;
 
 use crate::app::{self, AppState, lock};
 use crate::monitor::Fault;
-use crate::tokens::signer::IdTokenAlg;
 use crate::tls::{ThrowawayTls, TlsListener};
+use crate::tokens::signer::IdTokenAlg;
 
 /// A running devserver. Dropping it stops the server and joins its thread.
 pub struct DevServer {
