@@ -84,10 +84,8 @@ mod tests {
         use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         use p521::pkcs8::DecodePrivateKey;
         let secret = p521::SecretKey::from_pkcs8_pem(SERVER_ES512_PRIVATE_PEM).expect("P-521 key");
-        let point = {
-            use p521::elliptic_curve::sec1::ToEncodedPoint;
-            secret.public_key().to_encoded_point(false)
-        };
+        let signing = p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes()).expect("signing key");
+        let point = p521::ecdsa::VerifyingKey::from(&signing).to_encoded_point(false);
         let jwk: Value = serde_json::from_str(SERVER_ES512_JWK).expect("JWK");
         assert_eq!(jwk["kid"], SERVER_ES512_KID);
         assert_eq!(jwk["x"], URL_SAFE_NO_PAD.encode(point.x().expect("x")));

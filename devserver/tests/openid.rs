@@ -180,3 +180,66 @@ async fn knobs_change_claims_and_rotate_the_key() {
     assert_eq!(info["iss"], server.url());
     assert_eq!(info["name"], "Alice A.");
 }
+
+/// `/control/id-token {"alg": "ES512"}`: ID tokens signed with the P-521 key that
+/// `/jwks` lists (R || S over `header.payload`, SHA-512), `at_hash` from SHA-512;
+/// an algorithm the server cannot sign with is a 400.
+#[tokio::test]
+async fn es512_id_tokens_verify_with_the_p521_key_in_jwks() {
+    use p521::ecdsa::signature::Verifier;
+    let server = DevServer::spawn().expect("spawn");
+    let control = |body: Value| {
+        let url = format!("{}/control/id-token", server.url());
+        async move {
+            http()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("control")
+                .status()
+        }
+    };
+    assert_eq!(control(json!({"alg": "HS256"})).await, 400);
+    assert_eq!(control(json!({"alg": "ES512"})).await, 200);
+    let code = code_with_nonce(&server).await;
+    let tokens = exchange(&server, &code).await;
+    let jwt = tokens["id_token"].as_str().expect("id_token");
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES512");
+    assert_eq!(header["kid"], keys::SERVER_ES512_KID);
+    let set = json(
+        http()
+            .get(format!("{}/jwks", server.url()))
+            .send()
+            .await
+            .expect("jwks"),
+    )
+    .await;
+    let jwk = set["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == keys::SERVER_ES512_KID)
+        .expect("the P-521 key in /jwks");
+    assert_eq!(jwk["crv"], "P-521");
+    let coordinate = |name: &str| URL_SAFE_NO_PAD.decode(jwk[name].as_str().unwrap()).unwrap();
+    let sec1 = [vec![4u8], coordinate("x"), coordinate("y")].concat();
+    let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).expect("P-521 point");
+    let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    assert_eq!(signature.len(), 132);
+    let signature = p521::ecdsa::Signature::from_slice(&signature).unwrap();
+    let input = format!("{}.{}", parts[0], parts[1]);
+    assert!(key.verify(input.as_bytes(), &signature).is_ok());
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let access_token = tokens["access_token"].as_str().unwrap();
+    let half512 = URL_SAFE_NO_PAD.encode(&sha2::Sha512::digest(access_token.as_bytes())[..32]);
+    assert_eq!(claims["at_hash"], half512);
+    assert_eq!(claims["nonce"], "n-42");
+    // `{}` goes back to RS256
+    assert_eq!(control(json!({})).await, 200);
+    let tokens = exchange(&server, &code_with_nonce(&server).await).await;
+    let (kid, _) = verify(&server, tokens["id_token"].as_str().unwrap()).await;
+    assert_eq!(kid, keys::SERVER_KID);
+}
