@@ -293,6 +293,41 @@ static void test_nonce_mismatch_is_refused(const char *op_user, const oauth2kit_
   oauth2kit_authorization_free(auth);
 }
 
+/* DPoP (RFC 9449) against oidc-provider, which has it on by default: a
+ * client credentials token bound to the client's generated key (token_type
+ * DPoP, the key's thumbprint on the set); the FAPI 2.0 preset refuses this
+ * client's shared secret before anything is sent. */
+static void test_dpop_and_fapi2(void) {
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new(CLIENT_ID, &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, issuer()));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CLIENT_SECRET, CLIENT_SECRET));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DPOP, "true"));
+  oauth2kit_client *c = NULL;
+  OK(oauth2kit_client_new(cfg, &c));
+  oauth2kit_token_set *t = NULL;
+  if (c) OK(oauth2kit_client_client_credentials(c, "read", &t));
+  char *type = NULL, *jkt = NULL;
+  if (t) {
+    OK(oauth2kit_token_set_token_type(t, &type));
+    OK(oauth2kit_token_set_dpop_jkt(t, &jkt));
+  }
+  CHECK(type && strcmp(type, "DPoP") == 0);
+  CHECK(jkt && strlen(jkt) == 43);
+  oauth2kit_string_free(type);
+  oauth2kit_string_free(jkt);
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_FAPI2, "true"));
+  c = NULL;
+  oauth2kit_last_error_clear();
+  CHECK(oauth2kit_client_new(cfg, &c) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(c == NULL);
+  CHECK(strstr(oauth2kit_last_error_message(), "private_key_jwt") != NULL);
+  oauth2kit_config_free(cfg);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: test_oidc_provider OP_USER_PY\n");
@@ -304,6 +339,7 @@ int main(int argc, char **argv) {
     test_code_flow_id_token_and_userinfo(argv[1], c);
     test_nonce_mismatch_is_refused(argv[1], c);
   }
+  test_dpop_and_fapi2();
   oauth2kit_client_free(c);
   bool was_running = false;
   OK(oauth2kit_shutdown(5000, &was_running));

@@ -127,6 +127,25 @@ class OidcProviderTest {
         assertFalse(e.toString().contains(sent) || e.toString().contains(other), "no nonce in the error")
     }
 
+    @Test
+    fun `a DPoP client gets a bound token and the FAPI 2_0 preset refuses a shared secret`() = runBlocking<Unit> {
+        // oidc-provider 9 has DPoP on by default: the token comes back bound to the client's generated key.
+        val config = ClientConfig(
+            clientId = clientId,
+            clientSecret = "basic secret+/&=:%",
+            authMethod = AuthMethod.CLIENT_SECRET_BASIC,
+            discoveryIssuer = env("OP_ISSUER"),
+            dpop = true,
+        )
+        val tokens = OAuthClient.discover(config).clientCredentials("read")
+        assertEquals("DPoP", tokens.tokenType)
+        assertEquals(43, tokenSetDpopJkt(tokens)!!.length)
+        val e = assertThrows<OAuth2KitException.Config> {
+            runBlocking { OAuthClient.discover(config.copy(fapi2 = true, authMethod = null)) }
+        }
+        assertTrue(e.message!!.contains("private_key_jwt"), e.message)
+    }
+
     /** op_user.py signs in and consents on oidc-provider's pages and prints the redirect to the client. */
     private fun signIn(url: String, user: String): String {
         val p = ProcessBuilder("python3", env("OP_USER_PY"), "login", url, user)
