@@ -29,6 +29,12 @@ fn part(jwt: &str, i: usize) -> Value {
     .unwrap()
 }
 
+/// The `request` parameter of an authorization URL.
+fn request_object(url: &url::Url) -> String {
+    let (_, jwt) = url.query_pairs().find(|(k, _)| k == "request").unwrap();
+    jwt.into_owned()
+}
+
 /// GETs the authorization URL; the status and the Location or the body.
 async fn visit(c: &Client, url: &url::Url) -> (u16, String) {
     let resp = c
@@ -59,13 +65,7 @@ async fn the_parameters_travel_in_a_signed_request_object() {
     let req = c.authorization_url(opts).unwrap();
     let names: Vec<String> = req.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
     assert_eq!(names, ["client_id", "response_type", "scope", "request"]);
-    let jwt = req
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == "request")
-        .unwrap()
-        .1
-        .into_owned();
+    let jwt = request_object(&req.url);
     let header = part(&jwt, 0);
     assert_eq!(header["typ"], "oauth-authz-req+jwt");
     assert_eq!(header["alg"], "RS256");
@@ -122,13 +122,7 @@ async fn a_tampered_unsigned_or_foreign_object_is_refused_and_outside_parameters
     let srv = server();
     let c = jar_client(&srv, clients::RSA_CLIENT_ID, keys::RSA_CLIENT_PRIVATE_PEM);
     let req = c.authorization_url(AuthorizeOptions::default()).unwrap();
-    let jwt = req
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == "request")
-        .unwrap()
-        .1
-        .into_owned();
+    let jwt = request_object(&req.url);
     let with_request = |request: &str| {
         let mut u = req.url.clone();
         let kept: Vec<(String, String)> = req
