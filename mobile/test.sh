@@ -65,14 +65,7 @@ KOTLIN_RC=0
     -Doauth2kit.lib.dir="$LIB_DIR" \
     -Doauth2kit.keys.dir="$ROOT/devserver/keys") || KOTLIN_RC=$?
 echo  # Maven may leave the cursor mid-line; the count must stand alone on its line.
-python3 - "$MOBILE/kotlin/target/surefire-reports" <<'PY' || true
-import glob, sys, xml.etree.ElementTree as ET
-t = f = e = s = 0
-for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
-    r = ET.parse(path).getroot()
-    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)); e += int(r.get("errors", 0)); s += int(r.get("skipped", 0))
-print(f"kotlin: {t - f - e - s} passed, {f + e} failed, {s} skipped")
-PY
+python3 "$MOBILE/scripts/surefire-count.py" "$MOBILE/kotlin/target/surefire-reports" kotlin || true
 if [[ $KOTLIN_RC -ne 0 ]]; then echo "mobile: Kotlin tests failed" >&2; exit "$KOTLIN_RC"; fi
 
 # The installed artifact, used as a new user would: check what the jar holds, then

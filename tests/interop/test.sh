@@ -147,15 +147,8 @@ kotlin_part() {
     (cd "$repo/mobile/kotlin" && mvn -q -B -Dstyle.color=never test -Dtest=OidcProviderTest -Dsurefire.failIfNoSpecifiedTests=true \
         -Doauth2kit.lib.dir="$(dirname "$lib")" -Doauth2kit.devserver.url=unused) || rc=1
     echo  # Maven may leave the cursor mid-line; the count must stand alone on its line.
-    python3 - "$reports" <<'PY' || rc=1
-import glob, sys, xml.etree.ElementTree as ET
-t = f = s = 0
-for path in glob.glob(sys.argv[1] + "/TEST-*OidcProviderTest.xml"):
-    r = ET.parse(path).getroot()
-    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)) + int(r.get("errors", 0)); s += int(r.get("skipped", 0))
-print(f"interop Kotlin (OidcProviderTest): {t - f - s} passed, {f} failed, {s} skipped")
-sys.exit(0 if t > 0 and f == 0 and s == 0 else 1)
-PY
+    python3 "$repo/mobile/scripts/surefire-count.py" "$reports" "interop Kotlin (OidcProviderTest)" OidcProviderTest --strict \
+        || rc=1
     return "$rc"
 }
 

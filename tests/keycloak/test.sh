@@ -88,15 +88,8 @@ kotlin_part() {
     rm -rf "$repo/mobile/kotlin/target/surefire-reports"
     (cd "$repo/mobile/kotlin" && mvn -q -B -Dstyle.color=never test -Dtest=KeycloakTest -Dsurefire.failIfNoSpecifiedTests=true \
         -Doauth2kit.lib.dir="$(dirname "$lib")" -Doauth2kit.devserver.url=unused) || return 1
-    python3 - "$repo/mobile/kotlin/target/surefire-reports" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-t = f = s = 0
-for path in glob.glob(sys.argv[1] + "/TEST-*KeycloakTest.xml"):
-    r = ET.parse(path).getroot()
-    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)) + int(r.get("errors", 0)); s += int(r.get("skipped", 0))
-print(f"kotlin (KeycloakTest): {t - f - s} passed, {f} failed, {s} skipped")
-sys.exit(0 if t > 0 and f == 0 and s == 0 else 1)
-PY
+    python3 "$repo/mobile/scripts/surefire-count.py" "$repo/mobile/kotlin/target/surefire-reports" \
+        "kotlin (KeycloakTest)" KeycloakTest --strict
 }
 
 run rust rust_part
