@@ -919,7 +919,7 @@ impl OAuthClient {
                 params.push("resource", r);
             }
         }
-        if crate::rar::sent_with(grant) && !params.contains(crate::rar::PARAM) {
+        if crate::rar::sent_with(grant) {
             self.push_authorization_details(&mut params);
         }
         let mut req =
@@ -1137,9 +1137,7 @@ impl OAuthClient {
         for (k, v) in extra {
             p.push(*k, *v);
         }
-        if !p.contains(crate::rar::PARAM) {
-            self.push_authorization_details(&mut p);
-        }
+        self.push_authorization_details(&mut p);
         self.authed_request(ep, ParamLocation::Form, p, self.auth_method, |p| p)
     }
 
@@ -1156,16 +1154,17 @@ impl OAuthClient {
             "backchannel_authentication_url",
         )?;
         let mut params = request.params()?;
-        if !params.contains(crate::rar::PARAM) {
-            self.push_authorization_details(&mut params);
-        }
+        self.push_authorization_details(&mut params);
         self.authed_request(ep, ParamLocation::Form, params, self.auth_method, |p| p)
     }
 
-    /// Adds the client's authorization details (RFC 9396), if it has some.
+    /// Adds the client's authorization details (RFC 9396), if it has some
+    /// and the request does not carry its own.
     fn push_authorization_details(&self, params: &mut Params) {
         if let Some(d) = &self.authorization_details {
-            params.push(crate::rar::PARAM, d.to_string());
+            if !params.contains(crate::rar::PARAM) {
+                params.push(crate::rar::PARAM, d.to_string());
+            }
         }
     }
 

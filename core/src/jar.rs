@@ -32,8 +32,8 @@ pub const LIFETIME: Duration = Duration::from_secs(300);
 /// Parameters whose value is JSON, carried as JSON in the object.
 const JSON_PARAMS: [&str; 2] = ["claims", crate::rar::PARAM];
 
-/// The parameters that stay outside the object too.
-const OUTSIDE: [&str; 3] = ["client_id", "response_type", "scope"];
+/// The parameters that stay outside the object too, after `client_id`.
+const OUTSIDE: [&str; 2] = ["response_type", "scope"];
 
 /// The claims of the request object for the authorization `url`'s
 /// parameters.
@@ -81,7 +81,7 @@ pub(crate) fn secure(
     let jwt = key.sign_typed(&claims, TYP)?;
     let outside: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| OUTSIDE.contains(&k.as_ref()) && k != "client_id")
+        .filter(|(k, _)| OUTSIDE.contains(&k.as_ref()))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let mut q = url.query_pairs_mut();

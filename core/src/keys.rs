@@ -181,19 +181,23 @@ impl SigningKey {
     /// Signs claims into a compact JWT whose header names its `typ`
     /// (request objects: `oauth-authz-req+jwt`).
     pub(crate) fn sign_typed<T: Serialize>(&self, claims: &T, typ: &str) -> Result<String> {
-        ensure_crypto_provider();
-        let mut header = Header::new(self.algorithm);
-        header.kid = self.kid.clone();
-        header.typ = Some(typ.to_string());
-        jsonwebtoken::encode(&header, claims, &self.key)
-            .map_err(|e| Error::config(format!("cannot sign JWT with {}: {e}", self.algorithm())))
+        self.encode(claims, Some(typ))
     }
 
     /// Signs claims into a compact JWT.
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String> {
+        self.encode(claims, None)
+    }
+
+    /// The compact JWT of `claims`: header `alg`, `kid` when set, and `typ`
+    /// (`JWT` unless given).
+    fn encode<T: Serialize>(&self, claims: &T, typ: Option<&str>) -> Result<String> {
         ensure_crypto_provider();
         let mut header = Header::new(self.algorithm);
         header.kid = self.kid.clone();
+        if let Some(typ) = typ {
+            header.typ = Some(typ.to_string());
+        }
         jsonwebtoken::encode(&header, claims, &self.key)
             .map_err(|e| Error::config(format!("cannot sign JWT with {}: {e}", self.algorithm())))
     }

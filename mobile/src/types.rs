@@ -325,7 +325,10 @@ pub fn token_set_to_json(tokens: TokenSet) -> Result<String, OAuth2KitError> {
 /// the answer's member stays.
 #[uniffi::export]
 pub fn token_set_authorization_details(tokens: TokenSet) -> Result<Option<String>, OAuth2KitError> {
-    let core = kit::TokenSet::try_from(tokens)?;
+    // Only `extraJson` is read: the rest of the set (its DPoP key above all)
+    // need not be converted to answer.
+    let mut core = kit::TokenSet::bearer(String::new());
+    core.extra = parse_object(&tokens.extra_json, "extraJson")?;
     Ok(core.authorization_details().map(|d| d.to_string()))
 }
 
