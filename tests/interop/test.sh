@@ -118,7 +118,7 @@ c_part() {
     cargo build -q --release -p oauth2kit-ffi || return 1
     local out="$CARGO_TARGET_DIR/interop-c"
     mkdir -p "$out"
-    cc -std=c11 -Wall -Wextra -Werror -o "$out/test_oidc_provider" "$here/c/test_oidc_provider.c" -I"$repo/include" \
+    cc -std=c11 -Wall -Wextra -Werror -o "$out/test_oidc_provider" "$here/c/test_oidc_provider.c" -I"$repo/include" -I"$repo/ffi-c/tests/c" \
         "$CARGO_TARGET_DIR/release/liboauth2kit_ffi.a" -lpthread -ldl -lm -lrt -lutil -lstdc++ || return 1
     start_server || return 1
     "$out/test_oidc_provider" "$here/op_user.py"

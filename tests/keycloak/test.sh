@@ -76,7 +76,7 @@ c_part() {
     cargo build -q --release -p oauth2kit-ffi || return 1
     local out="$CARGO_TARGET_DIR/keycloak-c"
     mkdir -p "$out"
-    cc -std=c11 -Wall -Wextra -Werror -o "$out/test_keycloak" "$here/c/test_keycloak.c" -I"$repo/include" \
+    cc -std=c11 -Wall -Wextra -Werror -o "$out/test_keycloak" "$here/c/test_keycloak.c" -I"$repo/include" -I"$repo/ffi-c/tests/c" \
         "$CARGO_TARGET_DIR/release/liboauth2kit_ffi.a" -lpthread -ldl -lm -lrt -lutil -lstdc++ || return 1
     "$out/test_keycloak" "$KC_USER_PY"
 }

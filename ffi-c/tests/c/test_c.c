@@ -16,22 +16,11 @@
 
 #include "devhttp.h"
 #include "oauth2kit.h"
+#include "check.h"
 
 static const char *BASE;
 static const char *KEYS;
 static const char *REDIS; /* redis://127.0.0.1:port/0 of a real redis-server */
-static int failures, checks;
-
-#define CHECK(cond)                                                                            \
-  do {                                                                                         \
-    checks++;                                                                                  \
-    if (!(cond)) {                                                                             \
-      failures++;                                                                              \
-      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
-              oauth2kit_last_error_message() ? oauth2kit_last_error_message() : "none");       \
-    }                                                                                          \
-  } while (0)
-#define OK(call) CHECK((call) == OAUTH2KIT_STATUS_OK)
 #define STREQ(a, b) CHECK((a) && (b) && strcmp((a), (b)) == 0)
 
 static char *read_file(const char *path) {

@@ -18,19 +18,8 @@
 #include <string.h>
 
 #include "oauth2kit.h"
+#include "check.h"
 
-static int failures, checks;
-
-#define CHECK(cond)                                                                            \
-  do {                                                                                         \
-    checks++;                                                                                  \
-    if (!(cond)) {                                                                             \
-      failures++;                                                                              \
-      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
-              oauth2kit_last_error_message() ? oauth2kit_last_error_message() : "none");       \
-    }                                                                                          \
-  } while (0)
-#define OK(call) CHECK((call) == OAUTH2KIT_STATUS_OK)
 
 static const char *env(const char *name) {
   const char *v = getenv(name);
