@@ -199,9 +199,11 @@ async fn userinfo(State(app): State<AppState>, bytes: Bytes) -> Response {
     ok()
 }
 
-/// `{"token_nonce": true, "resource_nonce": true, "token_type": "Bearer"}`: demand a
-/// (new, random) DPoP nonce at the token endpoint and at protected resources, and answer
-/// DPoP-bound token requests with another `token_type`; `{}` restores the defaults.
+/// `{"token_nonce": true, "resource_nonce": true, "token_type": "Bearer", "clock_offset": 600}`:
+/// demand a (new, random) DPoP nonce at the token endpoint and at protected resources,
+/// answer DPoP-bound token requests with another `token_type`, and check proofs' `iat`
+/// against a clock that many seconds ahead (so a fresh proof is stale); `{}` restores
+/// the defaults.
 #[derive(Debug, Deserialize)]
 struct DpopKnobs {
     #[serde(default)]
@@ -210,11 +212,14 @@ struct DpopKnobs {
     resource_nonce: bool,
     #[serde(default)]
     token_type: Option<String>,
+    #[serde(default)]
+    clock_offset: i64,
 }
 
 async fn dpop(State(app): State<AppState>, bytes: Bytes) -> Response {
     let body: DpopKnobs = body!(bytes);
     set_dpop(&app, body.token_nonce, body.resource_nonce, body.token_type);
+    lock(&app.settings).dpop_clock_offset = body.clock_offset;
     ok()
 }
 

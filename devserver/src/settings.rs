@@ -33,6 +33,9 @@ pub(crate) struct Settings {
     /// A `token_type` answered instead of `DPoP` for DPoP-bound tokens (a server that
     /// claims to have issued a bearer token).
     pub(crate) dpop_token_type: Option<String>,
+    /// Seconds added to the server's time when it checks a DPoP proof's `iat`: a
+    /// test sets it to make the client's fresh proofs stale without a client clock.
+    pub(crate) dpop_clock_offset: i64,
 }
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             dpop_token_nonce: None,
             dpop_resource_nonce: None,
             dpop_token_type: None,
+            dpop_clock_offset: 0,
         }
     }
 }

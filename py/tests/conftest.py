@@ -90,7 +90,7 @@ class DevServer:
         self._call("/control/userinfo", {"signed": signed, "claims": claims or {}})
 
     def dpop(self, **knobs: Any) -> None:
-        """DPoP knobs (``token_nonce``, ``resource_nonce``, ``token_type``); none restores the defaults."""
+        """DPoP knobs (``token_nonce``, ``resource_nonce``, ``token_type``, ``clock_offset``); none restores the defaults."""
         self._call("/control/dpop", knobs)
 
     def approve_device(self, user_code: str, approve: bool = True) -> None:

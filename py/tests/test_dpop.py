@@ -2,7 +2,8 @@
 proof itself: a bound token (token_type DPoP), presented with a proof the
 resource accepts, a resource nonce demanded → one retry (by hand, through the
 requests and httpx adapters), the key kept through a file store and a
-Python store, and a token presented with another key refused."""
+Python store, a token presented with another key refused, and broken proofs
+(another URL or method, a replayed one, a stale one) refused."""
 
 from __future__ import annotations
 
@@ -177,3 +178,34 @@ def test_token_nonce_is_retried_once(dev: DevServer) -> None:
     dev.dpop(token_nonce=True)
     token = dpop_client(dev).client_credentials()
     assert token.token_type == "DPoP" and dev.count("token") == 2
+
+
+def test_broken_proofs_are_refused(dev: DevServer) -> None:
+    client = dpop_client(dev)
+    token = client.client_credentials()
+    url = f"{dev.url}/resource"
+
+    def refused(headers: dict[str, str]) -> str:
+        r = requests.get(url, headers=headers)
+        assert r.status_code == 401, r.text
+        # not a nonce demand: the client asks for no retry
+        assert client.check_resource_response(token, url, r.status_code, r.headers) is False
+        return r.headers["WWW-Authenticate"]
+
+    # a proof made for another URL (htu) or another method (htm)
+    assert "htu" in refused(client.resource_request_headers(token, "GET", f"{dev.url}/other"))
+    assert "htm" in refused(client.resource_request_headers(token, "POST", url))
+    # the query is not part of htu: the same proof serves /resource?x=1
+    good = client.resource_request_headers(token, "GET", url)
+    assert requests.get(f"{url}?x=1", headers=good).status_code == 200
+    # a proof is single-use: the same one again is a replay
+    assert "replayed" in refused(good)
+    # the server's clock 10 minutes ahead: a fresh proof's iat is stale, at the
+    # resource and at the token endpoint (a typed OAuth error)
+    dev.dpop(clock_offset=600)
+    assert "iat" in refused(client.resource_request_headers(token, "GET", url))
+    with pytest.raises(oauth2kit.OAuthError) as e:
+        client.client_credentials()
+    assert e.value.error == "invalid_dpop_proof"
+    dev.dpop()
+    assert requests.get(url, headers=client.resource_request_headers(token, "GET", url)).status_code == 200

@@ -120,7 +120,7 @@ fn verify(app: &AppState, proof: &str, expect: &Expect<'_>) -> Result<String, Re
             expect.url
         )));
     }
-    let now = clock::now();
+    let now = clock::now().saturating_add_signed(lock(&app.settings).dpop_clock_offset);
     let iat = claims
         .get("iat")
         .and_then(Value::as_u64)

@@ -1594,6 +1594,60 @@ static void test_dpop(void) {
   oauth2kit_client_free(other);
 }
 
+/* Sends one resource request with `c`'s headers for (method, for_url) to
+   /resource and expects the refusal of a broken proof: 401 whose challenge
+   names `why`, and no retry asked. */
+static void refused_proof(oauth2kit_client *c, const oauth2kit_token_set *t, const char *method,
+                          const char *for_url, const char *why) {
+  char *name = NULL, *value = NULL, *proof = NULL, www[512] = "", nonce[256] = "";
+  const char *target = url("/resource");
+  OK(oauth2kit_client_resource_request_headers(c, t, method, for_url, &name, &value, &proof));
+  int st = send_resource(target, name, value, proof, www, nonce);
+  CHECK(st == 401 && strstr(www, "invalid_dpop_proof") != NULL && strstr(www, why) != NULL);
+  bool retry = true;
+  OK(oauth2kit_client_check_resource_response(c, t, target, st, www, NULL, &retry));
+  CHECK(!retry);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+}
+
+/* Broken DPoP proofs, verified by the devserver: a proof for another URL
+   (htu) or method (htm), a replayed one, and a stale one (the server's
+   clock 10 minutes ahead), at the resource and at the token endpoint. */
+static void test_dpop_broken_proofs(void) {
+  oauth2kit_client *c = make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%",
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_DPOP, "true", 0);
+  CHECK(c != NULL);
+  if (!c) return;
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t));
+  char *other = strdup(url("/other"));
+  refused_proof(c, t, "GET", other, "htu");
+  free(other);
+  refused_proof(c, t, "POST", url("/resource"), "htm");
+  /* A good proof passes once; the same proof again is a replay. */
+  char *name = NULL, *value = NULL, *proof = NULL, www[512] = "", nonce[256] = "";
+  const char *target = url("/resource");
+  OK(oauth2kit_client_resource_request_headers(c, t, "GET", target, &name, &value, &proof));
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 200);
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 401 && strstr(www, "replayed") != NULL);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  /* Stale iat: refused at the resource, and a typed OAuth error at the token endpoint. */
+  CHECK(dev_http("POST", url("/control/dpop"), "{\"clock_offset\":600}", NULL, 0, NULL, 0) == 200);
+  refused_proof(c, t, "GET", url("/resource"), "iat");
+  oauth2kit_token_set *none = (oauth2kit_token_set *)1;
+  CHECK(oauth2kit_client_client_credentials(c, "read", &none) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(none == (oauth2kit_token_set *)1);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_dpop_proof");
+  CHECK(oauth2kit_last_error_http_status() == 400);
+  CHECK(dev_http("POST", url("/control/dpop"), "{}", NULL, 0, NULL, 0) == 200);
+  oauth2kit_token_set_free(t);
+  oauth2kit_client_free(c);
+}
+
 int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
@@ -1621,6 +1675,7 @@ int main(void) {
   test_session_access_token_into();
   test_session_options();
   test_dpop();
+  test_dpop_broken_proofs();
   test_authorization_details();
   test_request_object();
   test_shutdown();
