@@ -14,7 +14,8 @@ import java.net.http.HttpResponse
  * DPoP (RFC 9449) from Kotlin against the devserver, which verifies every
  * proof: a bound token (tokenType DPoP), presented to /resource with a proof
  * it accepts, a resource nonce demanded → one retry, the key carried by the
- * TokenSet and through a Kotlin store, another key refused.
+ * TokenSet and through a Kotlin store, another key refused, and broken proofs
+ * (another URL or method, a replayed one, a stale one) refused.
  */
 class DpopTest {
     private val http: HttpClient = HttpClient.newHttpClient()
@@ -113,5 +114,31 @@ class DpopTest {
         assertThrows<OAuth2KitException.Config> {
             OAuthClient(Clients.standard("basic-client", Clients.BASIC_SECRET).copy(dpopKeyPem = "not a key"))
         }
+    }
+
+    @Test
+    fun `broken proofs are refused - another URL or method, a replay, a stale iat`() = runBlocking<Unit> {
+        val client = dpopClient()
+        val tokens = client.clientCredentials()
+        val url = "${DevServer.url}/resource"
+        fun refused(headers: List<HttpHeader>, why: String) {
+            val (status, answer) = get(url, headers)
+            assertEquals(401, status)
+            val challenge = answer.first { it.name.equals("www-authenticate", true) }.value
+            assertTrue(challenge.contains("invalid_dpop_proof") && challenge.contains(why), challenge)
+            // not a nonce demand: no retry
+            assertFalse(client.checkResourceResponse(tokens, url, status.toUShort(), answer))
+        }
+        refused(client.resourceRequestHeaders(tokens, "GET", "${DevServer.url}/other"), "htu")
+        refused(client.resourceRequestHeaders(tokens, "POST", url), "htm")
+        val good = client.resourceRequestHeaders(tokens, "GET", url)
+        assertEquals(200, get(url, good).first)
+        refused(good, "replayed")
+        // the server's clock 10 minutes ahead: a fresh proof is stale
+        dpopKnobs("""{"clock_offset":600}""")
+        refused(client.resourceRequestHeaders(tokens, "GET", url), "iat")
+        val e = assertThrows<OAuth2KitException.OAuth> { runBlocking { client.clientCredentials() } }
+        assertEquals("invalid_dpop_proof", e.error)
+        assertEquals(400, e.status)
     }
 }
