@@ -100,7 +100,9 @@ pub(crate) fn tracked(
 }
 
 pub(crate) fn router(app: AppState) -> Router {
-    use endpoints::{authorize, ciba, device, introspect, jwks, metadata, resource, revoke, token};
+    use endpoints::{
+        authorize, ciba, device, introspect, jwks, metadata, par, resource, revoke, token,
+    };
     let t = |name, route| tracked(&app, name, route);
     Router::new()
         .route(
@@ -114,6 +116,7 @@ pub(crate) fn router(app: AppState) -> Router {
         .route("/jwks", t("jwks", get(jwks::handler)))
         .route("/authorize", t("authorize", get(authorize::handler)))
         .route("/token", t("token", post(token::handler)))
+        .route("/par", t("par", post(par::handler)))
         .route("/introspect", t("introspect", post(introspect::handler)))
         .route("/revoke", t("revoke", post(revoke::handler)))
         .route(

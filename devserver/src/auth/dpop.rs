@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::{AppState, lock};
 use crate::clock;
+use crate::http::error::OAuthError;
 
 /// How far a proof's `iat` may be from the server's clock, in seconds.
 pub(crate) const IAT_WINDOW: u64 = 60;
@@ -61,6 +62,33 @@ pub(crate) fn check(
         .to_str()
         .map_err(|_| invalid("the DPoP header is not text"))?;
     verify(app, proof, expect).map(Some)
+}
+
+/// [`check`] at an authorization-server endpoint (`/token`, `/par`): a POST
+/// without an access token, under the token endpoint's nonce demand, the
+/// refusals as RFC 9449 §5 and §8 answer them (400 `invalid_dpop_proof` or
+/// `use_dpop_nonce` with a `DPoP-Nonce`).
+pub(crate) fn check_at_server(
+    app: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Option<String>, OAuthError> {
+    let nonce = lock(&app.settings).dpop_token_nonce.clone();
+    let expect = Expect {
+        method: "POST",
+        url: &app.url(path),
+        access_token: None,
+        nonce: nonce.as_deref(),
+    };
+    match check(app, headers, &expect) {
+        Ok(jkt) => Ok(jkt),
+        Err(Refusal::Invalid(why)) => Err(OAuthError::bad("invalid_dpop_proof", why)),
+        Err(Refusal::Nonce(nonce)) => Err(OAuthError::bad(
+            "use_dpop_nonce",
+            "Authorization server requires nonce in DPoP proof",
+        )
+        .with_dpop_nonce(nonce)),
+    }
 }
 
 fn decode_part(part: &str) -> Result<Value, Refusal> {

@@ -8,7 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::request_object;
+use super::{par, request_object};
 use crate::app::{AppState, lock};
 use crate::auth::pkce::{self, Challenge};
 use crate::auth::redirect;
@@ -95,6 +95,19 @@ pub(crate) async fn handler(State(app): State<AppState>, RawQuery(query): RawQue
             StatusCode::BAD_REQUEST,
             &format!("unknown client {client_id:?}"),
         );
+    };
+    // RFC 9126: a pushed request's parameters, and only those.
+    let params = match params.get("request_uri") {
+        None => params,
+        Some(uri) => match par::take(&app, client.id, uri) {
+            Ok(pushed) => pushed,
+            Err(why) => {
+                return pages::error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("invalid_request_uri: {why}"),
+                );
+            }
+        },
     };
     // RFC 9101: the parameters are the request object's, and only those.
     let request = params.get("request").map(str::to_owned);

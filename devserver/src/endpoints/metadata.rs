@@ -26,6 +26,7 @@ pub(crate) fn document(app: &AppState) -> Value {
         "issuer": app.base_url,
         "authorization_endpoint": app.url("/authorize"),
         "token_endpoint": app.url("/token"),
+        "pushed_authorization_request_endpoint": app.url("/par"),
         "introspection_endpoint": app.url("/introspect"),
         "revocation_endpoint": app.url("/revoke"),
         "device_authorization_endpoint": app.url("/device_authorization"),

@@ -6,6 +6,7 @@ pub(crate) mod device;
 pub(crate) mod introspect;
 pub(crate) mod jwks;
 pub(crate) mod metadata;
+pub(crate) mod par;
 pub(crate) mod request_object;
 pub(crate) mod resource;
 pub(crate) mod revoke;

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::{AppState, lock};
+use crate::app::AppState;
 use crate::auth::client_auth::{self, Requirement};
 use crate::auth::dpop;
 use crate::grants::{self, Ctx};
@@ -42,26 +42,7 @@ fn token(
     };
     let client = client_auth::authenticate(app, headers, &params, &app.url("/token"), requirement)?;
     // DPoP before the grant: a refused proof must not spend a code or a refresh token.
-    let nonce = lock(&app.settings).dpop_token_nonce.clone();
-    let expect = dpop::Expect {
-        method: "POST",
-        url: &app.url("/token"),
-        access_token: None,
-        nonce: nonce.as_deref(),
-    };
-    let dpop_jkt = match dpop::check(app, headers, &expect) {
-        Ok(jkt) => jkt,
-        Err(dpop::Refusal::Invalid(why)) => {
-            return Err(OAuthError::bad("invalid_dpop_proof", why));
-        }
-        Err(dpop::Refusal::Nonce(nonce)) => {
-            return Err(OAuthError::bad(
-                "use_dpop_nonce",
-                "Authorization server requires nonce in DPoP proof",
-            )
-            .with_dpop_nonce(nonce));
-        }
-    };
+    let dpop_jkt = dpop::check_at_server(app, headers, "/token")?;
     tracing::debug!(grant_type, client = client.map(|c| c.id), "token request");
     let ctx = Ctx {
         app,

@@ -68,9 +68,19 @@ pub(crate) struct CodeRecord {
     pub(crate) authorization_details: Option<serde_json::Value>,
 }
 
+/// A pushed authorization request (RFC 9126), waiting for its `/authorize`.
+#[derive(Debug)]
+pub(crate) struct PushedRequest {
+    pub(crate) client_id: String,
+    pub(crate) params: crate::http::params::Params,
+    pub(crate) expires_at: u64,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub(crate) codes: HashMap<String, CodeRecord>,
+    /// Pushed authorization requests by their `request_uri`.
+    pub(crate) pushed: HashMap<String, PushedRequest>,
     pub(crate) access: HashMap<String, AccessRecord>,
     pub(crate) refresh: HashMap<String, RefreshRecord>,
     revoked_grants: HashSet<String>,
