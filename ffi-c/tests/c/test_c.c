@@ -1648,6 +1648,73 @@ static void test_dpop_broken_proofs(void) {
   oauth2kit_client_free(c);
 }
 
+/* The FAPI 2.0 preset (`fapi2`) against the devserver, which verifies each
+   part: a pushed authorization request (RFC 9126) authenticated with
+   private_key_jwt, PKCE S256, `iss` in the redirect, a DPoP-bound token
+   presented to /resource; the URI is used once; the plain front channel and
+   a shared secret are refused before anything is sent. */
+static void test_fapi2(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/rsa-client.pem", KEYS);
+  char *key = read_file(path);
+  CHECK(key != NULL);
+  oauth2kit_client *c = make_client("rsa-client", OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, key, OAUTH2KIT_OPTION_ISSUER, BASE,
+                                    OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_AUTHORIZATION_URL,
+                                    url("/authorize"), OAUTH2KIT_OPTION_PAR_URL, url("/par"),
+                                    OAUTH2KIT_OPTION_REDIRECT_URI, "http://127.0.0.1:8765/callback",
+                                    OAUTH2KIT_OPTION_FAPI2, "true", 0);
+  CHECK(c != NULL);
+  if (!c) {
+    free(key);
+    return;
+  }
+  oauth2kit_authorization *a = (oauth2kit_authorization *)1;
+  CHECK(oauth2kit_client_authorize(c, "read", NULL, NULL, 0, &a) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(a == (oauth2kit_authorization *)1 && strstr(oauth2kit_last_error_message(), "PAR") != NULL);
+  long pushes = dev_count(BASE, "par"); /* -1: none counted yet */
+  if (pushes < 0) pushes = 0;
+  a = NULL;
+  OK(oauth2kit_client_pushed_authorization_url(c, "read", NULL, NULL, 0, &a));
+  CHECK(dev_count(BASE, "par") == pushes + 1);
+  char *u = NULL;
+  OK(oauth2kit_authorization_url(a, &u));
+  CHECK(u && strstr(u, "request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A") && !strstr(u, "state="));
+  char location[2048];
+  CHECK(follow(u, location, sizeof location) == 302);
+  CHECK(strstr(location, "iss=") != NULL);
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_exchange_redirect(c, a, location, &t));
+  char *type = NULL;
+  OK(oauth2kit_token_set_token_type(t, &type));
+  STREQ(type, "DPoP");
+  char *name = NULL, *value = NULL, *proof = NULL, www[512] = "", nonce[256] = "";
+  const char *target = url("/resource");
+  OK(oauth2kit_client_resource_request_headers(c, t, "GET", target, &name, &value, &proof));
+  CHECK(send_resource(target, name, value, proof, www, nonce) == 200);
+  /* The request URI is spent: the devserver shows an error page. */
+  CHECK(follow(u, location, sizeof location) == 400);
+  oauth2kit_string_free(name);
+  oauth2kit_string_free(value);
+  oauth2kit_string_free(proof);
+  oauth2kit_string_free(type);
+  oauth2kit_token_set_free(t);
+  oauth2kit_string_free(u);
+  oauth2kit_authorization_free(a);
+  oauth2kit_client_free(c);
+  free(key);
+
+  /* A shared secret is not FAPI 2.0 client authentication. */
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new("basic-client", &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%"));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PAR_URL, url("/par")));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_FAPI2, "true"));
+  c = NULL;
+  CHECK(oauth2kit_client_new(cfg, &c) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(c == NULL && strstr(oauth2kit_last_error_message(), "FAPI 2.0") != NULL);
+  oauth2kit_config_free(cfg);
+}
+
 int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
@@ -1676,6 +1743,7 @@ int main(void) {
   test_session_options();
   test_dpop();
   test_dpop_broken_proofs();
+  test_fapi2();
   test_authorization_details();
   test_request_object();
   test_shutdown();
