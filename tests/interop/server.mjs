@@ -70,8 +70,39 @@ const CLIENTS = [
   redirect_uris: REDIRECTS,
   // Loopback and custom-scheme redirect URIs are native-app URIs (RFC 8252).
   application_type: 'native',
+  // RAR types each client may ask for (oidc-provider allows none by default).
+  authorization_details_types: ['payment_initiation', 'account_information'],
   ...c,
 }));
+
+// ---- RAR (RFC 9396) and JAR (RFC 9101) -----------------------------------
+// Rich authorization requests with the devserver's two types; the policy
+// functions oidc-provider demands grant what was asked (the details a user
+// consented to go with the code; client credentials get what they asked for).
+// Request objects by value (`request=`), verified with the client's
+// registered key (rsa-client's JWKS).
+const RAR_TYPES = {
+  payment_initiation: {
+    validate(_ctx, detail) {
+      if (!detail.instructedAmount) throw new errors.InvalidAuthorizationDetails('payment_initiation needs instructedAmount');
+    },
+  },
+  account_information: { validate() {} },
+};
+const asked = (ctx) => {
+  const value = ctx.oidc.params.authorization_details;
+  return typeof value === 'string' ? JSON.parse(value) : value;
+};
+const RAR_AND_JAR_FEATURES = {
+  richAuthorizationRequests: {
+    enabled: true,
+    types: RAR_TYPES,
+    authorizationDetailsForGrantSource: (ctx) => ctx.oidc.grant?.rar ?? asked(ctx),
+    authorizationDetailsForAccessToken: (ctx, _token, source) => (source ? source.rar : asked(ctx)),
+    authorizationDetailsForIntrospection: (_ctx, token) => token.rar,
+  },
+  requestObjects: { enabled: true },
+};
 
 function configuration() {
   return {
@@ -99,6 +130,7 @@ function configuration() {
       // checked when a client sends them and tokens are then bound.
       // Resource indicators (RFC 8707): `resource=urn:oauth2kit:api` yields a
       // JWT access token (client credentials); without it tokens are opaque.
+      ...RAR_AND_JAR_FEATURES,
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => oneOf,
