@@ -142,3 +142,44 @@ def test_fapi2_preset_par_private_key_jwt_and_a_dpop_bound_token(issuer: str) ->
     assert token.token_type == "DPoP" and token.dpop_jkt
     with pytest.raises(oauth2kit.ConfigurationError, match="private_key_jwt"):
         oauth2kit.Client.discover(issuer, BASIC_ID, BASIC_SECRET, fapi2=True)
+
+
+RAR_PAYMENT = [{"type": "payment_initiation", "instructedAmount": {"currency": "EUR", "amount": "42.00"}}]
+RAR_ACCOUNT = [{"type": "account_information", "actions": ["read_balances"]}]
+# oidc-provider grants authorization details only with a resource indicator.
+API = ["urn:oauth2kit:api"]
+
+
+def test_rich_authorization_requests(issuer: str) -> None:
+    """RAR (RFC 9396) against oidc-provider: details with client credentials
+    and in the code flow (consented on its pages) come back in the token
+    response; an unknown type is its typed error."""
+    import json
+
+    client = oauth2kit.Client.discover(issuer, BASIC_ID, BASIC_SECRET, resource=API,
+                                       authorization_details=json.dumps(RAR_PAYMENT),
+                                       redirect_uri="http://127.0.0.1/callback")
+    assert client.client_credentials().authorization_details == RAR_PAYMENT
+    req = client.create_authorization_url(authorization_details=json.dumps(RAR_ACCOUNT))
+    token = client.fetch_token(_sign_in(req.url, "gina"), request=req)
+    assert token.authorization_details == RAR_ACCOUNT
+    unknown = oauth2kit.Client.discover(issuer, BASIC_ID, BASIC_SECRET, resource=API,
+                                        authorization_details='[{"type":"crypto_swap"}]')
+    with pytest.raises(oauth2kit.OAuthError) as e:
+        unknown.client_credentials()
+    assert e.value.error == "invalid_authorization_details"
+
+
+def test_signed_request_objects(issuer: str) -> None:
+    """JAR (RFC 9101) against oidc-provider: the authorization request as a
+    request object signed with rsa-client's key, by value and through PAR."""
+    pem = (keys_dir() / "rsa-client.pem").read_text()
+    # a scope: oidc-provider denies an authorization that would grant nothing
+    client = oauth2kit.Client.discover(issuer, "rsa-client", private_key_pem=pem, request_object=True,
+                                       redirect_uri="http://127.0.0.1/callback", scope="read")
+    req = client.create_authorization_url()
+    assert "&request=ey" in req.url and "state=" not in req.url
+    assert client.fetch_token(_sign_in(req.url, "hank"), request=req).access_token
+    req = client.pushed_authorization_url()
+    assert "request_uri=" in req.url
+    assert client.fetch_token(_sign_in(req.url, "hank"), request=req).access_token
