@@ -121,7 +121,7 @@ c_part() {
     cc -std=c11 -Wall -Wextra -Werror -o "$out/test_oidc_provider" "$here/c/test_oidc_provider.c" -I"$repo/include" -I"$repo/ffi-c/tests/c" \
         "$CARGO_TARGET_DIR/release/liboauth2kit_ffi.a" -lpthread -ldl -lm -lrt -lutil -lstdc++ || return 1
     start_server || return 1
-    "$out/test_oidc_provider" "$here/op_user.py"
+    "$out/test_oidc_provider" "$here/op_user.py" "$repo/devserver/keys"
 }
 
 python_part() {

@@ -6,9 +6,12 @@
  * userinfo with the access token (same sub), and what must be refused: a
  * redirect with an altered `state` or `iss`, a replayed code, and an ID token
  * whose nonce is not the one this client sent. The sign-in and consent pages
- * are driven by the test-side user tests/interop/op_user.py.
+ * are driven by the test-side user tests/interop/op_user.py. Then RAR
+ * (details granted with client credentials, an unknown type refused), a
+ * signed request object (JAR) for rsa-client, and the FAPI 2.0 preset's whole
+ * sign-in (PAR, private_key_jwt, a DPoP-bound token).
  *
- *   test_oidc_provider OP_USER_PY
+ *   test_oidc_provider OP_USER_PY KEYS_DIR
  *
  * OP_ISSUER (the issuer server.mjs printed) comes from the environment that
  * tests/interop/test.sh sets. Exit status 0 only when every check passed. */
@@ -317,9 +320,113 @@ static void test_dpop_and_fapi2(void) {
   oauth2kit_config_free(cfg);
 }
 
+/* Reads a whole file into a new string (NULL on failure). */
+static char *read_text(const char *dir, const char *name) {
+  char *path = NULL;
+  if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
+  FILE *f = fopen(path, "rb");
+  free(path);
+  if (!f) return NULL;
+  char *buf = calloc(1, 65536);
+  size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+  fclose(f);
+  if (buf && n == 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/* RAR (RFC 9396): details with client credentials come back granted; an
+ * unknown type is oidc-provider's invalid_authorization_details. It grants
+ * details only with a resource indicator. */
+static void test_rar(void) {
+  const char *details[] = {
+      "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\",\"amount\":\"42.00\"}}]",
+      "[{\"type\":\"crypto_swap\"}]",
+  };
+  for (int i = 0; i < 2; i++) {
+    oauth2kit_config *cfg = NULL;
+    OK(oauth2kit_config_new(CLIENT_ID, &cfg));
+    OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, issuer()));
+    OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CLIENT_SECRET, CLIENT_SECRET));
+    OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_RESOURCE, "urn:oauth2kit:api"));
+    OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTHORIZATION_DETAILS, details[i]));
+    oauth2kit_client *c = NULL;
+    OK(oauth2kit_client_new(cfg, &c));
+    oauth2kit_config_free(cfg);
+    if (!c) continue;
+    oauth2kit_token_set *t = NULL;
+    if (i == 0) {
+      OK(oauth2kit_client_client_credentials(c, NULL, &t));
+      char *granted = NULL;
+      if (t) OK(oauth2kit_token_set_authorization_details(t, &granted));
+      CHECK(granted && strstr(granted, "\"payment_initiation\"") && strstr(granted, "\"42.00\""));
+      oauth2kit_string_free(granted);
+    } else {
+      CHECK(oauth2kit_client_client_credentials(c, NULL, &t) == OAUTH2KIT_STATUS_OAUTH);
+      CHECK(t == NULL);
+      CHECK(strcmp(oauth2kit_last_error_oauth_error(), "invalid_authorization_details") == 0);
+    }
+    oauth2kit_token_set_free(t);
+    oauth2kit_client_free(c);
+  }
+}
+
+/* rsa-client (private_key_jwt) signs in with `option` on: a signed request
+ * object (JAR) by value, or the FAPI 2.0 preset through PAR. Returns the
+ * token type (a new string) or NULL. */
+static char *sign_in_rsa_client(const char *op_user, const char *keys, oauth2kit_option option) {
+  char *pem = read_text(keys, "rsa-client.pem");
+  CHECK(pem != NULL);
+  if (!pem) return NULL;
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new("rsa-client", &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, issuer()));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, pem));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_REDIRECT_URI, REDIRECT_URI));
+  OK(oauth2kit_config_set(cfg, option, "true"));
+  free(pem);
+  oauth2kit_client *c = NULL;
+  OK(oauth2kit_client_new(cfg, &c));
+  oauth2kit_config_free(cfg);
+  if (!c) return NULL;
+  oauth2kit_authorization *auth = NULL;
+  if (option == OAUTH2KIT_OPTION_FAPI2)
+    OK(oauth2kit_client_pushed_authorization_url(c, "read", NULL, NULL, 0, &auth));
+  else
+    OK(oauth2kit_client_authorization_url(c, "read", NULL, NULL, 0, &auth));
+  char *url = NULL, *redirect = NULL, *type = NULL;
+  if (auth) OK(oauth2kit_authorization_url(auth, &url));
+  if (url) {
+    CHECK(strstr(url, option == OAUTH2KIT_OPTION_FAPI2 ? "request_uri=" : "&request=ey") != NULL);
+    CHECK(strstr(url, "state=") == NULL);
+    redirect = sign_in(op_user, url);
+  }
+  CHECK(redirect != NULL);
+  oauth2kit_token_set *t = NULL;
+  if (redirect) OK(oauth2kit_client_exchange_redirect(c, auth, redirect, &t));
+  if (t) OK(oauth2kit_token_set_token_type(t, &type));
+  oauth2kit_token_set_free(t);
+  free(redirect);
+  oauth2kit_string_free(url);
+  oauth2kit_authorization_free(auth);
+  oauth2kit_client_free(c);
+  return type;
+}
+
+static void test_jar_and_fapi2_sign_in(const char *op_user, const char *keys) {
+  char *type = sign_in_rsa_client(op_user, keys, OAUTH2KIT_OPTION_REQUEST_OBJECT);
+  CHECK(type && strcmp(type, "Bearer") == 0);
+  oauth2kit_string_free(type);
+  type = sign_in_rsa_client(op_user, keys, OAUTH2KIT_OPTION_FAPI2);
+  CHECK(type && strcmp(type, "DPoP") == 0);
+  oauth2kit_string_free(type);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: test_oidc_provider OP_USER_PY\n");
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_oidc_provider OP_USER_PY KEYS_DIR\n");
     return 2;
   }
   oauth2kit_client *c = make_client();
@@ -329,6 +436,8 @@ int main(int argc, char **argv) {
     test_nonce_mismatch_is_refused(argv[1], c);
   }
   test_dpop_and_fapi2();
+  test_rar();
+  test_jar_and_fapi2_sign_in(argv[1], argv[2]);
   oauth2kit_client_free(c);
   bool was_running = false;
   OK(oauth2kit_shutdown(5000, &was_running));
