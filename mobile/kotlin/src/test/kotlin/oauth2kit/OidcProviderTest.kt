@@ -14,7 +14,9 @@ import org.junit.jupiter.api.assertThrows
  * flow with `openid` (PKCE, state and nonce by default), the ID token
  * validated by the exchange and its claims read back, userinfo, and what
  * must be refused (altered `state` or `iss`, a nonce that is not the one
- * sent, a replayed code). tests/interop/test.sh runs this class with the
+ * sent, a replayed code); RAR details granted and an unknown type refused; a
+ * signed request object (JAR) and the FAPI 2.0 preset's whole sign-in (PAR,
+ * private_key_jwt, a DPoP-bound token) for rsa-client. tests/interop/test.sh runs this class with the
  * issuer in OP_ISSUER and OAUTH2KIT_INTEROP_REQUIRED=1, so a missing value
  * fails there; in the mobile suite (no oidc-provider) it is skipped, saying
  * why. The sign-in and consent pages are driven by tests/interop/op_user.py.
@@ -155,5 +157,45 @@ class OidcProviderTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "op_user.py did not finish")
         assertEquals(0, p.exitValue(), "op_user.py failed")
         return out
+    }
+
+    @Test
+    fun `RAR details are granted with client credentials and an unknown type is refused`() = runBlocking<Unit> {
+        // oidc-provider grants details only together with a resource indicator.
+        val config = ClientConfig(
+            clientId = clientId,
+            clientSecret = "basic secret+/&=:%",
+            discoveryIssuer = env("OP_ISSUER"),
+            resource = listOf("urn:oauth2kit:api"),
+            authorizationDetails = """[{"type":"payment_initiation","instructedAmount":{"currency":"EUR","amount":"42.00"}}]""",
+        )
+        val tokens = OAuthClient.discover(config).clientCredentials()
+        val granted = tokenSetAuthorizationDetails(tokens)!!
+        assertTrue(granted.contains("\"payment_initiation\"") && granted.contains("\"42.00\""), granted)
+        val unknown = OAuthClient.discover(config.copy(authorizationDetails = """[{"type":"crypto_swap"}]"""))
+        val e = assertThrows<OAuth2KitException.OAuth> { runBlocking { unknown.clientCredentials() } }
+        assertEquals("invalid_authorization_details", e.error)
+    }
+
+    private fun rsaClient() = ClientConfig(
+        clientId = "rsa-client",
+        privateKeyPem = DevServer.keyPem("rsa-client"),
+        discoveryIssuer = env("OP_ISSUER"),
+        redirectUri = redirectUri,
+    )
+
+    @Test
+    fun `a signed request object and the FAPI 2_0 preset sign in`() = runBlocking<Unit> {
+        val jar = OAuthClient.discover(rsaClient().copy(requestObject = true))
+        val request = jar.authorizationRequest(AuthorizeOptions(scope = "read"))
+        assertTrue(request.url.contains("&request=ey") && !request.url.contains("state="), request.url)
+        assertEquals("Bearer", jar.handleRedirect(request.pending, signIn(request.url, "ivy-kt")).tokenType)
+
+        val fapi = OAuthClient.discover(rsaClient().copy(fapi2 = true))
+        val pushed = fapi.pushedAuthorizationUrl(AuthorizeOptions(scope = "read"))
+        assertTrue(pushed.url.contains("request_uri="), pushed.url)
+        val tokens = fapi.handleRedirect(pushed.pending, signIn(pushed.url, "ivy-kt"))
+        assertEquals("DPoP", tokens.tokenType)
+        assertEquals(43, tokenSetDpopJkt(tokens)!!.length)
     }
 }
