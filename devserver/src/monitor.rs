@@ -22,6 +22,7 @@ pub const ENDPOINTS: &[&str] = &[
     "jwks",
     "authorize",
     "token",
+    "par",
     "introspect",
     "revoke",
     "device_authorization",
