@@ -6,8 +6,8 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{builder, server};
-use oauth2kit::{AuthorizeOptions, Client, Error, HttpRequest, Method, SigningKey};
+use common::{builder, server, visit};
+use oauth2kit::{AuthorizeOptions, Client, Error, SigningKey};
 use oauth2kit_devserver::{DevServer, clients, keys};
 use serde_json::Value;
 
@@ -33,19 +33,6 @@ fn part(jwt: &str, i: usize) -> Value {
 fn request_object(url: &url::Url) -> String {
     let (_, jwt) = url.query_pairs().find(|(k, _)| k == "request").unwrap();
     jwt.into_owned()
-}
-
-/// GETs the authorization URL; the status and the Location or the body.
-async fn visit(c: &Client, url: &url::Url) -> (u16, String) {
-    let resp = c
-        .send(HttpRequest::new(Method::Get, url.clone()))
-        .await
-        .unwrap();
-    let text = resp
-        .header("location")
-        .map(str::to_string)
-        .unwrap_or_else(|| String::from_utf8_lossy(&resp.body).into_owned());
-    (resp.status, text)
 }
 
 #[tokio::test]

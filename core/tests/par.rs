@@ -5,25 +5,22 @@
 
 mod common;
 
-use common::{builder, server};
+use common::{builder, server, visit};
 use oauth2kit::{AuthorizeOptions, Client, Error, HttpRequest, Method, SigningKey};
 use oauth2kit_devserver::{DevServer, clients, keys};
 
-/// GETs the authorization URL; the status and the Location or the body.
-async fn visit(c: &Client, url: &url::Url) -> (u16, String) {
-    let resp = c
-        .send(HttpRequest::new(Method::Get, url.clone()))
-        .await
-        .unwrap();
-    let text = resp
-        .header("location")
-        .map(str::to_string)
-        .unwrap_or_else(|| String::from_utf8_lossy(&resp.body).into_owned());
-    (resp.status, text)
-}
-
 fn par_builder(srv: &DevServer, id: &str) -> oauth2kit::OAuthClientBuilder {
     builder(srv, id).par_url(format!("{}/par", srv.url()))
+}
+
+fn basic_par_client(srv: &DevServer) -> Client {
+    Client::new(
+        par_builder(srv, clients::BASIC_CLIENT_ID)
+            .client_secret(clients::BASIC_CLIENT_SECRET)
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 fn rsa_key() -> SigningKey {
@@ -33,13 +30,7 @@ fn rsa_key() -> SigningKey {
 #[tokio::test]
 async fn a_pushed_request_signs_in_and_its_request_uri_is_used_once() {
     let srv = server();
-    let c = Client::new(
-        par_builder(&srv, clients::BASIC_CLIENT_ID)
-            .client_secret(clients::BASIC_CLIENT_SECRET)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = basic_par_client(&srv);
     let request = c
         .pushed_authorization_url(AuthorizeOptions {
             scope: Some("read".into()),
@@ -87,13 +78,7 @@ async fn pushed_requests_are_authenticated_and_checked() {
         other => panic!("expected invalid_client, got {other:?}"),
     }
     // Another client cannot use a pushed request's URI.
-    let basic = Client::new(
-        par_builder(&srv, clients::BASIC_CLIENT_ID)
-            .client_secret(clients::BASIC_CLIENT_SECRET)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let basic = basic_par_client(&srv);
     let request = basic
         .pushed_authorization_url(AuthorizeOptions::default())
         .await

@@ -50,6 +50,20 @@ pub fn client(srv: &DevServer, client_id: &str) -> Client {
     Client::new(b.build().unwrap()).unwrap()
 }
 
+/// GETs the authorization URL; the status and the Location or the body (an
+/// error page is not a redirect).
+pub async fn visit(c: &Client, url: &url::Url) -> (u16, String) {
+    let resp = c
+        .send(HttpRequest::new(Method::Get, url.clone()))
+        .await
+        .unwrap();
+    let text = resp
+        .header("location")
+        .map(str::to_string)
+        .unwrap_or_else(|| String::from_utf8_lossy(&resp.body).into_owned());
+    (resp.status, text)
+}
+
 /// Plays the browser: GETs the authorization URL and returns the redirect's `Location`.
 pub async fn authorize(client: &Client, url: &url::Url) -> String {
     let resp = client
