@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::assertion_grants::{self, JwtBearer, TokenExchange};
-use crate::authorize::{AuthorizationRequest, AuthorizeOptions, PendingAuthorization};
+use crate::authorize::{AuthorizationRequest, AuthorizeOptions, Callback, PendingAuthorization};
 use crate::client::OAuthClient;
 use crate::device::{CibaAuthorization, CibaRequest, DeviceAuthorization};
 use crate::discovery::{self, MetadataKind, ServerMetadata};
@@ -331,6 +331,22 @@ impl Client {
         Ok(tokens)
     }
 
+    /// The parameters of a redirect back: a JARM response (`response=<JWT>`)
+    /// validated with the provider's keys (cached; refetched once on an
+    /// unknown `kid`) and opened, anything else as it came.
+    pub(crate) async fn authorization_response(&self, redirect: &str) -> Result<Callback> {
+        let callback = Callback::parse(redirect)?;
+        if !callback.params.contains(crate::jarm::PARAM) {
+            return Ok(callback);
+        }
+        let now = self.clock.system_time();
+        self.with_provider_keys(|keys| {
+            self.oauth
+                .parse_authorization_response(redirect, Some(keys), now)
+        })
+        .await
+    }
+
     /// Fetches the provider's key set (`jwks_uri`).
     async fn fetch_jwks(&self) -> Result<Jwks> {
         self.call(self.oauth.jwks_request()?, jwks::parse_jwks)
@@ -414,12 +430,20 @@ impl Client {
     }
 
     /// Verifies the redirect (state, `iss`, error) and exchanges its code.
+    /// `redirect` is the redirect URL (query or fragment), its query string,
+    /// or the body of a `form_post`. A JWT-secured response (JARM, see
+    /// [`crate::jarm`]) is validated with the provider's keys first, and a
+    /// plain one to a JARM request refused: either way before the code is
+    /// sent anywhere.
     pub async fn exchange_redirect(
         &self,
         pending: &PendingAuthorization,
         redirect: &str,
     ) -> Result<TokenSet> {
-        let grant = self.oauth.callback_grant(pending, redirect)?;
+        let grant = self
+            .authorization_response(redirect)
+            .await?
+            .into_grant(pending)?;
         self.request_token_expecting(&grant, IdTokenExpectations::for_authorization(pending))
             .await
     }

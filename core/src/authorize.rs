@@ -224,6 +224,11 @@ pub struct PendingAuthorization {
     /// older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acr: Option<Vec<String>>,
+    /// The JARM `response_mode` sent (`jwt`, `query.jwt`…; see
+    /// [`crate::jarm`]), if any: the response must then be a signed JWT, and
+    /// a plain one is refused. Absent in documents written by older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_mode: Option<String>,
 }
 
 impl PendingAuthorization {
@@ -246,7 +251,7 @@ pub const MIN_STATE_LEN: usize = 22;
 
 /// Parameters of a redirect that may appear only once: with two `state`s,
 /// `code`s or `iss`es the last one would silently win.
-const SINGLE_PARAMS: [&str; 4] = ["code", "state", "iss", "error"];
+const SINGLE_PARAMS: [&str; 5] = ["code", "state", "iss", "error", crate::jarm::PARAM];
 
 /// An authorization URL and what to keep until the redirect comes back.
 #[derive(Clone, Debug)]
@@ -274,6 +279,9 @@ pub struct Callback {
     pub error_uri: Option<String>,
     /// All parameters (values of token-like names are secrets: read with care).
     pub params: Params,
+    /// Whether these are the claims of a validated JARM response (set by
+    /// the client that checked the JWT only, never by [`Callback::parse`]).
+    pub(crate) jarm: bool,
 }
 
 impl std::fmt::Debug for Callback {
@@ -284,6 +292,7 @@ impl std::fmt::Debug for Callback {
             .field("error", &self.error)
             .field("error_description", &self.error_description)
             .field("params", &self.params)
+            .field("jarm", &self.jarm)
             .finish_non_exhaustive()
     }
 }
@@ -327,8 +336,14 @@ impl Callback {
     }
 
     /// Checks state, issuer and error against what was sent: in this order, so
-    /// a forged error response cannot pass for the real one.
+    /// a forged error response cannot pass for the real one. Before them, a
+    /// plain response to a JARM request is refused ([`crate::jarm`]).
     pub fn verify(&self, pending: &PendingAuthorization) -> Result<()> {
+        if let Some(mode) = pending.response_mode.as_deref() {
+            if crate::jarm::is_jarm(mode) && !self.jarm {
+                return Err(crate::jarm::downgrade(mode));
+            }
+        }
         match &self.state {
             Some(s) if pending.state.ct_eq(s) => {}
             _ => return Err(Error::StateMismatch),
@@ -438,6 +453,24 @@ pub(crate) fn build(
         .map(essential_acr)
         .transpose()?
         .flatten();
+    let response_mode = match opts
+        .extra
+        .iter()
+        .filter(|(k, _)| k == "response_mode")
+        .map(|(_, v)| v.as_str())
+        .collect::<Vec<_>>()[..]
+    {
+        [] => None,
+        [mode] => {
+            crate::jarm::check_mode(mode)?;
+            crate::jarm::is_jarm(mode).then(|| mode.to_string())
+        }
+        _ => {
+            return Err(Error::config(
+                "the authorization parameter response_mode is given twice",
+            ));
+        }
+    };
 
     let mut url = endpoint.clone();
     {
@@ -522,6 +555,7 @@ pub(crate) fn build(
             require_issuer,
             max_age,
             acr,
+            response_mode,
         },
     })
 }
@@ -541,6 +575,7 @@ mod tests {
             require_issuer: false,
             max_age: None,
             acr: None,
+            response_mode: None,
         }
     }
 

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::async_client::Client;
-use crate::authorize::{AuthorizeOptions, Callback, PendingAuthorization};
+use crate::authorize::{AuthorizeOptions, PendingAuthorization};
 use crate::error::{Error, Result};
 use crate::token::TokenSet;
 
@@ -86,7 +86,9 @@ impl CallbackHandler {
             .split_once('?')
             .map(|(_, q)| q)
             .unwrap_or(request_target);
-        let callback = Callback::parse(query)?;
+        // A JARM response is validated (and its state read from the JWT)
+        // before any pending authorization is looked up.
+        let callback = self.client.authorization_response(query).await?;
         let state = callback.state.clone().ok_or(Error::StateMismatch)?;
         let (pending, started) = self.take(&state)?;
         let scope = callback.params.get("scope").map(str::to_string);

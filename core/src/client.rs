@@ -83,6 +83,11 @@ pub struct OAuthClient {
     request_object: bool,
     /// The FAPI 2.0 preset is on ([`crate::fapi`]).
     fapi2: bool,
+    /// `response_mode` sent with every authorization request (JARM when a
+    /// `*.jwt` mode, see [`crate::jarm`]).
+    response_mode: Option<String>,
+    /// The algorithms a JARM response may be signed with.
+    jarm_algorithms: Vec<JwsAlg>,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
     pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
@@ -125,6 +130,7 @@ pub struct OAuthClientBuilder {
     authorization_details: Option<String>,
     request_object: bool,
     fapi2: bool,
+    response_mode: Option<String>,
     jwks_json: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
@@ -372,6 +378,18 @@ impl OAuthClientBuilder {
         self
     }
 
+    /// The `response_mode` of authorization requests: `query`, `fragment`,
+    /// `form_post`, or a JWT Secured Authorization Response Mode (JARM)
+    /// one — `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt` — with
+    /// which the response must come back as a JWT signed by the provider,
+    /// validated before its code is used (see [`crate::jarm`]). A JARM mode
+    /// needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or
+    /// discovery), or [`Self::build`] fails with [`Error::Config`].
+    pub fn response_mode(mut self, mode: impl Into<String>) -> Self {
+        self.response_mode = Some(mode.into());
+        self
+    }
+
     /// The `aud` of client assertions (default: the token endpoint URL).
     pub fn assertion_audience(mut self, aud: impl Into<String>) -> Self {
         self.assertion_audience = Some(aud.into());
@@ -510,6 +528,26 @@ impl OAuthClientBuilder {
                 ));
             }
         }
+        if let Some(mode) = &self.response_mode {
+            crate::jarm::check_mode(mode)?;
+            if crate::jarm::is_jarm(mode) {
+                if endpoints.issuer.is_none() {
+                    return Err(Error::config(
+                        "a JARM response_mode needs the issuer (issuer, or discovery): the \
+                         response's `iss` must be it",
+                    ));
+                }
+                if static_jwks.is_none() && endpoints.jwks.is_none() {
+                    return Err(Error::config(
+                        "a JARM response_mode needs the provider's keys (jwks_uri, jwks_json, \
+                         or discovery): the response is a JWT signed with them",
+                    ));
+                }
+            }
+        }
+        let jarm_algorithms = crate::jarm::algorithms(
+            meta.and_then(|m| m.extra.get("authorization_signing_alg_values_supported")),
+        );
         let id_token_algorithms = id_token_algorithms(
             self.id_token_alg.as_deref(),
             meta.map(|m| m.id_token_signing_alg_values_supported.as_slice()),
@@ -537,6 +575,8 @@ impl OAuthClientBuilder {
             authorization_details,
             request_object: self.request_object,
             fapi2: self.fapi2,
+            response_mode: self.response_mode,
+            jarm_algorithms,
             allow_insecure_http: self.allow_insecure_http,
             static_jwks,
             id_token_algorithms,
@@ -703,6 +743,11 @@ impl OAuthClient {
         {
             opts.authorization_details = self.authorization_details.clone();
         }
+        if let Some(mode) = &self.response_mode {
+            if !opts.extra.iter().any(|(k, _)| k == "response_mode") {
+                opts.extra.push(("response_mode".to_string(), mode.clone()));
+            }
+        }
         if let (true, Some(key)) = (self.dpop_jkt, &self.dpop) {
             if !opts.extra.iter().any(|(k, _)| k == "dpop_jkt") {
                 opts.extra
@@ -854,9 +899,58 @@ impl OAuthClient {
         Ok(url)
     }
 
-    /// Verifies a redirect back (state, `iss`, error) and returns the code exchange grant.
+    /// Verifies a redirect back (state, `iss`, error) and returns the code
+    /// exchange grant. A JARM response ([`crate::jarm`]) is validated with
+    /// the static keys ([`OAuthClientBuilder::jwks_json`]); without them it
+    /// is [`Error::Config`]: use [`crate::Client::exchange_redirect`], or
+    /// [`OAuthClient::parse_authorization_response`] with the keys.
     pub fn callback_grant(&self, pending: &PendingAuthorization, redirect: &str) -> Result<Grant> {
-        Callback::parse(redirect)?.into_grant(pending)
+        self.parse_authorization_response(redirect, self.static_jwks.as_deref(), SystemTime::now())?
+            .into_grant(pending)
+    }
+
+    /// Reads a redirect back (a URL, a query or fragment string, or a
+    /// `form_post` body): when it is a JARM response (`response=<JWT>`), the
+    /// JWT is validated with the provider's `keys` at `now` — signature,
+    /// `iss`, `aud`, `exp`, see [`crate::jarm`] — and its claims are the
+    /// parameters; any failure is [`Error::InvalidJarmResponse`] naming the
+    /// check. Then [`Callback::into_grant`] checks state, `iss`, error (and
+    /// refuses a plain response to a JARM request).
+    pub fn parse_authorization_response(
+        &self,
+        redirect: &str,
+        keys: Option<&Jwks>,
+        now: SystemTime,
+    ) -> Result<Callback> {
+        let callback = Callback::parse(redirect)?;
+        let Some(response) = callback.params.get(crate::jarm::PARAM) else {
+            return Ok(callback);
+        };
+        let keys = keys.ok_or_else(|| {
+            Error::config(
+                "a JARM response is validated with the provider's keys: use \
+                 Client::exchange_redirect, or pass the keys",
+            )
+        })?;
+        crate::jarm::open(response, keys, &self.jarm_verifier()?, now)
+    }
+
+    /// Who a JARM response must come from and be for.
+    fn jarm_verifier(&self) -> Result<Verifier<'_>> {
+        let issuer = self.endpoints.issuer.as_deref().ok_or_else(|| {
+            Error::config("validating a JARM response needs the issuer (issuer, or discovery)")
+        })?;
+        Ok(Verifier {
+            issuer,
+            client_id: &self.client_id,
+            algorithms: &self.jarm_algorithms,
+            skew: self.clock_skew,
+        })
+    }
+
+    /// The `response_mode` this client sends, if any.
+    pub fn response_mode(&self) -> Option<&str> {
+        self.response_mode.as_deref()
     }
 
     /// Verifies an implicit-grant redirect and reads its token.

@@ -109,6 +109,20 @@ pub enum Error {
         /// Why (no secret in it).
         reason: String,
     },
+    /// A JWT-secured authorization response (JARM, see [`crate::jarm`])
+    /// was refused before its code was used: `check` names the rule, one of
+    /// `downgrade` (a plain response came back although JARM was
+    /// requested), `encrypted` (a JWE: not supported), `format`, `alg`
+    /// (`none` and HMAC never pass), `kid`, `signature`, `iss`, `aud`, `exp`,
+    /// `claims`. Code [`ErrorCode::InvalidResponse`]. Never carries the
+    /// response, a code or a state.
+    #[error("invalid JARM authorization response: the {check} check failed: {reason}")]
+    InvalidJarmResponse {
+        /// The check that failed.
+        check: String,
+        /// Why (no secret in it).
+        reason: String,
+    },
     /// Invalid configuration or input (bad URL, missing endpoint, unusable key…).
     #[error("configuration error: {0}")]
     Config(String),
@@ -272,7 +286,8 @@ impl Error {
             Error::Http { .. } => ErrorCode::Http,
             Error::InvalidResponse { .. }
             | Error::InvalidIdToken { .. }
-            | Error::InvalidUserInfo { .. } => ErrorCode::InvalidResponse,
+            | Error::InvalidUserInfo { .. }
+            | Error::InvalidJarmResponse { .. } => ErrorCode::InvalidResponse,
             Error::UnexpectedRedirect { .. } => ErrorCode::UnexpectedRedirect,
             Error::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
             Error::Transport(_) | Error::Unreachable(_) => ErrorCode::Transport,
@@ -342,7 +357,7 @@ impl Error {
     /// provider's key set (the set may be stale: refetch once).
     #[cfg_attr(not(feature = "reqwest"), allow(dead_code))] // read by the async client only
     pub(crate) fn is_unknown_kid(&self) -> bool {
-        matches!(self, Error::InvalidIdToken { check, .. } | Error::InvalidUserInfo { check, .. } if check == "kid")
+        matches!(self, Error::InvalidIdToken { check, .. } | Error::InvalidUserInfo { check, .. } | Error::InvalidJarmResponse { check, .. } if check == "kid")
     }
 
     pub(crate) fn config(msg: impl Into<String>) -> Self {
@@ -773,6 +788,10 @@ impl Error {
                 reason: f(&reason),
             },
             Error::InvalidUserInfo { check, reason } => Error::InvalidUserInfo {
+                check,
+                reason: f(&reason),
+            },
+            Error::InvalidJarmResponse { check, reason } => Error::InvalidJarmResponse {
                 check,
                 reason: f(&reason),
             },

@@ -67,6 +67,7 @@ pub mod grant;
 pub mod http;
 pub mod introspect;
 pub mod jar;
+pub mod jarm;
 pub mod keys;
 pub mod logout;
 pub mod loopback;

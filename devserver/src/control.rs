@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::app::{AppState, lock};
+use crate::endpoints::jarm::Corruption;
 use crate::grants::polling::PollBook;
 use crate::http::json_body::{self, bad_request, ok};
 use crate::monitor::{ENDPOINTS, Fault};
@@ -33,6 +34,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/control/rotate-key", post(rotate_key))
         .route("/control/userinfo", post(userinfo))
         .route("/control/dpop", post(dpop))
+        // JARM knob (endpoints/jarm.rs)
+        .route("/control/jarm", post(jarm))
 }
 
 /// Parses a JSON body or returns the 400 for it.
@@ -246,5 +249,31 @@ async fn device_next(State(app): State<AppState>, bytes: Bytes) -> Response {
 async fn ciba_next(State(app): State<AppState>, bytes: Bytes) -> Response {
     let body: NextAnswer = body!(bytes);
     lock(&app.ciba).force_next(body.target, body.error);
+    ok()
+}
+
+// --- JARM knob (endpoints/jarm.rs) ---
+
+/// `{"corrupt": "signature"}`: from now on `/authorize` spoils its JARM responses
+/// that way (`signature`, `iss`, `aud`, `exp`, `alg_none`, `plain`, `encrypted`);
+/// `{}` or `{"corrupt": null}` restores correct responses.
+#[derive(Debug, Deserialize)]
+struct JarmKnobs {
+    #[serde(default)]
+    corrupt: Option<String>,
+}
+
+async fn jarm(State(app): State<AppState>, bytes: Bytes) -> Response {
+    let body: JarmKnobs = body!(bytes);
+    let corruption = match body.corrupt.as_deref().map(Corruption::from_name) {
+        None => None,
+        Some(Some(c)) => Some(c),
+        Some(None) => {
+            return bad_request(
+                "corrupt must be one of signature, iss, aud, exp, alg_none, plain, encrypted",
+            );
+        }
+    };
+    lock(&app.settings).jarm_corruption = corruption;
     ok()
 }

@@ -33,6 +33,7 @@ mod settings;
 mod tls;
 mod tokens;
 
+pub use endpoints::jarm::Corruption as JarmCorruption;
 pub use monitor::{ENDPOINTS, Fault};
 pub use server::DevServer;
 pub use tls::ThrowawayTls;

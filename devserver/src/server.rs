@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 use crate::app::{self, AppState, lock};
+use crate::endpoints::jarm::Corruption;
 use crate::monitor::Fault;
 use crate::tls::{ThrowawayTls, TlsListener};
 use crate::tokens::signer::IdTokenAlg;
@@ -247,6 +248,12 @@ impl DevServer {
     /// lists both keys. One way: a fresh server starts with the first key.
     pub fn rotate_signing_key(&self) {
         self.app.signer.rotate();
+    }
+
+    /// JARM: spoils `/authorize`'s JWT-secured responses from now on in one way
+    /// ([`Corruption`]); `None` restores correct responses.
+    pub fn set_jarm_corruption(&self, corruption: Option<Corruption>) {
+        lock(&self.app.settings).jarm_corruption = corruption;
     }
 
     /// `/userinfo` answers with a signed JWT (`application/jwt`) when `signed`, and

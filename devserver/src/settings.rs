@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::endpoints::jarm::Corruption;
 use crate::tokens::signer::IdTokenAlg;
 
 /// Default lifetime of access tokens, in seconds.
@@ -36,6 +37,8 @@ pub(crate) struct Settings {
     /// Seconds added to the server's time when it checks a DPoP proof's `iat`: a
     /// test sets it to make the client's fresh proofs stale without a client clock.
     pub(crate) dpop_clock_offset: i64,
+    /// JARM: how `/authorize` spoils its JWT-secured responses (a test knob).
+    pub(crate) jarm_corruption: Option<Corruption>,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
             dpop_resource_nonce: None,
             dpop_token_type: None,
             dpop_clock_offset: 0,
+            jarm_corruption: None,
         }
     }
 }

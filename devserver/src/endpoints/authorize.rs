@@ -8,7 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{par, request_object};
+use super::{jarm, par, request_object};
 use crate::app::{AppState, lock};
 use crate::auth::pkce::{self, Challenge};
 use crate::auth::redirect;
@@ -146,6 +146,28 @@ pub(crate) async fn handler(State(app): State<AppState>, RawQuery(query): RawQue
         state: params.get("state"),
         iss: Some(&app.base_url),
     };
+    // --- JARM (JWT Secured Authorization Response Mode): see jarm.rs ---
+    let jarm_mode = match jarm::Mode::requested(params.get("response_mode"), implicit) {
+        Ok(mode) => mode,
+        Err(why) => return reply.error("invalid_request", &why),
+    };
+    if let Some(mode) = jarm_mode {
+        let mut pairs = match decide(&app, client, redirect_uri, &params) {
+            Ok(pairs) => pairs,
+            Err((error, description)) => {
+                vec![
+                    ("error", error.to_owned()),
+                    ("error_description", description),
+                ]
+            }
+        };
+        if let Some(state) = params.get("state") {
+            pairs.push(("state", state.to_owned()));
+        }
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        return jarm::respond(&app, client.id, redirect_uri, mode, &pairs);
+    }
+    // --- end JARM ---
     match decide(&app, client, redirect_uri, &params) {
         Ok(pairs) => {
             let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -35,7 +35,9 @@ pub(crate) fn document(app: &AppState) -> Value {
         "jwks_uri": app.url("/jwks"),
         "scopes_supported": ["openid", "read", "write", "profile", "email"],
         "response_types_supported": ["code", "token"],
-        "response_modes_supported": ["query", "fragment"],
+        // JARM (jarm.rs): the JWT modes, signed with the ID token keys.
+        "response_modes_supported": ["query", "fragment", "jwt", "query.jwt", "fragment.jwt", "form_post.jwt"],
+        "authorization_signing_alg_values_supported": ["RS256", "ES512"],
         "grant_types_supported": grants::SUPPORTED,
         "code_challenge_methods_supported": ["S256", "plain"],
         "token_endpoint_auth_methods_supported": AUTH_METHODS,

@@ -4,6 +4,7 @@ pub(crate) mod authorize;
 pub(crate) mod ciba;
 pub(crate) mod device;
 pub(crate) mod introspect;
+pub(crate) mod jarm;
 pub(crate) mod jwks;
 pub(crate) mod metadata;
 pub(crate) mod par;
