@@ -444,6 +444,12 @@ typedef enum {
    * Type: true or false; default: false.
    */
   OAUTH2KIT_OPTION_FAPI2 = 49,
+  /**
+   * The `response_mode` of authorization requests: `query`, `fragment`, `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response must be a JWT signed by the provider (checked with its JWKS: `iss`, `aud`, `exp`) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or metadata).
+   *
+   * Type: text; default: none (the server's default: the query for code).
+   */
+  OAUTH2KIT_OPTION_RESPONSE_MODE = 60,
 } oauth2kit_option;
 
 /**

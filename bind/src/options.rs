@@ -232,6 +232,16 @@ client_options! {
     /// required, shared secrets refused), DPoP on, authorization requests by
     /// PAR only, PKCE S256 always, `iss` checked, no implicit grant.
     Fapi2 = 49, "fapi2", Bool, "false";
+    // --- JARM (numbered 60 to leave 50-59 to options added alongside) ---
+    /// The `response_mode` of authorization requests: `query`, `fragment`,
+    /// `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`,
+    /// `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response
+    /// must be a JWT signed by the provider (checked with its JWKS: `iss`,
+    /// `aud`, `exp`) before the code is used; a plain response is refused.
+    /// JARM needs the issuer and the provider's keys (`jwks_uri`,
+    /// `jwks_json` or metadata).
+    ResponseMode = 60, "response_mode", Text, "none (the server's default: the query for code)";
+    // --- end JARM ---
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -372,6 +382,8 @@ pub struct ClientConfig {
     authorization_details: Option<String>,
     request_object: bool,
     fapi2: bool,
+    // JARM
+    response_mode: Option<String>,
     id_token_alg: Option<String>,
     clock_skew: Option<Duration>,
     max_age: Option<Duration>,
@@ -482,6 +494,12 @@ impl ClientConfig {
             }
             O::RequestObject => self.request_object = boolean(option, value)?,
             O::Fapi2 => self.fapi2 = boolean(option, value)?,
+            // JARM
+            O::ResponseMode => {
+                let mode = text(value)?;
+                oauth2kit::jarm::check_mode(&mode)?;
+                self.response_mode = Some(mode);
+            }
             O::IdTokenSignedResponseAlg => self.id_token_alg = Some(text(value)?),
             O::ClockSkew => self.clock_skew = Some(seconds(option, value)?),
             O::MaxAge => self.max_age = Some(seconds(option, value)?),
@@ -680,6 +698,10 @@ impl ClientConfig {
         }
         if self.fapi2 {
             b = b.fapi2(true);
+        }
+        // JARM
+        if let Some(v) = &self.response_mode {
+            b = b.response_mode(v.clone());
         }
         if let Some(v) = &self.id_token_alg {
             b = b.id_token_signed_response_alg(v.clone());

@@ -198,6 +198,10 @@ pub enum oauth2kit_option {
     ///
     /// Type: true or false; default: false.
     Fapi2 = 49,
+    /// The `response_mode` of authorization requests: `query`, `fragment`, `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response must be a JWT signed by the provider (checked with its JWKS: `iss`, `aud`, `exp`) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or metadata).
+    ///
+    /// Type: text; default: none (the server's default: the query for code).
+    ResponseMode = 60,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -262,4 +266,5 @@ const _: () = {
     );
     assert!(oauth2kit_option::RequestObject as i32 == ClientOption::RequestObject as i32);
     assert!(oauth2kit_option::Fapi2 as i32 == ClientOption::Fapi2 as i32);
+    assert!(oauth2kit_option::ResponseMode as i32 == ClientOption::ResponseMode as i32);
 };

@@ -148,6 +148,8 @@ class ConfigSetters {
   Derived& request_object(bool v = true) { return self().set("request_object", v ? "true" : "false"); }
   // The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, `iss` checked, no implicit grant.
   Derived& fapi2(bool v = true) { return self().set("fapi2", v ? "true" : "false"); }
+  // The `response_mode` of authorization requests: `query`, `fragment`, `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response must be a JWT signed by the provider (checked with its JWKS: `iss`, `aud`, `exp`) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or metadata).
+  Derived& response_mode(const std::string& v) { return self().set("response_mode", v); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

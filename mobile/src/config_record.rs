@@ -249,6 +249,11 @@ pub struct ClientConfig {
     /// Default: false.
     #[uniffi(default)]
     pub fapi2: bool,
+    /// The `response_mode` of authorization requests: `query`, `fragment`, `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response must be a JWT signed by the provider (checked with its JWKS: `iss`, `aud`, `exp`) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or metadata).
+    ///
+    /// Default: none (the server's default: the query for code).
+    #[uniffi(default)]
+    pub response_mode: Option<String>,
 }
 
 impl ClientConfig {
@@ -411,6 +416,9 @@ impl ClientConfig {
         if self.fapi2 {
             c.set(ClientOption::Fapi2, Value::Bool(true))?;
         }
+        if let Some(v) = &self.response_mode {
+            c.set(ClientOption::ResponseMode, Value::Text(v.clone()))?;
+        }
         Ok(c)
     }
 }
@@ -562,6 +570,9 @@ impl fmt::Display for ClientConfig {
         }
         if self.fapi2 {
             write!(f, ", fapi2=true")?;
+        }
+        if let Some(v) = &self.response_mode {
+            write!(f, ", responseMode={v:?}")?;
         }
         f.write_str(")")
     }

@@ -1422,6 +1422,96 @@ static void test_request_object(void) {
   oauth2kit_config_free(cfg);
 }
 
+/* ---- JARM (JWT Secured Authorization Response Mode) ---------------------
+   The response comes back as a JWT signed with the devserver's ID token key,
+   checked with its JWKS before the code is used: by query, fragment and
+   form post; each spoiled response (/control/jarm) is refused with
+   INVALID_RESPONSE naming its check, and no token request is made. */
+static oauth2kit_client *jarm_client(const char *mode) {
+  return make_client("basic-client", OAUTH2KIT_OPTION_CLIENT_SECRET, "basic secret+/&=:%", OAUTH2KIT_OPTION_ISSUER, BASE,
+                     OAUTH2KIT_OPTION_TOKEN_URL, url("/token"), OAUTH2KIT_OPTION_AUTHORIZATION_URL, url("/authorize"),
+                     OAUTH2KIT_OPTION_JWKS_URI, url("/jwks"), OAUTH2KIT_OPTION_REDIRECT_URI,
+                     "http://127.0.0.1:8765/callback", OAUTH2KIT_OPTION_RESPONSE_MODE, mode, 0);
+}
+
+/* Plays the browser: the redirect (query, fragment) or the body a form post
+   would send ("response=<JWT>"). */
+static int jarm_respond(const char *mode, const char *auth_url, char *out, size_t len) {
+  if (strcmp(mode, "form_post.jwt") != 0) return follow(auth_url, out, len) == 302;
+  static char html[8192];
+  if (dev_http("GET", auth_url, NULL, NULL, 0, html, sizeof html) != 200) return 0;
+  const char *start = strstr(html, "name=\"response\" value=\"");
+  if (!start) return 0;
+  start += strlen("name=\"response\" value=\"");
+  const char *end = strchr(start, '"');
+  if (!end) return 0;
+  snprintf(out, len, "response=%.*s", (int)(end - start), start);
+  return 1;
+}
+
+static void test_jarm(void) {
+  const char *modes[] = {"query.jwt", "fragment.jwt", "form_post.jwt"};
+  const char *marks[] = {"/callback?response=ey", "/callback#response=ey", "response=ey"};
+  for (int i = 0; i < 3; i++) {
+    oauth2kit_client *c = jarm_client(modes[i]);
+    CHECK(c != NULL);
+    oauth2kit_authorization *a = NULL;
+    OK(oauth2kit_client_authorize(c, "read", NULL, NULL, 0, &a));
+    char *u = NULL;
+    OK(oauth2kit_authorization_url(a, &u));
+    char want[64];
+    snprintf(want, sizeof want, "response_mode=%s", modes[i]);
+    CHECK(u && strstr(u, want));
+    char redirect[4096];
+    CHECK(jarm_respond(modes[i], u, redirect, sizeof redirect));
+    CHECK(strstr(redirect, marks[i]) != NULL && strstr(redirect, "code=") == NULL);
+    long before = dev_count(BASE, "token");
+    oauth2kit_token_set *t = NULL;
+    OK(oauth2kit_client_exchange_redirect(c, a, redirect, &t));
+    char *at = access_token(t);
+    CHECK(at != NULL && dev_count(BASE, "token") == before + 1);
+    oauth2kit_string_free(at);
+    oauth2kit_token_set_free(t);
+    oauth2kit_string_free(u);
+    oauth2kit_authorization_free(a);
+    oauth2kit_client_free(c);
+  }
+  const char *spoil[][2] = {{"signature", "signature"}, {"iss", "iss"},        {"aud", "aud"},
+                            {"exp", "exp"},             {"alg_none", "alg"},   {"plain", "downgrade"},
+                            {"encrypted", "encrypted"}};
+  oauth2kit_client *c = jarm_client("query.jwt");
+  for (size_t i = 0; i < sizeof spoil / sizeof spoil[0]; i++) {
+    char body[64];
+    snprintf(body, sizeof body, "{\"corrupt\":\"%s\"}", spoil[i][0]);
+    CHECK(dev_http("POST", url("/control/jarm"), body, NULL, 0, NULL, 0) == 200);
+    oauth2kit_authorization *a = NULL;
+    OK(oauth2kit_client_authorize(c, "read", NULL, NULL, 0, &a));
+    char *u = NULL;
+    OK(oauth2kit_authorization_url(a, &u));
+    char redirect[4096];
+    CHECK(follow(u, redirect, sizeof redirect) == 302);
+    CHECK(dev_http("POST", url("/control/jarm"), "{}", NULL, 0, NULL, 0) == 200);
+    long before = dev_count(BASE, "token");
+    oauth2kit_token_set *t = NULL;
+    CHECK(oauth2kit_client_exchange_redirect(c, a, redirect, &t) == OAUTH2KIT_STATUS_INVALID_RESPONSE && !t);
+    char says[64];
+    snprintf(says, sizeof says, "the %s check failed", spoil[i][1]);
+    if (!strstr(oauth2kit_last_error_message(), says))
+      fprintf(stderr, "JARM %s: %s\n", spoil[i][0], oauth2kit_last_error_message());
+    CHECK(strstr(oauth2kit_last_error_message(), says) != NULL);
+    CHECK(dev_count(BASE, "token") == before);
+    oauth2kit_string_free(u);
+    oauth2kit_authorization_free(a);
+  }
+  oauth2kit_client_free(c);
+  /* A mode that does not exist is refused when it is set. */
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new("basic-client", &cfg));
+  CHECK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_RESPONSE_MODE, "jwe") == OAUTH2KIT_STATUS_CONFIG);
+  oauth2kit_config_free(cfg);
+}
+/* ---- end JARM ---- */
+
 /* DPoP (RFC 9449) from C: a bound token (token_type DPoP), presented to the
    devserver's /resource with a proof it verifies; a nonce demanded → one
    retry; the key kept through a file store and used by a client without
@@ -1745,6 +1835,7 @@ int main(void) {
   test_fapi2();
   test_authorization_details();
   test_request_object();
+  test_jarm();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

@@ -177,6 +177,38 @@ int main() {
           Status::Config);
   });
 
+  // JARM: a signed response validated with the devserver's JWKS; a tampered one
+  // refused (Status::InvalidResponse naming the check) before any token request.
+  test("JARM responses (query.jwt)", [] {
+    Client c(Config("basic-client")
+                 .client_secret("basic secret+/&=:%")
+                 .issuer(BASE)
+                 .authorization_url(BASE + "/authorize")
+                 .token_url(BASE + "/token")
+                 .jwks_uri(BASE + "/jwks")
+                 .redirect_uri("http://127.0.0.1:8765/callback")
+                 .response_mode("query.jwt"));
+    auto a = c.authorization_url("read");
+    CHECK(a.url().find("response_mode=query.jwt") != std::string::npos);
+    char location[4096];
+    CHECK(dev_http("GET", a.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);
+    CHECK(std::string(location).find("?response=ey") != std::string::npos);
+    CHECK(!c.exchange_redirect(a, location).access_token().empty());
+    auto b = c.authorization_url("read");
+    CHECK(dev_http("POST", (BASE + "/control/jarm").c_str(), R"({"corrupt":"signature"})", nullptr, 0, nullptr, 0) == 200);
+    CHECK(dev_http("GET", b.url().c_str(), nullptr, location, sizeof location, nullptr, 0) == 302);
+    CHECK(dev_http("POST", (BASE + "/control/jarm").c_str(), "{}", nullptr, 0, nullptr, 0) == 200);
+    long before = dev_count(BASE.c_str(), "token");
+    try {
+      c.exchange_redirect(b, location);
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::InvalidResponse);
+      CHECK(std::string(e.what()).find("the signature check failed") != std::string::npos);
+    }
+    CHECK(dev_count(BASE.c_str(), "token") == before);
+  });
+
   test("errors carry code and RFC fields", [] {
     Client c(Config("basic-client").client_secret("wrong").token_url(BASE + "/token"));
     try {

@@ -114,6 +114,8 @@ class ClientOptions(TypedDict, total=False):
     """JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false."""
     fapi2: bool
     """The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false."""
+    response_mode: str
+    """The ``response_mode`` of authorization requests: ``query``, ``fragment``, ``form_post``, or JARM (JWT Secured Authorization Response Mode) ``jwt``, ``query.jwt``, ``fragment.jwt``, ``form_post.jwt``, with which the response must be a JWT signed by the provider (checked with its JWKS: ``iss``, ``aud``, ``exp``) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (``jwks_uri``, ``jwks_json`` or metadata). Default: none (the server's default: the query for code)."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -165,6 +167,7 @@ OPTION_NAMES = (
     "authorization_details",
     "request_object",
     "fapi2",
+    "response_mode",
 )
 
 #: The options as text, for docstrings and ``help()``.
@@ -216,6 +219,7 @@ dpop_jkt (bool): Whether authorization requests (and PAR) carry ``dpop_jkt``, bi
 authorization_details (str): Rich authorization requests (RFC 9396): ``authorization_details`` as a JSON array of objects with a ``type`` each, sent with the requests that ask for a new authorization (authorization URL, PAR, device, CIBA, client credentials and other grants without a front channel). Default: none.
 request_object (bool): JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false.
 fapi2 (bool): The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false.
+response_mode (str): The ``response_mode`` of authorization requests: ``query``, ``fragment``, ``form_post``, or JARM (JWT Secured Authorization Response Mode) ``jwt``, ``query.jwt``, ``fragment.jwt``, ``form_post.jwt``, with which the response must be a JWT signed by the provider (checked with its JWKS: ``iss``, ``aud``, ``exp``) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (``jwks_uri``, ``jwks_json`` or metadata). Default: none (the server's default: the query for code).
 """
 
 
