@@ -93,6 +93,12 @@ class DevServer:
         """DPoP knobs (``token_nonce``, ``resource_nonce``, ``token_type``, ``clock_offset``); none restores the defaults."""
         self._call("/control/dpop", knobs)
 
+    # JARM knob
+    def jarm(self, corrupt: Optional[str] = None) -> None:
+        """Spoils JARM responses (``signature``, ``iss``, ``aud``, ``exp``, ``alg_none``, ``plain``,
+        ``encrypted``); none restores correct ones."""
+        self._call("/control/jarm", {"corrupt": corrupt})
+
     def approve_device(self, user_code: str, approve: bool = True) -> None:
         self._call("/device/approve", {"user_code": user_code, "approve": approve})
 
