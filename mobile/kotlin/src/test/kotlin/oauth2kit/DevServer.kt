@@ -66,6 +66,10 @@ object DevServer {
 
     fun reset() { post("/control/reset", "{}") }
 
+    /** JARM knob: spoils JARM responses from now on (`signature`, `iss`, `aud`, `exp`, `alg_none`,
+     *  `plain`, `encrypted`); null restores correct ones. */
+    fun jarm(corrupt: String?) { post("/control/jarm", if (corrupt == null) "{}" else """{"corrupt":${q(corrupt)}}""") }
+
     /** Claims put into (or over) the ID tokens issued from now on (a JSON object). */
     fun idTokenClaims(claimsJson: String) { post("/control/id-token", """{"claims":$claimsJson}""") }
 
