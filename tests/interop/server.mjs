@@ -126,6 +126,11 @@ function configuration() {
       introspection: { enabled: true },
       revocation: { enabled: true },
       deviceFlow: { enabled: true },
+      // --- JARM (JWT Secured Authorization Response Mode): response_mode jwt,
+      // query.jwt, fragment.jwt, form_post.jwt; responses signed with the
+      // provider's keys (RS256 by default), published at its jwks_uri. ---
+      jwtResponseModes: { enabled: true },
+      // --- end JARM ---
       // DPoP (RFC 9449, `dPoP`) is on by default in oidc-provider 9: proofs are
       // checked when a client sends them and tokens are then bound.
       // Resource indicators (RFC 8707): `resource=urn:oauth2kit:api` yields a
