@@ -183,3 +183,35 @@ def test_signed_request_objects(issuer: str) -> None:
     req = client.pushed_authorization_url()
     assert "request_uri=" in req.url
     assert client.fetch_token(_sign_in(req.url, "hank"), request=req).access_token
+
+
+# ---- JARM (JWT Secured Authorization Response Mode), features.jwtResponseModes ----
+
+
+def test_jarm_response_validated_with_the_provider_s_keys_and_a_tampered_one_refused(issuer: str) -> None:
+    """response_mode=query.jwt (by the URL and by PAR): oidc-provider signs the
+    response; oauth2kit checks it with the discovered JWKS before the code is
+    used. A tampered response is refused, and the genuine code still works."""
+    import base64
+    import json
+
+    client = oauth2kit.Client.discover(issuer, BASIC_ID, BASIC_SECRET, redirect_uri="http://127.0.0.1/callback",
+                                       response_mode="query.jwt")
+    req = client.create_authorization_url(scope="openid read")
+    assert "response_mode=query.jwt" in req.url
+    redirect = _sign_in(req.url, "gina")
+    assert "?response=ey" in redirect and "code=" not in redirect
+    header, payload, signature = redirect.split("response=", 1)[1].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["iss"] == issuer and claims["aud"] == BASIC_ID
+    claims["code"] = "made-up-code"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    tampered = f"http://127.0.0.1/callback?response={header}.{forged}.{signature}"
+    with pytest.raises(oauth2kit.InvalidResponseError, match="the signature check failed"):
+        client.fetch_token(tampered, request=req)
+    token = client.fetch_token(redirect, request=req)
+    assert token.access_token and token.id_token_claims and token.id_token_claims["sub"] == "gina"
+    # The same through PAR: response_mode travels in the pushed request.
+    par = client.pushed_authorization_url(scope="read")
+    assert "request_uri=" in par.url and "response_mode" not in par.url
+    assert client.fetch_token(_sign_in(par.url, "gina"), request=par).access_token

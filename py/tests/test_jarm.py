@@ -41,7 +41,8 @@ def test_the_code_flow_with_each_response_mode(dev: DevServer, mode: str) -> Non
     if mode == "fragment.jwt":
         assert "#response=" in redirect
     before = dev.count("token")
-    token = c.fetch_token(authorization_response=redirect, request=req)
+    # The redirect URL, or the form post's body, as fetch_token's first argument.
+    token = c.fetch_token(redirect, request=req)
     assert token.access_token
     assert dev.count("token") == before + 1
 

@@ -600,12 +600,14 @@ async def discover_async(issuer: str, *, timeout: float = 30.0) -> ServerMetadat
 
 def _looks_like_redirect(url: str) -> bool:
     """A URL carrying an authorization response (``code``, ``error`` or ``state``
-    in its query or fragment), as opposed to an endpoint URL."""
+    in its query or fragment, or a JARM ``response``), or such parameters alone
+    (a ``form_post`` body), as opposed to an endpoint URL."""
     import urllib.parse
 
     parts = urllib.parse.urlsplit(url)
-    names = {k for part in (parts.query, parts.fragment) for k, _ in urllib.parse.parse_qsl(part)}
-    return bool(names & {"code", "error", "state", "access_token"})
+    texts = (parts.query, parts.fragment) if parts.scheme else (url.lstrip("?#"),)
+    names = {k for part in texts for k, _ in urllib.parse.parse_qsl(part)}
+    return bool(names & {"code", "error", "state", "access_token", "response"})
 
 
 def _openid_params(
