@@ -424,6 +424,50 @@ static void test_jar_and_fapi2_sign_in(const char *op_user, const char *keys) {
   oauth2kit_string_free(type);
 }
 
+/* ---- JARM (JWT Secured Authorization Response Mode) ----------------------
+ * response_mode=query.jwt against oidc-provider (features.jwtResponseModes):
+ * its signed response checked with the discovered JWKS before the code is
+ * used; the same response with its signature cut off is refused
+ * (INVALID_RESPONSE naming the check), and the genuine one still works. */
+static void test_jarm(const char *op_user) {
+  oauth2kit_config *cfg = NULL;
+  OK(oauth2kit_config_new(CLIENT_ID, &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, issuer()));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CLIENT_SECRET, CLIENT_SECRET));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_REDIRECT_URI, REDIRECT_URI));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_RESPONSE_MODE, "query.jwt"));
+  oauth2kit_client *c = NULL;
+  OK(oauth2kit_client_new(cfg, &c));
+  oauth2kit_config_free(cfg);
+  if (!c) return;
+  oauth2kit_authorization *auth = NULL;
+  char *url = NULL, *redirect = NULL;
+  if (authorize(op_user, c, &auth, &url, &redirect)) {
+    CHECK(strstr(url, "response_mode=query.jwt") != NULL);
+    CHECK(strstr(redirect, "?response=ey") != NULL && strstr(redirect, "code=") == NULL);
+    /* Unsigned: the header and claims without the signature. */
+    char *unsigned_jwt = strdup(redirect);
+    char *dot = strrchr(unsigned_jwt, '.');
+    if (dot) dot[1] = 0;
+    oauth2kit_token_set *t = NULL;
+    oauth2kit_last_error_clear();
+    CHECK(oauth2kit_client_exchange_redirect(c, auth, unsigned_jwt, &t) == OAUTH2KIT_STATUS_INVALID_RESPONSE && !t);
+    CHECK(strstr(oauth2kit_last_error_message(), "the signature check failed") != NULL);
+    free(unsigned_jwt);
+    OK(oauth2kit_client_exchange_redirect(c, auth, redirect, &t));
+    char *at = NULL;
+    if (t) OK(oauth2kit_token_set_access_token(t, &at));
+    CHECK(at && *at);
+    oauth2kit_string_free(at);
+    oauth2kit_token_set_free(t);
+  }
+  free(redirect);
+  oauth2kit_string_free(url);
+  oauth2kit_authorization_free(auth);
+  oauth2kit_client_free(c);
+}
+/* ---- end JARM ---- */
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_oidc_provider OP_USER_PY KEYS_DIR\n");
@@ -438,6 +482,7 @@ int main(int argc, char **argv) {
   test_dpop_and_fapi2();
   test_rar();
   test_jar_and_fapi2_sign_in(argv[1], argv[2]);
+  test_jarm(argv[1]);
   oauth2kit_client_free(c);
   bool was_running = false;
   OK(oauth2kit_shutdown(5000, &was_running));
