@@ -148,6 +148,32 @@ class OidcProviderTest {
         assertTrue(e.message!!.contains("private_key_jwt"), e.message)
     }
 
+    // ---- JARM (features.jwtResponseModes in server.mjs) ----
+    @Test
+    fun `a JARM response is validated with the provider's keys and a tampered one is refused`() = runBlocking<Unit> {
+        val c = OAuthClient.discover(ClientConfig(
+            clientId = clientId,
+            clientSecret = "basic secret+/&=:%",
+            authMethod = AuthMethod.CLIENT_SECRET_BASIC,
+            discoveryIssuer = env("OP_ISSUER"),
+            redirectUri = redirectUri,
+            responseMode = "fragment.jwt",
+        ))
+        val request = c.authorizationRequest(AuthorizeOptions(scope = "openid"))
+        assertEquals("fragment.jwt", param(request.url, "response_mode"))
+        val redirect = signIn(request.url, "jarm-kotlin")
+        assertTrue(redirect.startsWith("$redirectUri#response=ey") && !redirect.contains("code="), redirect)
+        // Another signature: a character in the middle of it changed (not the
+        // last one, whose low bits may be padding).
+        val i = redirect.length - 20
+        val tampered = redirect.substring(0, i) + (if (redirect[i] == 'A') 'B' else 'A') + redirect.substring(i + 1)
+        val e = assertThrows<OAuth2KitException.InvalidResponse> { runBlocking { c.handleRedirect(request.pending, tampered) } }
+        assertTrue(e.detail.contains("JARM") && e.detail.contains("the signature check failed"), e.detail)
+        // The genuine response: its code was never sent, so it still works.
+        val tokens = c.handleRedirect(request.pending, redirect)
+        assertEquals("jarm-kotlin", jsonString(tokens.idTokenClaimsJson!!, "sub"))
+    }
+
     /** op_user.py signs in and consents on oidc-provider's pages and prints the redirect to the client. */
     private fun signIn(url: String, user: String): String {
         val p = ProcessBuilder("python3", env("OP_USER_PY"), "login", url, user)
