@@ -241,3 +241,41 @@ async fn the_callback_handler_reads_the_state_from_the_validated_jwt() {
     );
     assert_eq!(srv.count("token"), 0);
 }
+
+#[tokio::test]
+async fn response_mode_travels_through_par_and_inside_a_request_object() {
+    let srv = server();
+    // PAR: the browser's URL holds only client_id and request_uri.
+    let (c, _) = jarm_client(&srv, "fragment.jwt").await;
+    let req = c
+        .pushed_authorization_url(AuthorizeOptions::default())
+        .await
+        .unwrap();
+    assert!(!req.url.as_str().contains("response_mode"), "{}", req.url);
+    let redirect = authorize(&c, &req.url).await;
+    assert!(redirect.contains("/callback#response="), "{redirect}");
+    c.exchange_redirect(&req.pending, &redirect).await.unwrap();
+    // JAR: response_mode is a claim of the signed request object.
+    let probe = client(&srv, clients::RSA_CLIENT_ID);
+    let meta = Client::discover(probe.transport().as_ref(), &srv.url())
+        .await
+        .unwrap();
+    let oauth = OAuthClient::builder(clients::RSA_CLIENT_ID)
+        .private_key(
+            oauth2kit::SigningKey::from_pem(oauth2kit_devserver::keys::RSA_CLIENT_PRIVATE_PEM)
+                .unwrap(),
+        )
+        .metadata(meta)
+        .redirect_uri("http://127.0.0.1:9/callback")
+        .scope("read")
+        .request_object(true)
+        .response_mode("query.jwt")
+        .build()
+        .unwrap();
+    let c = Client::new(oauth).unwrap();
+    let req = c.authorization_url(AuthorizeOptions::default()).unwrap();
+    assert!(!req.url.as_str().contains("response_mode"), "{}", req.url);
+    let redirect = authorize(&c, &req.url).await;
+    assert!(redirect.contains("/callback?response="), "{redirect}");
+    c.exchange_redirect(&req.pending, &redirect).await.unwrap();
+}
