@@ -23,7 +23,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 AFL_VERSION=0.18.2
-TARGETS_ALL=(token error callback discovery introspection device ciba profile_toml profile_json store oidc dpop)
+TARGETS_ALL=(token error callback discovery introspection device ciba profile_toml profile_json store oidc dpop jarm)
 
 mode="${1:-smoke}"
 shift || true

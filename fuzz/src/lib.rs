@@ -32,6 +32,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("store", store),
     ("oidc", oidc),
     ("dpop", dpop),
+    ("jarm", jarm),
 ];
 
 /// Runs a target once on standard input (the binaries without the fuzzer).

@@ -519,3 +519,78 @@ pub fn dpop(data: &[u8]) {
         let _ = (again, headers.len());
     }
 }
+
+/// The JARM client: the OpenID target's provider and keys, `response_mode=jwt`,
+/// and the pending authorization its responses come back to.
+fn jarm_client() -> &'static (OAuthClient, PendingAuthorization) {
+    static RP: OnceLock<(OAuthClient, PendingAuthorization)> = OnceLock::new();
+    RP.get_or_init(|| {
+        let client = OAuthClient::builder("fuzz-client")
+            .client_secret(CLIENT_SECRET)
+            .issuer(ISSUER)
+            .authorization_url("https://as.example/authorize")
+            .token_url("https://as.example/token")
+            .redirect_uri("https://app.example/cb")
+            .jwks_json(OP_JWKS)
+            .response_mode("jwt")
+            .build()
+            .expect("fuzz JARM client");
+        let pending = client
+            .authorization_url(AuthorizeOptions {
+                state: Some(STATE.into()),
+                ..Default::default()
+            })
+            .expect("authorization url")
+            .pending;
+        (client, pending)
+    })
+}
+
+/// JARM (JWT Secured Authorization Response Mode): a redirect whose
+/// `response` is validated with the provider's keys before its claims are
+/// the response's parameters. With `claims` in the status line the body is a
+/// claims object the provider's key signs first (`fragment` or `form` picks
+/// where the JWT goes), so every check after the signature is reached;
+/// otherwise the body is the redirect as it came.
+pub fn jarm(data: &[u8]) {
+    let a = answer(data);
+    let (client, pending) = jarm_client();
+    let (_, keys, signer) = oidc_client();
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(OIDC_NOW);
+    let redirect = if a.has("claims") {
+        let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&a.response.body) else {
+            return;
+        };
+        let Ok(jwt) = signer.sign(&claims) else {
+            return;
+        };
+        if a.has("form") {
+            format!("response={jwt}")
+        } else if a.has("fragment") {
+            format!("https://app.example/cb#response={jwt}")
+        } else {
+            format!("https://app.example/cb?response={jwt}")
+        }
+    } else {
+        String::from_utf8_lossy(&a.response.body).into_owned()
+    };
+    match client.parse_authorization_response(&redirect, Some(keys), now) {
+        Ok(callback) => {
+            let _ = format!("{callback:?}");
+            match callback.into_grant(pending) {
+                // A code reaches the grant only from a JWT the provider's key
+                // signed, for this client, carrying the pending state.
+                Ok(grant) => {
+                    assert!(a.has("claims"), "an unsigned JARM response was accepted");
+                    let _ = client.token_request(&grant);
+                }
+                Err(e) => {
+                    let _ = shown(&e);
+                }
+            }
+        }
+        Err(e) => {
+            let _ = shown(&e);
+        }
+    }
+}
