@@ -55,6 +55,7 @@ impl Client {
     /// A client with the default transport and these options.
     #[cfg(feature = "reqwest")]
     pub fn with_options(oauth: OAuthClient, options: HttpOptions) -> Result<Self> {
+        crate::mtls::check_transport(&oauth, &options)?;
         let transport = crate::transport::ReqwestTransport::new(options)?;
         Ok(Self::with_transport(oauth, Arc::new(transport)))
     }

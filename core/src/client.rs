@@ -88,6 +88,9 @@ pub struct OAuthClient {
     response_mode: Option<String>,
     /// The algorithms a JARM response may be signed with.
     jarm_algorithms: Vec<JwsAlg>,
+    /// The client uses mutual TLS towards this server (RFC 8705 §5; see
+    /// [`crate::mtls::uses_mtls`]): the metadata's mTLS aliases are in use.
+    mtls: bool,
     /// Plain `http://` allowed off loopback (the caller's explicit opt-out).
     pub(crate) allow_insecure_http: bool,
     /// The HTTP Basic header, encoded once (it never changes).
@@ -163,6 +166,18 @@ impl OAuthClientBuilder {
     /// The private key for `private_key_jwt`.
     pub fn private_key(mut self, key: SigningKey) -> Self {
         self.creds.key = Some(key);
+        self
+    }
+
+    /// Whether the transport presents a TLS client certificate (RFC 8705;
+    /// [`crate::HttpOptions::client_certificate`], which
+    /// [`crate::Client::with_options`] then requires). It allows
+    /// `tls_client_auth` / `self_signed_tls_client_auth`, makes the metadata's
+    /// `mtls_endpoint_aliases` used when the client authenticates by
+    /// certificate or the server binds tokens to certificates, and under
+    /// [`Self::fapi2`] sender-constrains tokens instead of DPoP. See [`crate::mtls`].
+    pub fn client_certificate(mut self, present: bool) -> Self {
+        self.creds.certificate = present;
         self
     }
 
@@ -409,10 +424,11 @@ impl OAuthClientBuilder {
             return Err(Error::config("client_id must not be empty"));
         }
         if self.fapi2 {
-            self.dpop = Some(crate::fapi::dpop(self.dpop)?);
+            self.dpop = Some(crate::fapi::dpop(self.dpop, self.creds.certificate)?);
             self.auth_method = Some(crate::fapi::auth_method(
                 self.auth_method,
                 self.creds.key.is_some(),
+                self.creds.certificate,
             )?);
         }
         let dpop = self.configured_dpop_key()?;
@@ -422,7 +438,13 @@ impl OAuthClientBuilder {
             .unwrap_or_else(|| self.creds.default_method(profile.client_auth));
         self.creds.check(auth_method)?;
 
-        let meta = self.metadata.as_ref();
+        let mtls =
+            crate::mtls::uses_mtls(auth_method, self.creds.certificate, self.metadata.as_ref());
+        let metadata = self
+            .metadata
+            .take()
+            .map(|m| crate::mtls::apply_aliases(m, mtls));
+        let meta = metadata.as_ref();
         let rebase = |u: &Option<String>| -> Result<Option<String>> {
             match (u, &self.base_url) {
                 (Some(u), Some(base)) => Ok(Some(rebase_url(u, base)?)),
@@ -577,6 +599,7 @@ impl OAuthClientBuilder {
             fapi2: self.fapi2,
             response_mode: self.response_mode,
             jarm_algorithms,
+            mtls,
             allow_insecure_http: self.allow_insecure_http,
             static_jwks,
             id_token_algorithms,
@@ -698,6 +721,19 @@ impl OAuthClient {
     /// The client authentication method in use.
     pub fn auth_method(&self) -> AuthMethod {
         self.auth_method
+    }
+
+    /// Whether the transport must present a TLS client certificate: one was
+    /// declared ([`OAuthClientBuilder::client_certificate`]) or the
+    /// authentication method needs one.
+    pub fn needs_client_certificate(&self) -> bool {
+        self.creds.certificate || crate::mtls::is_tls_method(self.auth_method)
+    }
+
+    /// Whether the client uses mutual TLS towards this server, so the
+    /// metadata's `mtls_endpoint_aliases` are its endpoints (RFC 8705 §5).
+    pub fn uses_mtls(&self) -> bool {
+        self.mtls
     }
 
     /// The default scope.

@@ -1,6 +1,8 @@
 //! Client authentication at the token, introspection and revocation endpoints:
 //! `client_secret_basic`, `client_secret_post`, `client_secret_jwt`,
-//! `private_key_jwt` (RFC 7523 §2.2) and `none`.
+//! `private_key_jwt` (RFC 7523 §2.2), `none`, and the mutual-TLS methods
+//! `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705 §2; see
+//! [`crate::mtls`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -19,13 +21,19 @@ pub const JWT_BEARER_ASSERTION_TYPE: &str =
 /// Lifetime of a client assertion: short, since a new one is made per request.
 const ASSERTION_LIFETIME_SECS: u64 = 60;
 
-/// What the client holds to authenticate: nothing, a secret, or a private key.
+/// What the client holds to authenticate: nothing, a secret, a private key,
+/// a TLS client certificate.
 #[derive(Clone, Debug, Default)]
 pub struct ClientCredentials {
     /// The client secret (for basic, post and `client_secret_jwt`).
     pub secret: Option<Secret>,
     /// The private key (for `private_key_jwt`).
     pub key: Option<SigningKey>,
+    /// The transport presents a TLS client certificate (for the mTLS methods).
+    /// The certificate itself lives in the transport
+    /// ([`crate::HttpOptions::client_certificate`]); the sans-IO client only
+    /// needs to know that it is there.
+    pub certificate: bool,
 }
 
 impl ClientCredentials {
@@ -51,6 +59,8 @@ impl ClientCredentials {
             | AuthMethod::ClientSecretPost
             | AuthMethod::ClientSecretJwt => self.secret.is_none().then_some("a client secret"),
             AuthMethod::PrivateKeyJwt => self.key.is_none().then_some("a private key"),
+            AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => (!self.certificate)
+                .then_some("a client certificate (tls_client_certificate and tls_client_key)"),
             AuthMethod::None => None,
         };
         match missing {
@@ -90,7 +100,10 @@ pub(crate) fn authenticate(
             params.push("client_id", client_id);
             params.push("client_secret", secret());
         }
-        AuthMethod::None => params.push("client_id", client_id),
+        // RFC 8705 §2: the certificate authenticates; `client_id` says who.
+        AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
+            params.push("client_id", client_id)
+        }
         AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => {
             let hs;
             let key = match (method, &creds.key) {
@@ -153,9 +166,17 @@ mod tests {
         assert!(none.check(AuthMethod::ClientSecretBasic).is_err());
         assert!(none.check(AuthMethod::PrivateKeyJwt).is_err());
         assert!(none.check(AuthMethod::None).is_ok());
+        assert!(none.check(AuthMethod::TlsClientAuth).is_err());
+        assert!(none.check(AuthMethod::SelfSignedTlsClientAuth).is_err());
+        let with_cert = ClientCredentials {
+            certificate: true,
+            ..Default::default()
+        };
+        assert!(with_cert.check(AuthMethod::TlsClientAuth).is_ok());
+        assert!(with_cert.check(AuthMethod::SelfSignedTlsClientAuth).is_ok());
         let with_secret = ClientCredentials {
             secret: Some("s".into()),
-            key: None,
+            ..Default::default()
         };
         assert_eq!(
             with_secret.default_method(AuthMethod::ClientSecretPost),

@@ -61,6 +61,12 @@ pub struct ServerMetadata {
     /// RFC 9207: the server puts `iss` in authorization responses.
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// RFC 8705 §3.3: access tokens are bound to the client's TLS certificate.
+    #[serde(default)]
+    pub tls_client_certificate_bound_access_tokens: bool,
+    /// RFC 8705 §5: the endpoints to use over mutual TLS (see [`crate::mtls`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtls_endpoint_aliases: Option<crate::mtls::MtlsEndpointAliases>,
     /// Every other member.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

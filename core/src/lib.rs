@@ -71,6 +71,7 @@ pub mod jarm;
 pub mod keys;
 pub mod logout;
 pub mod loopback;
+pub mod mtls;
 pub mod oidc;
 pub mod params;
 pub mod pkce;
@@ -105,6 +106,7 @@ pub use http::{HttpRequest, HttpResponse, Method};
 pub use introspect::Introspection;
 pub use keys::SigningKey;
 pub use logout::EndSession;
+pub use mtls::ClientCertificate;
 pub use oidc::{IdTokenExpectations, Jwks};
 #[cfg(feature = "reqwest")]
 pub use polling::{CancelToken, Clock, ManualClock, PollEvent, PollOptions};

@@ -39,6 +39,12 @@ pub enum AuthMethod {
     PrivateKeyJwt,
     /// A public client: only `client_id` is sent.
     None,
+    /// Mutual TLS with a CA-issued client certificate (RFC 8705 §2.1):
+    /// `client_id` is sent, the certificate is the credential.
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed client certificate registered with the
+    /// server (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl AuthMethod {
@@ -50,6 +56,8 @@ impl AuthMethod {
             AuthMethod::ClientSecretJwt => "client_secret_jwt",
             AuthMethod::PrivateKeyJwt => "private_key_jwt",
             AuthMethod::None => "none",
+            AuthMethod::TlsClientAuth => "tls_client_auth",
+            AuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 }

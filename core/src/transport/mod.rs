@@ -36,6 +36,10 @@ pub struct HttpOptions {
     pub user_agent: String,
     /// Extra PEM root certificates to trust besides the bundled Mozilla roots.
     pub extra_root_certificates_pem: Vec<String>,
+    /// A TLS client certificate presented in every handshake (mutual TLS,
+    /// RFC 8705; see [`crate::mtls`]). The client must also be told
+    /// ([`crate::OAuthClientBuilder::client_certificate`]).
+    pub client_certificate: Option<crate::mtls::ClientCertificate>,
     /// Allows discovery from a plain `http://` issuer that is not loopback
     /// ([`crate::blocking::Client::discover`]). Off by default. Discovery runs
     /// before there is an [`crate::OAuthClient`], whose own
@@ -51,6 +55,7 @@ impl Default for HttpOptions {
             max_response_bytes: 1024 * 1024,
             user_agent: concat!("oauth2kit/", env!("CARGO_PKG_VERSION")).to_string(),
             extra_root_certificates_pem: Vec::new(),
+            client_certificate: None,
             allow_insecure_http: false,
         }
     }

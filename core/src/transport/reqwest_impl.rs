@@ -270,10 +270,21 @@ fn tls_config(options: &HttpOptions) -> Result<rustls::ClientConfig> {
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config(format!("TLS set-up failed: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
+        .with_root_certificates(roots);
+    match &options.client_certificate {
+        None => Ok(builder.with_no_client_auth()),
+        // Mutual TLS (RFC 8705): offered to every server that asks. rustls
+        // checks that the key is the leaf's.
+        Some(cert) => builder
+            .with_client_auth_cert(cert.chain_der()?, cert.key_der()?)
+            .map_err(|e| match e {
+                rustls::Error::InconsistentKeys(_) => Error::config(
+                    "tls_client_key does not belong to tls_client_certificate (its first certificate)",
+                ),
+                e => Error::config(format!("unusable TLS client certificate: {e}")),
+            }),
+    }
 }
