@@ -31,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) device: Mutex<PollBook>,
     pub(crate) ciba: Mutex<PollBook>,
     pub(crate) dialects: Dialects,
+    /// The throw-away CA of an HTTPS server: `tls_client_auth` certificates must chain to it.
+    pub(crate) tls_ca: Option<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Deref for AppState {
@@ -52,7 +54,10 @@ const CIBA_DEFAULTS: PollConfig = PollConfig {
 };
 
 impl AppState {
-    pub(crate) fn new(base_url: String) -> Result<Self, String> {
+    pub(crate) fn new(
+        base_url: String,
+        tls_ca: Option<rustls::pki_types::CertificateDer<'static>>,
+    ) -> Result<Self, String> {
         Ok(Self(Arc::new(Inner {
             base_url,
             signer: Signer::load()?,
@@ -62,6 +67,7 @@ impl AppState {
             device: Mutex::new(PollBook::new(DEVICE_DEFAULTS)),
             ciba: Mutex::new(PollBook::new(CIBA_DEFAULTS)),
             dialects: Dialects::default(),
+            tls_ca,
         })))
     }
 
@@ -137,6 +143,30 @@ pub(crate) fn router(app: AppState) -> Router {
                 .merge(t("userinfo/post", post(resource::userinfo))),
         )
         .route("/resource", t("resource", get(resource::resource)))
+        // RFC 8705 §5 aliases (advertised by HTTPS servers): the same handlers, counted
+        // apart so tests see which endpoint a client used.
+        .route("/mtls/token", t("mtls/token", post(token::handler)))
+        .route("/mtls/par", t("mtls/par", post(par::handler)))
+        .route(
+            "/mtls/introspect",
+            t("mtls/introspect", post(introspect::handler)),
+        )
+        .route("/mtls/revoke", t("mtls/revoke", post(revoke::handler)))
+        .route(
+            "/mtls/device_authorization",
+            t("mtls/device_authorization", post(device::authorize)),
+        )
+        .route(
+            "/mtls/bc-authorize",
+            t("mtls/bc-authorize", post(ciba::authorize)),
+        )
+        .route(
+            "/mtls/userinfo",
+            t(
+                "mtls/userinfo",
+                get(resource::userinfo).post(resource::userinfo),
+            ),
+        )
         .merge(dialects::routes(&app))
         .merge(control::routes())
         .fallback(not_found)

@@ -43,6 +43,16 @@ pub const EC_CLIENT_ID: &str = "ec-client";
 /// `private_key_jwt` with EdDSA ([`keys::ED_CLIENT_PRIVATE_PEM`]).
 pub const ED_CLIENT_ID: &str = "ed-client";
 
+/// `tls_client_auth` (RFC 8705 §2.1): a certificate issued by the server's throw-away
+/// CA ([`crate::ThrowawayTls::client_certificate`]) whose SAN names
+/// [`MTLS_CLIENT_SAN_DNS`] (`tls_client_auth_san_dns`). HTTPS servers only.
+pub const MTLS_CLIENT_ID: &str = "mtls-client";
+/// The registered `tls_client_auth_san_dns` of [`MTLS_CLIENT_ID`].
+pub const MTLS_CLIENT_SAN_DNS: &str = "mtls-client.devserver.test";
+/// `self_signed_tls_client_auth` (RFC 8705 §2.2): the certificate
+/// [`keys::SELF_SIGNED_CLIENT_CERT_PEM`] (its thumbprint registered). HTTPS servers only.
+pub const SELF_SIGNED_CLIENT_ID: &str = "self-signed-client";
+
 /// Deskera OAuth V2 dialect (`/deskera-v2/`).
 pub const DESKERA_V2_CLIENT_ID: &str = "deskera-client";
 pub const DESKERA_V2_CLIENT_SECRET: &str = "deskera-secret";
@@ -69,6 +79,8 @@ pub(crate) enum AuthMethod {
     None,
     ClientSecretJwt,
     PrivateKeyJwt,
+    TlsClientAuth,
+    SelfSignedTlsClientAuth,
 }
 
 impl AuthMethod {
@@ -79,6 +91,8 @@ impl AuthMethod {
             Self::None => "none",
             Self::ClientSecretJwt => "client_secret_jwt",
             Self::PrivateKeyJwt => "private_key_jwt",
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 }
@@ -88,6 +102,10 @@ impl AuthMethod {
 pub(crate) enum VerifyKey {
     Secret(&'static str),
     Public(Algorithm, &'static str),
+    /// `tls_client_auth_san_dns`: a DNS name the CA-issued certificate must carry.
+    SanDns(&'static str),
+    /// The registered self-signed certificate (PEM); its thumbprint must match.
+    Certificate(&'static str),
 }
 
 #[derive(Debug)]
@@ -104,7 +122,19 @@ impl Registration {
     }
 }
 
-static STANDARD_CLIENTS: [Registration; 7] = [
+static STANDARD_CLIENTS: [Registration; 9] = [
+    Registration {
+        id: MTLS_CLIENT_ID,
+        secret: None,
+        method: AuthMethod::TlsClientAuth,
+        key: Some(VerifyKey::SanDns(MTLS_CLIENT_SAN_DNS)),
+    },
+    Registration {
+        id: SELF_SIGNED_CLIENT_ID,
+        secret: None,
+        method: AuthMethod::SelfSignedTlsClientAuth,
+        key: Some(VerifyKey::Certificate(keys::SELF_SIGNED_CLIENT_CERT_PEM)),
+    },
     Registration {
         id: BASIC_CLIENT_ID,
         secret: Some(BASIC_CLIENT_SECRET),

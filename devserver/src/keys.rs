@@ -42,6 +42,12 @@ pub const SERVER_ES512_KID: &str = "devserver-es512";
 /// The P-521 private key (PKCS#8 PEM). Crate-private, like the RS256 one.
 pub(crate) const SERVER_ES512_PRIVATE_PEM: &str = include_str!("../keys/server-es512.pem");
 
+/// `self-signed-client`'s certificate (self-signed, P-256, valid 2020–2120; PEM): its
+/// SHA-256 thumbprint is registered for `self_signed_tls_client_auth` (RFC 8705 §2.2).
+pub const SELF_SIGNED_CLIENT_CERT_PEM: &str = include_str!("../keys/self-signed-client.crt.pem");
+/// `self-signed-client`'s private key (P-256, PKCS#8 PEM).
+pub const SELF_SIGNED_CLIENT_KEY_PEM: &str = include_str!("../keys/self-signed-client.key.pem");
+
 #[cfg(test)]
 mod tests {
     use jsonwebtoken::jwk::Jwk;

@@ -1,8 +1,12 @@
-//! `oauth2kit-devserver [--port N] [--host 127.0.0.1] [--exit-on-stdin-eof] [--tls-ca-out PATH]`
+//! `oauth2kit-devserver [--port N] [--host 127.0.0.1] [--exit-on-stdin-eof] [--tls-ca-out PATH]
+//! [--tls-client-cert-out DIR]`
 //!
 //! With `--tls-ca-out PATH` it serves HTTPS with a certificate from a
 //! throw-away CA made at start, whose certificate (PEM) it writes to PATH
-//! before printing its `https://` URL.
+//! before printing its `https://` URL. With `--tls-client-cert-out DIR` as
+//! well, it writes the mutual-TLS clients' certificates and keys there
+//! (`mtls-client.crt.pem`/`.key.pem`, issued by that CA, and
+//! `self-signed-client.crt.pem`/`.key.pem`).
 //!
 //! Prints its base URL as the first line of stdout, then serves until SIGTERM/SIGINT
 //! (or, with `--exit-on-stdin-eof`, until its standard input closes — so a parent test
@@ -14,8 +18,8 @@ use std::process::ExitCode;
 
 use oauth2kit_devserver::{DevServer, ThrowawayTls};
 
-const USAGE: &str =
-    "usage: oauth2kit-devserver [--port N] [--host ADDR] [--exit-on-stdin-eof] [--tls-ca-out PATH]";
+const USAGE: &str = "usage: oauth2kit-devserver [--port N] [--host ADDR] [--exit-on-stdin-eof] \
+                     [--tls-ca-out PATH] [--tls-client-cert-out DIR]";
 
 #[derive(Debug)]
 struct Args {
@@ -23,6 +27,7 @@ struct Args {
     port: u16,
     exit_on_stdin_eof: bool,
     tls_ca_out: Option<std::path::PathBuf>,
+    tls_client_cert_out: Option<std::path::PathBuf>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -31,6 +36,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         port: 0,
         exit_on_stdin_eof: false,
         tls_ca_out: None,
+        tls_client_cert_out: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -56,9 +62,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--exit-on-stdin-eof" => parsed.exit_on_stdin_eof = true,
             "--tls-ca-out" => parsed.tls_ca_out = Some(value("--tls-ca-out")?.into()),
+            "--tls-client-cert-out" => {
+                parsed.tls_client_cert_out = Some(value("--tls-client-cert-out")?.into());
+            }
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
+    }
+    if parsed.tls_client_cert_out.is_some() && parsed.tls_ca_out.is_none() {
+        return Err(format!(
+            "--tls-client-cert-out needs --tls-ca-out (HTTPS)\n{USAGE}"
+        ));
     }
     Ok(parsed)
 }
@@ -76,6 +90,9 @@ fn main() -> ExitCode {
         None => DevServer::spawn_on(addr),
         Some(path) => ThrowawayTls::generate().and_then(|tls| {
             std::fs::write(path, &tls.ca_pem)?;
+            if let Some(dir) = &args.tls_client_cert_out {
+                tls.write_client_certificates(dir)?;
+            }
             DevServer::spawn_tls_on(addr, &tls)
         }),
     };
@@ -164,5 +181,13 @@ mod tests {
         );
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--tls-client-cert-out", "/tmp/x"]).is_err());
+        let a = parse(&[
+            "--tls-ca-out",
+            "/tmp/ca.pem",
+            "--tls-client-cert-out=/tmp/x",
+        ])
+        .unwrap();
+        assert_eq!(a.tls_client_cert_out.unwrap().to_str(), Some("/tmp/x"));
     }
 }

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 use crate::app::{self, AppState, lock};
+use crate::auth::mtls::PeerCertificate;
 use crate::endpoints::jarm::Corruption;
 use crate::monitor::Fault;
 use crate::tls::{ThrowawayTls, TlsListener};
@@ -44,6 +45,27 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Counted<L> {
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         self.inner.local_addr()
+    }
+}
+
+/// The client certificate of each connection (mutual TLS), handed to handlers as
+/// `ConnectInfo` (read with [`crate::auth::mtls::PeerCertificate`]).
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, Counted<TlsListener>>>
+    for PeerCertificate
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, Counted<TlsListener>>) -> Self {
+        let certs = stream.io().get_ref().1.peer_certificates();
+        PeerCertificate(certs.map(|c| std::sync::Arc::new(c.to_vec())))
+    }
+}
+
+impl
+    axum::extract::connect_info::Connected<
+        axum::serve::IncomingStream<'_, Counted<tokio::net::TcpListener>>,
+    > for PeerCertificate
+{
+    fn connect_info(_: axum::serve::IncomingStream<'_, Counted<tokio::net::TcpListener>>) -> Self {
+        PeerCertificate(None)
     }
 }
 
@@ -84,8 +106,10 @@ impl DevServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let url = base_url(addr, tls.is_some());
-        let app = AppState::new(url.clone()).map_err(io::Error::other)?;
-        let router = app::router(app.clone());
+        let app =
+            AppState::new(url.clone(), tls.map(ThrowawayTls::ca_der)).map_err(io::Error::other)?;
+        let router =
+            app::router(app.clone()).into_make_service_with_connect_info::<PeerCertificate>();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("oauth2kit-devserver-worker")

@@ -4,7 +4,12 @@
 //! Each server makes a new CA and a certificate for `127.0.0.1` and
 //! `localhost` signed by it (ECDSA P-256, rcgen); the CA's PEM is what a
 //! client adds to its roots. Nothing is written to disk unless the binary is
-//! asked to (`--tls-ca-out`).
+//! asked to (`--tls-ca-out`, `--tls-client-cert-out`).
+//!
+//! The server asks clients for a certificate (optional, for mutual TLS,
+//! RFC 8705; see `auth/mtls.rs`), and the CA also issues one for the
+//! `tls_client_auth` client [`crate::clients::MTLS_CLIENT_ID`]
+//! ([`ThrowawayTls::client_certificate`]).
 
 use std::io;
 use std::net::SocketAddr;
@@ -20,8 +25,11 @@ use tokio_rustls::server::TlsStream;
 pub struct ThrowawayTls {
     /// The CA certificate (PEM): the only thing a client needs to trust.
     pub ca_pem: String,
+    ca_der: CertificateDer<'static>,
     chain: Vec<CertificateDer<'static>>,
     key: PrivatePkcs8KeyDer<'static>,
+    client_cert_pem: String,
+    client_key_pem: String,
 }
 
 impl std::fmt::Debug for ThrowawayTls {
@@ -62,19 +70,65 @@ impl ThrowawayTls {
             .distinguished_name
             .push(rcgen::DnType::CommonName, "oauth2kit devserver");
         let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(err)?;
+        // The `tls_client_auth` client's certificate: its SAN is what is registered.
+        let client_key = KeyPair::generate().map_err(err)?;
+        let mut client_params =
+            CertificateParams::new(vec![crate::clients::MTLS_CLIENT_SAN_DNS.to_string()])
+                .map_err(err)?;
+        client_params.use_authority_key_identifier_extension = true;
+        client_params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+        client_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+        client_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, crate::clients::MTLS_CLIENT_ID);
+        let client = client_params.signed_by(&client_key, &issuer).map_err(err)?;
         Ok(ThrowawayTls {
             ca_pem: ca.pem(),
+            ca_der: ca.der().clone(),
             chain: vec![leaf.der().clone()],
             key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
+            client_cert_pem: client.pem(),
+            client_key_pem: client_key.serialize_pem(),
         })
+    }
+
+    /// The certificate (PEM) and private key (PKCS#8 PEM) of the `tls_client_auth`
+    /// client [`crate::clients::MTLS_CLIENT_ID`], issued by this CA.
+    pub fn client_certificate(&self) -> (&str, &str) {
+        (&self.client_cert_pem, &self.client_key_pem)
+    }
+
+    /// The CA certificate (DER): `tls_client_auth` certificates must chain to it.
+    pub(crate) fn ca_der(&self) -> CertificateDer<'static> {
+        self.ca_der.clone()
+    }
+
+    /// Writes the client certificates into `dir`: `mtls-client.crt.pem` and
+    /// `mtls-client.key.pem` (issued by this CA, for `tls_client_auth`), and
+    /// `self-signed-client.crt.pem` / `.key.pem` (the fixed self-signed one, for
+    /// `self_signed_tls_client_auth`).
+    pub fn write_client_certificates(&self, dir: &std::path::Path) -> io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join("mtls-client.crt.pem"), &self.client_cert_pem)?;
+        std::fs::write(dir.join("mtls-client.key.pem"), &self.client_key_pem)?;
+        std::fs::write(
+            dir.join("self-signed-client.crt.pem"),
+            crate::keys::SELF_SIGNED_CLIENT_CERT_PEM,
+        )?;
+        std::fs::write(
+            dir.join("self-signed-client.key.pem"),
+            crate::keys::SELF_SIGNED_CLIENT_KEY_PEM,
+        )
     }
 
     pub(crate) fn acceptor(&self) -> io::Result<TlsAcceptor> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier =
+            crate::auth::mtls::AnyVerifiableClientCert::new(self.ca_der.clone(), provider.clone());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(io::Error::other)?
-            .with_no_client_auth()
+            .with_client_cert_verifier(Arc::new(verifier))
             .with_single_cert(
                 self.chain.clone(),
                 PrivateKeyDer::Pkcs8(self.key.clone_key()),

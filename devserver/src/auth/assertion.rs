@@ -46,6 +46,12 @@ pub(crate) fn verify(
             DecodingKey::from_secret(secret.as_bytes()),
         ),
         VerifyKey::Public(alg, pem) => (alg, public_key(alg, pem)?),
+        VerifyKey::SanDns(_) | VerifyKey::Certificate(_) => {
+            return Err(format!(
+                "client {} authenticates by TLS certificate, not by JWT",
+                client.id
+            ));
+        }
     };
     let mut validation = Validation::new(algorithm);
     // Loopback has no clock skew; `exp` must simply be in the future.

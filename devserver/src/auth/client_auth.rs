@@ -1,5 +1,6 @@
 //! Client authentication at the token, introspection, revocation, device and CIBA
-//! endpoints — STRICT per registered method.
+//! endpoints — STRICT per registered method. The mutual-TLS methods (RFC 8705 §2)
+//! look at the connection's client certificate ([`PeerCertificate`]).
 //!
 //! A client registered for one method that authenticates with another is refused with
 //! 401 `invalid_client`, even if its credentials are right: the point of the devserver is
@@ -8,8 +9,9 @@
 use axum::http::HeaderMap;
 
 use super::assertion::{self, Expect};
+use super::mtls::{self, PeerCertificate};
 use crate::app::{AppState, lock};
-use crate::clients::{self, AuthMethod, Registration};
+use crate::clients::{self, AuthMethod, Registration, VerifyKey};
 use crate::clock;
 use crate::http::basic::{self, Encoding};
 use crate::http::error::OAuthError;
@@ -39,6 +41,7 @@ enum Presented {
 pub(crate) fn authenticate(
     app: &AppState,
     headers: &HeaderMap,
+    peer: &PeerCertificate,
     params: &Params,
     endpoint_url: &str,
     requirement: Requirement,
@@ -58,7 +61,7 @@ pub(crate) fn authenticate(
             basic_client(&creds, params.get("client_id")).map_err(OAuthError::with_basic_challenge)
         }
         Presented::Post { id, secret } => secret_client(&id, &secret, AuthMethod::ClientSecretPost),
-        Presented::IdOnly(id) => public_client(&id),
+        Presented::IdOnly(id) => id_only_client(app, &id, peer),
         Presented::Assertion {
             assertion_type,
             jwt,
@@ -161,10 +164,49 @@ fn secret_client(
     Ok(client)
 }
 
-fn public_client(id: &str) -> Result<&'static Registration, OAuthError> {
+/// Only `client_id` in the request: a public client, or one that authenticates with
+/// its TLS certificate (RFC 8705 §2), which must then be the registered one.
+fn id_only_client(
+    app: &AppState,
+    id: &str,
+    peer: &PeerCertificate,
+) -> Result<&'static Registration, OAuthError> {
     let client = registered(id)?;
-    require_method(client, AuthMethod::None)?;
-    Ok(client)
+    match (client.method, client.key) {
+        (AuthMethod::TlsClientAuth, Some(VerifyKey::SanDns(san))) => {
+            if peer.0.is_none() {
+                return Err(OAuthError::invalid_client(format!(
+                    "client {id} uses tls_client_auth: no client certificate was presented"
+                )));
+            }
+            if !peer.issued_for(app.tls_ca.as_ref(), san) {
+                return Err(OAuthError::invalid_client(format!(
+                    "client {id} uses tls_client_auth: the certificate is not one the CA \
+                     issued for {san}"
+                )));
+            }
+            Ok(client)
+        }
+        (AuthMethod::SelfSignedTlsClientAuth, Some(VerifyKey::Certificate(pem))) => {
+            let Some(presented) = peer.thumbprint() else {
+                return Err(OAuthError::invalid_client(format!(
+                    "client {id} uses self_signed_tls_client_auth: no client certificate was \
+                     presented"
+                )));
+            };
+            if mtls::registered_thumbprint(pem).as_deref() != Some(presented.as_str()) {
+                return Err(OAuthError::invalid_client(format!(
+                    "client {id} uses self_signed_tls_client_auth: the certificate is not the \
+                     registered one"
+                )));
+            }
+            Ok(client)
+        }
+        _ => {
+            require_method(client, AuthMethod::None)?;
+            Ok(client)
+        }
+    }
 }
 
 fn assertion_client(

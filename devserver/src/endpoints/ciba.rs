@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
+use crate::auth::mtls::PeerCertificate;
 use crate::clients::{self, DEFAULT_USER};
 use crate::clock;
 use crate::grants::polling::{Decision, PollRecord};
@@ -24,20 +25,27 @@ use crate::tokens::scope;
 pub(crate) async fn authorize(
     State(app): State<AppState>,
     headers: HeaderMap,
+    peer: PeerCertificate,
     body: Bytes,
 ) -> Response {
-    match backchannel(&app, &headers, &body) {
+    match backchannel(&app, &headers, &peer, &body) {
         Ok(body) => no_store(Json(body).into_response()),
         Err(e) => e.into_response(),
     }
 }
 
-fn backchannel(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+fn backchannel(
+    app: &AppState,
+    headers: &HeaderMap,
+    peer: &PeerCertificate,
+    body: &[u8],
+) -> Result<Value, OAuthError> {
     let params = Params::from_form_body(headers, body)?;
     params.reject_repeats(&[])?;
     let client = client_auth::authenticate(
         app,
         headers,
+        peer,
         &params,
         &app.url("/bc-authorize"),
         Requirement::Required,

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
+use crate::auth::mtls::PeerCertificate;
 use crate::clients::{self, DEFAULT_USER};
 use crate::clock;
 use crate::grants::polling::{Decision, PollRecord};
@@ -24,9 +25,10 @@ use crate::tokens::scope;
 pub(crate) async fn authorize(
     State(app): State<AppState>,
     headers: HeaderMap,
+    peer: PeerCertificate,
     body: Bytes,
 ) -> Response {
-    match device_authorization(&app, &headers, &body) {
+    match device_authorization(&app, &headers, &peer, &body) {
         Ok(body) => no_store(Json(body).into_response()),
         Err(e) => e.into_response(),
     }
@@ -35,6 +37,7 @@ pub(crate) async fn authorize(
 fn device_authorization(
     app: &AppState,
     headers: &HeaderMap,
+    peer: &PeerCertificate,
     body: &[u8],
 ) -> Result<Value, OAuthError> {
     let params = Params::from_form_body(headers, body)?;
@@ -42,6 +45,7 @@ fn device_authorization(
     let client = client_auth::authenticate(
         app,
         headers,
+        peer,
         &params,
         &app.url("/device_authorization"),
         Requirement::Required,

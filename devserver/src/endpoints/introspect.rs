@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
+use crate::auth::mtls::PeerCertificate;
 use crate::clock;
 use crate::http::error::OAuthError;
 use crate::http::no_store;
@@ -17,20 +18,27 @@ use crate::http::params::Params;
 pub(crate) async fn handler(
     State(app): State<AppState>,
     headers: HeaderMap,
+    peer: PeerCertificate,
     body: Bytes,
 ) -> Response {
-    match introspect(&app, &headers, &body) {
+    match introspect(&app, &headers, &peer, &body) {
         Ok(info) => no_store(Json(info).into_response()),
         Err(e) => e.into_response(),
     }
 }
 
-fn introspect(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+fn introspect(
+    app: &AppState,
+    headers: &HeaderMap,
+    peer: &PeerCertificate,
+    body: &[u8],
+) -> Result<Value, OAuthError> {
     let params = Params::from_form_body(headers, body)?;
     params.reject_repeats(&[])?;
     client_auth::authenticate(
         app,
         headers,
+        peer,
         &params,
         &app.url("/introspect"),
         Requirement::Required,
@@ -56,6 +64,10 @@ fn introspect(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value,
         if let Some(jkt) = &a.jkt {
             answer["token_type"] = json!("DPoP");
             answer["cnf"] = json!({ "jkt": jkt });
+        }
+        // RFC 8705 §3.2: a certificate-bound token's certificate.
+        if let Some(x5t) = &a.x5t {
+            answer["cnf"]["x5t#S256"] = json!(x5t);
         }
         return Ok(answer);
     }

@@ -22,6 +22,35 @@ pub(crate) async fn handler(State(app): State<AppState>) -> Json<Value> {
 }
 
 pub(crate) fn document(app: &AppState) -> Value {
+    let mut doc = plain_document(app);
+    // Mutual TLS (RFC 8705) only where there is TLS: the methods, bound tokens (§3.3)
+    // and the aliases (§5), served by the same handlers.
+    if app.tls_ca.is_some() {
+        let mtls = ["tls_client_auth", "self_signed_tls_client_auth"];
+        for key in [
+            "token_endpoint_auth_methods_supported",
+            "introspection_endpoint_auth_methods_supported",
+            "revocation_endpoint_auth_methods_supported",
+        ] {
+            if let Some(list) = doc[key].as_array_mut() {
+                list.extend(mtls.iter().map(|m| json!(m)));
+            }
+        }
+        doc["tls_client_certificate_bound_access_tokens"] = json!(true);
+        doc["mtls_endpoint_aliases"] = json!({
+            "token_endpoint": app.url("/mtls/token"),
+            "pushed_authorization_request_endpoint": app.url("/mtls/par"),
+            "introspection_endpoint": app.url("/mtls/introspect"),
+            "revocation_endpoint": app.url("/mtls/revoke"),
+            "device_authorization_endpoint": app.url("/mtls/device_authorization"),
+            "backchannel_authentication_endpoint": app.url("/mtls/bc-authorize"),
+            "userinfo_endpoint": app.url("/mtls/userinfo"),
+        });
+    }
+    doc
+}
+
+fn plain_document(app: &AppState) -> Value {
     json!({
         "issuer": app.base_url,
         "authorization_endpoint": app.url("/authorize"),

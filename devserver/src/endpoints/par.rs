@@ -10,7 +10,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -18,6 +18,7 @@ use super::request_object;
 use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
 use crate::auth::dpop;
+use crate::auth::mtls::PeerCertificate;
 use crate::clock;
 use crate::http::error::OAuthError;
 use crate::http::params::Params;
@@ -37,22 +38,32 @@ const REPEATABLE: [&str; 1] = ["resource"];
 pub(crate) async fn handler(
     State(app): State<AppState>,
     headers: HeaderMap,
+    peer: PeerCertificate,
+    uri: Uri,
     body: Bytes,
 ) -> Response {
-    match push(&app, &headers, &body) {
+    // `/par` or its mTLS alias `/mtls/par`: the URL proofs and assertions name.
+    match push(&app, &headers, &peer, uri.path(), &body) {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
 }
 
-fn push(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+fn push(
+    app: &AppState,
+    headers: &HeaderMap,
+    peer: &PeerCertificate,
+    path: &str,
+    body: &[u8],
+) -> Result<Response, OAuthError> {
     let params = Params::from_form_body(headers, body)?;
     params.reject_repeats(&REPEATABLE)?;
     let client = client_auth::authenticate(
         app,
         headers,
+        peer,
         &params,
-        &app.url("/par"),
+        &app.url(path),
         Requirement::Required,
     )?
     .ok_or_else(|| OAuthError::invalid_client("no client authentication"))?;
@@ -84,7 +95,7 @@ fn push(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OA
     if !pushed.has("client_id") {
         pairs.push(("client_id".into(), client.id.to_owned()));
     }
-    if let Some(jkt) = dpop::check_at_server(app, headers, "/par")? {
+    if let Some(jkt) = dpop::check_at_server(app, headers, path)? {
         match pushed.get("dpop_jkt") {
             Some(given) if given != jkt => {
                 return Err(OAuthError::bad(

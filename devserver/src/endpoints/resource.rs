@@ -2,25 +2,48 @@
 //! unexpired access token from `Authorization: Bearer`, or, for a DPoP-bound token, from
 //! `Authorization: DPoP` with a proof by its key (RFC 9449 §7): `htm`, `htu`, `ath`,
 //! and the resource nonce when a test demands one (§9: 401 `use_dpop_nonce`). A bound
-//! token presented as a bearer token is refused.
+//! token presented as a bearer token is refused. A certificate-bound token (RFC 8705
+//! §3) is refused (401 `invalid_token`) unless the connection presents that certificate.
 //!
 //! `/userinfo` (OpenID Connect Core §5.3) answers JSON, or a JWT signed with the ID
 //! token key (`application/jwt`, with `iss` and `aud`) when a test turned that on.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::app::{AppState, lock};
 use crate::auth::dpop;
+use crate::auth::mtls::PeerCertificate;
 use crate::clock;
 use crate::http::bearer;
 use crate::tokens::store::AccessRecord;
 
 /// The token's record, or the 401 to answer with.
 fn authorize(
+    app: &AppState,
+    headers: &HeaderMap,
+    peer: &PeerCertificate,
+    method: &Method,
+    path: &str,
+) -> Result<AccessRecord, Box<Response>> {
+    let record = authorize_token(app, headers, method, path)?;
+    match &record.x5t {
+        Some(bound) if peer.thumbprint().as_deref() != Some(bound.as_str()) => {
+            Err(Box::new(bearer::unauthorized(
+                true,
+                "the access token is bound to a TLS client certificate that this connection \
+                 did not present",
+            )))
+        }
+        _ => Ok(record),
+    }
+}
+
+/// The token's record, checked as a bearer or DPoP token.
+fn authorize_token(
     app: &AppState,
     headers: &HeaderMap,
     method: &Method,
@@ -126,9 +149,12 @@ fn authorize_dpop(
 pub(crate) async fn userinfo(
     State(app): State<AppState>,
     method: Method,
+    peer: PeerCertificate,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let token = match authorize(&app, &headers, &method, "/userinfo") {
+    // `/userinfo` or its mTLS alias: DPoP proofs name the URL they were sent to.
+    let token = match authorize(&app, &headers, &peer, &method, uri.path()) {
         Ok(token) => token,
         Err(response) => return *response,
     };
@@ -171,9 +197,10 @@ pub(crate) async fn userinfo(
 pub(crate) async fn resource(
     State(app): State<AppState>,
     method: Method,
+    peer: PeerCertificate,
     headers: HeaderMap,
 ) -> Response {
-    match authorize(&app, &headers, &method, "/resource") {
+    match authorize(&app, &headers, &peer, &method, "/resource") {
         Ok(token) => Json(json!({
             "sub": token.sub,
             "scope": token.scope,

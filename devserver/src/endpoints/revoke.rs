@@ -7,26 +7,34 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::{AppState, lock};
 use crate::auth::client_auth::{self, Requirement};
+use crate::auth::mtls::PeerCertificate;
 use crate::http::error::OAuthError;
 use crate::http::params::Params;
 
 pub(crate) async fn handler(
     State(app): State<AppState>,
     headers: HeaderMap,
+    peer: PeerCertificate,
     body: Bytes,
 ) -> Response {
-    match revoke(&app, &headers, &body) {
+    match revoke(&app, &headers, &peer, &body) {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-fn revoke(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), OAuthError> {
+fn revoke(
+    app: &AppState,
+    headers: &HeaderMap,
+    peer: &PeerCertificate,
+    body: &[u8],
+) -> Result<(), OAuthError> {
     let params = Params::from_form_body(headers, body)?;
     params.reject_repeats(&[])?;
     let client = client_auth::authenticate(
         app,
         headers,
+        peer,
         &params,
         &app.url("/revoke"),
         Requirement::Required,

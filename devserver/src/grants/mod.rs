@@ -52,6 +52,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) params: &'a Params,
     /// The thumbprint of the key of a valid DPoP proof (RFC 9449), if the request had one.
     pub(crate) dpop_jkt: Option<String>,
+    /// The thumbprint of the TLS client certificate of the connection (RFC 8705), if any.
+    pub(crate) x5t: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -61,9 +63,11 @@ impl Ctx<'_> {
             .ok_or_else(|| OAuthError::invalid_client("client authentication required"))
     }
 
-    /// Issues tokens, bound to the request's DPoP key when it proved one.
+    /// Issues tokens, bound to the request's DPoP key when it proved one, and to its
+    /// TLS client certificate when it presented one.
     pub(crate) fn issue(&self, mut what: Issue) -> Result<TokenResponse, OAuthError> {
         what.jkt.clone_from(&self.dpop_jkt);
+        what.x5t.clone_from(&self.x5t);
         crate::tokens::issue::issue(self.app, what)
     }
 }

@@ -36,6 +36,9 @@ pub(crate) struct Issue {
     pub(crate) act: Option<Value>,
     /// The thumbprint of the DPoP key the tokens are bound to (RFC 9449), if any.
     pub(crate) jkt: Option<String>,
+    /// The thumbprint (`x5t#S256`) of the TLS client certificate the tokens are bound
+    /// to (RFC 8705 §3), if any.
+    pub(crate) x5t: Option<String>,
     /// The authorization details granted (RFC 9396), returned as sent.
     pub(crate) authorization_details: Option<Value>,
 }
@@ -55,6 +58,7 @@ impl Issue {
             aud: Vec::new(),
             act: None,
             jkt: None,
+            x5t: None,
             authorization_details: None,
         }
     }
@@ -121,6 +125,10 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
     if let (Some(jkt), Some(map)) = (&what.jkt, claims.as_object_mut()) {
         map.insert("cnf".to_owned(), json!({ "jkt": jkt }));
     }
+    // RFC 8705 §3.1: a certificate-bound one names its certificate (beside a DPoP key).
+    if let Some(x5t) = &what.x5t {
+        claims["cnf"]["x5t#S256"] = json!(x5t);
+    }
     let access_token = app.signer.sign("at+jwt", &claims)?;
     let auth_time = what.auth_time.unwrap_or(now);
     let id_token = if what.id_token && scope::contains(&what.scope, "openid") {
@@ -176,6 +184,7 @@ pub(crate) fn issue(app: &AppState, what: Issue) -> Result<TokenResponse, OAuthE
             grant_id: what.grant_id.clone(),
             act: what.act.clone(),
             jkt: what.jkt.clone(),
+            x5t: what.x5t.clone(),
             revoked: false,
         },
     );

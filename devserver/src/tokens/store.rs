@@ -27,6 +27,9 @@ pub(crate) struct AccessRecord {
     /// The DPoP key (thumbprint) the token is bound to: it must be presented with a
     /// proof by that key, never as a bearer token.
     pub(crate) jkt: Option<String>,
+    /// The TLS client certificate (thumbprint) the token is bound to (RFC 8705 §3): it
+    /// must be presented over a connection with that certificate.
+    pub(crate) x5t: Option<String>,
     pub(crate) revoked: bool,
 }
 
