@@ -169,7 +169,7 @@ typedef enum {
    */
   OAUTH2KIT_OPTION_CLIENT_SECRET = 1,
   /**
-   * How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or `none`.
+   * How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`, or by TLS client certificate `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705).
    *
    * Type: an auth method name; default: follows the credentials and the profile.
    */
@@ -450,6 +450,18 @@ typedef enum {
    * Type: text; default: none (the server's default: the query for code).
    */
   OAUTH2KIT_OPTION_RESPONSE_MODE = 60,
+  /**
+   * The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs `tls_client_key`. Allows `tls_client_auth` / `self_signed_tls_client_auth`, uses the server's `mtls_endpoint_aliases` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under `fapi2`.
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE = 50,
+  /**
+   * The private key of `tls_client_certificate` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused.
+   *
+   * Type: text; default: none.
+   */
+  OAUTH2KIT_OPTION_TLS_CLIENT_KEY = 51,
 } oauth2kit_option;
 
 /**

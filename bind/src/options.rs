@@ -113,7 +113,8 @@ client_options! {
     /// The client secret (for `client_secret_basic`, `client_secret_post`, `client_secret_jwt`).
     ClientSecret = 1, "client_secret", Secret, "none";
     /// How the client authenticates: `client_secret_basic`, `client_secret_post`,
-    /// `client_secret_jwt`, `private_key_jwt` or `none`.
+    /// `client_secret_jwt`, `private_key_jwt`, `none`, or by TLS client
+    /// certificate `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705).
     AuthMethod = 2, "auth_method", AuthMethod, "follows the credentials and the profile";
     /// A built-in profile (`rfc6749`, `generic`, `deskera-v2`, `deskera-v1`, `desko`)
     /// or the path of a TOML/JSON profile file. Read at once.
@@ -242,6 +243,19 @@ client_options! {
     /// `jwks_json` or metadata).
     ResponseMode = 60, "response_mode", Text, "none (the server's default: the query for code)";
     // --- end JARM ---
+
+    // --- mutual TLS (RFC 8705) ---
+    /// The TLS client certificate (PEM text: the client's certificate first,
+    /// then any intermediates), presented in every TLS handshake (mutual
+    /// TLS, RFC 8705). Needs `tls_client_key`. Allows `tls_client_auth` /
+    /// `self_signed_tls_client_auth`, uses the server's `mtls_endpoint_aliases`
+    /// when it binds tokens to certificates or the client authenticates by
+    /// certificate, and sender-constrains tokens under `fapi2`.
+    TlsClientCertificate = 50, "tls_client_certificate", Text, "none";
+    /// The private key of `tls_client_certificate` (PEM text: PKCS#8, PKCS#1
+    /// or SEC1). A secret; a key that is not the certificate's is refused.
+    TlsClientKey = 51, "tls_client_key", Secret, "none";
+    // --- end mutual TLS ---
 }
 
 /// Numbers that named options in earlier versions and are never reused:
@@ -392,6 +406,9 @@ pub struct ClientConfig {
     dpop_key: Option<KeySource>,
     dpop_algorithm: Option<String>,
     dpop_jkt: Option<bool>,
+    // mutual TLS (RFC 8705): checked together when the client is built.
+    tls_client_certificate: Option<String>,
+    tls_client_key: Option<Secret>,
     http: HttpOptions,
 }
 
@@ -530,6 +547,10 @@ impl ClientConfig {
                 parse_dpop_key(&source)?;
                 self.dpop_key = Some(source);
             }
+            // --- mutual TLS (RFC 8705) ---
+            O::TlsClientCertificate => self.tls_client_certificate = Some(text(value)?),
+            O::TlsClientKey => self.tls_client_key = Some(Secret::new(text(value)?)),
+            // --- end mutual TLS ---
             O::DiscoveryIssuer => self.discovery_issuer = Some(text(value)?),
             O::Metadata => {
                 self.metadata = Some(match value {
@@ -625,6 +646,8 @@ impl ClientConfig {
     /// The sans-IO client; `discovered` is the metadata read from
     /// `discovery_issuer`, if the caller fetched it.
     pub fn oauth_client(&self, discovered: Option<ServerMetadata>) -> Result<OAuthClient> {
+        // mutual TLS: the transport presents the certificate; the client knows it does.
+        let has_certificate = self.client_certificate()?.is_some();
         use ClientOption as O;
         let mut b = OAuthClient::builder(self.client_id.clone())
             .allow_insecure_http(self.allow_insecure_http);
@@ -724,8 +747,37 @@ impl ClientConfig {
         if let Some(on) = self.dpop {
             b = b.dpop(on);
         }
-        b.userinfo_post(self.userinfo_post).build()
+        b.userinfo_post(self.userinfo_post)
+            .client_certificate(has_certificate)
+            .build()
     }
+
+    // --- mutual TLS (RFC 8705) ---
+    /// The TLS client certificate of `tls_client_certificate` and
+    /// `tls_client_key`, checked (both or neither; the key the certificate's).
+    fn client_certificate(&self) -> Result<Option<oauth2kit::ClientCertificate>> {
+        match (&self.tls_client_certificate, &self.tls_client_key) {
+            (None, None) => Ok(None),
+            (Some(cert), Some(key)) => {
+                oauth2kit::ClientCertificate::from_pem(cert.clone(), key.clone()).map(Some)
+            }
+            (Some(_), None) => Err(Error::Config(
+                "tls_client_certificate needs tls_client_key (the certificate's private key)"
+                    .into(),
+            )),
+            (None, Some(_)) => Err(Error::Config(
+                "tls_client_key needs tls_client_certificate".into(),
+            )),
+        }
+    }
+
+    /// The transport options: [`Self::http_options`] with the client certificate.
+    pub fn transport_options(&self) -> Result<HttpOptions> {
+        let mut http = self.http.clone();
+        http.client_certificate = self.client_certificate()?;
+        Ok(http)
+    }
+    // --- end mutual TLS ---
 
     /// A blocking client (C, C++, sync Python). Discovery, when asked for, is
     /// a network call made here.
@@ -733,11 +785,14 @@ impl ClientConfig {
         let discovered = match &self.discovery_issuer {
             Some(issuer) => Some(oauth2kit::blocking::Client::discover(
                 issuer,
-                self.http.clone(),
+                self.transport_options()?,
             )?),
             None => None,
         };
-        oauth2kit::blocking::Client::with_options(self.oauth_client(discovered)?, self.http.clone())
+        oauth2kit::blocking::Client::with_options(
+            self.oauth_client(discovered)?,
+            self.transport_options()?,
+        )
     }
 
     /// An async client (Kotlin/Swift, asyncio), discovering first when
@@ -775,14 +830,14 @@ impl ClientConfig {
     }
 
     async fn discover_metadata(&self, issuer: &str) -> Result<ServerMetadata> {
-        let transport = transport_on_shared_runtime(self.http.clone())?;
+        let transport = transport_on_shared_runtime(self.transport_options()?)?;
         oauth2kit::Client::discover(&transport, issuer).await
     }
 
     fn async_client(&self, discovered: Option<ServerMetadata>) -> Result<oauth2kit::Client> {
         let oauth = self.oauth_client(discovered)?;
         Ok(
-            oauth2kit::blocking::Client::with_options(oauth, self.http.clone())?
+            oauth2kit::blocking::Client::with_options(oauth, self.transport_options()?)?
                 .as_async()
                 .clone(),
         )
@@ -800,12 +855,14 @@ pub fn transport_on_shared_runtime(
 }
 
 /// The RFC 8414 names of the client authentication methods.
-pub const AUTH_METHODS: [&str; 5] = [
+pub const AUTH_METHODS: [&str; 7] = [
     "client_secret_basic",
     "client_secret_post",
     "client_secret_jwt",
     "private_key_jwt",
     "none",
+    "tls_client_auth",
+    "self_signed_tls_client_auth",
 ];
 
 /// An auth method by its RFC 8414 name.
@@ -816,6 +873,8 @@ pub fn parse_auth_method(name: &str) -> Result<AuthMethod> {
         "client_secret_jwt" => AuthMethod::ClientSecretJwt,
         "private_key_jwt" => AuthMethod::PrivateKeyJwt,
         "none" => AuthMethod::None,
+        "tls_client_auth" => AuthMethod::TlsClientAuth,
+        "self_signed_tls_client_auth" => AuthMethod::SelfSignedTlsClientAuth,
         other => {
             let hint = closest(other, AUTH_METHODS)
                 .map(|n| format!(" (did you mean {n:?}?)"))
@@ -1052,6 +1111,64 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(!format!("{c:?}").contains(&d));
+    }
+
+    // --- mutual TLS (RFC 8705) ---
+    #[test]
+    fn tls_client_certificate_options_reach_the_client_and_the_transport() {
+        use oauth2kit_devserver::keys;
+        let base = || {
+            let mut c = ClientConfig::new("self-signed-client");
+            c.set_text(ClientOption::TokenUrl, "https://as.example/token")
+                .unwrap();
+            c
+        };
+        let mut c = base();
+        c.set_text(ClientOption::AuthMethod, "self_signed_tls_client_auth")
+            .unwrap();
+        // The method without a certificate is a configuration error.
+        let e = c.oauth_client(None).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Config);
+        assert!(e.to_string().contains("client certificate"), "{e}");
+        c.set_text(
+            ClientOption::TlsClientCertificate,
+            keys::SELF_SIGNED_CLIENT_CERT_PEM,
+        )
+        .unwrap();
+        assert!(
+            c.oauth_client(None)
+                .unwrap_err()
+                .to_string()
+                .contains("tls_client_key")
+        );
+        c.set_text(ClientOption::TlsClientKey, keys::SELF_SIGNED_CLIENT_KEY_PEM)
+            .unwrap();
+        let oc = c.oauth_client(None).unwrap();
+        assert!(oc.needs_client_certificate());
+        let req = oc
+            .token_request(&oauth2kit::Grant::client_credentials(None))
+            .unwrap();
+        assert_eq!(
+            req.body_text(),
+            "grant_type=client_credentials&client_id=self-signed-client"
+        );
+        let http = c.transport_options().unwrap();
+        assert!(http.client_certificate.is_some());
+        // The key never shows in Debug; a key that is not the certificate's is refused.
+        let key_line = keys::SELF_SIGNED_CLIENT_KEY_PEM.lines().nth(1).unwrap();
+        assert!(!format!("{c:?}").contains(key_line));
+        assert!(!format!("{http:?}").contains(key_line));
+        let mut c = base();
+        c.set_text(
+            ClientOption::TlsClientCertificate,
+            keys::SELF_SIGNED_CLIENT_CERT_PEM,
+        )
+        .unwrap();
+        c.set_text(ClientOption::TlsClientKey, keys::EC_CLIENT_PRIVATE_PEM)
+            .unwrap();
+        let e = c.oauth_client(None).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Config);
+        assert!(e.to_string().contains("does not belong"), "{e}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub enum oauth2kit_option {
     ///
     /// Type: text; default: none.
     ClientSecret = 1,
-    /// How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or `none`.
+    /// How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`, or by TLS client certificate `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705).
     ///
     /// Type: an auth method name; default: follows the credentials and the profile.
     AuthMethod = 2,
@@ -202,6 +202,14 @@ pub enum oauth2kit_option {
     ///
     /// Type: text; default: none (the server's default: the query for code).
     ResponseMode = 60,
+    /// The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs `tls_client_key`. Allows `tls_client_auth` / `self_signed_tls_client_auth`, uses the server's `mtls_endpoint_aliases` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under `fapi2`.
+    ///
+    /// Type: text; default: none.
+    TlsClientCertificate = 50,
+    /// The private key of `tls_client_certificate` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused.
+    ///
+    /// Type: text; default: none.
+    TlsClientKey = 51,
 }
 
 // The numbers are the binding layer's (checked at compile time).
@@ -267,4 +275,8 @@ const _: () = {
     assert!(oauth2kit_option::RequestObject as i32 == ClientOption::RequestObject as i32);
     assert!(oauth2kit_option::Fapi2 as i32 == ClientOption::Fapi2 as i32);
     assert!(oauth2kit_option::ResponseMode as i32 == ClientOption::ResponseMode as i32);
+    assert!(
+        oauth2kit_option::TlsClientCertificate as i32 == ClientOption::TlsClientCertificate as i32
+    );
+    assert!(oauth2kit_option::TlsClientKey as i32 == ClientOption::TlsClientKey as i32);
 };

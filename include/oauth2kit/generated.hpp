@@ -42,7 +42,7 @@ class ConfigSetters {
  public:
   // The client secret (for `client_secret_basic`, `client_secret_post`, `client_secret_jwt`).
   Derived& client_secret(const std::string& v) { return self().set("client_secret", v); }
-  // How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or `none`.
+  // How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`, or by TLS client certificate `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705).
   Derived& auth_method(const std::string& v) { return self().set("auth_method", v); }
   // A built-in profile (`rfc6749`, `generic`, `deskera-v2`, `deskera-v1`, `desko`) or the path of a TOML/JSON profile file. Read at once.
   Derived& profile(const std::string& v) { return self().set("profile", v); }
@@ -150,6 +150,10 @@ class ConfigSetters {
   Derived& fapi2(bool v = true) { return self().set("fapi2", v ? "true" : "false"); }
   // The `response_mode` of authorization requests: `query`, `fragment`, `form_post`, or JARM (JWT Secured Authorization Response Mode) `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`, with which the response must be a JWT signed by the provider (checked with its JWKS: `iss`, `aud`, `exp`) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (`jwks_uri`, `jwks_json` or metadata).
   Derived& response_mode(const std::string& v) { return self().set("response_mode", v); }
+  // The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs `tls_client_key`. Allows `tls_client_auth` / `self_signed_tls_client_auth`, uses the server's `mtls_endpoint_aliases` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under `fapi2`.
+  Derived& tls_client_certificate(const std::string& v) { return self().set("tls_client_certificate", v); }
+  // The private key of `tls_client_certificate` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused.
+  Derived& tls_client_key(const std::string& v) { return self().set("tls_client_key", v); }
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }

@@ -19,7 +19,7 @@ pub struct ClientConfig {
     /// Default: none.
     #[uniffi(default)]
     pub client_secret: Option<String>,
-    /// How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` or `none`.
+    /// How the client authenticates: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt`, `none`, or by TLS client certificate `tls_client_auth` / `self_signed_tls_client_auth` (RFC 8705).
     ///
     /// Default: follows the credentials and the profile.
     #[uniffi(default)]
@@ -254,6 +254,16 @@ pub struct ClientConfig {
     /// Default: none (the server's default: the query for code).
     #[uniffi(default)]
     pub response_mode: Option<String>,
+    /// The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs `tls_client_key`. Allows `tls_client_auth` / `self_signed_tls_client_auth`, uses the server's `mtls_endpoint_aliases` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under `fapi2`.
+    ///
+    /// Default: none.
+    #[uniffi(default)]
+    pub tls_client_certificate: Option<String>,
+    /// The private key of `tls_client_certificate` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused.
+    ///
+    /// Default: none.
+    #[uniffi(default)]
+    pub tls_client_key: Option<String>,
 }
 
 impl ClientConfig {
@@ -419,6 +429,12 @@ impl ClientConfig {
         if let Some(v) = &self.response_mode {
             c.set(ClientOption::ResponseMode, Value::Text(v.clone()))?;
         }
+        if let Some(v) = &self.tls_client_certificate {
+            c.set(ClientOption::TlsClientCertificate, Value::Text(v.clone()))?;
+        }
+        if let Some(v) = &self.tls_client_key {
+            c.set(ClientOption::TlsClientKey, Value::Text(v.clone()))?;
+        }
         Ok(c)
     }
 }
@@ -573,6 +589,12 @@ impl fmt::Display for ClientConfig {
         }
         if let Some(v) = &self.response_mode {
             write!(f, ", responseMode={v:?}")?;
+        }
+        if let Some(v) = &self.tls_client_certificate {
+            write!(f, ", tlsClientCertificate={v:?}")?;
+        }
+        if self.tls_client_key.is_some() {
+            write!(f, ", tlsClientKey=[redacted]")?;
         }
         f.write_str(")")
     }

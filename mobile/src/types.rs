@@ -24,6 +24,10 @@ pub enum AuthMethod {
     PrivateKeyJwt,
     /// A public client (the usual case for a mobile app): PKCE, no secret.
     None,
+    /// Mutual TLS with a CA-issued client certificate (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed certificate registered with the server (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl From<AuthMethod> for kit::AuthMethod {
@@ -34,6 +38,8 @@ impl From<AuthMethod> for kit::AuthMethod {
             AuthMethod::ClientSecretJwt => kit::AuthMethod::ClientSecretJwt,
             AuthMethod::PrivateKeyJwt => kit::AuthMethod::PrivateKeyJwt,
             AuthMethod::None => kit::AuthMethod::None,
+            AuthMethod::TlsClientAuth => kit::AuthMethod::TlsClientAuth,
+            AuthMethod::SelfSignedTlsClientAuth => kit::AuthMethod::SelfSignedTlsClientAuth,
         }
     }
 }
@@ -46,6 +52,8 @@ impl From<kit::AuthMethod> for AuthMethod {
             kit::AuthMethod::ClientSecretJwt => AuthMethod::ClientSecretJwt,
             kit::AuthMethod::PrivateKeyJwt => AuthMethod::PrivateKeyJwt,
             kit::AuthMethod::None => AuthMethod::None,
+            kit::AuthMethod::TlsClientAuth => AuthMethod::TlsClientAuth,
+            kit::AuthMethod::SelfSignedTlsClientAuth => AuthMethod::SelfSignedTlsClientAuth,
         }
     }
 }

@@ -23,7 +23,7 @@ class ClientOptions(TypedDict, total=False):
     """Keyword options of ``Client`` and ``AsyncClient`` (all optional)."""
 
     auth_method: str
-    """How the client authenticates: ``client_secret_basic``, ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt`` or ``none``. Default: follows the credentials and the profile."""
+    """How the client authenticates: ``client_secret_basic``, ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt``, ``none``, or by TLS client certificate ``tls_client_auth`` / ``self_signed_tls_client_auth`` (RFC 8705). Default: follows the credentials and the profile."""
     profile: Union[str, "os.PathLike[str]", Profile]
     """A built-in profile (``rfc6749``, ``generic``, ``deskera-v2``, ``deskera-v1``, ``desko``) or the path of a TOML/JSON profile file. Read at once. Default: rfc6749."""
     profile_text: str
@@ -116,6 +116,10 @@ class ClientOptions(TypedDict, total=False):
     """The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false."""
     response_mode: str
     """The ``response_mode`` of authorization requests: ``query``, ``fragment``, ``form_post``, or JARM (JWT Secured Authorization Response Mode) ``jwt``, ``query.jwt``, ``fragment.jwt``, ``form_post.jwt``, with which the response must be a JWT signed by the provider (checked with its JWKS: ``iss``, ``aud``, ``exp``) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (``jwks_uri``, ``jwks_json`` or metadata). Default: none (the server's default: the query for code)."""
+    tls_client_certificate: str
+    """The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs ``tls_client_key``. Allows ``tls_client_auth`` / ``self_signed_tls_client_auth``, uses the server's ``mtls_endpoint_aliases`` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under ``fapi2``. Default: none."""
+    tls_client_key: str
+    """The private key of ``tls_client_certificate`` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused. Default: none."""
 
 
 #: Every option name, in table order (``client_secret`` is also the second positional argument).
@@ -168,12 +172,14 @@ OPTION_NAMES = (
     "request_object",
     "fapi2",
     "response_mode",
+    "tls_client_certificate",
+    "tls_client_key",
 )
 
 #: The options as text, for docstrings and ``help()``.
 OPTIONS_DOC = """\
 client_secret (str): The client secret (for ``client_secret_basic``, ``client_secret_post``, ``client_secret_jwt``). Default: none.
-auth_method (str): How the client authenticates: ``client_secret_basic``, ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt`` or ``none``. Default: follows the credentials and the profile.
+auth_method (str): How the client authenticates: ``client_secret_basic``, ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt``, ``none``, or by TLS client certificate ``tls_client_auth`` / ``self_signed_tls_client_auth`` (RFC 8705). Default: follows the credentials and the profile.
 profile (Union[str, os.PathLike[str], Profile]): A built-in profile (``rfc6749``, ``generic``, ``deskera-v2``, ``deskera-v1``, ``desko``) or the path of a TOML/JSON profile file. Read at once. Default: rfc6749.
 profile_text (str): A profile given as TOML or JSON text. Default: none.
 authorization_url (str): Authorization endpoint URL. Default: the profile's or the metadata's.
@@ -220,6 +226,8 @@ authorization_details (str): Rich authorization requests (RFC 9396): ``authoriza
 request_object (bool): JWT-secured authorization requests (RFC 9101): the authorization URL and PAR carry their parameters in a request object signed with the client's private key (``private_key_pem``/``private_key_jwk``), audience the issuer. Default: false.
 fapi2 (bool): The FAPI 2.0 Security Profile's client side: private_key_jwt (a key required, shared secrets refused), DPoP on, authorization requests by PAR only, PKCE S256 always, ``iss`` checked, no implicit grant. Default: false.
 response_mode (str): The ``response_mode`` of authorization requests: ``query``, ``fragment``, ``form_post``, or JARM (JWT Secured Authorization Response Mode) ``jwt``, ``query.jwt``, ``fragment.jwt``, ``form_post.jwt``, with which the response must be a JWT signed by the provider (checked with its JWKS: ``iss``, ``aud``, ``exp``) before the code is used; a plain response is refused. JARM needs the issuer and the provider's keys (``jwks_uri``, ``jwks_json`` or metadata). Default: none (the server's default: the query for code).
+tls_client_certificate (str): The TLS client certificate (PEM text: the client's certificate first, then any intermediates), presented in every TLS handshake (mutual TLS, RFC 8705). Needs ``tls_client_key``. Allows ``tls_client_auth`` / ``self_signed_tls_client_auth``, uses the server's ``mtls_endpoint_aliases`` when it binds tokens to certificates or the client authenticates by certificate, and sender-constrains tokens under ``fapi2``. Default: none.
+tls_client_key (str): The private key of ``tls_client_certificate`` (PEM text: PKCS#8, PKCS#1 or SEC1). A secret; a key that is not the certificate's is refused. Default: none.
 """
 
 
