@@ -30,9 +30,10 @@ if ! cxxbridge --version 2>/dev/null | grep -q "$CXX_VERSION"; then
 fi
 
 WORK=$(mktemp -d /tmp/oauth2kit-ffi-test.XXXXXX)
-DS_PID="" REDIS_PID="" HOSTILE_PID=""
+DS_PID="" REDIS_PID="" HOSTILE_PID="" TLS_DS_PID=""
 cleanup() {
   [ -n "$DS_PID" ] && kill "$DS_PID" 2>/dev/null || true
+  [ -n "$TLS_DS_PID" ] && kill "$TLS_DS_PID" 2>/dev/null || true
   [ -n "$HOSTILE_PID" ] && kill "$HOSTILE_PID" 2>/dev/null || true
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   rm -rf "$WORK"
@@ -66,6 +67,19 @@ DS_PID=$DS_PID
 read -r -t 30 URL <&"${DS[0]}"
 export OAUTH2KIT_DEVSERVER_URL="$URL"
 say "devserver at $URL"
+
+# ---- an HTTPS devserver for mutual TLS (test_mtls) --------------------------
+# Its throw-away CA and client certificates go to $WORK/tls; through a FIFO
+# (bash has one coproc), and it exits when its stdin closes with this script.
+mkdir -p "$WORK/tls"
+mkfifo "$WORK/tls-ds.in" "$WORK/tls-ds.out"
+"$CARGO_TARGET_DIR/debug/oauth2kit-devserver" --port 0 --exit-on-stdin-eof --tls-ca-out "$WORK/tls/ca.pem" \
+  --tls-client-cert-out "$WORK/tls" <"$WORK/tls-ds.in" >"$WORK/tls-ds.out" &
+TLS_DS_PID=$!
+exec {TLS_DS_IN}>"$WORK/tls-ds.in" {TLS_DS_OUT}<"$WORK/tls-ds.out"
+read -r -t 30 OAUTH2KIT_DEVSERVER_TLS_URL <&"$TLS_DS_OUT"
+export OAUTH2KIT_DEVSERVER_TLS_URL OAUTH2KIT_TLS_DIR="$WORK/tls"
+say "HTTPS devserver (mutual TLS) at $OAUTH2KIT_DEVSERVER_TLS_URL"
 
 # ---- the hostile token server (test_hostile) ------------------------------
 # Through two FIFOs (bash has one coproc): it prints its URL once it listens,

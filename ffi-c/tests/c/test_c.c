@@ -1,7 +1,9 @@
 /* The C test suite: every grant against the devserver, the Deskera and Desko
  * profiles, CIBA (approved, refused, cancelled, expired), the session from
  * 16 threads, the C-callback store, and bad input.
- * Needs OAUTH2KIT_DEVSERVER_URL (base URL) and OAUTH2KIT_KEYS_DIR (devserver/keys).
+ * Needs OAUTH2KIT_DEVSERVER_URL (base URL) and OAUTH2KIT_KEYS_DIR (devserver/keys);
+ * mutual TLS needs OAUTH2KIT_DEVSERVER_TLS_URL, an HTTPS devserver started with
+ * --tls-ca-out DIR/ca.pem --tls-client-cert-out DIR, and OAUTH2KIT_TLS_DIR (that DIR).
  * Run as-is, under valgrind, and built with AddressSanitizer (see CMakeLists.txt). */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -21,6 +23,8 @@
 static const char *BASE;
 static const char *KEYS;
 static const char *REDIS; /* redis://127.0.0.1:port/0 of a real redis-server */
+static const char *TLS_BASE; /* an HTTPS devserver (mutual TLS) */
+static const char *TLS_DIR;  /* its CA (ca.pem) and client certificates */
 #define STREQ(a, b) CHECK((a) && (b) && strcmp((a), (b)) == 0)
 
 static char *read_file(const char *path) {
@@ -1379,6 +1383,100 @@ static void test_authorization_details(void) {
   oauth2kit_client_free(c);
 }
 
+/* --- mutual TLS (RFC 8705) --- */
+static char *tls_file(const char *name) {
+  char *path = NULL;
+  if (asprintf(&path, "%s/%s", TLS_DIR, name) < 0) return NULL;
+  char *text = read_file(path);
+  free(path);
+  return text;
+}
+
+/* Client credentials over mutual TLS against the HTTPS devserver (discovered,
+   so the client uses its mtls_endpoint_aliases): tls_client_auth with the
+   certificate its CA issued and self_signed_tls_client_auth with the
+   registered one succeed; the token is bound to the certificate (UserInfo
+   answers the client that holds it, and refuses it over another certificate
+   or none: invalid_token); the wrong certificate is refused by the server
+   (invalid_client); an mTLS method without a certificate is a CONFIG error. */
+static void test_mtls(void) {
+  char *ca = tls_file("ca.pem"), *cert = tls_file("mtls-client.crt.pem"), *key = tls_file("mtls-client.key.pem");
+  char *ss_cert = tls_file("self-signed-client.crt.pem"), *ss_key = tls_file("self-signed-client.key.pem");
+  CHECK(ca && cert && key && ss_cert && ss_key);
+  if (!(ca && cert && key && ss_cert && ss_key)) goto out;
+  oauth2kit_client *c = make_client("mtls-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, TLS_BASE,
+                                    OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca, OAUTH2KIT_OPTION_AUTH_METHOD,
+                                    "tls_client_auth", OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE, cert,
+                                    OAUTH2KIT_OPTION_TLS_CLIENT_KEY, key, 0);
+  oauth2kit_client *ss = make_client("self-signed-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, TLS_BASE,
+                                     OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca, OAUTH2KIT_OPTION_AUTH_METHOD,
+                                     "self_signed_tls_client_auth", OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE, ss_cert,
+                                     OAUTH2KIT_OPTION_TLS_CLIENT_KEY, ss_key, 0);
+  oauth2kit_client *no_cert = make_client("public-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, TLS_BASE,
+                                          OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca, 0);
+  /* The self-signed certificate under mtls-client's id: not one its CA issued. */
+  oauth2kit_client *wrong = make_client("mtls-client", OAUTH2KIT_OPTION_DISCOVERY_ISSUER, TLS_BASE,
+                                        OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca, OAUTH2KIT_OPTION_AUTH_METHOD,
+                                        "tls_client_auth", OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE, ss_cert,
+                                        OAUTH2KIT_OPTION_TLS_CLIENT_KEY, ss_key, 0);
+  CHECK(c && ss && no_cert && wrong);
+  if (!(c && ss && no_cert && wrong)) goto clients;
+
+  oauth2kit_token_set *t = NULL, *st = NULL, *none = NULL;
+  OK(oauth2kit_client_client_credentials(c, "read", &t));
+  OK(oauth2kit_client_client_credentials(ss, NULL, &st));
+  char *claims = NULL;
+  OK(oauth2kit_client_userinfo(c, t, &claims));
+  CHECK(claims && strstr(claims, "\"sub\":\"mtls-client\"") != NULL);
+  oauth2kit_string_free(claims);
+  claims = NULL;
+  OK(oauth2kit_client_userinfo(ss, st, &claims));
+  CHECK(claims && strstr(claims, "\"sub\":\"self-signed-client\"") != NULL);
+  oauth2kit_string_free(claims);
+  /* mtls-client's token over another certificate, and over none. */
+  claims = NULL;
+  CHECK(oauth2kit_client_userinfo(ss, t, &claims) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_token");
+  CHECK(oauth2kit_client_userinfo(no_cert, t, &claims) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_token");
+  CHECK(claims == NULL);
+  /* The wrong certificate: refused by the server. */
+  CHECK(oauth2kit_client_client_credentials(wrong, NULL, &none) == OAUTH2KIT_STATUS_OAUTH);
+  STREQ(oauth2kit_last_error_oauth_error(), "invalid_client");
+  CHECK(none == NULL);
+  oauth2kit_token_set_free(t);
+  oauth2kit_token_set_free(st);
+
+  /* An mTLS method without a certificate: CONFIG, naming what is missing; a key
+     that is not the certificate's: CONFIG, never quoting the key. */
+  oauth2kit_config *cfg = NULL;
+  oauth2kit_client *bad = NULL;
+  OK(oauth2kit_config_new("mtls-client", &cfg));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TOKEN_URL, "https://as.example/token"));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, "tls_client_auth"));
+  CHECK(oauth2kit_client_new(cfg, &bad) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "client certificate") != NULL);
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE, cert));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TLS_CLIENT_KEY, ss_key));
+  CHECK(oauth2kit_client_new(cfg, &bad) == OAUTH2KIT_STATUS_CONFIG);
+  CHECK(strstr(oauth2kit_last_error_message(), "does not belong") != NULL);
+  CHECK(strstr(oauth2kit_last_error_message(), "PRIVATE KEY") == NULL);
+  CHECK(bad == NULL);
+  oauth2kit_config_free(cfg);
+clients:
+  oauth2kit_client_free(c);
+  oauth2kit_client_free(ss);
+  oauth2kit_client_free(no_cert);
+  oauth2kit_client_free(wrong);
+out:
+  free(ca);
+  free(cert);
+  free(key);
+  free(ss_cert);
+  free(ss_key);
+}
+/* --- end mutual TLS --- */
+
 /* JWT-secured authorization requests (RFC 9101): the URL carries a request
    object signed with the client's key, which the devserver verifies; without
    a key the option is a CONFIG error when the client is made. */
@@ -1808,8 +1906,11 @@ int main(void) {
   BASE = getenv("OAUTH2KIT_DEVSERVER_URL");
   KEYS = getenv("OAUTH2KIT_KEYS_DIR");
   REDIS = getenv("OAUTH2KIT_REDIS_URL");
-  if (!BASE || !KEYS || !REDIS) {
-    fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL, OAUTH2KIT_KEYS_DIR and OAUTH2KIT_REDIS_URL\n");
+  TLS_BASE = getenv("OAUTH2KIT_DEVSERVER_TLS_URL");
+  TLS_DIR = getenv("OAUTH2KIT_TLS_DIR");
+  if (!BASE || !KEYS || !REDIS || !TLS_BASE || !TLS_DIR) {
+    fprintf(stderr, "set OAUTH2KIT_DEVSERVER_URL, OAUTH2KIT_KEYS_DIR, OAUTH2KIT_REDIS_URL, "
+                    "OAUTH2KIT_DEVSERVER_TLS_URL and OAUTH2KIT_TLS_DIR\n");
     return 2;
   }
   test_bad_input();
@@ -1836,6 +1937,7 @@ int main(void) {
   test_authorization_details();
   test_request_object();
   test_jarm();
+  test_mtls();
   test_shutdown();
   oauth2kit_last_error_clear();
   /* As a plugin's unload hook would: valgrind then sees every thread joined. */

@@ -708,6 +708,36 @@ int main() {
     CHECK(store->status == Status::Runtime);
   });
 
+  // --- mutual TLS (RFC 8705) ---
+  // The HTTPS devserver (OAUTH2KIT_DEVSERVER_TLS_URL, its CA and client
+  // certificates in OAUTH2KIT_TLS_DIR, as test.sh starts it).
+  test("mutual TLS: tls_client_auth, the bound token over the certificate, refused over none", [] {
+    const char* tb = std::getenv("OAUTH2KIT_DEVSERVER_TLS_URL");
+    const char* td = std::getenv("OAUTH2KIT_TLS_DIR");
+    CHECK(tb && td);
+    if (!tb || !td) return;
+    const std::string dir = td, ca = read_file(dir + "/ca.pem");
+    Client c(Config("mtls-client")
+                 .discovery_issuer(tb)
+                 .ca_certificates_pem(ca)
+                 .auth_method("tls_client_auth")
+                 .tls_client_certificate(read_file(dir + "/mtls-client.crt.pem"))
+                 .tls_client_key(read_file(dir + "/mtls-client.key.pem")));
+    auto t = c.client_credentials("read");
+    CHECK(c.userinfo(t).find("\"sub\":\"mtls-client\"") != std::string::npos);
+    Client no_cert(Config("public-client").discovery_issuer(tb).ca_certificates_pem(ca));
+    try {
+      no_cert.userinfo(t);
+      CHECK(false);
+    } catch (const oauth2kit::Error& e) {
+      CHECK(e.status() == Status::OAuth && e.oauth_error() == "invalid_token");
+    }
+    CHECK(status_of([&] {
+            Client(Config("mtls-client").token_url(std::string(tb) + "/token").auth_method("tls_client_auth"));
+          }) == Status::Config);
+  });
+  // --- end mutual TLS ---
+
   std::printf("C++ suite: %d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;
 }
