@@ -62,6 +62,7 @@ rm -rf "$MOBILE/kotlin/target/surefire-reports" "$MOBILE/kotlin/target/classes" 
 KOTLIN_RC=0
 (cd "$MOBILE/kotlin" && mvn -q -B -Dstyle.color=never install \
     -Doauth2kit.devserver.url="$URL" \
+    -Doauth2kit.devserver.bin="$TARGET_DIR/debug/oauth2kit-devserver" \
     -Doauth2kit.lib.dir="$LIB_DIR" \
     -Doauth2kit.keys.dir="$ROOT/devserver/keys") || KOTLIN_RC=$?
 echo  # Maven may leave the cursor mid-line; the count must stand alone on its line.

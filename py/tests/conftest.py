@@ -32,16 +32,16 @@ def _devserver_binary() -> Path:
 class DevServer:
     """A running devserver and its HTTP control API."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra_args: Optional[List[str]] = None, scheme: str = "http") -> None:
         self.proc = subprocess.Popen(
-            [str(_devserver_binary()), "--port", "0", "--exit-on-stdin-eof"],
+            [str(_devserver_binary()), "--port", "0", "--exit-on-stdin-eof", *(extra_args or [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().strip()
-        if not line.startswith("http://"):
+        if not line.startswith(f"{scheme}://"):
             self.proc.kill()
             raise RuntimeError(f"devserver did not print its URL: {line!r}")
         self.url = line
@@ -116,6 +116,28 @@ def server() -> Iterator[DevServer]:
     s = DevServer()
     yield s
     s.close()
+
+
+# --- mutual TLS (RFC 8705) ---
+class TlsDevServer(DevServer):
+    """A devserver over HTTPS (a throw-away CA) that asks for client
+    certificates; ``dir`` holds ``ca.pem`` and the mTLS clients' certificates
+    and keys (``mtls-client.*.pem``, ``self-signed-client.*.pem``)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.dir = tmp
+        super().__init__(["--tls-ca-out", str(tmp / "ca.pem"), "--tls-client-cert-out", str(tmp)], scheme="https")
+
+    def pem(self, name: str) -> str:
+        return (self.dir / name).read_text()
+
+
+@pytest.fixture(scope="session")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsDevServer]:
+    s = TlsDevServer(tmp_path_factory.mktemp("tls"))
+    yield s
+    s.close()
+# --- end mutual TLS ---
 
 
 @pytest.fixture()
