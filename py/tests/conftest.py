@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 
 import urllib.request
@@ -50,9 +51,13 @@ class DevServer:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.url + path, data=data, method="GET" if body is None else "POST")
         req.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=10, context=self.ssl_context()) as resp:
             text = resp.read().decode()
         return json.loads(text) if text.strip().startswith(("{", "[")) else text
+
+    def ssl_context(self) -> Optional[ssl.SSLContext]:
+        """None: plain HTTP (the HTTPS devserver's trusts its throw-away CA)."""
+        return None
 
     def counts(self) -> Dict[str, int]:
         """Requests per endpoint since the last reset."""
@@ -130,6 +135,9 @@ class TlsDevServer(DevServer):
 
     def pem(self, name: str) -> str:
         return (self.dir / name).read_text()
+
+    def ssl_context(self) -> Optional[ssl.SSLContext]:
+        return ssl.create_default_context(cafile=str(self.dir / "ca.pem"))
 
 
 @pytest.fixture(scope="session")
