@@ -4,9 +4,10 @@
 //! With `--tls-ca-out PATH` it serves HTTPS with a certificate from a
 //! throw-away CA made at start, whose certificate (PEM) it writes to PATH
 //! before printing its `https://` URL. With `--tls-client-cert-out DIR` as
-//! well, it writes the mutual-TLS clients' certificates and keys there
-//! (`mtls-client.crt.pem`/`.key.pem`, issued by that CA, and
-//! `self-signed-client.crt.pem`/`.key.pem`).
+//! well, it writes the PEM files of mutual TLS there: the CA, its own
+//! certificate and key (for another server to reuse), and the mutual-TLS
+//! clients' certificates and keys (`mtls-client.crt.pem`/`.key.pem`, issued
+//! by that CA, and `self-signed-client.crt.pem`/`.key.pem`).
 //!
 //! Prints its base URL as the first line of stdout, then serves until SIGTERM/SIGINT
 //! (or, with `--exit-on-stdin-eof`, until its standard input closes — so a parent test
@@ -91,7 +92,7 @@ fn main() -> ExitCode {
         Some(path) => ThrowawayTls::generate().and_then(|tls| {
             std::fs::write(path, &tls.ca_pem)?;
             if let Some(dir) = &args.tls_client_cert_out {
-                tls.write_client_certificates(dir)?;
+                tls.write_pem_files(dir)?;
             }
             DevServer::spawn_tls_on(addr, &tls)
         }),

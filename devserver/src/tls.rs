@@ -103,12 +103,33 @@ impl ThrowawayTls {
         self.ca_der.clone()
     }
 
-    /// Writes the client certificates into `dir`: `mtls-client.crt.pem` and
-    /// `mtls-client.key.pem` (issued by this CA, for `tls_client_auth`), and
-    /// `self-signed-client.crt.pem` / `.key.pem` (the fixed self-signed one, for
-    /// `self_signed_tls_client_auth`).
-    pub fn write_client_certificates(&self, dir: &std::path::Path) -> io::Result<()> {
+    /// Writes the PEM files of mutual TLS into `dir`: `ca.pem` (this CA),
+    /// `server.crt.pem` / `server.key.pem` (the server's, for `127.0.0.1` and
+    /// `localhost`: another test server can serve with them, as oidc-provider
+    /// does in `tests/interop`), `mtls-client.crt.pem` / `.key.pem` (issued by
+    /// this CA, for `tls_client_auth`), and `self-signed-client.crt.pem` /
+    /// `.key.pem` (the fixed self-signed one, for `self_signed_tls_client_auth`).
+    pub fn write_pem_files(&self, dir: &std::path::Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join("ca.pem"), &self.ca_pem)?;
+        let pem = |label: &str, der: &[u8]| {
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            let mut out = format!("-----BEGIN {label}-----\n");
+            for line in b64.as_bytes().chunks(64) {
+                out.push_str(&String::from_utf8_lossy(line));
+                out.push('\n');
+            }
+            out.push_str(&format!("-----END {label}-----\n"));
+            out
+        };
+        let chain: String = self.chain.iter().map(|c| pem("CERTIFICATE", c)).collect();
+        std::fs::write(dir.join("server.crt.pem"), chain)?;
+        std::fs::write(
+            dir.join("server.key.pem"),
+            pem("PRIVATE KEY", self.key.secret_pkcs8_der()),
+        )?;
+
         std::fs::write(dir.join("mtls-client.crt.pem"), &self.client_cert_pem)?;
         std::fs::write(dir.join("mtls-client.key.pem"), &self.client_key_pem)?;
         std::fs::write(

@@ -2,6 +2,9 @@
 // npm `oidc-provider` (panva), configured for the grants oauth2kit speaks.
 //
 //   node server.mjs <port>      (0 = any free port)
+//   node server.mjs <port> --mtls CERTDIR
+//                               HTTPS with mutual TLS (RFC 8705): see the
+//                               "mutual TLS" block below.
 //
 // Prints its issuer URL as the first line of stdout, then serves until
 // SIGTERM/SIGINT or until stdin reaches EOF (so a test harness that dies
@@ -15,9 +18,10 @@
 //   <base>/tenant  an issuer with a path and OIDC discovery only, so a client
 //                  must place the RFC 8414 well-known segment correctly and
 //                  fall back to OpenID Connect discovery on 404.
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -163,14 +167,107 @@ function mounted(prefix, handler) {
   };
 }
 
+// --- mutual TLS (RFC 8705) ---
+// `--mtls CERTDIR`: one issuer over HTTPS, with the PEM files the devserver
+// writes (`oauth2kit-devserver --tls-ca-out CERTDIR/ca.pem
+// --tls-client-cert-out CERTDIR`): its server certificate and key, its
+// throw-away CA (which must have issued a tls_client_auth certificate), and
+// the self-signed client certificate registered (x5c) for
+// self_signed_tls_client_auth. Node asks every client for a certificate and
+// lets the handshake through without one (rejectUnauthorized: false):
+// oidc-provider decides per client (features.mTLS below).
+function mtlsConfiguration(certDir) {
+  const config = configuration();
+  const selfSigned = readFileSync(join(certDir, 'self-signed-client.crt.pem'), 'utf8');
+  const x509 = new X509Certificate(selfSigned);
+  const bound = {
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    tls_client_certificate_bound_access_tokens: true,
+  };
+  config.clients = [
+    ...config.clients,
+    {
+      ...bound,
+      client_id: 'mtls-client',
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'mtls-client.devserver.test',
+    },
+    {
+      ...bound,
+      client_id: 'self-signed-client',
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [{ ...x509.publicKey.export({ format: 'jwk' }), x5c: [x509.raw.toString('base64')] }] },
+    },
+  ];
+  config.clientAuthMethods = [
+    'client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
+    'tls_client_auth', 'self_signed_tls_client_auth',
+  ];
+  // The peer certificate of this request's TLS connection, if it sent one.
+  const getCertificate = (ctx) => {
+    const peer = ctx.socket.getPeerCertificate?.();
+    return peer && peer.raw ? new X509Certificate(peer.raw) : undefined;
+  };
+  config.features.mTLS = {
+    enabled: true,
+    certificateBoundAccessTokens: true,
+    tlsClientAuth: true,
+    selfSignedTlsClientAuth: true,
+    getCertificate,
+    // Verified by node against CERTDIR/ca.pem (the `ca` of the listener).
+    certificateAuthorized(ctx) {
+      return ctx.socket.authorized === true;
+    },
+    certificateSubjectMatches(ctx, property, expected) {
+      const cert = getCertificate(ctx);
+      if (!cert || property !== 'tls_client_auth_san_dns') return false;
+      return (cert.subjectAltName ?? '').split(', ').includes(`DNS:${expected}`);
+    },
+  };
+  return config;
+}
+
+function startMtls(port, certDir) {
+  const read = (name) => readFileSync(join(certDir, name));
+  const server = createHttpsServer({
+    key: read('server.key.pem'),
+    cert: read('server.crt.pem'),
+    ca: read('ca.pem'),
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const base = `https://127.0.0.1:${server.address().port}`;
+    const provider = new Provider(base, mtlsConfiguration(certDir));
+    provider.proxy = false;
+    const handler = provider.callback();
+    server.on('request', (req, res) => {
+      if (req.url.split('?')[0] === '/.well-known/oauth-authorization-server') {
+        req.url = '/.well-known/openid-configuration';
+      }
+      handler(req, res);
+    });
+    process.stdout.write(`${base}\n`);
+  });
+  return server;
+}
+// --- end mutual TLS ---
+
 const port = Number.parseInt(process.argv[2] ?? '0', 10);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`usage: node server.mjs <port>   (got ${process.argv[2]})\n`);
+  process.stderr.write(`usage: node server.mjs <port> [--mtls CERTDIR]   (got ${process.argv[2]})\n`);
+  process.exit(2);
+}
+const mtlsDir = process.argv[3] === '--mtls' ? process.argv[4] : undefined;
+if (process.argv[3] !== undefined && !mtlsDir) {
+  process.stderr.write('usage: node server.mjs <port> [--mtls CERTDIR]\n');
   process.exit(2);
 }
 
-const server = createServer();
-server.listen(port, '127.0.0.1', () => {
+const server = mtlsDir ? startMtls(port, mtlsDir) : createServer();
+if (!mtlsDir) server.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${server.address().port}`;
   const main = new Provider(base, configuration());
   const tenant = new Provider(`${base}/tenant`, configuration());

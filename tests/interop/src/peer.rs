@@ -30,6 +30,20 @@ impl OidcProvider {
     /// Needs `node` on `PATH` and `npm ci` done in `tests/interop` (the test
     /// script does both); otherwise a [`HarnessError::Setup`] says what to do.
     pub fn start() -> Result<Self, HarnessError> {
+        Self::spawn(&[], "http://")
+    }
+
+    /// Starts the mutual-TLS issuer (`node server.mjs 0 --mtls CERT_DIR`):
+    /// HTTPS with the PEM files the devserver writes into `cert_dir`
+    /// (`ThrowawayTls::write_pem_files`); trust `cert_dir/ca.pem`.
+    pub fn start_mtls(cert_dir: &Path) -> Result<Self, HarnessError> {
+        let dir = cert_dir
+            .to_str()
+            .ok_or_else(|| HarnessError::Setup("the certificate directory is not UTF-8".into()))?;
+        Self::spawn(&["--mtls", dir], "https://")
+    }
+
+    fn spawn(extra_args: &[&str], scheme: &str) -> Result<Self, HarnessError> {
         let dir = interop_dir();
         if !dir.join("node_modules").join("oidc-provider").is_dir() {
             return Err(HarnessError::Setup(format!(
@@ -41,6 +55,7 @@ impl OidcProvider {
         let mut child = Command::new(&node)
             .arg("server.mjs")
             .arg("0")
+            .args(extra_args)
             .current_dir(&dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -89,7 +104,7 @@ impl OidcProvider {
             stderr,
         };
         match first {
-            Ok(Ok(line)) if line.starts_with("http://") => {
+            Ok(Ok(line)) if line.starts_with(scheme) => {
                 server.issuer = line;
                 Ok(server)
             }
