@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -215,3 +216,67 @@ def test_jarm_response_validated_with_the_provider_s_keys_and_a_tampered_one_ref
     par = client.pushed_authorization_url(scope="read")
     assert "request_uri=" in par.url and "response_mode" not in par.url
     assert client.fetch_token(_sign_in(par.url, "gina"), request=par).access_token
+# --- mutual TLS (RFC 8705) ---
+# oidc-provider over HTTPS with features.mTLS (`server.mjs 0 --mtls DIR`), with
+# the PEM files the devserver binary writes (its throw-away CA, the server's
+# certificate, the clients' certificates).
+@pytest.fixture(scope="module")
+def mtls_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    from conftest import TlsDevServer
+
+    node = shutil.which("node")
+    if node is None or not (INTEROP / "node_modules" / "oidc-provider").exists():
+        if os.environ.get("OAUTH2KIT_INTEROP_REQUIRED") == "1":
+            pytest.fail("oidc-provider is not installed, but OAUTH2KIT_INTEROP_REQUIRED=1")
+        pytest.skip("oidc-provider is not installed (run tests/interop/test.sh once)")
+    certs = tmp_path_factory.mktemp("mtls")
+    TlsDevServer(certs).close()  # writes the PEM files at start; not needed after
+    proc = subprocess.Popen([node, "server.mjs", "0", "--mtls", str(certs)], cwd=INTEROP, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    if not line.startswith("https://"):
+        proc.kill()
+        pytest.fail(f"oidc-provider (mTLS) did not start: {line!r}")
+    yield line, certs
+    if proc.stdin:
+        proc.stdin.close()
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_mtls_client_auth_and_certificate_bound_tokens(mtls_issuer: tuple[str, Path]) -> None:
+    import base64
+    import hashlib
+    import ssl
+
+    issuer, certs = mtls_issuer
+
+    def pem(name: str) -> str:
+        return (certs / name).read_text()
+
+    for client_id, method, who in [
+        ("mtls-client", "tls_client_auth", "mtls-client"),
+        ("self-signed-client", "self_signed_tls_client_auth", "self-signed-client"),
+    ]:
+        # discovery_issuer, not Client.discover: that one reads the metadata
+        # with the default roots only, which do not know the throw-away CA.
+        client = oauth2kit.Client(
+            client_id, discovery_issuer=issuer, auth_method=method, ca_certificates_pem=pem("ca.pem"),
+            tls_client_certificate=pem(f"{who}.crt.pem"), tls_client_key=pem(f"{who}.key.pem"),
+        )
+        token = client.client_credentials()
+        info = client.introspect_token(token)
+        thumbprint = base64.urlsafe_b64encode(
+            hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem(f"{who}.crt.pem"))).digest()
+        ).rstrip(b"=").decode()
+        assert info["active"] is True and info["cnf"]["x5t#S256"] == thumbprint, client_id
+    # The self-signed certificate as mtls-client's (not issued by the CA): refused.
+    wrong = oauth2kit.Client(
+        "mtls-client", discovery_issuer=issuer, auth_method="tls_client_auth", ca_certificates_pem=pem("ca.pem"),
+        tls_client_certificate=pem("self-signed-client.crt.pem"), tls_client_key=pem("self-signed-client.key.pem"),
+    )
+    with pytest.raises(oauth2kit.OAuthError) as ei:
+        wrong.client_credentials()
+    assert ei.value.error == "invalid_client"
+# --- end mutual TLS ---
