@@ -271,3 +271,55 @@ async fn a_certificate_with_another_method_binds_the_token_too() {
         200
     );
 }
+
+#[tokio::test]
+async fn the_fapi2_preset_signs_in_with_mtls_for_authentication_and_binding() {
+    let h = https().await;
+    let cert = h.ca_issued();
+    let oauth = OAuthClient::builder(clients::MTLS_CLIENT_ID)
+        .metadata(h.meta.clone())
+        .redirect_uri(clients::REDIRECT_LOOPBACK)
+        .client_certificate(true)
+        .fapi2(true)
+        .build()
+        .unwrap();
+    assert_eq!(oauth.auth_method(), AuthMethod::TlsClientAuth);
+    assert!(
+        oauth.dpop_key().is_none(),
+        "the certificate binds the tokens"
+    );
+    let c = Client::with_options(oauth, h.options(Some(cert.clone()))).unwrap();
+    let request = c
+        .pushed_authorization_url(oauth2kit::AuthorizeOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(h.srv.count("mtls/par"), 1, "PAR at its alias");
+    assert_eq!(h.srv.count("par"), 0);
+    // The browser's visit (the authorization endpoint has no alias).
+    let visit = c
+        .send(HttpRequest::new(Method::Get, request.url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(visit.status, 302);
+    let redirect = visit.header("location").unwrap().to_string();
+    assert!(redirect.contains("iss="), "{redirect}");
+    let tokens = c
+        .exchange_redirect(&request.pending, &redirect)
+        .await
+        .unwrap();
+    assert!(tokens.is_bearer() && tokens.dpop_key().is_none());
+    assert_eq!(cnf(&tokens)["x5t#S256"], cert.thumbprint());
+    assert_eq!(h.srv.count("mtls/token"), 1);
+    assert_eq!(
+        c.send_resource(h.resource(), &tokens).await.unwrap().status,
+        200
+    );
+    let bare = h.client(clients::PUBLIC_CLIENT_ID, AuthMethod::None, None);
+    assert_eq!(
+        bare.send_resource(h.resource(), &tokens)
+            .await
+            .unwrap()
+            .status,
+        401
+    );
+}
