@@ -74,13 +74,21 @@ need_tools() {  # need_tools PART CMD:PACKAGE...
 
 # One oidc-provider for the c and kotlin parts. Its stdin is a pipe from this
 # shell: when the script ends, however it ends, the server sees EOF and exits.
-OP_PID=""
+OP_PID="" MTLS_PID="" MTLS_WORK=""
 stop_server() {
     if [ -n "$OP_PID" ]; then
         kill "$OP_PID" 2>/dev/null || true
         wait "$OP_PID" 2>/dev/null || true
         OP_PID=""
     fi
+    # --- mutual TLS ---
+    if [ -n "$MTLS_PID" ]; then
+        kill "$MTLS_PID" 2>/dev/null || true
+        wait "$MTLS_PID" 2>/dev/null || true
+        MTLS_PID=""
+    fi
+    [ -n "$MTLS_WORK" ] && rm -rf "$MTLS_WORK"
+    MTLS_WORK=""
 }
 trap stop_server EXIT
 trap 'exit 130' INT TERM
@@ -100,6 +108,33 @@ start_server() {
     export OP_ISSUER OP_USER_PY="$here/op_user.py" OAUTH2KIT_INTEROP_REQUIRED=1
     say "oidc-provider at $OP_ISSUER for the c and kotlin parts"
 }
+
+# --- mutual TLS (RFC 8705) ---
+# The HTTPS issuer of `server.mjs 0 --mtls DIR` for the c and kotlin parts,
+# with the PEM files the devserver writes (its throw-away CA, the server's and
+# the clients' certificates): OP_MTLS_ISSUER and OP_MTLS_DIR. Through a FIFO
+# (bash has one coproc, the main server's).
+start_mtls_server() {
+    [ -n "$MTLS_PID" ] && return 0
+    cargo build -q -p oauth2kit-devserver || return 1
+    MTLS_WORK="$(mktemp -d)"
+    # Writes the files, prints its URL and exits at once (stdin is empty).
+    "$CARGO_TARGET_DIR/debug/oauth2kit-devserver" --exit-on-stdin-eof --tls-ca-out "$MTLS_WORK/ca.pem" \
+        --tls-client-cert-out "$MTLS_WORK" </dev/null >/dev/null || return 1
+    # Its stdin stays open (it exits at EOF), held by this script.
+    mkfifo "$MTLS_WORK/in" "$MTLS_WORK/out"
+    (cd "$here" && exec node server.mjs 0 --mtls "$MTLS_WORK" <"$MTLS_WORK/in" >"$MTLS_WORK/out" 2>"$MTLS_WORK/err") &
+    MTLS_PID=$!
+    exec {MTLS_IN}>"$MTLS_WORK/in" {MTLS_OUT}<"$MTLS_WORK/out"
+    if ! IFS= read -r -t 30 OP_MTLS_ISSUER <&"$MTLS_OUT" || [[ "$OP_MTLS_ISSUER" != https://* ]]; then
+        echo "interop: oidc-provider (mTLS) did not print its issuer; its stderr:" >&2
+        grep -v WARNING "$MTLS_WORK/err" >&2 || true
+        return 1
+    fi
+    export OP_MTLS_ISSUER OP_MTLS_DIR="$MTLS_WORK"
+    say "oidc-provider (mutual TLS) at $OP_MTLS_ISSUER"
+}
+# --- end mutual TLS ---
 
 rust_part() {
     local log="$CARGO_TARGET_DIR/interop-rust.log" rc
@@ -121,6 +156,7 @@ c_part() {
     cc -std=c11 -Wall -Wextra -Werror -o "$out/test_oidc_provider" "$here/c/test_oidc_provider.c" -I"$repo/include" -I"$repo/ffi-c/tests/c" \
         "$CARGO_TARGET_DIR/release/liboauth2kit_ffi.a" -lpthread -ldl -lm -lrt -lutil -lstdc++ || return 1
     start_server || return 1
+    start_mtls_server || return 1
     "$out/test_oidc_provider" "$here/op_user.py" "$repo/devserver/keys"
 }
 
@@ -142,6 +178,7 @@ kotlin_part() {
     local lib reports="$repo/mobile/kotlin/target/surefire-reports"
     lib="$("$repo/mobile/scripts/generate.sh" | tail -n 1)" || return 1
     start_server || return 1
+    start_mtls_server || return 1
     rm -rf "$reports"
     local rc=0
     (cd "$repo/mobile/kotlin" && mvn -q -B -Dstyle.color=never test -Dtest=OidcProviderTest -Dsurefire.failIfNoSpecifiedTests=true \

@@ -9,11 +9,15 @@
  * are driven by the test-side user tests/interop/op_user.py. Then RAR
  * (details granted with client credentials, an unknown type refused), a
  * signed request object (JAR) for rsa-client, and the FAPI 2.0 preset's whole
- * sign-in (PAR, private_key_jwt, a DPoP-bound token).
+ * sign-in (PAR, private_key_jwt, a DPoP-bound token). Then mutual TLS
+ * (RFC 8705) against the HTTPS issuer of `server.mjs --mtls`: tls_client_auth
+ * and self_signed_tls_client_auth get tokens bound to their certificates
+ * (introspection's cnf.x5t#S256), the wrong certificate is invalid_client.
  *
  *   test_oidc_provider OP_USER_PY KEYS_DIR
  *
- * OP_ISSUER (the issuer server.mjs printed) comes from the environment that
+ * OP_ISSUER (the issuer server.mjs printed), OP_MTLS_ISSUER and OP_MTLS_DIR
+ * (the mutual-TLS issuer and its PEM files) come from the environment that
  * tests/interop/test.sh sets. Exit status 0 only when every check passed. */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -467,6 +471,77 @@ static void test_jarm(const char *op_user) {
   oauth2kit_client_free(c);
 }
 /* ---- end JARM ---- */
+/* --- mutual TLS (RFC 8705) --- */
+/* A client of the mTLS issuer presenting DIR/<who>.crt.pem (NULL: none). */
+static oauth2kit_client *mtls_client(const char *id, const char *method, const char *who) {
+  const char *iss = getenv("OP_MTLS_ISSUER"), *dir = getenv("OP_MTLS_DIR");
+  if (!iss || !dir) return NULL;
+  oauth2kit_config *cfg = NULL;
+  if (oauth2kit_config_new(id, &cfg) != OAUTH2KIT_STATUS_OK) return NULL;
+  char *ca = read_text(dir, "ca.pem"), *cert_name = NULL, *key_name = NULL;
+  CHECK(asprintf(&cert_name, "%s.crt.pem", who) > 0 && asprintf(&key_name, "%s.key.pem", who) > 0);
+  char *cert = read_text(dir, cert_name), *key = read_text(dir, key_name);
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, iss));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, method));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TLS_CLIENT_CERTIFICATE, cert));
+  OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_TLS_CLIENT_KEY, key));
+  oauth2kit_client *c = NULL;
+  OK(oauth2kit_client_new(cfg, &c));
+  oauth2kit_config_free(cfg);
+  free(ca);
+  free(cert);
+  free(key);
+  free(cert_name);
+  free(key_name);
+  return c;
+}
+
+/* The access token's cnf from introspection by `c`, as JSON (NULL: none). */
+static char *bound_cnf(const oauth2kit_client *c) {
+  oauth2kit_token_set *t = NULL;
+  OK(oauth2kit_client_client_credentials(c, NULL, &t));
+  if (!t) return NULL;
+  char *at = NULL, *cnf = NULL;
+  OK(oauth2kit_token_set_access_token(t, &at));
+  oauth2kit_introspection *info = NULL;
+  OK(oauth2kit_client_introspect(c, at, OAUTH2KIT_TOKEN_HINT_ACCESS_TOKEN, &info));
+  bool active = false;
+  if (info) {
+    OK(oauth2kit_introspection_active(info, &active));
+    OK(oauth2kit_introspection_field(info, "cnf", &cnf));
+  }
+  CHECK(active);
+  oauth2kit_introspection_free(info);
+  oauth2kit_string_free(at);
+  oauth2kit_token_set_free(t);
+  return cnf;
+}
+
+static void test_mtls(void) {
+  CHECK(getenv("OP_MTLS_ISSUER") && getenv("OP_MTLS_DIR"));
+  oauth2kit_client *pki = mtls_client("mtls-client", "tls_client_auth", "mtls-client");
+  oauth2kit_client *ss = mtls_client("self-signed-client", "self_signed_tls_client_auth", "self-signed-client");
+  /* The self-signed certificate as mtls-client's: not issued by the CA. */
+  oauth2kit_client *wrong = mtls_client("mtls-client", "tls_client_auth", "self-signed-client");
+  CHECK(pki && ss && wrong);
+  if (!(pki && ss && wrong)) goto out;
+  char *a = bound_cnf(pki), *b = bound_cnf(ss);
+  /* {"x5t#S256":"<43 base64url characters>"}: bound, each to its own certificate. */
+  CHECK(a && strstr(a, "\"x5t#S256\":\"") && strlen(a) == strlen("{\"x5t#S256\":\"\"}") + 43);
+  CHECK(b && strstr(b, "\"x5t#S256\":\"") && a && strcmp(a, b) != 0);
+  oauth2kit_string_free(a);
+  oauth2kit_string_free(b);
+  oauth2kit_token_set *none = NULL;
+  CHECK(oauth2kit_client_client_credentials(wrong, NULL, &none) == OAUTH2KIT_STATUS_OAUTH);
+  CHECK(strcmp(oauth2kit_last_error_oauth_error(), "invalid_client") == 0);
+  CHECK(none == NULL);
+out:
+  oauth2kit_client_free(pki);
+  oauth2kit_client_free(ss);
+  oauth2kit_client_free(wrong);
+}
+/* --- end mutual TLS --- */
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -483,6 +558,7 @@ int main(int argc, char **argv) {
   test_rar();
   test_jar_and_fapi2_sign_in(argv[1], argv[2]);
   test_jarm(argv[1]);
+  test_mtls();
   oauth2kit_client_free(c);
   bool was_running = false;
   OK(oauth2kit_shutdown(5000, &was_running));
