@@ -16,7 +16,9 @@ import org.junit.jupiter.api.assertThrows
  * must be refused (altered `state` or `iss`, a nonce that is not the one
  * sent, a replayed code); RAR details granted and an unknown type refused; a
  * signed request object (JAR) and the FAPI 2.0 preset's whole sign-in (PAR,
- * private_key_jwt, a DPoP-bound token) for rsa-client. tests/interop/test.sh runs this class with the
+ * private_key_jwt, a DPoP-bound token) for rsa-client; mutual TLS (RFC 8705)
+ * against the HTTPS issuer of `server.mjs --mtls` (OP_MTLS_ISSUER, its PEM
+ * files in OP_MTLS_DIR). tests/interop/test.sh runs this class with the
  * issuer in OP_ISSUER and OAUTH2KIT_INTEROP_REQUIRED=1, so a missing value
  * fails there; in the mobile suite (no oidc-provider) it is skipped, saying
  * why. The sign-in and consent pages are driven by tests/interop/op_user.py.
@@ -224,4 +226,37 @@ class OidcProviderTest {
         assertEquals("DPoP", tokens.tokenType)
         assertEquals(43, tokenSetDpopJkt(tokens)!!.length)
     }
+
+    // --- mutual TLS (RFC 8705) ---
+    private suspend fun mtlsClient(id: String, method: AuthMethod, who: String): OAuthClient {
+        val dir = java.io.File(env("OP_MTLS_DIR"))
+        return OAuthClient.discover(ClientConfig(
+            clientId = id,
+            discoveryIssuer = env("OP_MTLS_ISSUER"),
+            caCertificatesPem = listOf(dir.resolve("ca.pem").readText()),
+            authMethod = method,
+            tlsClientCertificate = dir.resolve("$who.crt.pem").readText(),
+            tlsClientKey = dir.resolve("$who.key.pem").readText(),
+        ))
+    }
+
+    @Test
+    fun `mutual TLS client auth gets certificate-bound tokens and the wrong certificate is refused`() = runBlocking<Unit> {
+        val thumbprints = listOf(
+            Triple("mtls-client", AuthMethod.TLS_CLIENT_AUTH, "mtls-client"),
+            Triple("self-signed-client", AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH, "self-signed-client"),
+        ).map { (id, method, who) ->
+            val c = mtlsClient(id, method, who)
+            val info = c.introspect(c.clientCredentials().accessToken, TokenTypeHint.ACCESS_TOKEN)
+            assertTrue(info.active, id)
+            Regex("\"x5t#S256\":\"([A-Za-z0-9_-]{43})\"").find(info.extraJson)?.groupValues?.get(1)
+                ?: fail("$id: no cnf.x5t#S256 in ${info.extraJson}")
+        }
+        assertNotEquals(thumbprints[0], thumbprints[1], "each token bound to its own certificate")
+        // The self-signed certificate as mtls-client's: not issued by the CA.
+        val wrong = mtlsClient("mtls-client", AuthMethod.TLS_CLIENT_AUTH, "self-signed-client")
+        val e = assertThrows<OAuth2KitException.OAuth> { runBlocking { wrong.clientCredentials() } }
+        assertEquals("invalid_client", e.error)
+    }
+    // --- end mutual TLS ---
 }
