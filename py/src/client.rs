@@ -131,15 +131,30 @@ pub(crate) fn layer_config(
 }
 
 /// Transport options for a discovery call: `timeout` seconds, connecting in at most 10.
-fn discovery_http_options(py: Python<'_>, timeout: f64) -> PyResult<HttpOptions> {
-    let mut c = ClientConfig::new("discovery");
-    for (o, v) in [
-        (ClientOption::Timeout, timeout),
-        (ClientOption::ConnectTimeout, timeout.min(10.0)),
+/// The transport of a discovery: the caller's client options as the client
+/// will have them (extra CA certificates, insecure loopback, proxy, client
+/// certificate…), so the metadata is fetched the way every later request is;
+/// `timeout` applies unless the options set their own.
+fn discovery_http_options(
+    py: Python<'_>,
+    timeout: f64,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<HttpOptions> {
+    let mut c = layer_config(py, "discovery".into(), None, options)?;
+    let given = |name: &str| options.is_some_and(|d| d.contains(name).unwrap_or(false));
+    for (o, name, v) in [
+        (ClientOption::Timeout, "timeout", timeout),
+        (
+            ClientOption::ConnectTimeout,
+            "connect_timeout",
+            timeout.min(10.0),
+        ),
     ] {
-        c.set(o, Value::Number(v)).map_err(|e| to_pyerr(py, e))?;
+        if !given(name) {
+            c.set(o, Value::Number(v)).map_err(|e| to_pyerr(py, e))?;
+        }
     }
-    Ok(c.http_options().clone())
+    c.transport_options().map_err(|e| to_pyerr(py, e))
 }
 
 fn pkce(py: Python<'_>, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Option<PkceMethod>>> {
@@ -185,9 +200,14 @@ impl CoreClient {
 
     /// Reads server metadata (RFC 8414, then OpenID Connect discovery). Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (issuer, *, timeout = 30.0))]
-    fn discover(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<ServerMetadata> {
-        let options = discovery_http_options(py, timeout)?;
+    #[pyo3(signature = (issuer, /, *, timeout = 30.0, **options))]
+    fn discover(
+        py: Python<'_>,
+        issuer: String,
+        timeout: f64,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<ServerMetadata> {
+        let options = discovery_http_options(py, timeout, options)?;
         py.detach(|| blocking::Client::discover(&issuer, options))
             .map(|inner| ServerMetadata { inner })
             .map_err(|e| to_pyerr(py, e))
@@ -195,9 +215,14 @@ impl CoreClient {
 
     /// Async `discover`.
     #[staticmethod]
-    #[pyo3(signature = (issuer, *, timeout = 30.0))]
-    fn discover_async(py: Python<'_>, issuer: String, timeout: f64) -> PyResult<Bound<'_, PyAny>> {
-        let options = discovery_http_options(py, timeout)?;
+    #[pyo3(signature = (issuer, /, *, timeout = 30.0, **options))]
+    fn discover_async<'py>(
+        py: Python<'py>,
+        issuer: String,
+        timeout: f64,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = discovery_http_options(py, timeout, options)?;
         // The transport must be made inside the runtime it will run on.
         let rt = oauth2kit::blocking::handle().map_err(|e| to_pyerr(py, e))?;
         let transport = {

@@ -108,3 +108,39 @@ def test_configuration_errors(tls_server: TlsDevServer) -> None:
             tls_client_key=key,
         )
     assert key.splitlines()[1] not in str(e.value)
+
+
+def test_discover_fetches_metadata_with_the_client_s_transport(tls_server: TlsDevServer) -> None:
+    """``Client.discover`` and ``oauth2kit.discover`` use the client's own
+    options for the metadata request: the throw-away CA is trusted only
+    when it is given (it was ignored before, so HTTPS discovery against a
+    private CA failed)."""
+    ca = tls_server.pem("ca.pem")
+    with pytest.raises(oauth2kit.TransportError):
+        oauth2kit.discover(tls_server.url)
+    meta = oauth2kit.discover(tls_server.url, ca_certificates_pem=ca, timeout=5.0)
+    assert meta.issuer == tls_server.url
+    c = oauth2kit.Client.discover(
+        tls_server.url,
+        "mtls-client",
+        ca_certificates_pem=ca,
+        auth_method="tls_client_auth",
+        tls_client_certificate=tls_server.pem("mtls-client.crt.pem"),
+        tls_client_key=tls_server.pem("mtls-client.key.pem"),
+    )
+    assert c.client_credentials(scope="read").access_token
+
+
+async def test_async_discover_uses_the_client_s_transport(tls_server: TlsDevServer) -> None:
+    ca = tls_server.pem("ca.pem")
+    with pytest.raises(oauth2kit.TransportError):
+        await oauth2kit.discover_async(tls_server.url)
+    c = await oauth2kit.AsyncClient.discover(
+        tls_server.url,
+        "mtls-client",
+        ca_certificates_pem=ca,
+        auth_method="tls_client_auth",
+        tls_client_certificate=tls_server.pem("mtls-client.crt.pem"),
+        tls_client_key=tls_server.pem("mtls-client.key.pem"),
+    )
+    assert (await c.client_credentials(scope="read")).access_token

@@ -240,8 +240,11 @@ class Client(_Base):
 
     @classmethod
     def discover(cls, issuer: str, client_id: str, client_secret: Optional[str] = None, /, **options: "Unpack[ClientOptions]") -> "Client":
-        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it."""
-        meta = CoreClient.discover(issuer, timeout=options.get("timeout", 30.0))
+        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it.
+        The metadata is fetched with the client's own transport options
+        (``ca_certificates_pem``, ``timeout``, a client certificate…)."""
+        transport: Dict[str, Any] = {k: v for k, v in options.items() if k != "metadata"}
+        meta = CoreClient.discover(issuer, **transport)
         options["metadata"] = meta
         return cls(client_id, client_secret, **options)
 
@@ -430,8 +433,10 @@ class AsyncClient(_Base):
 
     @classmethod
     async def discover(cls, issuer: str, client_id: str, client_secret: Optional[str] = None, /, **options: "Unpack[ClientOptions]") -> "AsyncClient":
-        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it."""
-        meta = await CoreClient.discover_async(issuer, timeout=options.get("timeout", 30.0))
+        """Reads the issuer's metadata (RFC 8414, then OpenID Connect) and builds a client for it.
+        The metadata is fetched with the client's own transport options."""
+        transport: Dict[str, Any] = {k: v for k, v in options.items() if k != "metadata"}
+        meta = await CoreClient.discover_async(issuer, **transport)
         options["metadata"] = meta
         return cls(client_id, client_secret, **options)
 
@@ -587,15 +592,17 @@ class AsyncClient(_Base):
     revoke = revoke_token
 
 
-def discover(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
+def discover(issuer: str, /, **options: "Unpack[ClientOptions]") -> ServerMetadata:
     """Reads an issuer's metadata (RFC 8414, then OpenID Connect discovery);
-    its ``issuer`` must equal the one asked for."""
-    return CoreClient.discover(issuer, timeout=timeout)
+    its ``issuer`` must equal the one asked for. Transport options of the
+    client (``ca_certificates_pem``, ``connect_timeout``, a client
+    certificate…) apply to the request; ``timeout`` defaults to 30 s."""
+    return CoreClient.discover(issuer, **options)
 
 
-async def discover_async(issuer: str, *, timeout: float = 30.0) -> ServerMetadata:
+async def discover_async(issuer: str, /, **options: "Unpack[ClientOptions]") -> ServerMetadata:
     """Async ``discover``."""
-    return await CoreClient.discover_async(issuer, timeout=timeout)
+    return await CoreClient.discover_async(issuer, **options)
 
 
 def _looks_like_redirect(url: str) -> bool:
