@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ssl
-from typing import Any
+from typing import Any, Dict
 
 import pytest
 
@@ -110,6 +110,16 @@ def test_configuration_errors(tls_server: TlsDevServer) -> None:
     assert key.splitlines()[1] not in str(e.value)
 
 
+def mtls_client_options(srv: TlsDevServer) -> Dict[str, Any]:
+    """mtls-client's options: the devserver's CA, tls_client_auth, its certificate."""
+    return dict(
+        ca_certificates_pem=srv.pem("ca.pem"),
+        auth_method="tls_client_auth",
+        tls_client_certificate=srv.pem("mtls-client.crt.pem"),
+        tls_client_key=srv.pem("mtls-client.key.pem"),
+    )
+
+
 def test_discover_fetches_metadata_with_the_client_s_transport(tls_server: TlsDevServer) -> None:
     """``Client.discover`` and ``oauth2kit.discover`` use the client's own
     options for the metadata request: the throw-away CA is trusted only
@@ -120,14 +130,7 @@ def test_discover_fetches_metadata_with_the_client_s_transport(tls_server: TlsDe
         oauth2kit.discover(tls_server.url)
     meta = oauth2kit.discover(tls_server.url, ca_certificates_pem=ca, timeout=5.0)
     assert meta.issuer == tls_server.url
-    c = oauth2kit.Client.discover(
-        tls_server.url,
-        "mtls-client",
-        ca_certificates_pem=ca,
-        auth_method="tls_client_auth",
-        tls_client_certificate=tls_server.pem("mtls-client.crt.pem"),
-        tls_client_key=tls_server.pem("mtls-client.key.pem"),
-    )
+    c = oauth2kit.Client.discover(tls_server.url, "mtls-client", **mtls_client_options(tls_server))
     assert c.client_credentials(scope="read").access_token
 
 
@@ -135,12 +138,5 @@ async def test_async_discover_uses_the_client_s_transport(tls_server: TlsDevServ
     ca = tls_server.pem("ca.pem")
     with pytest.raises(oauth2kit.TransportError):
         await oauth2kit.discover_async(tls_server.url)
-    c = await oauth2kit.AsyncClient.discover(
-        tls_server.url,
-        "mtls-client",
-        ca_certificates_pem=ca,
-        auth_method="tls_client_auth",
-        tls_client_certificate=tls_server.pem("mtls-client.crt.pem"),
-        tls_client_key=tls_server.pem("mtls-client.key.pem"),
-    )
+    c = await oauth2kit.AsyncClient.discover(tls_server.url, "mtls-client", **mtls_client_options(tls_server))
     assert (await c.client_credentials(scope="read")).access_token
