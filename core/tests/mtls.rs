@@ -323,3 +323,36 @@ async fn the_fapi2_preset_signs_in_with_mtls_for_authentication_and_binding() {
         401
     );
 }
+
+/// The client key never shows: not in the certificate's `Debug`, not in the
+/// transport options' `Debug`, not in a client's.
+#[test]
+fn the_client_key_stays_out_of_debug_output() {
+    let key_lines: Vec<&str> = keys::SELF_SIGNED_CLIENT_KEY_PEM
+        .lines()
+        .filter(|l| l.len() >= 16 && !l.starts_with("-----"))
+        .collect();
+    assert!(!key_lines.is_empty());
+    let cert = self_signed();
+    let options = HttpOptions {
+        client_certificate: Some(cert.clone()),
+        ..Default::default()
+    };
+    let oauth = OAuthClient::builder(clients::SELF_SIGNED_CLIENT_ID)
+        .token_url("https://as.example/token")
+        .auth_method(AuthMethod::SelfSignedTlsClientAuth)
+        .client_certificate(true)
+        .build()
+        .unwrap();
+    let client = Client::with_options(oauth, options.clone()).unwrap();
+    for shown in [
+        format!("{cert:?}"),
+        format!("{options:?}"),
+        format!("{client:?}"),
+    ] {
+        for line in &key_lines {
+            assert!(!shown.contains(line), "key material in {shown}");
+        }
+    }
+    assert!(format!("{cert:?}").contains(cert.thumbprint()));
+}
