@@ -1400,6 +1400,14 @@ static char *tls_file(const char *name) {
    or none: invalid_token); the wrong certificate is refused by the server
    (invalid_client); an mTLS method without a certificate is a CONFIG error. */
 static void test_mtls(void) {
+  /* Under valgrind these HTTPS requests are left to the plain and ASan runs:
+     memcheck cannot model ring's AES-GCM assembly and reports uninitialised
+     values inside it (open_within, the writev of sealed records), reports on
+     code it cannot follow, not on ours (as in test_hostile.c). */
+  if (getenv("OAUTH2KIT_UNDER_VALGRIND")) {
+    fprintf(stderr, "test_mtls: skipped under valgrind (TLS; run by the plain and ASan suites)\n");
+    return;
+  }
   char *ca = tls_file("ca.pem"), *cert = tls_file("mtls-client.crt.pem"), *key = tls_file("mtls-client.key.pem");
   char *ss_cert = tls_file("self-signed-client.crt.pem"), *ss_key = tls_file("self-signed-client.key.pem");
   CHECK(ca && cert && key && ss_cert && ss_key);
