@@ -6,6 +6,7 @@
 #define OAUTH2KIT_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "oauth2kit.h"
 
@@ -21,5 +22,27 @@ static int failures, checks;
     }                                                                                          \
   } while (0)
 #define OK(call) CHECK((call) == OAUTH2KIT_STATUS_OK)
+
+/* A whole file as a new NUL-terminated string (free with free()), or NULL.
+ * Inline, so a program that does not read files gets no unused warning. */
+static inline char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  if (buf) buf[got] = 0;
+  fclose(f);
+  return buf;
+}
+
+/* read_file of DIR/NAME. */
+static inline char *read_file_in(const char *dir, const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return read_file(path);
+}
 
 #endif

@@ -27,19 +27,6 @@ static const char *TLS_BASE; /* an HTTPS devserver (mutual TLS) */
 static const char *TLS_DIR;  /* its CA (ca.pem) and client certificates */
 #define STREQ(a, b) CHECK((a) && (b) && strcmp((a), (b)) == 0)
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = fread(buf, 1, (size_t)n, f);
-  buf[got] = 0;
-  fclose(f);
-  return buf;
-}
-
 static char *url(const char *path) {
   static char buf[8][512];
   static int i;

@@ -324,23 +324,6 @@ static void test_dpop_and_fapi2(void) {
   oauth2kit_config_free(cfg);
 }
 
-/* Reads a whole file into a new string (NULL on failure). */
-static char *read_text(const char *dir, const char *name) {
-  char *path = NULL;
-  if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
-  FILE *f = fopen(path, "rb");
-  free(path);
-  if (!f) return NULL;
-  char *buf = calloc(1, 65536);
-  size_t n = buf ? fread(buf, 1, 65535, f) : 0;
-  fclose(f);
-  if (buf && n == 0) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
-}
-
 /* RAR (RFC 9396): details with client credentials come back granted; an
  * unknown type is oidc-provider's invalid_authorization_details. It grants
  * details only with a resource indicator. */
@@ -381,7 +364,7 @@ static void test_rar(void) {
  * object (JAR) by value, or the FAPI 2.0 preset through PAR. Returns the
  * token type (a new string) or NULL. */
 static char *sign_in_rsa_client(const char *op_user, const char *keys, oauth2kit_option option) {
-  char *pem = read_text(keys, "rsa-client.pem");
+  char *pem = read_file_in(keys, "rsa-client.pem");
   CHECK(pem != NULL);
   if (!pem) return NULL;
   oauth2kit_config *cfg = NULL;
@@ -478,9 +461,9 @@ static oauth2kit_client *mtls_client(const char *id, const char *method, const c
   if (!iss || !dir) return NULL;
   oauth2kit_config *cfg = NULL;
   if (oauth2kit_config_new(id, &cfg) != OAUTH2KIT_STATUS_OK) return NULL;
-  char *ca = read_text(dir, "ca.pem"), *cert_name = NULL, *key_name = NULL;
+  char *ca = read_file_in(dir, "ca.pem"), *cert_name = NULL, *key_name = NULL;
   CHECK(asprintf(&cert_name, "%s.crt.pem", who) > 0 && asprintf(&key_name, "%s.key.pem", who) > 0);
-  char *cert = read_text(dir, cert_name), *key = read_text(dir, key_name);
+  char *cert = read_file_in(dir, cert_name), *key = read_file_in(dir, key_name);
   OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_DISCOVERY_ISSUER, iss));
   OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_CA_CERTIFICATES_PEM, ca));
   OK(oauth2kit_config_set(cfg, OAUTH2KIT_OPTION_AUTH_METHOD, method));

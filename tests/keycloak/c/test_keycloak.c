@@ -30,21 +30,6 @@ static const char *env(const char *name) {
   return v;
 }
 
-static char *read_file(const char *dir, const char *name) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = fread(buf, 1, (size_t)n, f);
-  buf[got] = 0;
-  fclose(f);
-  return buf;
-}
-
 /* A client discovered from the issuer, with (option, value) pairs ending with 0. */
 static oauth2kit_client *make_client(const char *client_id, int opt, ...) {
   oauth2kit_config *cfg = NULL;
@@ -94,8 +79,8 @@ static void test_client_credentials(void) {
                                           OAUTH2KIT_OPTION_AUTH_METHOD, "client_secret_basic", 0));
   client_credentials("post", make_client("post-client", OAUTH2KIT_OPTION_CLIENT_SECRET, env("KC_POST_SECRET"),
                                          OAUTH2KIT_OPTION_AUTH_METHOD, "client_secret_post", 0));
-  char *rsa = read_file(env("KC_KEYS_DIR"), "rsa-client.pem");
-  char *ec = read_file(env("KC_KEYS_DIR"), "ec-client.pem");
+  char *rsa = read_file_in(env("KC_KEYS_DIR"), "rsa-client.pem");
+  char *ec = read_file_in(env("KC_KEYS_DIR"), "ec-client.pem");
   CHECK(rsa && ec);
   client_credentials("rsa", make_client("rsa-client", OAUTH2KIT_OPTION_PRIVATE_KEY_PEM, rsa,
                                         OAUTH2KIT_OPTION_PRIVATE_KEY_ID, "rsa-client", 0));
